@@ -21,6 +21,10 @@ from typing import Callable, Iterable
 
 from kernel.errno import Errno, KernelError
 
+__all__ = ["SHF_RELA_LIVEPATCH", "SHN_LIVEPATCH", "KlpSection", "KlpSymbol", "KlpInfo",
+           "klp_find_object_symbol", "klp_resolve_symbols", "klp_write_object_relocations",
+           "scan_klp_sym", "scan_klp_rela"]
+
 SHF_RELA_LIVEPATCH = 0x00100000
 SHN_LIVEPATCH = 0xFF20
 MODULE_NAME_LEN = 56   # objname buffer: "%55[^.]"
