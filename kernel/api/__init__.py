@@ -1,0 +1,58 @@
+"""Kernel functions implemented in Python and exported to guest code, one file per header.
+
+Each is registered with @kapi; the machine gives each a stub slot at boot. The first
+parameter is the Kernel; the rest are the raw 64-bit argument registers, in order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+_MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
+            "module", "misc", "livepatch", "shadow")
+
+
+@dataclass(frozen=True)
+class KApi:
+    name: str
+    func: Callable[..., Any]
+    nargs: int
+    variadic: bool
+
+
+_REGISTRY: dict[str, KApi] = {}
+
+
+def kapi(name: str | None = None, variadic: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Export FUNC to guest code under NAME (default: the Python name)."""
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        n = len(inspect.signature(func).parameters) - 1 - (1 if variadic else 0)
+        api = KApi(name or func.__name__, func, n, variadic)
+        _REGISTRY[api.name] = api
+        return func
+    return deco
+
+
+def all_apis() -> dict[str, KApi]:
+    """Every exported Python function (imports the api modules on first use)."""
+    for mod in _MODULES:
+        importlib.import_module(f"kernel.api.{mod}")
+    return _REGISTRY
+
+
+def s32(v: int) -> int:
+    v &= 0xFFFF_FFFF
+    return v - (1 << 32) if v >> 31 else v
+
+
+def s64(v: int) -> int:
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >> 63 else v
+
+
+def errret(e: int) -> int:
+    """A negative errno as the guest's long/int return value."""
+    return -abs(int(e))

@@ -1,0 +1,73 @@
+"""linux/kthread.h: kernel threads running guest functions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.api import errret, kapi
+from kernel.api.vsprintf import vsnprintf
+from kernel.cpu import GuestBug, GuestFault, VarArgs
+from kernel.errno import Errno
+from kernel.sched import TaskKind, TaskState
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+
+def _kthread_main(k: "Kernel", task: "Task") -> None:
+    data = task.kthread_data
+    try:
+        data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
+    except (GuestFault, GuestBug) as e:
+        k.oops(task, e)
+        data["ret"] = 0
+    data["exited"] = True
+    exitq = data.get("exitq")
+    if exitq is not None:
+        exitq.wake_up(k)
+    k.sched.exit_task(task)
+
+
+@kapi(variadic=True)
+def kthread_create_on_node(k: "Kernel", fn: int, arg: int, node: int, namefmt: int, va: VarArgs) -> int:
+    comm = vsnprintf(k, k.mem.cstr(namefmt), va.next)
+    task = k.sched.new_task(comm, TaskKind.KTHREAD, base="kthread", sleep_on="kthread",
+                            parent=k.kthreadd)
+    task.state = TaskState.UNINTERRUPTIBLE
+    task.kthread_data.update(fn=fn, arg=arg, started=False, stop=False, exited=False)
+    return k.task_struct(task)
+
+
+def start_kthread(k: "Kernel", task: "Task") -> bool:
+    """First wake-up of a created kthread: give it a thread that runs its function."""
+    data = task.kthread_data
+    if "fn" not in data or data["started"]:
+        return False
+    data["started"] = True
+    k.sched.start(task, lambda: _kthread_main(k, task))
+    return True
+
+
+@kapi()
+def kthread_should_stop(k: "Kernel") -> int:
+    return int(bool(k.sched.current.kthread_data.get("stop")))
+
+
+@kapi()
+def kthread_stop(k: "Kernel", tsk: int) -> int:
+    from kernel.wait import WaitQueue, wake_up_state
+    task = k.task_by_struct(tsk)
+    if task is None or "fn" not in task.kthread_data:
+        return errret(Errno.EINVAL)
+    data = task.kthread_data
+    data["stop"] = True
+    if not data["started"]:
+        data["started"] = True
+        data["exited"] = True
+        k.sched.exit_task(task)
+        return errret(Errno.EINTR)
+    wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE, TaskState.IDLE))
+    q = data.setdefault("exitq", WaitQueue())
+    q.wait_event(k, lambda: data["exited"])
+    return data.get("ret", 0)

@@ -1,0 +1,39 @@
+"""linux/livepatch.h: the 4.19 register/enable/disable/unregister API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from kernel.api import errret, kapi
+from kernel.errno import KernelError
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+
+def _ret(fn: Callable[[], None]) -> int:
+    try:
+        fn()
+        return 0
+    except KernelError as e:
+        return errret(e.errno)
+
+
+@kapi()
+def klp_register_patch(k: "Kernel", patch: int) -> int:
+    return _ret(lambda: k.livepatch.klp_register_patch(patch))
+
+
+@kapi()
+def klp_unregister_patch(k: "Kernel", patch: int) -> int:
+    return _ret(lambda: k.livepatch.klp_unregister_patch(patch))
+
+
+@kapi()
+def klp_enable_patch(k: "Kernel", patch: int) -> int:
+    return _ret(lambda: k.livepatch.klp_enable_patch(patch))
+
+
+@kapi()
+def klp_disable_patch(k: "Kernel", patch: int) -> int:
+    return _ret(lambda: k.livepatch.klp_disable_patch(patch))

@@ -1,0 +1,290 @@
+"""The emulated x86-64 CPU: Unicorn engines over shared memory, calls into guest code,
+the stub page through which guest code calls the Python kernel, and stack walking.
+
+Each task that runs guest code borrows an engine for as long as its outermost guest call
+lasts; a task that blocks parks its host thread inside a stub hook, so its engine stays
+frozen mid-instruction-stream while other tasks run on other engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from unicorn import UC_ARCH_X86, UC_HOOK_CODE, UC_MODE_64, UC_PROT_ALL, Uc, UcError
+from unicorn import x86_const as X
+
+from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, GuestMemory
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+MASK64 = (1 << 64) - 1
+SLOT = 16
+ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
+            X.UC_X86_REG_R8, X.UC_X86_REG_R9)
+# A guest call that runs this many instructions without returning or blocking is stuck.
+SOFT_LOCKUP_INSNS = 50_000_000
+NESTED_GAP = 256
+
+
+def s64(v: int) -> int:
+    v &= MASK64
+    return v - (1 << 64) if v >> 63 else v
+
+
+def s32(v: int) -> int:
+    v &= 0xFFFF_FFFF
+    return v - (1 << 32) if v >> 31 else v
+
+
+class GuestFault(Exception):
+    """Guest code faulted (bad access, invalid opcode) or never returned (soft lockup)."""
+
+    def __init__(self, kind: str, rip: int, addr: int, regs: dict[str, int], trace: list[int]) -> None:
+        super().__init__(f"{kind} at {rip:#x}")
+        self.kind, self.rip, self.addr, self.regs, self.trace = kind, rip, addr, regs, trace
+
+
+class GuestBug(Exception):
+    """BUG()/BUG_ON() in guest code: `kernel BUG at file:line!`."""
+
+    def __init__(self, file: str, line: int) -> None:
+        super().__init__(f"kernel BUG at {file}:{line}!")
+        self.file, self.line = file, line
+
+
+@dataclass
+class Stub:
+    """A kernel function implemented in Python, reached through a `nop; ret` slot."""
+
+    name: str
+    func: Callable[..., Any] | None
+    nargs: int = 0
+    variadic: bool = False
+    addr: int = 0
+
+
+@dataclass
+class StubFrame:
+    """Guest state at the moment guest code called into the kernel (innermost last)."""
+
+    stub: int
+    rsp: int
+    rbp: int
+
+
+@dataclass
+class Level:
+    """One host-to-guest call: the return sentinel and the stack it started on."""
+
+    sentinel: int
+    sp: int
+
+
+@dataclass
+class GuestContext:
+    """Per-task CPU bookkeeping: engine, stack, open calls and kernel entries."""
+
+    engine: Uc | None = None
+    stack_base: int = 0
+    levels: list[Level] = field(default_factory=list)
+    frames: list[StubFrame] = field(default_factory=list)
+
+
+class VarArgs:
+    """Reads the integer arguments after the fixed ones of a variadic call (SysV ABI)."""
+
+    def __init__(self, uc: Uc, mem: GuestMemory, rsp: int, first: int) -> None:
+        self.uc, self.mem, self.rsp, self.i = uc, mem, rsp, first
+
+    def next(self) -> int:
+        i = self.i
+        self.i += 1
+        if i < len(ARG_REGS):
+            return self.uc.reg_read(ARG_REGS[i])
+        return self.mem.u64(self.rsp + 8 * (i - len(ARG_REGS) + 1))
+
+
+class Cpu:
+    """The engines, the stub page and guest calls of one Kernel."""
+
+    def __init__(self, kernel: "Kernel", mem: GuestMemory) -> None:
+        self.kernel = kernel
+        self.mem = mem
+        self.stubs: list[Stub] = []
+        self.stub_by_name: dict[str, Stub] = {}
+        self._pool: list[Uc] = []
+        self.engines: list[Uc] = []
+        self.text_patches = 0
+
+    # --- stub page -------------------------------------------------------------------
+    def add_stub(self, name: str, func: Callable[..., Any] | None, nargs: int = 0,
+                 variadic: bool = False) -> Stub:
+        """Give NAME a 16-byte slot: `nop; ret` (func) or `ud2` (a host frame symbol)."""
+        if name in self.stub_by_name:
+            return self.stub_by_name[name]
+        addr = STUB_BASE + len(self.stubs) * SLOT
+        if addr + SLOT > STUB_END:
+            raise RuntimeError("stub page full")
+        body = b"\x90\xc3" if func is not None else b"\x0f\x0b"
+        self.mem.write(addr, body.ljust(SLOT, b"\xcc"))
+        stub = Stub(name, func, nargs, variadic, addr)
+        self.stubs.append(stub)
+        self.stub_by_name[name] = stub
+        return stub
+
+    def host_addr(self, name: str) -> int:
+        """Address of host frame NAME (a return site inside its slot)."""
+        return self.add_stub(name, None).addr + 8
+
+    # --- engines ---------------------------------------------------------------------
+    def _new_engine(self) -> Uc:
+        uc = Uc(UC_ARCH_X86, UC_MODE_64)
+        uc.mem_map_ptr(self.mem.base, self.mem.size, UC_PROT_ALL, self.mem.host_addr)
+        uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1)
+        self.engines.append(uc)
+        return uc
+
+    def _acquire(self) -> Uc:
+        return self._pool.pop() if self._pool else self._new_engine()
+
+    def _release(self, uc: Uc) -> None:
+        self._pool.append(uc)
+
+    def warm(self, n: int = 1) -> None:
+        """Create engines ahead of need (boot), so the first insmod does not pay for them."""
+        while len(self._pool) < n:
+            self._pool.append(self._new_engine())
+
+    def write_text(self, addr: int, data: bytes) -> None:
+        """Modify guest code and drop every engine's translations of it."""
+        self.mem.write(addr, data)
+        self.text_patches += 1
+        for uc in self.engines:
+            uc.ctl_remove_cache(addr, addr + len(data))
+
+    # --- calls -----------------------------------------------------------------------
+    def call(self, task: "Task", fn: int, args: tuple[int, ...] = (), via: str = "") -> int:
+        """Run guest function FN in TASK's context and return its rax.
+
+        VIA names the host function making the call; its slot is the return sentinel, so a
+        stack walk of the task reads like Linux (`process_one_work`, `do_one_initcall` ...).
+        """
+        ctx = task.ctx
+        sentinel = self.host_addr(via or "klpsh_host_call")
+        uc = ctx.engine
+        nested = uc is not None
+        saved = None
+        if nested:
+            saved = uc.context_save()
+            sp = (uc.reg_read(X.UC_X86_REG_RSP) - NESTED_GAP) & ~0xF
+        else:
+            uc = ctx.engine = self._acquire()
+            if not ctx.stack_base:
+                ctx.stack_base = self.kernel.alloc_stack()
+            sp = ctx.stack_base + THREAD_SIZE - 64
+        extra = [a & MASK64 for a in args[len(ARG_REGS):]]
+        sp -= 8 * len(extra)
+        if len(extra) % 2:
+            sp -= 8
+        for i, a in enumerate(extra):
+            self.mem.set_u64(sp + 8 * i, a)
+        sp -= 8
+        self.mem.set_u64(sp, sentinel)
+        for reg, a in zip(ARG_REGS, args):
+            uc.reg_write(reg, a & MASK64)
+        uc.reg_write(X.UC_X86_REG_RSP, sp)
+        uc.reg_write(X.UC_X86_REG_RBP, 0)
+        ctx.levels.append(Level(sentinel, sp))
+        try:
+            try:
+                uc.emu_start(fn, sentinel, count=SOFT_LOCKUP_INSNS)
+            except UcError as e:
+                raise self._fault(uc, task, str(e)) from None
+            rip = uc.reg_read(X.UC_X86_REG_RIP)
+            if rip != sentinel:
+                raise self._fault(uc, task, "soft lockup")
+            return uc.reg_read(X.UC_X86_REG_RAX)
+        finally:
+            ctx.levels.pop()
+            if nested:
+                uc.context_restore(saved)
+            else:
+                ctx.engine = None
+                self._release(uc)
+
+    def _fault(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
+        regs = {n: uc.reg_read(getattr(X, f"UC_X86_REG_{n.upper()}")) for n in
+                ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
+                 "r10", "r11", "r12", "r13", "r14", "r15", "eflags")}
+        trace = self._walk(regs["rsp"], regs["rbp"], task, first=None) or []
+        addr = 0
+        if "READ" in kind or "WRITE" in kind or "FETCH" in kind:
+            addr = self._fault_addr(uc, regs["rip"])
+        return GuestFault(kind, regs["rip"], addr, regs, trace)
+
+    def _fault_addr(self, uc: Uc, rip: int) -> int:
+        """The data address of a faulting access, found by decoding nothing: Unicorn keeps
+        no CR2, so report the lowest invalid address among the registers the insn may use."""
+        for name in ("rax", "rdi", "rsi", "rdx", "rcx", "rbx", "r8", "r9", "r12", "r13"):
+            v = uc.reg_read(getattr(X, f"UC_X86_REG_{name.upper()}"))
+            if not self.mem.valid(v):
+                return v
+        return rip if not self.mem.valid(rip) else 0
+
+    def _hook_stub(self, uc: Uc, addr: int, size: int, _data: object) -> None:
+        if addr & (SLOT - 1):
+            return
+        stub = self.stubs[(addr - STUB_BASE) // SLOT]
+        if stub.func is None:
+            return  # a host frame symbol: its ud2 faults and becomes an Oops
+        task = self.kernel.current
+        rsp = uc.reg_read(X.UC_X86_REG_RSP)
+        frame = StubFrame(addr, rsp, uc.reg_read(X.UC_X86_REG_RBP))
+        task.ctx.frames.append(frame)
+        try:
+            if stub.variadic:
+                fixed = [uc.reg_read(r) for r in ARG_REGS[:stub.nargs]]
+                ret = stub.func(self.kernel, *fixed, VarArgs(uc, self.mem, rsp, stub.nargs))
+            else:
+                ret = stub.func(self.kernel, *[uc.reg_read(r) for r in ARG_REGS[:stub.nargs]])
+        finally:
+            task.ctx.frames.pop()
+        if ret is not None:
+            uc.reg_write(X.UC_X86_REG_RAX, int(ret) & MASK64)
+
+    # --- stacks ----------------------------------------------------------------------
+    def _walk(self, rsp: int, rbp: int, task: "Task", first: int | None) -> list[int] | None:
+        """Frame-pointer walk from a call site; None when the chain leaves the task's stack."""
+        lo = task.ctx.stack_base
+        hi = lo + THREAD_SIZE
+        out = [] if first is None else [first]
+        mem = self.mem
+        if not (lo <= rsp < hi):
+            return None
+        out.append(mem.u64(rsp))
+        fp = rbp
+        depth = 0
+        while fp:
+            if not (lo <= fp < hi - 8) or depth > 64:
+                return None
+            out.append(mem.u64(fp + 8))
+            fp = mem.u64(fp)
+            depth += 1
+        return out
+
+    def stack_trace(self, task: "Task") -> list[int] | None:
+        """Return addresses of a task that is not running guest code right now, innermost
+        first, ending with its host frames; None if the stack cannot be walked reliably."""
+        frames = task.ctx.frames
+        out: list[int] = []
+        for i in range(len(frames) - 1, -1, -1):
+            f = frames[i]
+            part = self._walk(f.rsp, f.rbp, task, f.stub if i == len(frames) - 1 else None)
+            if part is None:
+                return None
+            out.extend(part)
+        out.extend(task.host_frames())
+        return out

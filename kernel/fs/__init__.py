@@ -1,0 +1,104 @@
+"""A small kernfs: directories and attributes with show/store, for /sys and /proc."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kernel.errno import Errno, KernelError
+
+
+@dataclass(eq=False)
+class Attr:
+    """A file: mode bits decide who may open it; show/store produce and consume text."""
+
+    mode: int
+    show: Callable[[], str] | None = None
+    store: Callable[[str], None] | None = None
+
+
+@dataclass(eq=False)
+class Dir:
+    """A directory with fixed children and, optionally, computed ones (e.g. /proc/<pid>)."""
+
+    children: dict[str, "Dir | Attr"] = field(default_factory=dict)
+    dynamic: Callable[[], dict[str, "Dir | Attr"]] | None = None
+
+    def entries(self) -> dict[str, "Dir | Attr"]:
+        if self.dynamic is None:
+            return self.children
+        return {**self.children, **self.dynamic()}
+
+    def mkdir(self, path: str) -> "Dir":
+        """Create (or find) the directory PATH below this one."""
+        d = self
+        for part in path.strip("/").split("/"):
+            if not part:
+                continue
+            nxt = d.children.get(part)
+            if not isinstance(nxt, Dir):
+                nxt = d.children[part] = Dir()
+            d = nxt
+        return d
+
+    def remove(self, name: str) -> None:
+        self.children.pop(name, None)
+
+
+class Vfs:
+    """Path walking plus the permission rules kernfs applies at open()."""
+
+    def __init__(self) -> None:
+        self.root = Dir()
+
+    def lookup(self, path: str) -> Dir | Attr:
+        node: Dir | Attr = self.root
+        for part in path.strip("/").split("/"):
+            if not part or part == ".":
+                continue
+            if not isinstance(node, Dir):
+                raise KernelError(Errno.ENOTDIR)
+            nxt = node.entries().get(part)
+            if nxt is None:
+                raise KernelError(Errno.ENOENT)
+            node = nxt
+        return node
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.lookup(path)
+            return True
+        except KernelError:
+            return False
+
+    def isdir(self, path: str) -> bool:
+        try:
+            return isinstance(self.lookup(path), Dir)
+        except KernelError:
+            return False
+
+    def listdir(self, path: str) -> list[str]:
+        node = self.lookup(path)
+        if not isinstance(node, Dir):
+            raise KernelError(Errno.ENOTDIR)
+        return sorted(node.entries(), key=_natural)
+
+    def open_read(self, path: str) -> Callable[[], str]:
+        node = self.lookup(path)
+        if isinstance(node, Dir):
+            raise KernelError(Errno.EISDIR)
+        if not node.mode & 0o444 or node.show is None:
+            raise KernelError(Errno.EACCES)
+        return node.show
+
+    def open_write(self, path: str) -> Callable[[str], None]:
+        node = self.lookup(path)
+        if isinstance(node, Dir):
+            raise KernelError(Errno.EISDIR)
+        if not node.mode & 0o222 or node.store is None:
+            raise KernelError(Errno.EACCES)
+        return node.store
+
+
+def _natural(name: str) -> tuple:
+    return (0, int(name), "") if name.isdigit() else (1, 0, name)

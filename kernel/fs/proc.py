@@ -1,0 +1,80 @@
+"""procfs: /proc/<pid>/{comm,stack,patch_state,status}, /proc/modules, /proc/cmdline and
+/proc/meminfo (run by vmlinux's own show functions), /proc/dynamic_debug/control."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.abi import SeqFile
+from kernel.errno import Errno, KernelError
+from kernel.fs import Attr, Dir
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+
+def seq_read(k: "Kernel", show: int) -> str:
+    """Run a guest `int show(struct seq_file *, void *)` in the current task."""
+    m = k.heap.alloc(SeqFile.size)
+    k.mem.zero(m, SeqFile.size)
+    try:
+        k.run_guest(k.current, show, (m, 0), via="seq_read", host=("__vfs_read", "vfs_read", "ksys_read"))
+        return "".join(k.seq_bufs.get(m, []))
+    finally:
+        k.seq_bufs.pop(m, None)
+        k.heap.free(m)
+
+
+def _pid_dir(k: "Kernel", task: "Task") -> Dir:
+    def stack() -> str:
+        trace = k.cpu.stack_trace(task) if task is not k.sched.current else k.cpu.stack_trace(task)
+        return "".join(f"[<0>] {k.kallsyms.sprint_symbol(a)}\n" for a in trace or [])
+    return Dir({
+        "comm": Attr(0o644, lambda: task.comm + "\n"),
+        "patch_state": Attr(0o444, lambda: f"{task.patch_state}\n"),
+        "stack": Attr(0o400, stack),
+        "status": Attr(0o444, lambda: f"Name:\t{task.comm}\nState:\t{task.state.value}\nPid:\t{task.pid}\n"),
+    })
+
+
+def proc_modules(k: "Kernel") -> str:
+    lines = []
+    for m in k.loader.modules.values():
+        if m.state.name == "UNFORMED":
+            continue
+        users = ",".join(m.holders) + "," if m.holders else "-"
+        state = {"LIVE": "Live", "COMING": "Loading", "GOING": "Unloading"}[m.state.name]
+        taint = "".join(sorted(m.taints & {"O", "K", "P"}))
+        lines.append(f"{m.name} {m.core_size} {m.refcnt} {users} {state} 0x0000000000000000"
+                     + (f" ({taint})" if taint else ""))
+    return "".join(line + "\n" for line in lines)
+
+
+def _dyndbg_store(k: "Kernel", text: str) -> None:
+    for q in text.replace(";", "\n").splitlines():
+        if q.strip():
+            try:
+                k.printk.dyndbg.control(q)
+            except ValueError:
+                raise KernelError(Errno.EINVAL) from None
+
+
+def proc_init(k: "Kernel") -> None:
+    proc = k.vfs.root.mkdir("proc")
+    proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
+    proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
+    proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
+    proc.children["version"] = Attr(0o444, lambda: f"Linux version {k.release} (klpsh) #1 SMP\n")
+    proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(0o644, lambda: f"{k.taint_mask()}\n")})})
+    proc.mkdir("dynamic_debug").children["control"] = Attr(
+        0o644, lambda: k.printk.dyndbg.show(), lambda s: _dyndbg_store(k, s))
+    table = k.vmlinux.symbol("klpsh_proc_entries") if k.vmlinux else None
+    if table:
+        mem = k.mem
+        ent = table
+        while mem.u64(ent):
+            name = mem.cstr(mem.u64(ent))
+            show = mem.u64(ent + 8)
+            proc.children[name] = Attr(0o444, lambda show=show: seq_read(k, show))
+            ent += 16

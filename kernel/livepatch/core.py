@@ -1,0 +1,471 @@
+"""Patch, object and function life cycle, sysfs and the module notifier hooks
+(kernel/livepatch/core.c, 4.19: register -> enable -> disable -> unregister)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
+                        KlpFunc as CFunc, KlpObject as CObject, KlpPatch as CPatch, ModuleState)
+from kernel.errno import Errno, KernelError
+from kernel.fs import Attr, Dir
+from kernel.livepatch import transition as tr
+from kernel.livepatch.patch import KlpOps, install_handler, klp_patch_object, klp_unpatch_object
+from kernel.module.params import kstrtobool
+from kernel.printk import Logger
+from kernel.sched import Task
+from kernel.wait import WaitQueue
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.module.main import Module
+
+KSYM_NAME_LEN = 128
+__all__ = ["Livepatch", "KlpPatch", "KlpObject", "KlpFunc"]
+
+
+class KMutex:
+    """klp_mutex: a sleeping lock among tasks (only one host thread runs at a time)."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k, self.owner, self.depth, self.wq = k, None, 0, WaitQueue()
+
+    def __enter__(self) -> "KMutex":
+        me = self.k.sched.current
+        if self.owner is not me:
+            self.wq.wait_event(self.k, lambda: self.owner is None)
+            self.owner = me
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            self.owner = None
+            self.wq.wake_up(self.k)
+
+
+@dataclass(eq=False)
+class KlpFunc:
+    addr: int
+    old_name: str
+    new_func: int
+    old_sympos: int
+    old_addr: int = 0
+    old_size: int = 0
+    new_size: int = 0
+    patched: bool = False
+    transition: bool = False
+
+
+@dataclass(eq=False)
+class KlpObject:
+    addr: int
+    name: str | None
+    funcs: list[KlpFunc]
+    callbacks: tuple[int, int, int, int]
+    mod: "Module | None" = None
+    patched: bool = False
+    post_unpatch_enabled: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name or "vmlinux"
+
+    def is_loaded(self) -> bool:
+        return self.name is None or self.mod is not None
+
+    def set_patched(self, k: "Kernel", v: bool) -> None:
+        self.patched = v
+        k.mem.set_u8(self.addr + CObject.patched.offset, int(v))
+
+    def set_mod(self, k: "Kernel", mod: "Module | None") -> None:
+        self.mod = mod
+        k.mem.set_u64(self.addr + CObject.mod.offset, mod.struct_addr if mod else 0)
+
+
+@dataclass(eq=False)
+class KlpPatch:
+    addr: int
+    mod: "Module"
+    objs: list[KlpObject]
+    enabled: bool = False
+    dir: Dir = field(default_factory=Dir)
+
+    @property
+    def name(self) -> str:
+        return self.mod.name
+
+    def set_enabled(self, k: "Kernel", v: bool) -> None:
+        self.enabled = v
+        k.mem.set_u8(self.addr + CPatch.enabled.offset, int(v))
+
+
+class Livepatch:
+    """The livepatch state of one Kernel; each field is owned by the file named beside it."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k = k
+        self.log = Logger(k.printk, "livepatch: ", "kernel/livepatch/core.c", "livepatch")
+        self.mutex = KMutex(k)                              # core.c klp_mutex
+        self.patches: list[KlpPatch] = []                   # core.c klp_patches
+        self.transition_patch: KlpPatch | None = None       # transition.c
+        self.target_state = KLP_UNDEFINED                   # transition.c
+        self.forced = False                                 # transition.c klp_forced
+        self.ops: dict[int, KlpOps] = {}                    # patch.c klp_ops
+        self.shadows: dict[tuple[int, int], int] = {}       # shadow.c klp_shadow_hash
+        self.trampoline = install_handler(k, self)
+        self.transition_work = None
+        self.sysfs: Dir | None = None
+        # What the document's runs had enabled: every livepatch pr_debug but the per-task one.
+        k.printk.dyndbg.rules.extend([("module", "livepatch", True),
+                                      ("func", "klp_try_switch_task", False)])
+
+    def klp_init(self) -> None:
+        self.sysfs = self.k.vfs.root.mkdir("sys/kernel/livepatch")
+        self.transition_work = self.k.wq.host_work("klp_transition_work",
+                                                   lambda: tr.klp_transition_work_fn(self))
+
+    # --- per-task hooks --------------------------------------------------------------
+    def copy_process(self, child: Task, parent: Task | None) -> None:
+        """klp_copy_process(): a new task inherits its parent's patch state."""
+        if parent is not None:
+            child.patch_state = parent.patch_state
+            child.patch_pending = parent.patch_pending
+        elif self.transition_patch is not None:
+            child.patch_state = self.target_state
+        else:
+            child.patch_state = KLP_UNDEFINED
+
+    def klp_update_patch_state(self, task: Task) -> None:
+        tr.klp_update_patch_state(self, task)
+
+    def exit_to_usermode(self, task: Task) -> None:
+        tr.klp_update_patch_state(self, task)
+        task.sigpending = False
+
+    # --- callbacks (core.h) ----------------------------------------------------------
+    def _call(self, obj: KlpObject, idx: int, via: str) -> int:
+        fn = obj.callbacks[idx]
+        if not fn:
+            return 0
+        ret = self.k.run_guest(self.k.current, fn, (obj.addr,), via=via)
+        ret &= 0xFFFFFFFF
+        return ret - (1 << 32) if ret >> 31 else ret
+
+    def _set_post_unpatch_enabled(self, obj: KlpObject, v: bool) -> None:
+        obj.post_unpatch_enabled = v
+        self.k.mem.set_u8(obj.addr + CObject.callbacks.offset + KlpCallbacks.post_unpatch_enabled.offset, int(v))
+
+    def pre_patch_callback(self, obj: KlpObject, via: str) -> int:
+        ret = self._call(obj, 0, via)
+        self._set_post_unpatch_enabled(obj, ret == 0)
+        return ret
+
+    def post_patch_callback(self, obj: KlpObject, via: str) -> None:
+        self._call(obj, 1, via)
+
+    def pre_unpatch_callback(self, obj: KlpObject, via: str) -> None:
+        self._call(obj, 2, via)
+
+    def post_unpatch_callback(self, obj: KlpObject, via: str) -> None:
+        if obj.post_unpatch_enabled:
+            self._call(obj, 3, via)
+        self._set_post_unpatch_enabled(obj, False)
+
+    # --- registration ----------------------------------------------------------------
+    def find_patch(self, addr: int) -> KlpPatch | None:
+        return next((p for p in self.patches if p.addr == addr), None)
+
+    def _read_funcs(self, addr: int) -> list[KlpFunc]:
+        mem, out = self.k.mem, []
+        while True:
+            name_p = mem.u64(addr + CFunc.old_name.offset)
+            new = mem.u64(addr + CFunc.new_func.offset)
+            pos = mem.u64(addr + CFunc.old_sympos.offset)
+            if not (name_p or new or pos):
+                return out
+            if not name_p or not new:
+                raise KernelError(Errno.EINVAL)
+            name = mem.cstr(name_p, KSYM_NAME_LEN + 1)
+            if len(name) >= KSYM_NAME_LEN:
+                raise KernelError(Errno.EINVAL)
+            out.append(KlpFunc(addr, name, new, pos))
+            addr += CFunc.size
+
+    def _read_objects(self, addr: int) -> list[KlpObject]:
+        mem, out = self.k.mem, []
+        if not addr:
+            raise KernelError(Errno.EINVAL)
+        while True:
+            name_p = mem.u64(addr + CObject.name.offset)
+            funcs_p = mem.u64(addr + CObject.funcs.offset)
+            if not (name_p or funcs_p):
+                return out
+            if not funcs_p:
+                raise KernelError(Errno.EINVAL)
+            name = mem.cstr(name_p, MODULE_NAME_LEN + 1) if name_p else None
+            if name is not None and len(name) >= MODULE_NAME_LEN:
+                raise KernelError(Errno.EINVAL)
+            cb = addr + CObject.callbacks.offset
+            callbacks = tuple(mem.u64(cb + getattr(KlpCallbacks, f).offset)
+                              for f in ("pre_patch", "post_patch", "pre_unpatch", "post_unpatch"))
+            out.append(KlpObject(addr, name, self._read_funcs(funcs_p), callbacks))  # type: ignore[arg-type]
+            addr += CObject.size
+
+    def klp_register_patch(self, addr: int) -> None:
+        k = self.k
+        mod_p = k.mem.u64(addr + CPatch.mod.offset) if addr else 0
+        mod = k.module_by_struct(mod_p) if mod_p else None
+        if mod is None:
+            raise KernelError(Errno.EINVAL)
+        if not mod.klp:
+            self.log.err(f"module {mod.name} is not marked as a livepatch module")
+            raise KernelError(Errno.EINVAL)
+        if self.sysfs is None:
+            raise KernelError(Errno.ENODEV)
+        with self.mutex:
+            if self.find_patch(addr) is not None:
+                raise KernelError(Errno.EINVAL)
+            patch = KlpPatch(addr, mod, self._read_objects(k.mem.u64(addr + CPatch.objs.offset)))
+            patch.set_enabled(k, False)
+            try:
+                for obj in patch.objs:
+                    self._init_object(patch, obj)
+            except KernelError:
+                for obj in patch.objs:
+                    self._free_object_loaded(obj)
+                raise
+            self._sysfs_add(patch)
+            self.patches.append(patch)
+
+    def _init_object(self, patch: KlpPatch, obj: KlpObject) -> None:
+        obj.set_patched(self.k, False)
+        if obj.name is not None:
+            target = self.k.loader.modules.get(obj.name)
+            obj.set_mod(self.k, target if target is not None and target.klp_alive else None)
+        if obj.is_loaded():
+            self._init_object_loaded(patch, obj)
+
+    def _init_object_loaded(self, patch: KlpPatch, obj: KlpObject) -> None:
+        from kernel.livepatch.reloc import klp_find_object_symbol, klp_write_object_relocations
+        k = self.k
+        symbols_of = k.kallsyms.symbols_of
+        if patch.mod.klp_info is not None:
+            from kernel.livepatch.elf_info import apply_klp_section
+            klp_write_object_relocations(patch.mod.klp_info, obj.name, symbols_of,
+                                         lambda sec, info: apply_klp_section(k, patch.mod, sec, info),
+                                         self.log.err)
+        for func in obj.funcs:
+            func.old_addr = klp_find_object_symbol(symbols_of, obj.name, func.old_name,
+                                                   func.old_sympos, self.log.err)
+            k.mem.set_u64(func.addr + CFunc.old_addr.offset, func.old_addr)
+            size = k.kallsyms.lookup_size(func.old_addr)
+            if size is None or size[0] == 0:
+                self.log.err(f"kallsyms size lookup failed for '{func.old_name}'")
+                raise KernelError(Errno.ENOENT)
+            func.old_size = size[0]
+            size = k.kallsyms.lookup_size(func.new_func)
+            if size is None or size[0] == 0:
+                self.log.err(f"kallsyms size lookup failed for '{func.old_name}' replacement")
+                raise KernelError(Errno.ENOENT)
+            func.new_size = size[0]
+
+    def _free_object_loaded(self, obj: KlpObject) -> None:
+        obj.set_mod(self.k, None) if obj.name is not None else None
+        for func in obj.funcs:
+            func.old_addr = 0
+
+    def klp_unregister_patch(self, addr: int) -> None:
+        with self.mutex:
+            patch = self.find_patch(addr)
+            if patch is None:
+                raise KernelError(Errno.EINVAL)
+            if patch.enabled:
+                raise KernelError(Errno.EBUSY)
+            self.patches.remove(patch)
+            for obj in patch.objs:
+                if obj.is_loaded():
+                    self._free_object_loaded(obj)
+            assert self.sysfs is not None
+            self.sysfs.remove(patch.name)
+
+    # --- enable / disable --------------------------------------------------------------
+    def klp_enable_patch(self, addr: int) -> None:
+        with self.mutex:
+            patch = self.find_patch(addr)
+            if patch is None:
+                raise KernelError(Errno.EINVAL)
+            self._klp_enable_patch(patch)
+
+    def _klp_enable_patch(self, patch: KlpPatch) -> None:
+        k = self.k
+        if self.transition_patch is not None:
+            raise KernelError(Errno.EBUSY)
+        if patch.enabled:
+            k.warn_on("__klp_enable_patch: already enabled")
+            raise KernelError(Errno.EINVAL)
+        i = self.patches.index(patch)
+        if i > 0 and not self.patches[i - 1].enabled:
+            raise KernelError(Errno.EBUSY)
+        if not k.loader.try_module_get(patch.mod):
+            raise KernelError(Errno.ENODEV)
+        self.log.notice(f"enabling patch '{patch.name}'")
+        tr.klp_init_transition(self, patch, KLP_PATCHED)
+        try:
+            for obj in patch.objs:
+                if not obj.is_loaded():
+                    continue
+                ret = self.pre_patch_callback(obj, "__klp_enable_patch")
+                if ret:
+                    self.log.warn(f"pre-patch callback failed for object '{obj.label}'")
+                    raise KernelError(-ret)
+                try:
+                    klp_patch_object(self, obj)
+                except KernelError:
+                    self.log.warn(f"failed to patch object '{obj.label}'")
+                    raise
+        except KernelError:
+            self.log.warn(f"failed to enable patch '{patch.name}'")
+            tr.klp_cancel_transition(self)
+            raise
+        tr.klp_start_transition(self)
+        tr.klp_try_complete_transition(self)
+        patch.set_enabled(k, True)
+
+    def klp_disable_patch(self, addr: int) -> None:
+        with self.mutex:
+            patch = self.find_patch(addr)
+            if patch is None or not patch.enabled:
+                raise KernelError(Errno.EINVAL)
+            self._klp_disable_patch(patch)
+
+    def _klp_disable_patch(self, patch: KlpPatch) -> None:
+        if not patch.enabled:
+            self.k.warn_on("__klp_disable_patch: not enabled")
+            raise KernelError(Errno.EINVAL)
+        if self.transition_patch is not None:
+            raise KernelError(Errno.EBUSY)
+        i = self.patches.index(patch)
+        if i + 1 < len(self.patches) and self.patches[i + 1].enabled:
+            raise KernelError(Errno.EBUSY)
+        tr.klp_init_transition(self, patch, KLP_UNPATCHED)
+        for obj in patch.objs:
+            if obj.patched:
+                self.pre_unpatch_callback(obj, "__klp_disable_patch")
+        tr.klp_start_transition(self)
+        tr.klp_try_complete_transition(self)
+        patch.set_enabled(self.k, False)
+
+    # --- module notifier hooks -------------------------------------------------------
+    def klp_module_coming(self, mod: "Module") -> None:
+        if mod.state != ModuleState.COMING:
+            self.k.warn_on("klp_module_coming: module not coming")
+            raise KernelError(Errno.EINVAL)
+        with self.mutex:
+            mod.klp_alive = True
+            for patch in self.patches:
+                obj = next((o for o in patch.objs if o.name == mod.name), None)
+                if obj is None:
+                    continue
+                obj.set_mod(self.k, mod)
+                try:
+                    self._coming_object(patch, obj, mod)
+                except KernelError as e:
+                    self.log.warn(f"patch '{patch.name}' failed for module '{mod.name}', refusing to load module '{mod.name}'")
+                    mod.klp_alive = False
+                    obj.set_mod(self.k, None)
+                    self._cleanup_module_patches_limited(mod, patch)
+                    raise e
+
+    def _coming_object(self, patch: KlpPatch, obj: KlpObject, mod: "Module") -> None:
+        try:
+            self._init_object_loaded(patch, obj)
+        except KernelError as e:
+            self.log.warn(f"failed to initialize patch '{patch.name}' for module '{mod.name}' ({-e.errno})")
+            raise
+        if not patch.enabled and patch is not self.transition_patch:
+            return
+        self.log.notice(f"applying patch '{patch.name}' to loading module '{mod.name}'")
+        ret = self.pre_patch_callback(obj, "klp_module_coming")
+        if ret:
+            self.log.warn(f"pre-patch callback failed for object '{obj.name}'")
+            raise KernelError(-ret)
+        try:
+            klp_patch_object(self, obj)
+        except KernelError as e:
+            self.log.warn(f"failed to apply patch '{patch.name}' to module '{mod.name}' ({-e.errno})")
+            self.post_unpatch_callback(obj, "klp_module_coming")
+            raise
+        if patch is not self.transition_patch:
+            self.post_patch_callback(obj, "klp_module_coming")
+
+    def klp_module_going(self, mod: "Module") -> None:
+        if mod.state not in (ModuleState.GOING, ModuleState.COMING):
+            self.k.warn_on("klp_module_going: bad module state")
+            return
+        with self.mutex:
+            mod.klp_alive = False
+            self._cleanup_module_patches_limited(mod, None)
+
+    def _cleanup_module_patches_limited(self, mod: "Module", limit: KlpPatch | None) -> None:
+        for patch in self.patches:
+            if patch is limit:
+                break
+            obj = next((o for o in patch.objs if o.name == mod.name), None)
+            if obj is None or obj.mod is None:
+                continue
+            if patch.enabled or patch is self.transition_patch:
+                if patch is not self.transition_patch:
+                    self.pre_unpatch_callback(obj, "klp_module_going")
+                self.log.notice(f"reverting patch '{patch.name}' on unloading module '{mod.name}'")
+                klp_unpatch_object(self, obj)
+                self.post_unpatch_callback(obj, "klp_module_going")
+            self._free_object_loaded(obj)
+
+    # --- sysfs -------------------------------------------------------------------------
+    def _sysfs_add(self, patch: KlpPatch) -> None:
+        d = patch.dir
+        d.children.update({
+            "enabled": Attr(0o644, lambda: f"{int(patch.enabled)}\n", lambda s: self._enabled_store(patch, s)),
+            "transition": Attr(0o444, lambda: f"{int(patch is self.transition_patch)}\n"),
+            "signal": Attr(0o200, None, lambda s: self._signal_store(patch, s)),
+            "force": Attr(0o200, None, lambda s: self._force_store(patch, s)),
+        })
+        for obj in patch.objs:
+            od = d.mkdir(obj.label)
+            for func in obj.funcs:
+                od.children[f"{func.old_name},{func.old_sympos or 1}"] = Dir()
+        assert self.sysfs is not None
+        self.sysfs.children[patch.name] = d
+
+    def _enabled_store(self, patch: KlpPatch, text: str) -> None:
+        enabled = kstrtobool(text.strip() or None)
+        with self.mutex:
+            if patch not in self.patches:
+                raise KernelError(Errno.EINVAL)
+            if patch.enabled == enabled:
+                raise KernelError(Errno.EINVAL)
+            if patch is self.transition_patch:
+                tr.klp_reverse_transition(self)
+            elif enabled:
+                self._klp_enable_patch(patch)
+            else:
+                self._klp_disable_patch(patch)
+
+    def _signal_store(self, patch: KlpPatch, text: str) -> None:
+        if not kstrtobool(text.strip() or None):
+            return
+        with self.mutex:
+            if patch is not self.transition_patch:
+                raise KernelError(Errno.EINVAL)
+            tr.klp_send_signals(self)
+
+    def _force_store(self, patch: KlpPatch, text: str) -> None:
+        if not kstrtobool(text.strip() or None):
+            return
+        with self.mutex:
+            if patch is not self.transition_patch:
+                raise KernelError(Errno.EINVAL)
+            tr.klp_force_transition(self)

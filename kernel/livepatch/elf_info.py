@@ -1,0 +1,40 @@
+"""mod->klp_info: the ELF pieces a livepatch module keeps for late relocation
+(copy_module_elf in kernel/module.c, apply of .klp.rela sections for klp core.c)."""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from kernel.livepatch.reloc import KlpInfo, KlpSection, KlpSymbol
+from kernel.module.reloc import RECIPES, apply_relocate_add
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.module.main import Module
+
+_RELA = struct.Struct("<QQq")
+
+
+def copy_module_elf(k: "Kernel", mod: "Module") -> KlpInfo:
+    img = mod.image
+    sections = [KlpSection(s.index, s.name, s.sh_type, s.sh_flags, s.sh_info, s.sh_link,
+                           s.data if s.sh_type == 4 else b"") for s in img.sections]
+    symbols = [KlpSymbol(s.name, v, s.size, s.info, s.shndx) for s, v in zip(img.symbols, mod.sym_values)]
+    return KlpInfo(sections, symbols, dict(mod.section_addr))
+
+
+def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo) -> None:
+    """apply_relocate_add() for one .klp.rela section; earlier values are cleared first,
+    since a target module may come and go (and be relocated again) many times."""
+    base = info.section_addr.get(sec.sh_info)
+    if base is None:
+        return
+    entries = []
+    for off, r_info, addend in _RELA.iter_unpack(sec.data[: len(sec.data) // 24 * 24]):
+        rtype, sym = r_info & 0xFFFFFFFF, r_info >> 32
+        recipe = RECIPES.get(rtype)
+        if recipe is not None:
+            k.mem.zero(base + off, recipe.size)
+        entries.append((off, rtype, info.symbols[sym].value if sym < len(info.symbols) else 0, addend))
+    apply_relocate_add(k.mem, base, entries, mod.name, k.log.err)

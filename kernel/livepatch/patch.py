@@ -1,0 +1,116 @@
+"""Function redirection, as the ftrace handler does it (kernel/livepatch/patch.c).
+
+Each patched function's fentry NOP becomes `call ftrace_regs_caller`; the handler picks the
+target from the func_stack and the current task's patch_state and rewrites the return
+address so that the `ret` lands in the new function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kernel.abi import KLP_UNPATCHED
+from kernel.errno import Errno, KernelError
+
+if TYPE_CHECKING:
+    from kernel.livepatch.core import KlpFunc, KlpObject, Livepatch
+    from kernel.machine import Kernel
+
+NOP5 = bytes.fromhex("0f1f440000")
+__all__ = ["KlpOps", "klp_find_ops", "klp_patch_object", "klp_unpatch_object", "klp_unpatch_objects",
+           "install_handler"]
+
+
+@dataclass(eq=False)
+class KlpOps:
+    """One per patched old function: the func_stack, newest first."""
+
+    old_addr: int
+    func_stack: list["KlpFunc"] = field(default_factory=list)
+
+
+def klp_find_ops(lp: "Livepatch", old_addr: int) -> KlpOps | None:
+    return lp.ops.get(old_addr)
+
+
+def install_handler(k: "Kernel", lp: "Livepatch") -> int:
+    """Register the ftrace trampoline stub; returns its address."""
+    return k.cpu.add_stub("ftrace_regs_caller", lambda kk: _klp_ftrace_handler(kk, lp), 0).addr
+
+
+def _klp_ftrace_handler(k: "Kernel", lp: "Livepatch") -> None:
+    task = k.current
+    rsp = task.ctx.frames[-1].rsp
+    ip = k.mem.u64(rsp) - len(NOP5)
+    ops = lp.ops.get(ip)
+    if ops is None or not ops.func_stack:
+        return
+    func = ops.func_stack[0]
+    if func.transition:
+        # The corresponding write barriers are in klp_init_transition(); one thread runs here.
+        if task.patch_state == KLP_UNPATCHED:
+            func = ops.func_stack[1] if len(ops.func_stack) > 1 else None
+    if func is None:
+        return  # run the original function
+    k.mem.set_u64(rsp, func.new_func)
+
+
+def _is_fentry_site(k: "Kernel", addr: int) -> bool:
+    owners = [k.vmlinux, *k.loader.modules.values()]
+    return any(m is not None and addr in m.fentry_sites for m in owners)
+
+
+def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
+    k = lp.k
+    if func.patched or not func.old_addr:
+        k.warn_on("klp_patch_func")
+        raise KernelError(Errno.EINVAL)
+    ops = lp.ops.get(func.old_addr)
+    if ops is None:
+        if not _is_fentry_site(k, func.old_addr):
+            lp.log.err(f"failed to find location for function '{func.old_name}'")
+            raise KernelError(Errno.EINVAL)
+        ops = lp.ops[func.old_addr] = KlpOps(func.old_addr)
+        rel = (lp.trampoline - (func.old_addr + 5)) & 0xFFFFFFFF
+        k.cpu.write_text(func.old_addr, b"\xe8" + rel.to_bytes(4, "little"))
+    ops.func_stack.insert(0, func)
+    func.patched = True
+
+
+def klp_unpatch_func(lp: "Livepatch", func: "KlpFunc") -> None:
+    ops = lp.ops.get(func.old_addr)
+    if not func.patched or ops is None:
+        lp.k.warn_on("klp_unpatch_func")
+        return
+    if func in ops.func_stack:
+        ops.func_stack.remove(func)
+    if not ops.func_stack:
+        del lp.ops[func.old_addr]
+        lp.k.cpu.write_text(func.old_addr, NOP5)
+    func.patched = False
+
+
+def klp_unpatch_object(lp: "Livepatch", obj: "KlpObject") -> None:
+    for func in obj.funcs:
+        if func.patched:
+            klp_unpatch_func(lp, func)
+    obj.set_patched(lp.k, False)
+
+
+def klp_patch_object(lp: "Livepatch", obj: "KlpObject") -> None:
+    if obj.patched:
+        raise KernelError(Errno.EINVAL)
+    try:
+        for func in obj.funcs:
+            klp_patch_func(lp, func)
+    except KernelError:
+        klp_unpatch_object(lp, obj)
+        raise
+    obj.set_patched(lp.k, True)
+
+
+def klp_unpatch_objects(lp: "Livepatch", patch) -> None:
+    for obj in patch.objs:
+        if obj.patched:
+            klp_unpatch_object(lp, obj)

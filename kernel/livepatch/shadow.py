@@ -1,0 +1,72 @@
+"""Shadow variables (kernel/livepatch/shadow.c): data attached to <obj, id> pairs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.printk import Logger
+
+if TYPE_CHECKING:
+    from kernel.livepatch.core import Livepatch
+
+__all__ = ["klp_shadow_get", "klp_shadow_alloc", "klp_shadow_get_or_alloc", "klp_shadow_free",
+           "klp_shadow_free_all"]
+
+
+def klp_shadow_get(lp: "Livepatch", obj: int, id_: int) -> int:
+    return lp.shadows.get((obj, id_), 0)
+
+
+def _log(lp: "Livepatch") -> Logger:
+    return Logger(lp.k.printk, "livepatch: ", "kernel/livepatch/shadow.c", "livepatch")
+
+
+def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data: int,
+           warn_on_exist: bool) -> int:
+    k = lp.k
+    existing = lp.shadows.get((obj, id_))
+    if existing:
+        if warn_on_exist:
+            k.warn_on(f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
+            return 0
+        return existing
+    data = k.slab.kmalloc(size, zero=True)
+    if not data:
+        return 0
+    if ctor:
+        err = k.run_guest(k.current, ctor, (obj, data, ctor_data), via="__klp_shadow_get_or_alloc")
+        err &= 0xFFFFFFFF
+        if err:
+            err = err - (1 << 32) if err >> 31 else err
+            k.slab.kfree(data)
+            _log(lp).err(f"Failed to construct shadow variable <{k.fmt_ptr(obj)}, {id_:x}> ({err})")
+            return 0
+    lp.shadows[(obj, id_)] = data
+    return data
+
+
+def klp_shadow_alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data: int) -> int:
+    return _alloc(lp, obj, id_, size, ctor, ctor_data, True)
+
+
+def klp_shadow_get_or_alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int,
+                            ctor_data: int) -> int:
+    return _alloc(lp, obj, id_, size, ctor, ctor_data, False)
+
+
+def _free(lp: "Livepatch", key: tuple[int, int], dtor: int) -> None:
+    k = lp.k
+    data = lp.shadows.pop(key)
+    if dtor:
+        k.run_guest(k.current, dtor, (key[0], data), via="klp_shadow_free")
+    k.slab.kfree(data)
+
+
+def klp_shadow_free(lp: "Livepatch", obj: int, id_: int, dtor: int) -> None:
+    if (obj, id_) in lp.shadows:
+        _free(lp, (obj, id_), dtor)
+
+
+def klp_shadow_free_all(lp: "Livepatch", id_: int, dtor: int) -> None:
+    for key in [key for key in lp.shadows if key[1] == id_]:
+        _free(lp, key, dtor)

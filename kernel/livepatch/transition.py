@@ -1,0 +1,214 @@
+"""The per-task consistency model (kernel/livepatch/transition.c, 4.19)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
+from kernel.livepatch.patch import klp_unpatch_objects
+from kernel.sched import Task, TaskKind, TaskState
+from kernel.time import round_jiffies_common
+from kernel.wait import wake_up_state
+
+if TYPE_CHECKING:
+    from kernel.livepatch.core import KlpPatch, Livepatch
+
+__all__ = ["klp_init_transition", "klp_start_transition", "klp_try_complete_transition",
+           "klp_complete_transition", "klp_cancel_transition", "klp_reverse_transition",
+           "klp_update_patch_state", "klp_send_signals", "klp_force_transition",
+           "klp_transition_work_fn"]
+
+_WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
+
+
+def _all_tasks(lp: "Livepatch") -> list[Task]:
+    return lp.k.sched.all_tasks() + lp.k.sched.idle
+
+
+def klp_update_patch_state(lp: "Livepatch", task: Task) -> None:
+    """On the way to user space and in the idle loop: adopt the target state if pending."""
+    if task.patch_pending:
+        task.patch_pending = False
+        task.patch_state = lp.target_state
+
+
+def klp_init_transition(lp: "Livepatch", patch: "KlpPatch", state: int) -> None:
+    if lp.target_state != KLP_UNDEFINED:
+        lp.k.warn_on("klp_init_transition: target state already set")
+    lp.transition_patch = patch
+    lp.target_state = state
+    lp.log.debug("klp_init_transition", f"'{patch.name}': initializing {_WORD[state]} transition")
+    initial = KLP_UNPATCHED if state == KLP_PATCHED else KLP_PATCHED
+    for task in _all_tasks(lp):
+        task.patch_state = initial
+    for obj in patch.objs:
+        for func in obj.funcs:
+            func.transition = True
+
+
+def klp_start_transition(lp: "Livepatch") -> None:
+    patch = lp.transition_patch
+    assert patch is not None
+    lp.log.notice(f"'{patch.name}': starting {_WORD[lp.target_state]} transition")
+    for task in _all_tasks(lp):
+        if task.patch_state != lp.target_state:
+            task.patch_pending = True
+
+
+def _task_running(lp: "Livepatch", task: Task) -> bool:
+    """task_running(): on a CPU right now (not merely runnable)."""
+    k = lp.k
+    if task is k.sched.current:
+        return True
+    if task.kind is TaskKind.IDLE:
+        return k.cpu_idle(task.cpu)
+    return (task.state is TaskState.RUNNING and task._thread is not None
+            and task not in k.sched.runqueue)
+
+
+def _relevant_ranges(lp: "Livepatch") -> list[tuple[int, int, str]]:
+    """[start, end) of every function a switching task must not be sleeping in."""
+    patch = lp.transition_patch
+    assert patch is not None
+    out = []
+    for obj in patch.objs:
+        if not obj.patched:
+            continue
+        for func in obj.funcs:
+            if lp.target_state == KLP_UNPATCHED:
+                out.append((func.new_func, func.new_func + func.new_size, func.old_name))
+                continue
+            ops = lp.ops.get(func.old_addr)
+            if ops is None or len(ops.func_stack) <= 1 or ops.func_stack[0] is not func:
+                out.append((func.old_addr, func.old_addr + func.old_size, func.old_name))
+            else:
+                prev = ops.func_stack[1]
+                out.append((prev.new_func, prev.new_func + prev.new_size, func.old_name))
+    return out
+
+
+def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]]) -> bool:
+    if task.patch_state == lp.target_state:
+        return True
+    if _task_running(lp, task) and task is not lp.k.sched.current:
+        lp.log.debug("klp_try_switch_task", f"klp_try_switch_task: {task.comm}:{task.pid} is running")
+        return False
+    if task.ctx.frames or task.host_stack:
+        trace = lp.k.cpu.stack_trace(task)
+        if trace is None:
+            lp.log.debug("klp_try_switch_task", f"klp_check_stack: {task.comm}:{task.pid} has an unreliable stack")
+            return False
+        for start, end, name in ranges:
+            if any(start <= a < end for a in trace):
+                lp.log.debug("klp_try_switch_task",
+                             f"klp_check_stack: {task.comm}:{task.pid} is sleeping on function {name}")
+                return False
+    task.patch_pending = False
+    task.patch_state = lp.target_state
+    return True
+
+
+def klp_try_complete_transition(lp: "Livepatch") -> bool:
+    """One attempt to switch every task; on failure retry from a delayed work in ~1 s."""
+    if lp.target_state == KLP_UNDEFINED:
+        lp.k.warn_on("klp_try_complete_transition: no target state")
+        return False
+    k = lp.k
+    ranges = _relevant_ranges(lp)
+    complete = True
+    for task in k.sched.all_tasks():
+        if not klp_try_switch_task(lp, task, ranges):
+            complete = False
+    for idle in k.sched.idle:
+        if not klp_try_switch_task(lp, idle, ranges):
+            complete = False
+    if not complete:
+        now = k.clock.jiffies
+        delay = round_jiffies_common(now + HZ, 0, now, False) - now
+        k.wq.queue_delayed_work(lp.transition_work, delay)
+        return False
+    klp_complete_transition(lp)
+    return True
+
+
+def klp_complete_transition(lp: "Livepatch") -> None:
+    patch = lp.transition_patch
+    assert patch is not None
+    k = lp.k
+    target = lp.target_state
+    lp.log.debug("klp_complete_transition", f"'{patch.name}': completing {_WORD[target]} transition")
+    if target == KLP_UNPATCHED:
+        klp_unpatch_objects(lp, patch)
+    for obj in patch.objs:
+        for func in obj.funcs:
+            func.transition = False
+    for task in _all_tasks(lp):
+        if task.patch_pending:
+            k.warn_on("klp_complete_transition: TIF_PATCH_PENDING still set")
+            task.patch_pending = False
+        task.patch_state = KLP_UNDEFINED
+    for obj in patch.objs:
+        if not obj.is_loaded():
+            continue
+        if target == KLP_PATCHED:
+            lp.post_patch_callback(obj, "klp_complete_transition")
+        else:
+            lp.post_unpatch_callback(obj, "klp_complete_transition")
+    lp.log.notice(f"'{patch.name}': {_WORD[target]} complete")
+    if not lp.forced and target == KLP_UNPATCHED:
+        k.loader.module_put(patch.mod)
+    lp.target_state = KLP_UNDEFINED
+    lp.transition_patch = None
+
+
+def klp_cancel_transition(lp: "Livepatch") -> None:
+    """The enable failed before the transition started: go straight back to unpatched."""
+    patch = lp.transition_patch
+    assert patch is not None
+    if lp.target_state != KLP_PATCHED:
+        lp.k.warn_on("klp_cancel_transition: not patching")
+        return
+    # Documentation/livepatch/callbacks.txt (Test 6) words this line without "patching".
+    lp.log.debug("klp_cancel_transition", f"'{patch.name}': canceling transition, going to unpatch")
+    lp.target_state = KLP_UNPATCHED
+    klp_complete_transition(lp)
+
+
+def klp_reverse_transition(lp: "Livepatch") -> None:
+    patch = lp.transition_patch
+    assert patch is not None
+    lp.log.debug("klp_reverse_transition", f"'{patch.name}': reversing transition from "
+                 + ("patching to unpatching" if lp.target_state == KLP_PATCHED else "unpatching to patching"))
+    patch.set_enabled(lp.k, not patch.enabled)
+    lp.target_state = KLP_UNPATCHED if lp.target_state == KLP_PATCHED else KLP_PATCHED
+    for task in _all_tasks(lp):
+        task.patch_pending = False
+    klp_start_transition(lp)
+
+
+def klp_send_signals(lp: "Livepatch") -> None:
+    lp.log.notice("signaling remaining tasks")
+    k = lp.k
+    for task in k.sched.all_tasks():
+        if not task.patch_pending:
+            continue
+        if task.is_kthread:
+            wake_up_state(k, task, (TaskState.INTERRUPTIBLE,))
+        elif task._thread is None:
+            klp_update_patch_state(lp, task)  # wakes, returns to user space, switches
+        else:
+            task.sigpending = True
+            wake_up_state(k, task, (TaskState.INTERRUPTIBLE,))
+
+
+def klp_force_transition(lp: "Livepatch") -> None:
+    lp.log.warn("forcing remaining tasks to the patched state")
+    for task in _all_tasks(lp):
+        klp_update_patch_state(lp, task)
+    lp.forced = True
+
+
+def klp_transition_work_fn(lp: "Livepatch") -> None:
+    with lp.mutex:
+        if lp.transition_patch is not None:
+            klp_try_complete_transition(lp)

@@ -1,0 +1,422 @@
+"""The machine: boots a Kernel (clock, CPUs, tasks, vmlinux, sysfs/procfs) and offers the
+syscall-like entry points the shell's tools use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from kernel.abi import VERMAGIC, TaskStruct
+from kernel.api import all_apis
+from kernel.api.slab import Slab
+from kernel.cpu import Cpu, GuestBug, GuestFault
+from kernel.errno import Errno, KernelError
+from kernel.fs import Vfs
+from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
+                       THREAD_SIZE, Allocator, GuestMemory)
+from kernel.module.elf import ElfCache
+from kernel.module.kallsyms import Kallsyms, KSym
+from kernel.module.main import Module, ModuleLoader
+from kernel.printk import Logger, Printk
+from kernel.sched import Scheduler, Task, TaskKind, TaskState
+from kernel.time import Clock, Event
+
+if TYPE_CHECKING:
+    from kernel.livepatch.core import Livepatch
+
+T = TypeVar("T")
+VMLINUX_O = Path(__file__).resolve().parent / "vmlinux" / "vmlinux.o"
+NR_CPUS = 2
+TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
+UTS_RELEASE = VERMAGIC.split()[0]
+
+# Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
+_BOOT_TASKS = (
+    ("systemd", TaskKind.USER, "user", "daemon"),
+    ("kthreadd", TaskKind.KTHREAD, "kthreadd", "kthread"),
+    ("rcu_gp", TaskKind.KTHREAD, "kworker", "kworker"),
+    ("ksoftirqd/0", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
+    ("rcu_sched", TaskKind.KTHREAD, "kthread", "kthread"),
+    ("migration/0", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
+    ("ksoftirqd/1", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
+    ("migration/1", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
+    ("khungtaskd", TaskKind.KTHREAD, "kthread", "kthread"),
+    ("systemd-journal", TaskKind.USER, "user", "daemon"),
+    ("systemd-udevd", TaskKind.USER, "user", "daemon"),
+    ("sshd", TaskKind.USER, "user", "daemon"),
+    ("agetty", TaskKind.USER, "user", "daemon"),
+)
+
+
+class Kernel:
+    """One simulated Linux 4.19 machine. Everything that is state lives here."""
+
+    def __init__(self, elf_cache: ElfCache | None = None, clock_mode: str = "virtual") -> None:
+        self.clock_mode = clock_mode
+        self.elf_cache = elf_cache or ElfCache()
+        self.clock = Clock()
+        self.printk = Printk(lambda: self.clock.now)
+        self.log = Logger(self.printk, "", "kernel/module.c")
+        self.mem = GuestMemory()
+        self.heap = Allocator(HEAP_BASE, HEAP_END)
+        self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
+        self.stacks = Allocator(STACKS_BASE, STACKS_END)
+        self.slab = Slab(self)
+        self.cpu = Cpu(self, self.mem)
+        self.kallsyms = Kallsyms()
+        self.sched = Scheduler(self)
+        self.livepatch: "Livepatch | None" = None
+        self.loader = ModuleLoader(self)
+        self.vfs = Vfs()
+        self.fs = _FsCalls(self)
+        self.taints: set[str] = set()
+        self.ptr_key = b"klpsh-boot-key-0"
+        self.timers: dict[int, Event] = {}
+        self.mutexes: dict[int, Task] = {}
+        self.mutex_waiters: dict[int, Any] = {}
+        self.seq_bufs: dict[int, list[str]] = {}
+        self._structs: dict[int, Task] = {}
+        self.oops_count = 0
+        self.vmlinux: Module | None = None
+
+    # --- boot ------------------------------------------------------------------------
+    @classmethod
+    def boot(cls, clock_mode: str = "virtual", elf_cache: ElfCache | None = None,
+             vmlinux: Path | None = None) -> "Kernel":
+        k = cls(elf_cache, clock_mode)
+        k._boot(vmlinux or VMLINUX_O)
+        return k
+
+    def _boot(self, vmlinux: Path) -> None:
+        from kernel.fs.proc import proc_init
+        from kernel.livepatch.core import Livepatch
+        from kernel.module.sysfs import module_sysfs_init
+        from kernel.workqueue import Workqueue
+        self.apis = all_apis()
+        for api in self.apis.values():
+            self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
+        self.vmlinux = self.loader.load_builtin(vmlinux.read_bytes())
+        self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols + self._stub_symbols())
+        self.livepatch = Livepatch(self)
+        for cpu in range(NR_CPUS):
+            t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
+            t.cpu = cpu
+        for comm, kind, base, sleep_on in _BOOT_TASKS:
+            t = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
+            if comm == "kthreadd":
+                self.kthreadd = t
+        self.wq = Workqueue(self, "kworker/0:")
+        self.softirq = Workqueue(self, "ksoftirqd/0:", max_workers=1)
+        self.wq.boot(2)
+        self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+        self.clock.on_advance.append(self._tick)
+        self.cpu.warm(2)
+        proc_init(self)
+        module_sysfs_init(self)
+        self.livepatch.klp_init()
+        self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
+        self._tick(0)
+        self.sched.run_pending()
+
+    def _stub_symbols(self) -> list[KSym]:
+        return [KSym(s.addr, 16, s.name, "T", "vmlinux") for s in self.cpu.stubs]
+
+    def _tick(self, now: int) -> None:
+        """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
+        if self.jiffies_addr:
+            self.mem.set_u64(self.jiffies_addr, self.clock.jiffies)
+        if self.livepatch is not None:
+            for idle in self.sched.idle:
+                if self.cpu_idle(idle.cpu):
+                    self.livepatch.klp_update_patch_state(idle)
+
+    def cpu_idle(self, cpu: int) -> bool:
+        """Host threads run one at a time; they run on CPU 0, so CPU 1 idles."""
+        return cpu != 0 or self.sched.current is None
+
+    # --- memory, symbols ---------------------------------------------------------------
+    def alloc_stack(self) -> int:
+        return self.stacks.alloc(THREAD_SIZE)
+
+    def module_alloc(self, size: int) -> int:
+        return self.modules_mem.alloc(size)
+
+    def module_free(self, addr: int) -> None:
+        self.modules_mem.free(addr)
+
+    def resolve_export(self, name: str) -> int | None:
+        if self.vmlinux is not None and name in self.vmlinux.exports:
+            return self.vmlinux.exports[name]
+        for m in self.loader.modules.values():
+            if name in m.exports:
+                return m.exports[name]
+        return None
+
+    def export_owner(self, name: str) -> str:
+        for m in self.loader.modules.values():
+            if name in m.exports:
+                return m.name
+        return "kernel"
+
+    def resolve_kernel_symbol(self, name: str) -> int | None:
+        """vmlinux exports, then Python implementations (their stub slots)."""
+        if self.vmlinux is not None and name in self.vmlinux.exports:
+            return self.vmlinux.exports[name]
+        stub = self.cpu.stub_by_name.get(name)
+        return stub.addr if stub is not None and stub.func is not None else None
+
+    @property
+    def modules(self) -> dict[str, Module]:
+        return self.loader.modules
+
+    def module_by_struct(self, addr: int) -> Module | None:
+        for m in self.loader.modules.values():
+            if m.struct_addr == addr:
+                return m
+        return None
+
+    def add_taint(self, flag: str) -> None:
+        self.taints.add(flag)
+
+    release = UTS_RELEASE
+
+    def taint_mask(self) -> int:
+        return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)
+
+    def tainted_string(self) -> str:
+        if not self.taints:
+            return "Not tainted"
+        return "Tainted: " + "".join(
+            (c if c in self.taints else ("G" if c == "P" else " ")) for c in TAINT_ORDER)
+
+    # --- tasks -------------------------------------------------------------------------
+    @property
+    def current(self) -> Task:
+        cur = self.sched.current
+        assert cur is not None
+        return cur
+
+    def task_struct(self, task: Task) -> int:
+        """The guest `struct task_struct` of TASK, created on first use."""
+        if not task.guest_struct:
+            addr = self.stacks.alloc(TaskStruct.size)
+            self.mem.zero(addr, TaskStruct.size)
+            self.mem.set_u32(addr + TaskStruct.pid.offset, task.pid)
+            self.mem.set_u32(addr + TaskStruct.tgid.offset, task.pid)
+            self.mem.write(addr + TaskStruct.comm.offset, task.comm.encode()[:15] + b"\0")
+            task.guest_struct = addr
+            self._structs[addr] = task
+        self.mem.set_u32(task.guest_struct + TaskStruct.patch_state.offset, task.patch_state)
+        return task.guest_struct
+
+    def fmt_ptr(self, v: int) -> str:
+        """What printk's plain %p shows for V."""
+        from kernel.api.vsprintf import _pointer
+        return _pointer(self, "", v)
+
+    def task_by_struct(self, addr: int) -> Task | None:
+        return self._structs.get(addr)
+
+    def on_task_exit(self, task: Task) -> None:
+        if task.guest_struct:
+            self._structs.pop(task.guest_struct, None)
+
+    def on_module_freed(self, mod: Module) -> None:
+        pass
+
+    def ps(self) -> list[Task]:
+        return sorted(self.sched.idle[:1] + self.sched.all_tasks(), key=lambda t: t.pid)
+
+    def run_guest(self, task: Task, fn: int, args: tuple[int, ...], via: str,
+                  host: tuple[str, ...] = ()) -> int:
+        """Call guest FN from host code running in TASK, with HOST frames below it."""
+        task.host_stack.extend(host)
+        try:
+            return self.cpu.call(task, fn, args, via)
+        finally:
+            if host:
+                del task.host_stack[-len(host):]
+
+    # --- entry points for the shell ----------------------------------------------------
+    def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False) -> T:
+        """Run FN in a user task (a child process COMM, or the shell itself), driving the
+        machine until it returns; its KernelError propagates to the caller."""
+        task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
+        box: dict[str, Any] = {}
+
+        def body() -> None:
+            try:
+                box["ret"] = fn()
+            except KernelError as e:
+                box["err"] = e
+            except (GuestFault, GuestBug) as e:
+                self.oops(task, e)
+                box["err"] = KernelError(Errno.EFAULT)
+            finally:
+                if self.livepatch is not None:
+                    self.livepatch.exit_to_usermode(task)
+        self.sched.start(task, body)
+        self.sched.run_until(lambda: task._thread is None)
+        if not in_shell:
+            self.sched.exit_task(task)
+        else:
+            task.state = TaskState.INTERRUPTIBLE
+        if "err" in box:
+            raise box["err"]
+        return box.get("ret")  # type: ignore[return-value]
+
+    def init_module(self, image: bytes, args: str, comm: str = "insmod") -> None:
+        self.syscall(comm, lambda: self.loader.load_module(image, args))
+
+    def delete_module(self, name: str, flags: int = 0, comm: str = "rmmod") -> None:
+        self.syscall(comm, lambda: self.loader.delete_module(name, flags))
+
+    def run_for(self, ns: int) -> None:
+        self.run_until_time(self.clock.now + max(ns, 0))
+
+    def run_until_time(self, when: int) -> None:
+        self.sched.run_until(lambda: False, limit=when)
+
+    def next_event_time(self) -> int | None:
+        return self.clock.next_event_time()
+
+    # --- module glue (called by the loader) --------------------------------------------
+    def klp_module_coming(self, mod: Module) -> None:
+        if self.livepatch is not None:
+            self.livepatch.klp_module_coming(mod)
+
+    def klp_module_going(self, mod: Module) -> None:
+        if self.livepatch is not None:
+            self.livepatch.klp_module_going(mod)
+
+    def copy_module_elf(self, mod: Module) -> object:
+        from kernel.livepatch.elf_info import copy_module_elf
+        return copy_module_elf(self, mod)
+
+    def mod_sysfs_setup(self, mod: Module) -> None:
+        from kernel.module.sysfs import mod_sysfs_setup
+        mod_sysfs_setup(self, mod)
+
+    def mod_sysfs_teardown(self, mod: Module) -> None:
+        from kernel.module.sysfs import mod_sysfs_teardown
+        mod_sysfs_teardown(self, mod)
+
+    # --- trouble -----------------------------------------------------------------------
+    def _header(self, task: Task) -> list[str]:
+        return [f"CPU: {task.cpu} PID: {task.pid} Comm: {task.comm} {self.tainted_string()} {UTS_RELEASE} #1",
+                "Hardware name: klpsh virtual machine, BIOS klpsh 4.19"]
+
+    def _modules_linked(self) -> str:
+        parts = []
+        for m in self.loader.modules.values():
+            flags = "".join(sorted(m.taints & {"O", "K", "P"}))
+            if m.state.name == "COMING":
+                flags += "+"
+            elif m.state.name == "GOING":
+                flags += "-"
+            parts.append(m.name + (f"({flags})" if flags else ""))
+        return "Modules linked in: " + " ".join(parts)
+
+    def _trace_lines(self, trace: list[int]) -> list[str]:
+        return ["Call Trace:"] + [f" {self.kallsyms.sprint_symbol(a)}" for a in trace]
+
+    def oops(self, task: Task, e: BaseException) -> None:
+        """Report a guest fault or BUG like die(): the Oops, then the task is killed."""
+        self.oops_count += 1
+        self.add_taint("D")
+        lines: list[str] = []
+        if isinstance(e, GuestBug):
+            lines.append("------------[ cut here ]------------")
+            lines.append(f"kernel BUG at {e.file}:{e.line}!")
+            lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
+            trace = self.cpu.stack_trace(task) or []
+            rip = trace[1] if len(trace) > 1 else 0
+            trace = trace[2:]
+        else:
+            assert isinstance(e, GuestFault)
+            rip, trace = e.rip, e.trace[1:] if e.trace else []
+            if e.kind == "soft lockup":
+                self.log.emerg(f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! [{task.comm}:{task.pid}]")
+                lines.append(self._modules_linked())
+                lines.extend(self._header(task))
+                lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
+                lines.extend(self._trace_lines(trace))
+                lines.append(f"klpsh: killed {task.comm}:{task.pid} stuck in guest code")
+                for line in lines:
+                    self.log.warn(line)
+                return
+            if "INSN_INVALID" in e.kind:
+                lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
+            else:
+                what = ("NULL pointer dereference" if e.addr < 4096 else "paging request")
+                lines.append(f"BUG: unable to handle kernel {what} at {e.addr:016x}")
+                lines.append("PGD 0 P4D 0 ")
+                lines.append(f"Oops: {'0002' if 'WRITE' in e.kind else '0000'} [#{self.oops_count}] SMP NOPTI")
+        lines.extend(self._header(task))
+        lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
+        lines.extend(self._trace_lines(trace))
+        lines.append(self._modules_linked())
+        lines.append(f"---[ end trace {0x1b2c3d4e5f6a7b8c + self.oops_count:016x} ]---")
+        for i, line in enumerate(lines):
+            (self.log.emerg if i < 3 else self.log.warn)(line)
+
+    def warn(self, file: str, line: int, caller: int, msg: str = "") -> None:
+        """__warn(): the WARNING splat, taint W, execution continues."""
+        task = self.current
+        self.log.warn("------------[ cut here ]------------")
+        if msg:
+            self.printk.printk(msg if msg.endswith("\n") else msg + "\n")
+        self.log.warn(f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} {self.kallsyms.sprint_symbol(caller)}")
+        self.log.warn(self._modules_linked())
+        self.add_taint("W")
+        for ln in self._header(task):
+            self.log.warn(ln)
+        self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
+        trace = self.cpu.stack_trace(task) or []
+        for ln in self._trace_lines(trace[2:]):
+            self.log.warn(ln)
+        self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
+
+    def warn_on(self, what: str) -> None:
+        """A WARN_ON() of the kernel itself (host code)."""
+        task = self.sched.current
+        self.log.warn("------------[ cut here ]------------")
+        self.log.warn(f"WARNING: {what}")
+        self.add_taint("W")
+        if task is not None:
+            for ln in self._header(task):
+                self.log.warn(ln)
+
+    def dump_stack(self, task: Task | None) -> None:
+        if task is None:
+            return
+        for ln in self._header(task):
+            self.log.warn(ln)
+        for ln in self._trace_lines(self.cpu.stack_trace(task) or []):
+            self.log.warn(ln)
+
+
+class _FsCalls:
+    """open/read/write on /sys and /proc, each done by a user task as the syscall would."""
+
+    def __init__(self, k: Kernel) -> None:
+        self.k = k
+
+    def read(self, path: str, comm: str = "cat") -> str:
+        show = self.k.vfs.open_read(path)
+        return self.k.syscall(comm, show)
+
+    def write(self, path: str, data: str, comm: str = "bash") -> None:
+        store = self.k.vfs.open_write(path)
+        self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
+
+    def listdir(self, path: str) -> list[str]:
+        return self.k.vfs.listdir(path)
+
+    def isdir(self, path: str) -> bool:
+        return self.k.vfs.isdir(path)
+
+    def exists(self, path: str) -> bool:
+        return self.k.vfs.exists(path)
+
+

@@ -1,0 +1,94 @@
+"""kallsyms: every symbol of vmlinux and of each loaded module, by address and by name."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterator
+
+
+@dataclass(frozen=True)
+class KSym:
+    addr: int
+    size: int
+    name: str
+    type: str      # nm letter: t/T text, d/D data, r/R rodata, b/B bss
+    owner: str     # "vmlinux" or the module name
+
+
+class Kallsyms:
+    """Sorted address index plus per-owner symbol order (what kallsyms_on_each_symbol walks)."""
+
+    def __init__(self) -> None:
+        self._by_owner: dict[str, list[KSym]] = {}
+        self._sorted: list[KSym] | None = []
+        self._addrs: list[int] = []
+
+    def add_owner(self, owner: str, syms: list[KSym]) -> None:
+        self._by_owner.setdefault(owner, []).extend(syms)
+        self._sorted = None
+
+    def remove_owner(self, owner: str) -> None:
+        if self._by_owner.pop(owner, None) is not None:
+            self._sorted = None
+
+    def _index(self) -> list[KSym]:
+        if self._sorted is None:
+            self._sorted = sorted((s for syms in self._by_owner.values() for s in syms),
+                                  key=lambda s: s.addr)
+            self._addrs = [s.addr for s in self._sorted]
+        return self._sorted
+
+    def symbols_of(self, owner: str | None) -> Iterator[tuple[str, int]]:
+        """(name, addr) of one object in symbol-table order; None means vmlinux."""
+        for s in self._by_owner.get(owner or "vmlinux", ()):
+            yield s.name, s.addr
+
+    def owner_syms(self, owner: str) -> list[KSym]:
+        return self._by_owner.get(owner, [])
+
+    def lookup(self, addr: int) -> KSym | None:
+        """The symbol containing ADDR (for sized symbols) or the nearest one below it."""
+        syms = self._index()
+        i = bisect.bisect_right(self._addrs, addr) - 1
+        best = None
+        while i >= 0:
+            s = syms[i]
+            if s.addr + max(s.size, 1) > addr:
+                return s
+            if best is None and s.size == 0:
+                best = s
+            if s.addr < addr - 0x10000:
+                break
+            i -= 1
+        return best
+
+    def lookup_size(self, addr: int) -> tuple[int, int] | None:
+        """kallsyms_lookup_size_offset(): (size, offset) of the symbol at ADDR."""
+        s = self.lookup(addr)
+        if s is None:
+            return None
+        return s.size, addr - s.addr
+
+    def find(self, name: str, owner: str | None = None) -> KSym | None:
+        owners = [owner] if owner else list(self._by_owner)
+        for o in owners:
+            for s in self._by_owner.get(o, ()):
+                if s.name == name:
+                    return s
+        return None
+
+    def sprint_symbol(self, addr: int, with_size: bool = True) -> str:
+        """`name+0xoff/0xsize [module]`, or the bare hex address."""
+        s = self.lookup(addr)
+        if s is None:
+            return f"0x{addr:x}"
+        text = f"{s.name}+{addr - s.addr:#x}"
+        if with_size:
+            text += f"/{s.size:#x}"
+        if s.owner != "vmlinux":
+            text += f" [{s.owner}]"
+        return text
+
+    def all(self) -> list[KSym]:
+        return list(self._index())

@@ -1,0 +1,430 @@
+"""load_module() and delete_module(): module states, the notifier chain and the livepatch
+hooks at the points kernel/module.c calls them (4.19)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from kernel.abi import MODULE_NAME_LEN, VERMAGIC, KernelParam, ModuleState
+from kernel.abi import Module as CModule
+from kernel.cpu import GuestBug, GuestFault
+from kernel.errno import Errno, KernelError
+from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
+                               SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
+                               STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfImage)
+from kernel.module.kallsyms import KSym
+from kernel.module.params import ALL_TYPES, ModuleParam, parse_args
+from kernel.module.reloc import apply_relocate_add
+from kernel.mm import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+TAINT_OOT_MODULE = "O"
+TAINT_LIVEPATCH = "K"
+TAINT_PROPRIETARY = "P"
+GPL_COMPATIBLE = {"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL",
+                  "Dual MPL/GPL"}
+MODULE_FLAGS_FORCE = 0o1000  # O_TRUNC: rmmod -f
+KSYMTAB_ENTRY = 16  # struct kernel_symbol { unsigned long value; const char *name; }
+
+
+@dataclass(eq=False)
+class Module:
+    """A loaded module: where it lives in guest memory and its kernel-side state."""
+
+    name: str
+    image: ElfImage
+    base: int = 0
+    core_size: int = 0
+    struct_addr: int = 0
+    init: int = 0
+    exit: int = 0
+    state: ModuleState = ModuleState.UNFORMED
+    refs: int = 1                                   # MODULE_REF_BASE
+    uses: list["Module"] = field(default_factory=list)      # modules we depend on
+    users: list["Module"] = field(default_factory=list)     # modules depending on us
+    params: list[ModuleParam] = field(default_factory=list)
+    exports: dict[str, int] = field(default_factory=dict)
+    section_addr: dict[int, int] = field(default_factory=dict)
+    fentry_sites: set[int] = field(default_factory=set)
+    symbols: list[KSym] = field(default_factory=list)
+    sym_values: list[int] = field(default_factory=list)
+    args: str = ""
+    taints: set[str] = field(default_factory=set)
+    klp: bool = False
+    klp_alive: bool = False
+    klp_info: object = None
+
+    @property
+    def refcnt(self) -> int:
+        """module_refcount(): what /sys/module/<m>/refcnt and lsmod show."""
+        return self.refs - 1
+
+    @property
+    def holders(self) -> list[str]:
+        return [m.name for m in self.users]
+
+    def symbol(self, name: str) -> int | None:
+        for s in self.symbols:
+            if s.name == name:
+                return s.addr
+        return None
+
+
+def _modinfo_name(img: ElfImage) -> str:
+    this = img.section(".gnu.linkonce.this_module")
+    if this is None:
+        raise KernelError(Errno.ENOEXEC, "No module found in object")
+    off = CModule.name.offset
+    raw = this.data[off:off + MODULE_NAME_LEN]
+    return raw.split(b"\0", 1)[0].decode("latin-1") or (img.get_modinfo("name") or "")
+
+
+class ModuleLoader:
+    """The module list and the two syscalls behind insmod and rmmod."""
+
+    def __init__(self, kernel: "Kernel") -> None:
+        self.k = kernel
+        self.modules: dict[str, Module] = {}
+        self.notifiers: list[Callable[[Module, ModuleState], None]] = []
+
+    # --- load_module -----------------------------------------------------------------
+    def load_module(self, image: bytes, args: str) -> Module:
+        k = self.k
+        img = k.elf_cache.parse(image)
+        name = _modinfo_name(img)
+        if img.section(".gnu.linkonce.this_module") is None:
+            k.log.warn(f"{name}: No module found in object")
+            raise KernelError(Errno.ENOEXEC)
+        mod = Module(name, img, args=args)
+        self._check_modinfo(mod)
+        self._add_unformed_module(mod)
+        try:
+            self._layout_and_copy(mod)
+            self._simplify_symbols(mod)
+            self._apply_relocations(mod)
+            self._post_relocation(mod)
+        except BaseException:
+            self._free_module(mod)
+            raise
+        return self._finish_load(mod)
+
+    def load_builtin(self, image: bytes) -> Module:
+        """Link the vmlinux object at boot: same layout and relocation, no module life cycle."""
+        mod = Module("vmlinux", self.k.elf_cache.parse(image))
+        self._layout_and_copy(mod)
+        self._simplify_symbols(mod)
+        self._apply_relocations(mod)
+        self._read_exports(mod)
+        self._read_fentry(mod)
+        mod.symbols = self._kallsyms(mod)
+        mod.state = ModuleState.LIVE
+        return mod
+
+    def _check_modinfo(self, mod: Module) -> None:
+        k, img = self.k, mod.image
+        magic = img.get_modinfo("vermagic")
+        if magic is None:
+            raise KernelError(Errno.ENOEXEC)
+        if magic != VERMAGIC:
+            k.log.err(f"{mod.name}: version magic '{magic}' should be '{VERMAGIC}'")
+            raise KernelError(Errno.ENOEXEC)
+        if img.get_modinfo("intree") is None:
+            if TAINT_OOT_MODULE not in k.taints:
+                k.log.warn(f"{mod.name}: loading out-of-tree module taints kernel.")
+            k.add_taint(TAINT_OOT_MODULE)
+            mod.taints.add(TAINT_OOT_MODULE)
+        if img.get_modinfo("livepatch") is not None:
+            mod.klp = True
+            k.add_taint(TAINT_LIVEPATCH)
+            mod.taints.add(TAINT_LIVEPATCH)
+            k.log.notice_once("taint_livepatch", f"{mod.name}: tainting kernel with TAINT_LIVEPATCH")
+        lic = img.get_modinfo("license") or "unspecified"
+        if lic not in GPL_COMPATIBLE:
+            if TAINT_PROPRIETARY not in k.taints:
+                k.log.warn(f"{mod.name}: module license '{lic}' taints kernel.")
+                k.log.warn("Disabling lock debugging due to kernel taint")
+            k.add_taint(TAINT_PROPRIETARY)
+            mod.taints.add(TAINT_PROPRIETARY)
+
+    def _add_unformed_module(self, mod: Module) -> None:
+        old = self.modules.get(mod.name)
+        if old is not None:
+            raise KernelError(Errno.EEXIST if old.state == ModuleState.LIVE else Errno.EBUSY)
+        if mod.name == "vmlinux":
+            raise KernelError(Errno.EEXIST)
+        self.modules[mod.name] = mod
+
+    def _layout_and_copy(self, mod: Module) -> None:
+        """Place SHF_ALLOC sections text, rodata, data by sh_addralign (not file offset)."""
+        img = mod.image
+        def group(s) -> int:
+            if s.sh_flags & SHF_EXECINSTR:
+                return 0
+            return 2 if s.sh_flags & SHF_WRITE else 1
+        alloc = [s for s in img.sections
+                 if s.sh_flags & SHF_ALLOC and s.name != ".modinfo"
+                 and not s.sh_flags & SHF_RELA_LIVEPATCH and s.sh_type != SHT_RELA]
+        alloc.sort(key=lambda s: (group(s), s.index))
+        offsets: dict[int, int] = {}
+        size = 0
+        for s in alloc:
+            size = (size + s.sh_addralign - 1) & ~(s.sh_addralign - 1)
+            offsets[s.index] = size
+            size += s.sh_size
+        size = max((size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), PAGE_SIZE)
+        mod.base = self.k.module_alloc(size)
+        mod.core_size = size
+        mem = self.k.mem
+        mem.zero(mod.base, size)
+        for s in alloc:
+            addr = mod.base + offsets[s.index]
+            mod.section_addr[s.index] = addr
+            if s.sh_type != SHT_NOBITS and s.data:
+                mem.write(addr, s.data)
+
+    def _simplify_symbols(self, mod: Module) -> None:
+        k = self.k
+        values: list[int] = []
+        missing = False
+        for sym in mod.image.symbols:
+            v = sym.value
+            if sym.shndx == SHN_COMMON:
+                k.log.warn(f"{mod.name}: please compile with -fno-common")
+                raise KernelError(Errno.ENOEXEC)
+            if sym.shndx in (SHN_ABS, SHN_LIVEPATCH) or sym.index == 0:
+                pass
+            elif sym.shndx == SHN_UNDEF:
+                found = self._resolve_symbol(mod, sym.name)
+                if found is not None:
+                    v = found
+                elif sym.bind == STB_WEAK:
+                    v = 0
+                else:
+                    k.log.warn(f"{mod.name}: Unknown symbol {sym.name} (err -2)")
+                    missing = True
+            else:
+                v += mod.section_addr.get(sym.shndx, 0)
+            values.append(v)
+        if missing:
+            raise KernelError(Errno.ENOENT)
+        mod.sym_values = values
+
+    def _resolve_symbol(self, mod: Module, name: str) -> int | None:
+        for other in self.modules.values():
+            if other is not mod and other.state != ModuleState.UNFORMED and name in other.exports:
+                if other not in mod.uses:
+                    if not self.try_module_get(other):
+                        return None
+                    mod.uses.append(other)
+                    other.users.append(mod)
+                return other.exports[name]
+        return self.k.resolve_kernel_symbol(name)
+
+    def _apply_relocations(self, mod: Module) -> None:
+        img, k = mod.image, self.k
+        for idx, relas in img.relas.items():
+            sec = img.sections[idx]
+            if sec.sh_flags & SHF_RELA_LIVEPATCH:
+                continue  # applied by livepatch when its object loads
+            target = mod.section_addr.get(sec.sh_info)
+            if target is None:
+                continue
+            vals = mod.sym_values
+            apply_relocate_add(k.mem, target,
+                               ((r.offset, r.type, vals[r.sym] if r.sym < len(vals) else 0, r.addend)
+                                for r in relas), mod.name, k.log.err)
+
+    def _post_relocation(self, mod: Module) -> None:
+        k, img, mem = self.k, mod.image, self.k.mem
+        this = img.section(".gnu.linkonce.this_module")
+        assert this is not None
+        mod.struct_addr = mod.section_addr[this.index]
+        mod.init = mem.u64(mod.struct_addr + CModule.init.offset)
+        mod.exit = mem.u64(mod.struct_addr + CModule.exit.offset)
+        self._read_exports(mod)
+        self._read_fentry(mod)
+        mod.params = self._read_params(mod)
+        mod.symbols = self._kallsyms(mod)
+        if mod.klp:
+            mod.klp_info = k.copy_module_elf(mod)
+
+    def _read_exports(self, mod: Module) -> None:
+        k, img, mem = self.k, mod.image, self.k.mem
+        for secname in ("__ksymtab", "__ksymtab_gpl"):
+            sec = img.section(secname)
+            if sec is None:
+                continue
+            base = mod.section_addr[sec.index]
+            for i in range(sec.sh_size // KSYMTAB_ENTRY):
+                ent = base + i * KSYMTAB_ENTRY
+                sym = mem.cstr(mem.u64(ent + 8))
+                if k.resolve_export(sym) is not None:
+                    k.log.err(f"{mod.name}: exports duplicate symbol {sym} (owned by {k.export_owner(sym)})")
+                    raise KernelError(Errno.ENOEXEC)
+                mod.exports[sym] = mem.u64(ent)
+
+    def _read_fentry(self, mod: Module) -> None:
+        mcount = mod.image.section("__mcount_loc")
+        if mcount is not None:
+            base = mod.section_addr[mcount.index]
+            mem = self.k.mem
+            mod.fentry_sites = {mem.u64(base + 8 * i) for i in range(mcount.sh_size // 8)}
+
+    def _read_params(self, mod: Module) -> list[ModuleParam]:
+        sec = mod.image.section("__param")
+        if sec is None:
+            return []
+        k, mem = self.k, self.k.mem
+        base = mod.section_addr[sec.index]
+        out = []
+        for i in range(sec.sh_size // KernelParam.size):
+            ent = base + i * KernelParam.size
+            ops = k.kallsyms.lookup(mem.u64(ent + KernelParam.ops.offset))
+            ptype = ops.name[len("param_ops_"):] if ops and ops.name.startswith("param_ops_") else ""
+            if ptype not in ALL_TYPES:
+                k.log.err(f"{mod.name}: unsupported parameter type for parameter #{i}")
+                raise KernelError(Errno.ENOEXEC)
+            out.append(ModuleParam(mem.cstr(mem.u64(ent + KernelParam.name.offset)), ptype,
+                                   mem.u16(ent + KernelParam.perm.offset),
+                                   mem.u64(ent + KernelParam.arg.offset)))
+        return out
+
+    def _kallsyms(self, mod: Module) -> list[KSym]:
+        out = []
+        secs = mod.image.sections
+        for sym, val in zip(mod.image.symbols, mod.sym_values):
+            if (not sym.name or sym.type in (STT_SECTION, STT_FILE) or sym.shndx not in mod.section_addr):
+                continue
+            flags = secs[sym.shndx].sh_flags
+            letter = ("t" if flags & SHF_EXECINSTR else
+                      ("b" if secs[sym.shndx].sh_type == SHT_NOBITS else "d") if flags & SHF_WRITE else "r")
+            if sym.bind != STB_LOCAL:
+                letter = letter.upper()
+            out.append(KSym(val, sym.size, sym.name, letter, mod.name))
+        return out
+
+    def _finish_load(self, mod: Module) -> Module:
+        k = self.k
+        self.k.kallsyms.add_owner(mod.name, mod.symbols)
+        mod.refs += 1  # held while the module initialises
+        self._set_state(mod, ModuleState.COMING)
+        try:
+            k.klp_module_coming(mod)
+        except KernelError:
+            self._free_module(mod)
+            raise
+        self._notify(mod, ModuleState.COMING)
+        try:
+            parse_args(k, mod.name, mod.args, mod.params)
+            k.mod_sysfs_setup(mod)
+        except KernelError:
+            self._going_cleanup(mod)
+            raise
+        return self._do_init_module(mod)
+
+    def _do_init_module(self, mod: Module) -> Module:
+        k = self.k
+        ret = 0
+        if mod.init:
+            task = k.sched.current
+            try:
+                ret = k.run_guest(task, mod.init, (), via="do_one_initcall",
+                                  host=("__do_sys_finit_module", "load_module", "do_init_module"))
+            except (GuestFault, GuestBug) as e:
+                k.oops(task, e)
+                ret = -Errno.EFAULT
+            ret = ret if ret < (1 << 31) else ret - (1 << 32)  # int return
+        if ret < 0:
+            self._going_cleanup(mod)
+            raise KernelError(-ret)
+        if ret > 0:
+            k.log.warn(f"{mod.name}: '{k.kallsyms.sprint_symbol(mod.init, False).split('+')[0]}'->init suspiciously returned {ret}, it should follow 0/-E convention")
+            k.log.warn(f"{mod.name}: loading module anyway...")
+            k.dump_stack(k.sched.current)
+        self._set_state(mod, ModuleState.LIVE)
+        self._notify(mod, ModuleState.LIVE)
+        self.module_put(mod)
+        return mod
+
+    def _going_cleanup(self, mod: Module) -> None:
+        """coming_cleanup / fail path: GOING, notifiers, livepatch, free."""
+        self._set_state(mod, ModuleState.GOING)
+        self._notify(mod, ModuleState.GOING)
+        self.k.klp_module_going(mod)
+        self._free_module(mod)
+
+    # --- delete_module ---------------------------------------------------------------
+    def delete_module(self, name: str, flags: int = 0) -> None:
+        mod = self.modules.get(name)
+        if mod is None or mod.state == ModuleState.UNFORMED:
+            raise KernelError(Errno.ENOENT)
+        if mod.users:
+            raise KernelError(Errno.EAGAIN)
+        if mod.state != ModuleState.LIVE:
+            raise KernelError(Errno.EBUSY)
+        forced = bool(flags & MODULE_FLAGS_FORCE)
+        if mod.init and not mod.exit and not forced:
+            raise KernelError(Errno.EBUSY)
+        mod.refs -= 1
+        if mod.refs != 0:
+            if not forced:
+                mod.refs += 1
+                raise KernelError(Errno.EAGAIN)
+            self.k.add_taint("R")
+        self._set_state(mod, ModuleState.GOING)
+        k = self.k
+        if mod.exit:
+            task = k.sched.current
+            try:
+                k.run_guest(task, mod.exit, (), via="__x64_sys_delete_module", host=())
+            except (GuestFault, GuestBug) as e:
+                k.oops(task, e)
+        self._notify(mod, ModuleState.GOING)
+        k.klp_module_going(mod)
+        self._free_module(mod)
+
+    # --- helpers ---------------------------------------------------------------------
+    def _set_state(self, mod: Module, state: ModuleState) -> None:
+        mod.state = state
+        if mod.struct_addr:
+            self.k.mem.set_u32(mod.struct_addr + CModule.state.offset, int(state))
+
+    def _notify(self, mod: Module, state: ModuleState) -> None:
+        for cb in list(self.notifiers):
+            cb(mod, state)
+
+    def _free_module(self, mod: Module) -> None:
+        k = self.k
+        k.mod_sysfs_teardown(mod)
+        if self.modules.get(mod.name) is mod:
+            del self.modules[mod.name]
+        for dep in mod.uses:
+            if mod in dep.users:
+                dep.users.remove(mod)
+            self.module_put(dep)
+        mod.uses.clear()
+        k.kallsyms.remove_owner(mod.name)
+        k.on_module_freed(mod)
+        mod.state = ModuleState.UNFORMED
+        if mod.base:
+            k.module_free(mod.base)
+            mod.base = 0
+
+    def try_module_get(self, mod: Module) -> bool:
+        if mod.state == ModuleState.GOING or mod.refs == 0:
+            return False
+        mod.refs += 1
+        return True
+
+    def module_put(self, mod: Module) -> None:
+        if mod.refs > 0:
+            mod.refs -= 1
+
+    def by_address(self, addr: int) -> Module | None:
+        for m in self.modules.values():
+            if m.base <= addr < m.base + m.core_size:
+                return m
+        return None

@@ -1,0 +1,66 @@
+"""apply_relocate_add() for x86-64, as arch/x86/kernel/module.c does it: a recipe table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from kernel.errno import Errno, KernelError
+from kernel.mm import GuestMemory
+
+R_X86_64_NONE, R_X86_64_64, R_X86_64_PC32, R_X86_64_PLT32 = 0, 1, 2, 4
+R_X86_64_32, R_X86_64_32S, R_X86_64_PC64 = 10, 11, 24
+
+
+@dataclass(frozen=True)
+class Recipe:
+    size: int
+    pcrel: bool
+    fits: Callable[[int], bool]
+
+
+def _u32(v: int) -> bool:
+    return 0 <= v <= 0xFFFF_FFFF
+
+
+def _s32(v: int) -> bool:
+    return -(1 << 31) <= v < (1 << 31)
+
+
+def _any(v: int) -> bool:
+    return True
+
+
+RECIPES: dict[int, Recipe] = {
+    R_X86_64_64: Recipe(8, False, _any),
+    R_X86_64_32: Recipe(4, False, _u32),
+    R_X86_64_32S: Recipe(4, False, _s32),
+    R_X86_64_PC32: Recipe(4, True, _any),
+    R_X86_64_PLT32: Recipe(4, True, _any),
+    R_X86_64_PC64: Recipe(8, True, _any),
+}
+
+
+def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, int, int, int]],
+                       modname: str, pr_err: Callable[[str], None]) -> None:
+    """Apply (r_offset, r_type, symbol value, r_addend) entries to the section at BASE."""
+    for offset, rtype, symval, addend in relas:
+        if rtype == R_X86_64_NONE:
+            continue
+        recipe = RECIPES.get(rtype)
+        if recipe is None:
+            pr_err(f"{modname}: Unknown rela relocation: {rtype}")
+            raise KernelError(Errno.ENOEXEC)
+        loc = base + offset
+        val = symval + addend
+        if recipe.pcrel:
+            val -= loc
+        if not recipe.fits(val):
+            pr_err(f"overflow in relocation type {rtype} val {val & (2**64 - 1):x}")
+            pr_err(f"`{modname}' likely not compiled with -mcmodel=kernel")
+            raise KernelError(Errno.ENOEXEC)
+        old = mem.read(loc, recipe.size)
+        if any(old):
+            pr_err(f"x86/modules: Invalid relocation target, existing value is nonzero for type {rtype}, loc {loc:016x}, val {val & (2**64 - 1):016x}")
+            raise KernelError(Errno.ENOEXEC)
+        mem.write(loc, (val & ((1 << (8 * recipe.size)) - 1)).to_bytes(recipe.size, "little"))

@@ -1,0 +1,167 @@
+"""printk: the ring buffer of records, console sinks and dynamic debug (kernel/printk/)."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Callable
+
+KERN_SOH = "\001"
+LOGLEVEL_DEFAULT = 4  # MESSAGE_LOGLEVEL_DEFAULT: KERN_WARNING
+LEVEL_NAMES = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug")
+(KERN_EMERG, KERN_ALERT, KERN_CRIT, KERN_ERR, KERN_WARNING, KERN_NOTICE, KERN_INFO,
+ KERN_DEBUG) = range(8)
+LOG_BUF_RECORDS = 1 << 14
+
+
+@dataclass
+class Record:
+    """One dmesg line: sequence number, timestamp (ns), level and text."""
+
+    seq: int
+    ts_ns: int
+    level: int
+    text: str
+    facility: int = 0
+
+    def format(self) -> str:
+        """The console/dmesg form: `[%5lu.%06lu] text`."""
+        sec, ns = divmod(self.ts_ns, 1_000_000_000)
+        return f"[{sec:5d}.{ns // 1000:06d}] {self.text}"
+
+
+def split_level(msg: str) -> tuple[int | None, bool, str]:
+    """Strip KERN_* prefixes: (level or None, is KERN_CONT, text)."""
+    level: int | None = None
+    cont = False
+    while len(msg) >= 2 and msg[0] == KERN_SOH:
+        c = msg[1]
+        if "0" <= c <= "7":
+            level = int(c)
+        elif c == "c":
+            cont = True
+        elif c != "d":
+            break
+        msg = msg[2:]
+    return level, cont, msg
+
+
+@dataclass
+class DynamicDebug:
+    """Dynamic debug control: which pr_debug sites print (`file`, `func`, `module` rules)."""
+
+    rules: list[tuple[str, str, bool]] = field(default_factory=list)
+
+    def enabled(self, file: str, func: str, module: str = "") -> bool:
+        on = False
+        for kind, pattern, flag in self.rules:
+            subject = {"file": file, "func": func, "module": module}.get(kind, "")
+            if fnmatch.fnmatchcase(subject, pattern):
+                on = flag
+        return on
+
+    def control(self, query: str) -> None:
+        """Apply one `<keyword> <pattern> [+-]p` query (/proc/dynamic_debug/control)."""
+        words = query.split()
+        if len(words) != 3 or words[0] not in ("file", "func", "module") or words[2] not in ("+p", "-p"):
+            raise ValueError(query)
+        self.rules.append((words[0], words[1], words[2] == "+p"))
+
+    def show(self) -> str:
+        return "".join(f"{k} {p} {'+' if f else '-'}p\n" for k, p, f in self.rules)
+
+
+class Printk:
+    """The log buffer: records in order, consoles called as each record is stored."""
+
+    def __init__(self, now: Callable[[], int]) -> None:
+        self._now = now
+        self.records: list[Record] = []
+        self.first_seq = 0
+        self.next_seq = 0
+        self.clear_seq = 0
+        self.consoles: list[Callable[[Record], None]] = []
+        self.dyndbg = DynamicDebug()
+        self._partial: tuple[int, str] | None = None  # (level, text) of an unterminated line
+        self.once: set[str] = set()
+
+    def printk(self, msg: str) -> None:
+        """vprintk_emit(): one call, with a KERN_* prefix or a continuation."""
+        level, cont, text = split_level(msg)
+        if self._partial is not None:
+            plevel, ptext = self._partial
+            if cont or level is None:
+                text = ptext + text
+                level = plevel
+            else:
+                self._partial = None
+                self._store(plevel, ptext)
+        if level is None:
+            level = LOGLEVEL_DEFAULT
+        lines = text.split("\n")
+        *complete, rest = lines
+        self._partial = None
+        for line in complete:
+            self._store(level, line)
+        if rest:
+            self._partial = (level, rest)
+
+    def flush(self) -> None:
+        """Store a pending unterminated line (the console does this on the next record)."""
+        if self._partial is not None:
+            level, text = self._partial
+            self._partial = None
+            self._store(level, text)
+
+    def log(self, level: int, text: str) -> None:
+        """Store one complete line at LEVEL (the host-side pr_* helpers)."""
+        self.flush()
+        for line in text.rstrip("\n").split("\n"):
+            self._store(level, line)
+
+    def _store(self, level: int, text: str) -> None:
+        rec = Record(self.next_seq, self._now(), level, text)
+        self.next_seq += 1
+        self.records.append(rec)
+        if len(self.records) > LOG_BUF_RECORDS:
+            drop = len(self.records) - LOG_BUF_RECORDS
+            del self.records[:drop]
+            self.first_seq = self.records[0].seq
+        for console in list(self.consoles):
+            console(rec)
+
+    def since(self, seq: int) -> list[Record]:
+        """Records with sequence number >= SEQ still in the buffer."""
+        start = max(seq, self.first_seq) - self.first_seq
+        return self.records[start:]
+
+    def clear(self) -> None:
+        """dmesg -C: forget everything logged so far."""
+        self.flush()
+        self.clear_seq = self.next_seq
+
+
+class Logger:
+    """pr_* for one kernel source file: pr_fmt prefix, dynamic debug identity."""
+
+    def __init__(self, pk: Printk, prefix: str, file: str, module: str = "") -> None:
+        self.pk, self.prefix, self.file, self.module = pk, prefix, file, module
+
+    def _emit(self, level: int, msg: str) -> None:
+        self.pk.log(level, self.prefix + msg)
+
+    def emerg(self, msg: str) -> None: self._emit(KERN_EMERG, msg)
+    def err(self, msg: str) -> None: self._emit(KERN_ERR, msg)
+    def warn(self, msg: str) -> None: self._emit(KERN_WARNING, msg)
+    def notice(self, msg: str) -> None: self._emit(KERN_NOTICE, msg)
+    def info(self, msg: str) -> None: self._emit(KERN_INFO, msg)
+
+    def debug(self, func: str, msg: str) -> None:
+        """pr_debug: printed only where dynamic debug enables the call site."""
+        if self.pk.dyndbg.enabled(self.file, func, self.module):
+            self._emit(KERN_DEBUG, msg)
+
+    def notice_once(self, key: str, msg: str) -> None:
+        if key not in self.pk.once:
+            self.pk.once.add(key)
+            self.notice(msg)

@@ -1,0 +1,233 @@
+"""Tasks and the scheduler: pids, comms, states, patch_state, and the baton that lets
+exactly one task's host thread run at a time (kernel/sched/).
+
+Tasks that never run code here (idle tasks, sleeping daemons) are plain objects. A task
+that runs kernel or guest code gets a host thread for as long as that code runs; it hands
+the baton back to the driver whenever it blocks, and the driver resumes it when it is woken.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Callable
+
+from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN
+from kernel.cpu import GuestContext
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+
+class TaskState(str, Enum):
+    """ps letters: R running, S interruptible, D uninterruptible, I idle kthread, Z dead."""
+
+    RUNNING = "R"
+    INTERRUPTIBLE = "S"
+    UNINTERRUPTIBLE = "D"
+    IDLE = "I"
+    DEAD = "X"
+
+
+class TaskKind(str, Enum):
+    IDLE = "idle"
+    KTHREAD = "kthread"
+    USER = "user"
+
+
+# Host frames each kind of task sleeps on, outermost last (what /proc/<pid>/stack shows
+# below the code it is running).
+BASE_FRAMES: dict[str, tuple[str, ...]] = {
+    "idle": ("do_idle", "cpu_startup_entry", "start_secondary", "secondary_startup_64"),
+    "kworker": ("worker_thread", "kthread", "ret_from_fork"),
+    "kthread": ("kthread", "ret_from_fork"),
+    "kthreadd": ("kthreadd", "ret_from_fork"),
+    "ksoftirqd": ("smpboot_thread_fn", "kthread", "ret_from_fork"),
+    "user": ("do_syscall_64", "entry_SYSCALL_64_after_hwframe"),
+}
+SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
+    "idle": (),
+    "kworker": ("worker_thread",),
+    "user": ("do_wait", "kernel_wait4", "__do_sys_wait4"),
+    "daemon": ("ep_poll", "do_epoll_wait", "__x64_sys_epoll_wait"),
+    "kthread": ("schedule_timeout",),
+}
+
+
+class TaskExit(BaseException):
+    """Unwinds a task's host thread when the task is killed (Oops) or stopped."""
+
+
+@dataclass(eq=False)
+class Task:
+    """task_struct: identity, scheduling state and the livepatch per-task state."""
+
+    pid: int
+    comm: str
+    kind: TaskKind
+    base: str = "user"
+    sleep_on: str = "user"
+    cpu: int = 0
+    state: TaskState = TaskState.INTERRUPTIBLE
+    patch_state: int = KLP_UNDEFINED
+    patch_pending: bool = False      # TIF_PATCH_PENDING
+    sigpending: bool = False         # TIF_SIGPENDING (fake signal from livepatch)
+    ctx: GuestContext = field(default_factory=GuestContext)
+    guest_struct: int = 0
+    parent: "Task | None" = None
+    kthread_data: dict = field(default_factory=dict)
+    _thread: "_TaskThread | None" = None
+    _wake_event: object = None
+    host_stack: list[str] = field(default_factory=list)  # host functions currently active
+    sleep_deadline: object = None
+    set_state: int = 0              # what set_current_state() asked for
+    kernel: "Kernel | None" = None
+
+    @property
+    def is_kthread(self) -> bool:
+        return self.kind is not TaskKind.USER
+
+    @property
+    def alive(self) -> bool:
+        return self.state is not TaskState.DEAD
+
+    def host_frames(self) -> list[int]:
+        """Addresses of the host functions below any guest code of this task."""
+        assert self.kernel is not None
+        cpu = self.kernel.cpu
+        names: list[str] = []
+        if not self.ctx.frames and self._thread is None:
+            names.extend(SLEEP_FRAMES.get(self.sleep_on, ()))
+        names.extend(reversed(self.host_stack))
+        names.extend(BASE_FRAMES.get(self.base, ()))
+        return [cpu.host_addr(n) for n in names]
+
+
+class _TaskThread:
+    """The host thread that carries one task's kernel code while it runs."""
+
+    def __init__(self, sched: "Scheduler", task: Task, fn: Callable[[], None]) -> None:
+        self.sched, self.task, self.fn = sched, task, fn
+        self.go = threading.Semaphore(0)
+        self.done = False
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, name=f"task-{task.pid}-{task.comm}",
+                                       daemon=True)
+
+    def _main(self) -> None:
+        self.go.acquire()
+        try:
+            self.fn()
+        except TaskExit:
+            pass
+        except BaseException as e:  # handed to the driver, which re-raises it
+            self.error = e
+        finally:
+            self.done = True
+            self.task._thread = None
+            self.sched._back_to_driver()
+
+
+class Scheduler:
+    """Run queue, pids, and the driver loop that moves virtual time between events."""
+
+    def __init__(self, kernel: "Kernel") -> None:
+        self.kernel = kernel
+        self.tasks: dict[int, Task] = {}
+        self.idle: list[Task] = []
+        self.runqueue: deque[Task] = deque()
+        self.current: Task | None = None
+        self._pids = itertools.count(1)
+        self._driver = threading.Semaphore(0)
+        self.need_resched = False
+        self.errors: list[BaseException] = []
+
+    # --- tasks -----------------------------------------------------------------------
+    def new_task(self, comm: str, kind: TaskKind, base: str = "user", sleep_on: str = "user",
+                 pid: int | None = None, parent: Task | None = None) -> Task:
+        t = Task(next(self._pids) if pid is None else pid, comm[:TASK_COMM_LEN - 1], kind,
+                 base, sleep_on, parent=parent, kernel=self.kernel)
+        if kind is TaskKind.IDLE:
+            t.state = TaskState.RUNNING
+            self.idle.append(t)
+        else:
+            self.tasks[t.pid] = t
+        lp = self.kernel.livepatch
+        if lp is not None:
+            lp.copy_process(t, parent)
+        return t
+
+    def exit_task(self, task: Task) -> None:
+        task.state = TaskState.DEAD
+        self.tasks.pop(task.pid, None)
+        self.kernel.on_task_exit(task)
+
+    def all_tasks(self) -> list[Task]:
+        return list(self.tasks.values())
+
+    # --- the baton -------------------------------------------------------------------
+    def start(self, task: Task, fn: Callable[[], None]) -> None:
+        """Give TASK a host thread that will run FN once the task is scheduled."""
+        assert task._thread is None, f"{task.comm} already runs code"
+        th = _TaskThread(self, task, fn)
+        task._thread = th
+        th.thread.start()
+        self.wake(task)
+
+    def wake(self, task: Task) -> bool:
+        """Make a blocked task runnable; False if it was not blocked."""
+        if task._thread is None or task in self.runqueue or task is self.current:
+            return False
+        task.state = TaskState.RUNNING
+        self.runqueue.append(task)
+        return True
+
+    def block(self, state: TaskState) -> None:
+        """Called in the current task's thread: sleep until someone wakes it."""
+        task = self.current
+        assert task is not None and task._thread is not None
+        task.state = state
+        th = task._thread
+        self._back_to_driver()
+        th.go.acquire()
+        if task.state is TaskState.DEAD:
+            raise TaskExit()
+
+    def _back_to_driver(self) -> None:
+        self.current = None
+        self._driver.release()
+
+    def _switch_to(self, task: Task) -> None:
+        th = task._thread
+        assert th is not None
+        self.current = task
+        task.state = TaskState.RUNNING
+        th.go.release()
+        self._driver.acquire()
+        if th.done and th.error is not None:
+            err, th.error = th.error, None
+            raise err
+
+    # --- driving ---------------------------------------------------------------------
+    def run_pending(self) -> None:
+        """Run every runnable task until all are blocked or done."""
+        while self.runqueue:
+            self._switch_to(self.runqueue.popleft())
+
+    def run_until(self, done: Callable[[], bool], limit: int | None = None) -> bool:
+        """Drive the machine until DONE() holds or virtual time would pass LIMIT (ns)."""
+        clock = self.kernel.clock
+        while True:
+            self.run_pending()
+            if done():
+                return True
+            horizon = limit if limit is not None else 1 << 62
+            ev = clock.pop_due(horizon)
+            if ev is None:
+                if limit is not None:
+                    clock.advance_to(limit)
+                return done()
+            ev.fn()

@@ -1,0 +1,125 @@
+"""Virtual clock, jiffies and the timer wheel (kernel/time/timer.c granularity)."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable
+
+from kernel.abi import HZ
+
+NSEC_PER_SEC = 1_000_000_000
+NSEC_PER_JIFFY = NSEC_PER_SEC // HZ
+# include/linux/jiffies.h: jiffies start 300 s before wrapping a 32-bit counter.
+INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF
+MAX_JIFFY_OFFSET = ((1 << 63) - 1) // 2 - 1
+
+# Timer wheel geometry of 4.19 (LVL_CLK_SHIFT 3, LVL_BITS 6).
+_LVL_CLK_SHIFT = 3
+_LVL_SIZE = 64
+_LVL_DEPTH = 9 if HZ > 100 else 8
+
+
+def msecs_to_jiffies(ms: int) -> int:
+    """HZ=1000: one jiffy per millisecond, rounded up like the kernel's helper."""
+    if ms < 0:
+        return MAX_JIFFY_OFFSET
+    return (ms * HZ + 999) // 1000
+
+
+def jiffies_to_msecs(j: int) -> int:
+    return j * 1000 // HZ
+
+
+def _lvl_start(n: int) -> int:
+    return (_LVL_SIZE - 1) << ((n - 1) * _LVL_CLK_SHIFT)
+
+
+def wheel_expiry(expires: int, clk: int) -> int:
+    """The jiffy at which the wheel really fires a timer due at EXPIRES (calc_wheel_index)."""
+    delta = expires - clk
+    if delta < 0:
+        return clk
+    if delta < _lvl_start(1):
+        return expires
+    lvl = 1
+    while lvl < _LVL_DEPTH - 1 and delta >= _lvl_start(lvl + 1):
+        lvl += 1
+    shift = lvl * _LVL_CLK_SHIFT
+    return ((expires + (1 << shift)) >> shift) << shift
+
+
+def round_jiffies_common(j: int, cpu: int, now: int, force_up: bool) -> int:
+    """round_jiffies(): to a whole second, skewed per CPU, never into the past."""
+    original = j
+    j += cpu * 3
+    rem = j % HZ
+    if rem < HZ // 4 and not force_up:
+        j -= rem
+    else:
+        j = j - rem + HZ
+    j -= cpu * 3
+    return j if j > now else original
+
+
+@dataclass(order=True)
+class Event:
+    """A host-side callback due at a virtual time; cancelled events stay in the heap, inert."""
+
+    when: int
+    seq: int
+    fn: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock:
+    """Virtual time in ns since boot; moves only when the scheduler runs to the next event."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self._events: list[Event] = []
+        self._seq = itertools.count()
+        self.on_advance: list[Callable[[int], None]] = []
+
+    @property
+    def jiffies(self) -> int:
+        return INITIAL_JIFFIES + self.now // NSEC_PER_JIFFY
+
+    def jiffy_time(self, j: int) -> int:
+        """Virtual ns at which jiffy J begins."""
+        return (j - INITIAL_JIFFIES) * NSEC_PER_JIFFY
+
+    def at(self, when: int, fn: Callable[[], None]) -> Event:
+        ev = Event(max(when, self.now), next(self._seq), fn)
+        heapq.heappush(self._events, ev)
+        return ev
+
+    def after_jiffies(self, delay: int, fn: Callable[[], None]) -> Event:
+        """Arm a wheel timer DELAY jiffies from now, with the wheel's granularity."""
+        now_j = self.jiffies
+        fire = wheel_expiry(now_j + max(delay, 0), now_j)
+        return self.at(self.jiffy_time(fire), fn)
+
+    def next_event_time(self) -> int | None:
+        while self._events and self._events[0].cancelled:
+            heapq.heappop(self._events)
+        return self._events[0].when if self._events else None
+
+    def pop_due(self, limit: int) -> Event | None:
+        """The next live event due at or before LIMIT, with the clock moved to it."""
+        when = self.next_event_time()
+        if when is None or when > limit:
+            return None
+        ev = heapq.heappop(self._events)
+        self.advance_to(ev.when)
+        return ev
+
+    def advance_to(self, when: int) -> None:
+        if when > self.now:
+            self.now = when
+            for cb in self.on_advance:
+                cb(when)

@@ -1,0 +1,132 @@
+"""Userspace tools of the klpsh shell: one module per tool, registered by name."""
+
+from __future__ import annotations
+
+import getopt
+import importlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+
+def _bundled_modules() -> Path:
+    """modules/ of the source checkout, else the copy a wheel installs under share/klpsh."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "modules"
+    installed = Path(sys.prefix) / "share" / "klpsh" / "modules"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+BUNDLED_MODULES = _bundled_modules()
+SAMPLES_PREFIX = "samples/livepatch/"
+
+
+@dataclass
+class ToolContext:
+    """What a tool sees: the machine, its output streams and where to look for files.
+
+    `out` and `err` take raw text as write(2) to stdout/stderr would (a line ends with "\\n");
+    `outln`/`errln` add the newline.
+    """
+
+    kernel: "Kernel"
+    out: Callable[[str], None]
+    err: Callable[[str], None]
+    cwd: Path = field(default_factory=Path.cwd)
+    modules_dir: Path = BUNDLED_MODULES
+
+    def outln(self, line: str) -> None:
+        """Print LINE and a newline on the tool's stdout."""
+        self.out(line + "\n")
+
+    def errln(self, line: str) -> None:
+        """Print LINE and a newline on the tool's stderr."""
+        self.err(line + "\n")
+
+    def resolve_path(self, name: str) -> Path:
+        """A host path; `samples/livepatch/X` falls back to the bundled module X."""
+        p = Path(name)
+        host = p if p.is_absolute() else self.cwd / p
+        if host.exists() or not name.startswith(SAMPLES_PREFIX):
+            return host
+        return self.modules_dir / name[len(SAMPLES_PREFIX):]
+
+    def find_module_file(self, name: str) -> Path | None:
+        """Find module NAME (dashes and underscores alike) as modprobe would: modules/, then cwd."""
+        stem = name[:-3] if name.endswith(".ko") else name
+        want = stem.replace("-", "_")
+        for d in (self.modules_dir, self.cwd):
+            if not d.is_dir():
+                continue
+            for f in sorted(d.glob("*.ko")):
+                if f.stem.replace("-", "_") == want:
+                    return f
+        return None
+
+
+Tool = Callable[[ToolContext, list[str]], int]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    func: Tool
+    usage: str
+    summary: str
+
+
+REGISTRY: dict[str, ToolSpec] = {}
+
+_TOOL_MODULES = ("insmod", "rmmod", "modprobe", "lsmod", "modinfo", "dmesg", "echo", "cat", "ls",
+                 "sleep", "ps", "build", "help", "exit")
+
+
+class ShellExit(Exception):
+    """Raised by the `exit` tool: the shell stops with status CODE."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def tool(name: str, usage: str, summary: str) -> Callable[[Tool], Tool]:
+    """Register a tool under NAME with a usage line and a one-line summary for `help`."""
+    def deco(func: Tool) -> Tool:
+        REGISTRY[name] = ToolSpec(name, func, usage, summary)
+        return func
+    return deco
+
+
+def load_tools() -> dict[str, ToolSpec]:
+    """Import every tool module once so that their @tool decorators run."""
+    for mod in _TOOL_MODULES:
+        try:
+            importlib.import_module(f"klpsh.tools.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"klpsh.tools.{mod}":
+                raise
+    return REGISTRY
+
+
+Options = list[tuple[str, str]]
+
+
+def parse_options(ctx: ToolContext, prog: str, args: list[str], shortopts: str,
+                  longopts: tuple[str, ...] = (), hint: bool = False) -> tuple[Options, list[str]] | None:
+    """GNU getopt over ARGS; on a bad option print getopt's message (and coreutils' hint), None."""
+    try:
+        return getopt.gnu_getopt(args, shortopts, list(longopts))
+    except getopt.GetoptError as e:
+        opt = e.opt
+        if len(opt) == 1:
+            what = (f"option requires an argument -- '{opt}'" if "requires argument" in e.msg
+                    else f"invalid option -- '{opt}'")
+        else:
+            what = f"unrecognized option '--{opt}'"
+        ctx.errln(f"{prog}: {what}")
+        if hint:
+            ctx.errln(f"Try '{prog} --help' for more information.")
+        return None
