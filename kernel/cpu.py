@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from unicorn import UC_ARCH_X86, UC_HOOK_CODE, UC_MODE_64, UC_PROT_ALL, Uc, UcError
 from unicorn import x86_const as X
 
+from kernel.module.kallsyms import KSym
 from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, GuestMemory
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ class Cpu:
         self.mem.write(addr, body.ljust(SLOT, b"\xcc"))
         stub = Stub(name, func, nargs, variadic, addr)
         self.stubs.append(stub)
+        self.kernel.kallsyms.add_owner("vmlinux", [KSym(addr, SLOT, name, "T", "vmlinux")])
         self.stub_by_name[name] = stub
         return stub
 

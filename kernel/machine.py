@@ -15,7 +15,7 @@ from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
                        THREAD_SIZE, Allocator, GuestMemory)
 from kernel.module.elf import ElfCache
-from kernel.module.kallsyms import Kallsyms, KSym
+from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
 from kernel.sched import Scheduler, Task, TaskKind, TaskState
@@ -62,8 +62,8 @@ class Kernel:
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
         self.stacks = Allocator(STACKS_BASE, STACKS_END)
         self.slab = Slab(self)
-        self.cpu = Cpu(self, self.mem)
         self.kallsyms = Kallsyms()
+        self.cpu = Cpu(self, self.mem)
         self.sched = Scheduler(self)
         self.livepatch: "Livepatch | None" = None
         self.loader = ModuleLoader(self)
@@ -96,7 +96,7 @@ class Kernel:
         for api in self.apis.values():
             self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
         self.vmlinux = self.loader.load_builtin(vmlinux.read_bytes())
-        self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols + self._stub_symbols())
+        self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
@@ -117,9 +117,6 @@ class Kernel:
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)
         self.sched.run_pending()
-
-    def _stub_symbols(self) -> list[KSym]:
-        return [KSym(s.addr, 16, s.name, "T", "vmlinux") for s in self.cpu.stubs]
 
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
