@@ -1,0 +1,207 @@
+"""The klpsh shell: parse one command line, run the tool, show kernel lines as they are logged.
+
+Used by batch mode (scripts, stdin) and by the REPL. Output goes through one callback, a line at
+a time, in the order things happen: kernel lines while the command runs, then the tool's output
+and errors (tools word them like kmod/coreutils, and stderr shares the stream with stdout).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from kernel.errno import Errno, KernelError, strerror
+from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.printk import Record
+
+Out = Callable[[str], None]
+
+REDIRECTS = (">", ">>")
+# Errors of open(2) on a redirection target; bash words them `bash: FILE: reason`.
+_OPEN_ERRORS = frozenset({Errno.ENOENT, Errno.EACCES, Errno.EISDIR, Errno.ENOTDIR, Errno.EPERM})
+STATUS_NOT_FOUND = 127
+STATUS_USAGE = 2
+
+
+class ShellSyntaxError(Exception):
+    """A line the shell cannot run (bad quoting, unsupported operators)."""
+
+
+@dataclass
+class Command:
+    """One parsed line: the words and an optional `> FILE` target."""
+
+    argv: list[str]
+    redirect: str | None = None
+
+
+def parse(line: str) -> Command | None:
+    """Split LINE like a simple sh: quoting, `#` comments, `> FILE`. None if it holds no command."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError as e:
+        raise ShellSyntaxError(str(e).lower()) from None
+    argv: list[str] = []
+    redirect: str | None = None
+    it = iter(tokens)
+    for tok in it:
+        if _is_operator(tok):
+            if tok not in REDIRECTS:
+                raise ShellSyntaxError(f"unsupported operator `{tok}' (one command a line, "
+                                       "only `> FILE' redirection)")
+            redirect = next(it, None)
+            if redirect is None or _is_operator(redirect):
+                raise ShellSyntaxError(f"syntax error near unexpected token `{redirect or 'newline'}'")
+        else:
+            argv.append(tok)
+    if not argv:
+        if redirect is not None:
+            raise ShellSyntaxError("a redirection needs a command")
+        return None
+    return Command(argv, redirect)
+
+
+def _is_operator(tok: str) -> bool:
+    return bool(tok) and all(c in "();<>|&" for c in tok)
+
+
+class Shell:
+    """Runs command lines against one kernel; every line of output goes to OUT."""
+
+    def __init__(self, kernel: "Kernel", out: Out, *, echo: bool = True, console: bool = True,
+                 cwd: Path | None = None, modules_dir: Path | None = None) -> None:
+        self.kernel = kernel
+        self.out = out
+        self.echo = echo
+        self.console = console
+        self.cwd = cwd or Path.cwd()
+        self.modules_dir = modules_dir or BUNDLED_MODULES
+        self.tools = load_tools()
+        self.exit_status: int | None = None
+
+    def run_script(self, lines: Iterable[str]) -> int:
+        """Run LINES in order until the end or `exit`; the status is 0 unless `exit N`."""
+        for line in lines:
+            self.run_line(line)
+            if self.exit_status is not None:
+                return self.exit_status
+        return 0
+
+    def run_line(self, line: str) -> int:
+        """Run one command line and return its exit status. Never raises."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return 0
+        if self.echo:
+            self.out(f"% {text}")
+        try:
+            return self._run(text)
+        except Exception as e:  # noqa: BLE001 - the shell must survive anything a tool does
+            self._internal_error(e)
+            return 1
+
+    def _internal_error(self, e: Exception) -> None:
+        """One line about a bug, no traceback; if even printing fails, stay quiet."""
+        msg = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        try:
+            self.out(f"klpsh: internal error: {msg}")
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _run(self, text: str) -> int:
+        try:
+            cmd = parse(text)
+        except ShellSyntaxError as e:
+            self.out(f"klpsh: {e}")
+            return STATUS_USAGE
+        if cmd is None:
+            return 0
+        spec = self.tools.get(cmd.argv[0])
+        if spec is None:
+            self.out(f"klpsh: {cmd.argv[0]}: command not found")
+            return STATUS_NOT_FOUND
+        if cmd.redirect is not None and not self.kernel.fs.exists(cmd.redirect):
+            self.out(f"bash: {cmd.redirect}: No such file or directory")
+            return 1
+        captured: list[str] = []
+        stdout = _Lines(self.out)
+        ctx = ToolContext(self.kernel, captured.append if cmd.redirect else stdout.write, stdout.write,
+                          cwd=self.cwd, modules_dir=self.modules_dir)
+        with self._console():
+            try:
+                status = self._call(spec.func, ctx, cmd.argv)
+            finally:
+                stdout.flush()
+            if cmd.redirect is not None and captured:
+                status = self._write(cmd.argv[0], cmd.redirect, "".join(captured)) or status
+        return status
+
+    def _call(self, func: Callable[[ToolContext, list[str]], int], ctx: ToolContext,
+              argv: list[str]) -> int:
+        """Run a tool; `exit` ends the shell, a stray kernel error gets strerror wording."""
+        try:
+            return func(ctx, argv[1:]) or 0
+        except ShellExit as e:
+            self.exit_status = e.code
+            return e.code
+        except KernelError as e:
+            self.out(f"{argv[0]}: {strerror(e.errno)}")
+            return 1
+
+    def _write(self, prog: str, path: str, data: str) -> int:
+        """The redirection: write the tool's output to PATH as one write(2), like echo does."""
+        writer = "bash" if prog == "echo" else prog
+        try:
+            self.kernel.fs.write(path, data, comm=writer)
+        except KernelError as e:
+            if e.errno in _OPEN_ERRORS:
+                self.out(f"bash: {path}: {strerror(e.errno)}")
+            else:
+                who = "bash: echo" if prog == "echo" else prog
+                self.out(f"{who}: write error: {strerror(e.errno)}")
+            return 1
+        return 0
+
+    @contextmanager
+    def _console(self) -> Iterator[None]:
+        """Print kernel lines the moment they are logged, while a command runs."""
+        if not self.console:
+            yield
+            return
+        consoles = self.kernel.printk.consoles
+        consoles.append(self._print_record)
+        try:
+            yield
+        finally:
+            consoles.remove(self._print_record)
+
+    def _print_record(self, record: "Record") -> None:
+        self.out(record.format())
+
+
+class _Lines:
+    """Turns a tool's raw stdout/stderr text into whole lines for OUT."""
+
+    def __init__(self, out: Out) -> None:
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> None:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.out(line)
+
+    def flush(self) -> None:
+        """Show an unterminated last line (`echo -n`) as a line of its own."""
+        if self.pending:
+            line, self.pending = self.pending, ""
+            self.out(line)

@@ -1,0 +1,18 @@
+"""ps: every task with its pid, state letter, livepatch state and command name."""
+
+from __future__ import annotations
+
+from klpsh.tools import ToolContext, tool
+
+HEADER = "  PID S PATCH COMMAND"
+
+
+@tool("ps", "ps", "list tasks: pid, state, patch state (-1 none, 0 unpatched, 1 patched), comm")
+def ps(ctx: ToolContext, args: list[str]) -> int:
+    if args:
+        ctx.errln(f"ps: unsupported option '{args[0]}'")
+        return 1
+    ctx.outln(HEADER)
+    for t in ctx.kernel.ps():
+        ctx.outln(f"{t.pid:>5} {t.state} {t.patch_state:>5} {t.comm}")
+    return 0

@@ -1,0 +1,42 @@
+"""sleep NUMBER[SUFFIX]...: let the machine's time pass (coreutils sleep; virtual time)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from klpsh.tools import ToolContext, tool
+
+NSEC_PER_SEC = 1_000_000_000
+_SUFFIX_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(arg: str) -> Fraction | None:
+    """Seconds in ARG ("1.5", "2m", "1e-3"), or None if coreutils would reject it."""
+    number, mult = arg, 1
+    if arg and arg[-1] in _SUFFIX_SECONDS:
+        number, mult = arg[:-1], _SUFFIX_SECONDS[arg[-1]]
+    try:
+        value = Fraction(number.strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+    if value < 0 or number != number.strip() or "/" in number or "_" in number:
+        return None
+    return value * mult
+
+
+@tool("sleep", "sleep SECONDS...", "let SECONDS (fractional; s/m/h/d suffixes) of machine time pass")
+def sleep(ctx: ToolContext, args: list[str]) -> int:
+    if not args:
+        ctx.errln("sleep: missing operand")
+        ctx.errln("Try 'sleep --help' for more information.")
+        return 1
+    intervals = [parse_interval(a) for a in args]
+    bad = [a for a, v in zip(args, intervals) if v is None]
+    for arg in bad:
+        ctx.errln(f"sleep: invalid time interval '{arg}'")
+    if bad:
+        ctx.errln("Try 'sleep --help' for more information.")
+        return 1
+    total = sum((v for v in intervals if v is not None), Fraction(0))
+    ctx.kernel.run_for(round(total * NSEC_PER_SEC))
+    return 0
