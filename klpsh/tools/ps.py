@@ -14,5 +14,6 @@ def ps(ctx: ToolContext, args: list[str]) -> int:
         return 1
     ctx.outln(HEADER)
     for t in ctx.kernel.ps():
-        ctx.outln(f"{t.pid:>5} {t.state} {t.patch_state:>5} {t.comm}")
+        state = getattr(t.state, "value", t.state)  # a letter, or an Enum of letters
+        ctx.outln(f"{t.pid:>5} {state} {t.patch_state:>5} {t.comm}")
     return 0

@@ -1,0 +1,151 @@
+"""The `klpsh` command: REPL on a terminal, batch on a script or stdin, `build`, `replay`.
+
+Batch and replay never import prompt_toolkit (start-up budget); the REPL is imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+CLOCKS = ("real", "virtual")
+SUBCOMMANDS = ("build", "replay")
+STATUS_USAGE = 2
+STATUS_NO_SCRIPT = 127
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="klpsh",
+        description="A shell over a simulated Linux 4.19 kernel that loads and runs real .ko modules.",
+        epilog="Also: `klpsh build SRC.c... [-o DIR]` compiles modules; "
+               "`klpsh replay FILE...` replays transcripts and compares them.")
+    p.add_argument("script", nargs="?", metavar="SCRIPT",
+                   help="run the commands in SCRIPT ('-' for stdin) and exit")
+    p.add_argument("--clock", choices=CLOCKS,
+                   help="'real': machine time follows the wall clock (default in the REPL); "
+                        "'virtual': it moves only with sleep and blocking commands (default in batch)")
+    p.add_argument("--prompt", default="% ", help="the REPL's prompt (default: '%% ')")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `klpsh` console script and `python -m klpsh`."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if args[:1] and args[0] in SUBCOMMANDS:
+            return _subcommand(args[0], args[1:])
+        opts = _parser().parse_args(args)
+        return _run(opts)
+    except SystemExit as e:  # argparse, or a subcommand's own sys.exit
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - no traceback reaches the user
+        print(f"klpsh: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(opts: argparse.Namespace) -> int:
+    if opts.script not in (None, "-"):
+        return _run_file(opts.script, opts.clock or "virtual")
+    if opts.script is None and sys.stdin.isatty():
+        repl = _optional_module("klpsh.repl")
+        if repl is not None:
+            return int(repl.run(clock=opts.clock or "real", prompt=opts.prompt))
+    return run_batch(sys.stdin, opts.clock or "virtual")
+
+
+def _run_file(path: str, clock: str) -> int:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError as e:
+        print(f"klpsh: {path}: {e.strerror}", file=sys.stderr)
+        return STATUS_NO_SCRIPT
+    return run_batch(lines, clock)
+
+
+def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | None = None) -> int:
+    """Boot a machine and run LINES through the shell, writing the transcript to STREAM."""
+    out = _LineWriter(stream or sys.stdout)
+    try:
+        from klpsh.shell import Shell
+
+        kernel = boot(clock)
+    except Exception as e:  # noqa: BLE001 - no traceback reaches the user
+        out(f"klpsh: internal error: {type(e).__name__}: {e}")
+        return 1
+    return Shell(kernel, out).run_script(lines)
+
+
+def boot(clock: str) -> "Kernel":
+    """A freshly booted machine (imports the kernel, and so unicorn, only when needed)."""
+    from kernel.machine import Kernel
+
+    return Kernel.boot(clock_mode=clock)
+
+
+class _LineWriter:
+    """Writes one line at a time and flushes, so a pipe sees lines as they happen.
+
+    A closed pipe (`klpsh script | head`) silences further output instead of raising inside
+    kernel code.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.broken = False
+
+    def __call__(self, line: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+        except BrokenPipeError:
+            self.broken = True
+            _silence(self.stream)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a broken stdout at /dev/null so that Python's exit-time flush stays quiet."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _subcommand(name: str, args: list[str]) -> int:
+    """`klpsh build ...` -> kernel.kbuild.main; `klpsh replay ...` -> klpsh.transcript.main."""
+    target = {"build": "kernel.kbuild", "replay": "klpsh.transcript"}[name]
+    module = _optional_module(target)
+    if module is None:
+        print(f"klpsh: {name}: not available in this version", file=sys.stderr)
+        return STATUS_USAGE
+    return int(module.main(args))
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """Import NAME, or None if that module itself does not exist (yet)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name != name:
+            raise
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
