@@ -1,0 +1,308 @@
+"""Transcripts: parse them, and `klpsh replay FILE...` to check them against a fresh machine.
+
+A transcript is the batch shell's output format (and the format of the examples in
+Documentation/livepatch/callbacks.txt):
+
+    % insmod samples/livepatch/livepatch-callbacks-mod.ko      <- a command
+    [   34.475708] livepatch_callbacks_mod: ...                 <- a kernel line with its timestamp
+    insmod: ERROR: could not insert module ...                 <- tool output
+
+Leading whitespace is allowed, `#` lines and blank lines are ignored.
+
+Replay boots one machine per file and issues each command at the virtual time the transcript
+implies (the first timestamp after it, minus 1 ms), so that timers, the 1 s transition retries and
+busy workers interleave with the commands as in the transcript. Kernel lines logged between
+commands are shown as they come. Lines are compared by text, in order; the timestamps only give the
+largest deviation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Callable, Iterable, Union
+
+CMD = "cmd"
+KERNEL = "kernel"
+OUTPUT = "out"
+
+_CMD_RE = re.compile(r"^\s*%\s?(.*)$")
+_KERNEL_RE = re.compile(r"^\s*\[\s*(\d+)\.(\d+)\]\s?(.*)$")
+# The kernel says this once per boot; a transcript may or may not show it (as in the selftests).
+_IGNORED_RE = re.compile(r": tainting kernel with TAINT_LIVEPATCH$")
+
+MS = 1_000_000
+US = 1_000
+MAX_RESTARTS = 12
+MAX_STEPS = 1_000_000
+# After the last command, wait this long past the last timestamp for late kernel lines.
+TAIL_SLACK = 1_000 * MS
+
+
+@dataclass(frozen=True)
+class Line:
+    """One transcript line: a command, a kernel line (with its timestamp in ns) or tool output."""
+
+    kind: str
+    text: str
+    ts_ns: int | None = None
+    lineno: int = 0
+
+    def key(self) -> str:
+        """What comparison looks at: the command, or the text without timestamp."""
+        return f"% {self.text}" if self.kind == CMD else self.text
+
+
+def _ts_ns(sec: str, frac: str) -> int:
+    return int(sec) * 1_000_000_000 + int((frac + "000000000")[:9])
+
+
+def parse_line(raw: str, lineno: int = 0) -> Line | None:
+    """Classify one line; None for blank and `#` lines."""
+    line = raw.rstrip("\r\n")
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    m = _CMD_RE.match(line)
+    if m:
+        return Line(CMD, m.group(1).strip(), None, lineno)
+    m = _KERNEL_RE.match(line)
+    if m:
+        return Line(KERNEL, m.group(3).rstrip(), _ts_ns(m.group(1), m.group(2)), lineno)
+    return Line(OUTPUT, line.rstrip(), None, lineno)
+
+
+def parse(text: Union[str, Iterable[str]]) -> list[Line]:
+    """Parse a transcript (a string or an iterable of lines)."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    out: list[Line] = []
+    for n, raw in enumerate(lines, 1):
+        parsed = parse_line(raw, n)
+        if parsed is not None:
+            out.append(parsed)
+    return out
+
+
+def _relevant(lines: Iterable[Line]) -> list[Line]:
+    return [ln for ln in lines if not (ln.kind != CMD and _IGNORED_RE.search(ln.text))]
+
+
+def _blocks(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
+    """Split into lines before the first command and (command, lines after it) pairs."""
+    pre: list[Line] = []
+    blocks: list[tuple[Line, list[Line]]] = []
+    for ln in lines:
+        if ln.kind == CMD:
+            blocks.append((ln, []))
+        elif blocks:
+            blocks[-1][1].append(ln)
+        else:
+            pre.append(ln)
+    return pre, blocks
+
+
+def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
+    """Issue time of each command: its first timestamp minus 1 ms, else after the last one seen."""
+    times: list[int | None] = []
+    last_ts: int | None = None
+    for _cmd, after in blocks:
+        stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
+        if stamps:
+            times.append(max(stamps[0] - MS, 0))
+        elif last_ts is not None:
+            times.append(last_ts + US)
+        else:
+            times.append(None)
+        if stamps:
+            last_ts = max(stamps)
+    return times
+
+
+class _Restart(Exception):
+    def __init__(self, index: int, when: int) -> None:
+        super().__init__(index, when)
+        self.index = index
+        self.when = when
+
+
+class _Run:
+    """One replay attempt of one file on a fresh machine."""
+
+    def __init__(self, kernel: object, blocks: list[tuple[Line, list[Line]]],
+                 times: list[int | None], restarts: bool = True) -> None:
+        from klpsh.shell import Shell
+
+        self.kernel = kernel
+        self.blocks = blocks
+        self.times = times
+        self.restarts = restarts
+        self.actual: list[Line] = []
+        self.block_start = 0          # index in actual where the current command's lines start
+        self.expected_block: list[Line] = []
+        self.shell = Shell(kernel, self._out)
+
+    def _out(self, raw: str) -> None:
+        parsed = parse_line(raw)
+        if parsed is not None:
+            self.actual.append(parsed)
+
+    def _console(self, record: object) -> None:
+        self._out(record.format())  # type: ignore[attr-defined]
+
+    def run(self) -> list[Line]:
+        k = self.kernel
+        for i, (cmd, after) in enumerate(self.blocks):
+            when = self.times[i]
+            if when is not None and when > k.clock.now:  # type: ignore[attr-defined]
+                self._advance(when, next_index=i)
+            self.block_start = len(self.actual)
+            self.expected_block = after
+            self.shell.run_line(cmd.text)
+            if self.shell.exit_status is not None:
+                break
+        stamps = [ln.ts_ns for _c, after in self.blocks for ln in after if ln.ts_ns is not None]
+        if stamps and max(stamps) + TAIL_SLACK > k.clock.now:  # type: ignore[attr-defined]
+            self._advance(max(stamps) + TAIL_SLACK, next_index=None)
+        return self.actual
+
+    def _advance(self, target: int, next_index: int | None) -> None:
+        """Run events up to TARGET one at a time, showing kernel lines as they are logged.
+
+        If a line shows up that the transcript does not expect before the next command, the
+        command was planned too late: restart with it issued just before that line's event.
+        """
+        k = self.kernel
+        consoles = k.printk.consoles  # type: ignore[attr-defined]
+        consoles.append(self._console)
+        try:
+            steps = 0
+            while steps < MAX_STEPS:
+                steps += 1
+                nxt = k.next_event_time()  # type: ignore[attr-defined]
+                now = k.clock.now  # type: ignore[attr-defined]
+                if nxt is None or nxt > target:
+                    break
+                before = len(self.actual)
+                k.run_until_time(max(nxt, now))  # type: ignore[attr-defined]
+                if self.restarts and next_index is not None and len(self.actual) > before and not self._expected_so_far():
+                    new_ts = [ln.ts_ns for ln in self.actual[before:] if ln.ts_ns is not None]
+                    when = (min(new_ts) if new_ts else nxt) - US
+                    raise _Restart(next_index, when)
+                if k.next_event_time() == nxt and k.clock.now == now and len(self.actual) == before:  # type: ignore[attr-defined]
+                    break  # no progress; let run_until_time move the clock
+            k.run_until_time(target)  # type: ignore[attr-defined]
+        finally:
+            consoles.remove(self._console)
+
+    def _expected_so_far(self) -> bool:
+        """Does what the current command has shown so far match a prefix of what is expected?"""
+        got = [ln.key() for ln in _relevant(self.actual[self.block_start:])]
+        want = [ln.key() for ln in _relevant(self.expected_block)]
+        return len(got) <= len(want) and got == want[:len(got)]
+
+
+Out = Union[Callable[[str], None], IO[str]]
+
+
+def _writer(out: Out | None) -> Callable[[str], None]:
+    if out is None:
+        out = sys.stdout
+    if hasattr(out, "write"):
+        stream = out
+
+        def write(line: str) -> None:
+            stream.write(line + "\n")  # type: ignore[union-attr]
+            try:
+                stream.flush()  # type: ignore[union-attr]
+            except (OSError, ValueError):
+                pass
+        return write
+    return out  # type: ignore[return-value]
+
+
+def _read(path: str) -> list[Line]:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return parse(f.read())
+
+
+def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], float | None]:
+    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds)."""
+    try:
+        expected = _read(path)
+    except OSError as e:
+        return False, [f"klpsh: replay: {path}: {e.strerror or e}"], None
+    pre, blocks = _blocks(expected)
+    if not blocks:
+        return False, [f"klpsh: replay: {path}: no commands in transcript"], None
+    times = _planned_times(blocks)
+    from kernel.machine import Kernel
+
+    actual: list[Line] = []
+    restarts = True
+    for attempt in range(MAX_RESTARTS + 2):
+        try:
+            kernel = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
+        except Exception as e:  # noqa: BLE001 - a one-line error, never a traceback
+            return False, [f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}"], None
+        try:
+            actual = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS).run()
+            break
+        except _Restart as r:
+            cur = times[r.index]
+            if cur is not None and r.when >= cur:
+                restarts = False  # moving it earlier does not help: replay as planned, show the diff
+                continue
+            times = list(times)
+            times[r.index] = max(r.when, 0)
+        except Exception as e:  # noqa: BLE001
+            return False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
+    want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
+    got = _relevant(actual)
+    wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
+    if wk != gk:
+        diff = difflib.unified_diff(wk, gk, fromfile=f"{path} (expected)", tofile="replay (actual)",
+                                    lineterm="")
+        return False, list(diff), None
+    devs = [abs(a.ts_ns - b.ts_ns) for a, b in zip(want, got)
+            if a.ts_ns is not None and b.ts_ns is not None]
+    return True, [], (max(devs) / 1e9 if devs else 0.0)
+
+
+def replay(paths: Iterable[str], out: Out | None = None) -> int:
+    """`klpsh replay FILE...`: 0 iff every transcript replays exactly."""
+    write = _writer(out)
+    paths = list(paths)
+    if not paths:
+        write("usage: klpsh replay FILE...")
+        return 2
+    try:
+        from kernel.module.elf import ElfCache
+        cache: object = ElfCache()
+    except Exception:  # noqa: BLE001
+        cache = None
+    status = 0
+    for path in paths:
+        try:
+            ok, report, dev = replay_file(path, cache)
+        except Exception as e:  # noqa: BLE001
+            ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
+        if ok:
+            write(f"ok   {path} (max Δt {dev or 0.0:.3f} s)")
+        else:
+            status = 1
+            errors = [ln for ln in report if ln.startswith("klpsh: ")]
+            for ln in errors:
+                write(ln)
+            write(f"FAIL {path}")
+            for ln in report:
+                if ln not in errors:
+                    write(ln)
+    return status
+
+
+def main(paths: Iterable[str]) -> int:
+    """Entry point used by klpsh.cli for `klpsh replay`."""
+    return replay(list(paths), sys.stdout)

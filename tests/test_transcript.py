@@ -1,0 +1,142 @@
+"""Transcripts: the parser, `klpsh replay` over the document's nine test cases, and the round trip."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from klpsh import transcript
+from klpsh.transcript import CMD, KERNEL, MS, OUTPUT, US, Line, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSCRIPTS = ROOT / "transcripts"
+NEEDED = (ROOT / "modules" / "livepatch-callbacks-demo.ko", ROOT / "kernel" / "vmlinux" / "vmlinux.o")
+have_modules = pytest.mark.skipif(not all(p.exists() for p in NEEDED),
+                                  reason="needs modules/livepatch-callbacks-demo.ko and vmlinux.o")
+have_vmlinux = pytest.mark.skipif(not NEEDED[1].exists(), reason="needs kernel/vmlinux/vmlinux.o")
+
+SAMPLE = """\
+# Source: somewhere
+ % insmod samples/livepatch/livepatch-callbacks-mod.ko
+ [ 34.475708] livepatch_callbacks_mod: livepatch_callbacks_mod_init
+
+% echo 0 > /sys/kernel/livepatch/x/enabled
+[   38.5] livepatch: 'x': initializing unpatching transition
+[12345.000001]no-space
+bash: echo: write error: Invalid argument
+  # an indented comment
+%rmmod x
+"""
+
+
+def test_parse_kinds_and_text() -> None:
+    lines = parse(SAMPLE)
+    assert [ln.kind for ln in lines] == [CMD, KERNEL, CMD, KERNEL, KERNEL, OUTPUT, CMD]
+    assert lines[0].text == "insmod samples/livepatch/livepatch-callbacks-mod.ko"
+    assert lines[1] == Line(KERNEL, "livepatch_callbacks_mod: livepatch_callbacks_mod_init",
+                            34_475_708_000, 3)
+    assert lines[2].text == "echo 0 > /sys/kernel/livepatch/x/enabled"
+    assert lines[3].ts_ns == 38_500_000_000
+    assert lines[4].text == "no-space" and lines[4].ts_ns == 12345_000_001_000
+    assert lines[5].text == "bash: echo: write error: Invalid argument"
+    assert lines[6].text == "rmmod x"
+
+
+def test_parse_keys_ignore_timestamps_and_kind() -> None:
+    a = parse(" [ 82.765809] insmod: ERROR: could not insert module x.ko: No such device")[0]
+    b = parse("insmod: ERROR: could not insert module x.ko: No such device")[0]
+    assert a.kind == KERNEL and b.kind == OUTPUT and a.key() == b.key()
+    assert parse("% ls")[0].key() == "% ls"
+
+
+def test_parse_accepts_iterables_and_blank() -> None:
+    assert parse(["", "   ", "# x"]) == []
+    assert parse(["% a\n", "out\r\n"]) == [Line(CMD, "a", None, 1), Line(OUTPUT, "out", None, 2)]
+
+
+def test_planned_times() -> None:
+    _pre, blocks = transcript._blocks(parse(
+        "% a\n% b\n[ 2.000000] x\n[ 3.000000] y\n% c\n% d\n[ 5.5] z\n"))
+    assert transcript._planned_times(blocks) == [None, 2_000 * MS - MS, 3_000 * MS + US, 5_500 * MS - MS]
+
+
+def test_taint_line_ignored() -> None:
+    lines = parse("% insmod x\n[ 1.0] x: tainting kernel with TAINT_LIVEPATCH\n[ 1.1] hi\n")
+    assert [ln.text for ln in transcript._relevant(lines)] == ["insmod x", "hi"]
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    out = io.StringIO()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n")
+    assert transcript.replay([str(tmp_path / "nope.txt"), str(empty)], out) == 1
+    text = out.getvalue()
+    assert "Traceback" not in text
+    assert f"FAIL {tmp_path / 'nope.txt'}" in text and f"FAIL {empty}" in text
+    assert "No such file or directory" in text
+
+
+@have_vmlinux
+def test_garbled_file_fails_with_diff(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"% echo hi\n\xff\xfe garbage\n")
+    out = io.StringIO()
+    assert transcript.replay([str(bad)], out) == 1
+    text = out.getvalue()
+    assert text.startswith(f"FAIL {bad}") and "-\ufffd\ufffd garbage" in text and "+hi" in text
+    assert "Traceback" not in text
+
+
+@have_vmlinux
+def test_round_trip(tmp_path: Path) -> None:
+    from kernel.machine import Kernel
+    from klpsh.shell import Shell
+
+    lines: list[str] = []
+    shell = Shell(Kernel.boot(clock_mode="virtual"), lines.append)
+    shell.run_script(["echo hello", "cat /proc/sys/kernel/tainted", "lsmod", "nosuch", "sleep 1",
+                      "echo -n x"])
+    path = tmp_path / "out.txt"
+    path.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 0, out.getvalue()
+    assert out.getvalue().startswith(f"ok   {path} (max Δt ")
+
+    lines[1] = "goodbye"
+    path.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 1
+    assert "-goodbye" in out.getvalue() and "+hello" in out.getvalue()
+
+
+def test_transcripts_are_verbatim() -> None:
+    doc = Path("/work/shared/docs/livepatch/callbacks.txt")
+    files = [TRANSCRIPTS / f"callbacks-test-{n}.txt" for n in range(1, 10)]
+    for n, f in enumerate(files, 1):
+        text = f.read_text()
+        assert f'Documentation/livepatch/callbacks.txt, "Test {n}"' in text.splitlines()[0]
+        body = [ln for ln in text.splitlines() if not ln.startswith("#")]
+        assert all(ln.startswith((" % ", " [")) for ln in body), f
+    if doc.exists():
+        want = [ln.rstrip() for ln in doc.read_text().splitlines()
+                if ln.startswith(" % ") or (ln.startswith(" [") and "]" in ln)]
+        got = [ln for f in files for ln in f.read_text().splitlines() if not ln.startswith("#")]
+        assert got == want
+
+
+@have_modules
+def test_replay_test_1() -> None:
+    out = io.StringIO()
+    status = transcript.replay([str(TRANSCRIPTS / "callbacks-test-1.txt")], out)
+    assert status == 0, out.getvalue()
+
+
+@have_modules
+def test_replay_all_nine() -> None:
+    out = io.StringIO()
+    files = [str(TRANSCRIPTS / f"callbacks-test-{n}.txt") for n in range(1, 10)]
+    status = transcript.replay(files, out)
+    assert status == 0, out.getvalue()
+    assert out.getvalue().count("ok   ") == 9
