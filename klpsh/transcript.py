@@ -132,7 +132,7 @@ class _Run:
     """One replay attempt of one file on a fresh machine."""
 
     def __init__(self, kernel: object, blocks: list[tuple[Line, list[Line]]],
-                 times: list[int | None], restarts: bool = True) -> None:
+                 times: list[int | None], restarts: bool = True, pre: list[Line] | None = None) -> None:
         from klpsh.shell import Shell
 
         self.kernel = kernel
@@ -141,7 +141,7 @@ class _Run:
         self.restarts = restarts
         self.actual: list[Line] = []
         self.block_start = 0          # index in actual where the current command's lines start
-        self.expected_block: list[Line] = []
+        self.expected_block: list[Line] = list(pre or [])
         self.shell = Shell(kernel, self._out)
 
     def _out(self, raw: str) -> None:
@@ -199,7 +199,10 @@ class _Run:
 
     def _expected_so_far(self) -> bool:
         """Does what the current command has shown so far match a prefix of what is expected?"""
-        got = [ln.key() for ln in _relevant(self.actual[self.block_start:])]
+        shown = self.actual[self.block_start:]
+        if shown and shown[0].kind == CMD:
+            shown = shown[1:]  # the shell's echo of the command itself
+        got = [ln.key() for ln in _relevant(shown)]
         want = [ln.key() for ln in _relevant(self.expected_block)]
         return len(got) <= len(want) and got == want[:len(got)]
 
@@ -248,7 +251,7 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
         except Exception as e:  # noqa: BLE001 - a one-line error, never a traceback
             return False, [f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}"], None
         try:
-            actual = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS).run()
+            actual = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS, pre).run()
             break
         except _Restart as r:
             cur = times[r.index]

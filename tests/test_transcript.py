@@ -140,3 +140,38 @@ def test_replay_all_nine() -> None:
     status = transcript.replay(files, out)
     assert status == 0, out.getvalue()
     assert out.getvalue().count("ok   ") == 9
+
+
+@have_vmlinux
+def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transcript says `echo b` came before tick5 (stamped 5.2 s); the machine logs it at 5.0 s.
+
+    Issuing `echo b` at 5.199 s would show tick5 before it: replay restarts with `echo b` just
+    before the event, and reports the 0.2 s deviation.
+    """
+    from kernel.machine import Kernel
+
+    real_boot = Kernel.boot.__func__  # type: ignore[attr-defined]
+    boots: list[int] = []
+
+    def boot(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        k = real_boot(cls, *args, **kwargs)
+        boots.append(1)
+        k.clock.at(5_000 * MS, lambda: k.printk.log(6, "tick5"))
+        k.clock.at(9_000 * MS, lambda: k.printk.log(6, "tick9"))
+        return k
+
+    monkeypatch.setattr(Kernel, "boot", classmethod(boot))
+    path = tmp_path / "t.txt"
+    path.write_text("% echo a\na\n% echo b\nb\n[    5.200000] tick5\n% echo c\nc\n[ 9.000000] tick9\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 0, out.getvalue()
+    assert out.getvalue() == f"ok   {path} (max Δt 0.200 s)\n"
+    assert len(boots) == 2
+
+    # A line the transcript never shows is not chased forever: FAIL with a diff.
+    path.write_text("% echo a\na\n% echo b\nb\n% echo c\nc\n[ 9.000000] tick9\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 1
+    assert "+tick5" in out.getvalue()
