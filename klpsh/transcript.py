@@ -40,6 +40,8 @@ MAX_RESTARTS = 12
 MAX_STEPS = 1_000_000
 # After the last command, wait this long past the last timestamp for late kernel lines.
 TAIL_SLACK = 1_000 * MS
+# How far past a command's planned time replay waits for lines still expected before it.
+LATE_SLACK = 2_000 * MS
 
 
 @dataclass(frozen=True)
@@ -156,16 +158,25 @@ class _Run:
         k = self.kernel
         for i, (cmd, after) in enumerate(self.blocks):
             when = self.times[i]
-            if when is not None and when > k.clock.now:  # type: ignore[attr-defined]
-                self._advance(when, next_index=i)
+            self._advance(max(when or 0, k.clock.now), next_index=i)  # type: ignore[attr-defined]
             self.block_start = len(self.actual)
             self.expected_block = after
             self.shell.run_line(cmd.text)
             if self.shell.exit_status is not None:
                 break
+        # Lines the last command still owes (a transition completing, a worker finishing).
         stamps = [ln.ts_ns for _c, after in self.blocks for ln in after if ln.ts_ns is not None]
-        if stamps and max(stamps) + TAIL_SLACK > k.clock.now:  # type: ignore[attr-defined]
-            self._advance(max(stamps) + TAIL_SLACK, next_index=None)
+        limit = max(stamps) + TAIL_SLACK if stamps else k.clock.now  # type: ignore[attr-defined]
+        consoles = k.printk.consoles  # type: ignore[attr-defined]
+        consoles.append(self._console)
+        try:
+            for _ in range(MAX_STEPS):
+                nxt = k.next_event_time()  # type: ignore[attr-defined]
+                if not self._missing() or nxt is None or nxt > limit:
+                    break
+                k.run_until_time(max(nxt, k.clock.now))  # type: ignore[attr-defined]
+        finally:
+            consoles.remove(self._console)
         return self.actual
 
     def _advance(self, target: int, next_index: int | None) -> None:
@@ -193,16 +204,33 @@ class _Run:
                     raise _Restart(next_index, when)
                 if k.next_event_time() == nxt and k.clock.now == now and len(self.actual) == before:  # type: ignore[attr-defined]
                     break  # no progress; let run_until_time move the clock
-            k.run_until_time(target)  # type: ignore[attr-defined]
+            if target > k.clock.now:  # type: ignore[attr-defined]
+                k.run_until_time(target)  # type: ignore[attr-defined]
+            # Lines still expected before the command (the machine is a little slower than the
+            # transcript): run on, event by event, until they are shown or LATE_SLACK passed.
+            limit = target + LATE_SLACK
+            while next_index is not None and self._missing() and steps < MAX_STEPS:
+                steps += 1
+                nxt = k.next_event_time()  # type: ignore[attr-defined]
+                if nxt is None or nxt > limit:
+                    break
+                k.run_until_time(max(nxt, k.clock.now))  # type: ignore[attr-defined]
         finally:
             consoles.remove(self._console)
 
-    def _expected_so_far(self) -> bool:
-        """Does what the current command has shown so far match a prefix of what is expected?"""
+    def _missing(self) -> bool:
+        """Has the current command shown a proper prefix of what is expected, lines still to come?"""
+        return self._expected_so_far() and len(self._shown()) < len(_relevant(self.expected_block))
+
+    def _shown(self) -> list[Line]:
         shown = self.actual[self.block_start:]
         if shown and shown[0].kind == CMD:
             shown = shown[1:]  # the shell's echo of the command itself
-        got = [ln.key() for ln in _relevant(shown)]
+        return _relevant(shown)
+
+    def _expected_so_far(self) -> bool:
+        """Does what the current command has shown so far match a prefix of what is expected?"""
+        got = [ln.key() for ln in self._shown()]
         want = [ln.key() for ln in _relevant(self.expected_block)]
         return len(got) <= len(want) and got == want[:len(got)]
 

@@ -175,3 +175,9 @@ def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 1
     assert "+tick5" in out.getvalue()
+
+    # The machine is slower than the transcript: the next command waits for the owed line.
+    path.write_text("% echo a\na\n[ 4.000000] tick5\n% echo b\nb\n% echo c\nc\n[ 9.000000] tick9\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 0, out.getvalue()
+    assert out.getvalue() == f"ok   {path} (max Δt 1.000 s)\n"
