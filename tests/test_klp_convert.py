@@ -76,14 +76,24 @@ def section_lines(text: str) -> dict[str, tuple[int, list[str]]]:
     return out
 
 
-def check_converted(ko: Path) -> None:
-    """What the document's readelf examples show, for PATCH_SRC."""
-    text = readelf(ko)
-    secs = section_lines(text)
+def text_section_of(ko: Path, func: str) -> str:
+    """Name of the section holding FUNC (gcc may put it in .text.unlikely or so)."""
+    from elftools.elf.elffile import ELFFile
+
+    with ko.open("rb") as f:
+        elf = ELFFile(f)
+        sym = elf.get_section_by_name(".symtab").get_symbol_by_name(func)[0]
+        return elf.get_section(sym["st_shndx"]).name
+
+
+def check_converted(ko: Path, text: str = ".text") -> None:
+    """What the document's readelf examples show, for PATCH_SRC (new_func in section TEXT)."""
+    out = readelf(ko)
+    secs = section_lines(out)
     assert not any(n.startswith(".klp.module_relocs") or n.startswith(".rela.klp.module_relocs")
                    for n in secs)
     by_index = {idx: name for name, (idx, _) in secs.items()}
-    for name in (".klp.rela.livepatch_callbacks_mod.text", ".klp.rela.vmlinux.text",
+    for name in (f".klp.rela.livepatch_callbacks_mod{text}", f".klp.rela.vmlinux{text}",
                  ".klp.rela.livepatch_callbacks_mod.data"):
         typ, _addr, _off, _size, es, flg, lk, inf, al = secs[name][1]
         assert (typ, es, flg, al) == ("RELA", "18", "AIo", "8"), name
@@ -91,17 +101,17 @@ def check_converted(ko: Path) -> None:
         target = name[len(".klp.rela."):].split(".", 1)[1]
         assert by_index[int(inf)] == "." + target
     assert re.search(r"NOTYPE\s+GLOBAL\s+DEFAULT\s+OS \[0xff20\] "
-                     r"\.klp\.sym\.livepatch_callbacks_mod\.static_counter,0$", text, re.M)
+                     r"\.klp\.sym\.livepatch_callbacks_mod\.static_counter,0$", out, re.M)
     assert re.search(r"OS \[0xff20\] \.klp\.sym\.livepatch_callbacks_mod\.static_helper,0$",
-                     text, re.M)
-    assert re.search(r"OS \[0xff20\] \.klp\.sym\.vmlinux\.klpsh_dup_count,2$", text, re.M)
-    assert re.search(r"UND printk$", text, re.M)   # unannotated undefined symbols stay
-    rel = text.split("Relocation section '.klp.rela.vmlinux.text'")[1].split("\n\n")[0]
+                     out, re.M)
+    assert re.search(r"OS \[0xff20\] \.klp\.sym\.vmlinux\.klpsh_dup_count,2$", out, re.M)
+    assert re.search(r"UND printk$", out, re.M)   # unannotated undefined symbols stay
+    rel = out.split(f"Relocation section '.klp.rela.vmlinux{text}'")[1].split("\n\n")[0]
     assert "R_X86_64_PLT32" in rel and ".klp.sym.vmlinux.klpsh_dup_count,2 - 4" in rel
-    rel = text.split("Relocation section '.klp.rela.livepatch_callbacks_mod.data'")[1]
+    rel = out.split("Relocation section '.klp.rela.livepatch_callbacks_mod.data'")[1]
     assert re.search(r"R_X86_64_64\s+0+ \.klp\.sym\.livepatch_callbacks_mod\.static_helper,0 \+ 0",
                      rel.split("\n\n")[0])
-    plain = text.split("Relocation section '.rela.text'")[1].split("\n\n")[0]
+    plain = out.split(f"Relocation section '.rela{text}'")[1].split("\n\n")[0]
     assert ".klp.sym" not in plain and "printk - 4" in plain
 
 
@@ -267,3 +277,85 @@ def test_cli_reports_errors_without_traceback(tmp_path: Path, capsys: pytest.Cap
     assert main([str(ko)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("klp-convert: lp.ko: symbol 'x' is annotated") and "Traceback" not in err
+
+
+# --- through kernel.kbuild, with the real <linux/livepatch.h> -------------------------------
+
+KBUILD_SRC = r"""
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/livepatch.h>
+
+extern int static_counter;
+extern int static_helper(int);
+extern int klpsh_dup_count(void);
+
+static KLP_MODULE_RELOC(livepatch_callbacks_mod) mod_relocs[] = {
+	KLP_SYMPOS(static_counter, 0),
+	KLP_SYMPOS(static_helper, 0),
+};
+KLP_MODULE_RELOC(vmlinux) vmlinux_relocs[] = { KLP_SYMPOS(klpsh_dup_count, 2) };
+
+int new_func(void)
+{
+	pr_info("counter %d\n", static_counter);
+	return static_helper(static_counter) + klpsh_dup_count();
+}
+int (*helper_ptr)(int) = static_helper;
+
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+"""
+
+
+def kbuild_module(tmp_path: Path, source: str, name: str = "klp-test") -> Path:
+    kbuild = pytest.importorskip("kernel.kbuild")
+    src = tmp_path / f"{name}.c"
+    src.write_text(source)
+    return kbuild.build_module(src, tmp_path / "out")
+
+
+@needs_gcc
+@needs_readelf
+def test_kbuild_converts_annotated_livepatch_module(tmp_path: Path) -> None:
+    ko = kbuild_module(tmp_path, KBUILD_SRC)
+    text = readelf(ko)
+    assert ".klp.module_relocs" not in text
+    check_converted(ko, text_section_of(ko, "new_func"))
+    from elftools.elf.elffile import ELFFile
+
+    with ko.open("rb") as f:
+        elf = ELFFile(f)
+        names = {s.name for s in elf.get_section_by_name(".symtab").iter_symbols()}
+        assert {".klp.sym.livepatch_callbacks_mod.static_counter,0",
+                ".klp.sym.livepatch_callbacks_mod.static_helper,0",
+                ".klp.sym.vmlinux.klpsh_dup_count,2"} <= names
+        assert not {"static_counter", "static_helper", "klpsh_dup_count"} & names
+        assert elf.get_section_by_name(".modinfo") is not None
+
+
+@needs_gcc
+def test_kbuild_reports_bad_annotation_as_build_error(tmp_path: Path) -> None:
+    kbuild = pytest.importorskip("kernel.kbuild")
+    src = KBUILD_SRC.replace("extern int static_counter;", "int static_counter = 1;")
+    with pytest.raises(kbuild.BuildError, match="symbol 'static_counter' is annotated for object "
+                       "'livepatch_callbacks_mod' but is defined in this module"):
+        kbuild_module(tmp_path, src)
+    assert not (tmp_path / "out" / "klp-test.ko").exists()
+
+
+BUNDLED = Path(__file__).resolve().parent.parent / "modules" / "livepatch-klp-reloc.ko"
+
+
+@needs_readelf
+@pytest.mark.skipif(not BUNDLED.exists(), reason="modules/livepatch-klp-reloc.ko not built")
+def test_bundled_sample_is_converted() -> None:
+    text = readelf(BUNDLED)
+    secs = section_lines(text)
+    assert secs[".klp.rela.vmlinux.text"][1][5] == "AIo"
+    assert secs[".klp.rela.livepatch_callbacks_mod.text"][1][5] == "AIo"
+    for sym in (".klp.sym.vmlinux.klpsh_dup_count,2",
+                ".klp.sym.livepatch_callbacks_mod.static_counter,0",
+                ".klp.sym.livepatch_callbacks_mod.static_helper,0"):
+        assert re.search(rf"NOTYPE\s+GLOBAL\s+DEFAULT\s+OS \[0xff20\] {re.escape(sym)}$", text, re.M)
