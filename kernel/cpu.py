@@ -160,6 +160,11 @@ class Cpu:
         while len(self._pool) < n:
             self._pool.append(self._new_engine())
 
+    def invalidate(self, addr: int, size: int) -> None:
+        """Forget every engine's translations of [addr, addr+size): new code lives there."""
+        for uc in self.engines:
+            uc.ctl_remove_cache(addr, addr + size)
+
     def write_text(self, addr: int, data: bytes) -> None:
         """Modify guest code and drop every engine's translations of it."""
         self.mem.write(addr, data)
@@ -221,7 +226,10 @@ class Cpu:
         regs = {n: uc.reg_read(getattr(X, f"UC_X86_REG_{n.upper()}")) for n in
                 ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
                  "r10", "r11", "r12", "r13", "r14", "r15", "eflags")}
-        trace = self._walk(regs["rsp"], regs["rbp"], task, first=None) or []
+        trace = self._walk_fp(regs["rbp"], task)
+        if task.ctx.levels and task.ctx.levels[-1].sentinel not in trace:
+            trace.append(task.ctx.levels[-1].sentinel)
+        trace.extend(task.host_frames())
         addr = 0
         if "READ" in kind or "WRITE" in kind or "FETCH" in kind:
             addr = self._fault_addr(uc, regs["rip"])
@@ -275,6 +283,16 @@ class Cpu:
             out.append(mem.u64(fp + 8))
             fp = mem.u64(fp)
             depth += 1
+        return out
+
+    def _walk_fp(self, rbp: int, task: "Task") -> list[int]:
+        """Return addresses along the frame-pointer chain starting at RBP (best effort)."""
+        lo = task.ctx.stack_base
+        out: list[int] = []
+        fp = rbp
+        while fp and lo <= fp < lo + THREAD_SIZE - 8 and len(out) < 64:
+            out.append(self.mem.u64(fp + 8))
+            fp = self.mem.u64(fp)
         return out
 
     def stack_trace(self, task: "Task") -> list[int] | None:

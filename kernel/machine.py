@@ -331,7 +331,7 @@ class Kernel:
             trace = trace[2:]
         else:
             assert isinstance(e, GuestFault)
-            rip, trace = e.rip, e.trace[1:] if e.trace else []
+            rip, trace = e.rip, e.trace
             if e.kind == "soft lockup":
                 self.log.emerg(f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! [{task.comm}:{task.pid}]")
                 lines.append(self._modules_linked())

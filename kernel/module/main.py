@@ -105,6 +105,7 @@ class ModuleLoader:
             self._layout_and_copy(mod)
             self._simplify_symbols(mod)
             self._apply_relocations(mod)
+            self.k.cpu.invalidate(mod.base, mod.core_size)
             self._post_relocation(mod)
         except BaseException:
             self._free_module(mod)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a booted machine, the bundled modules, and module building."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = ROOT / "modules"
+VMLINUX = ROOT / "kernel" / "vmlinux" / "vmlinux.o"
+S = 1_000_000_000
+
+
+def have_kernel() -> bool:
+    return VMLINUX.exists() and (MODULES / "livepatch-callbacks-demo.ko").exists()
+
+
+needs_kernel = pytest.mark.skipif(not have_kernel(), reason="vmlinux.o or bundled modules not built")
+needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("ld") is None,
+                               reason="gcc/ld not installed")
+
+
+@pytest.fixture(scope="session")
+def elf_cache():
+    from kernel.module.elf import ElfCache
+    return ElfCache()
+
+
+@pytest.fixture
+def kernel(elf_cache):
+    from kernel.machine import Kernel
+    k = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
+    k.lines = []
+    k.printk.consoles.append(lambda r: k.lines.append(r.text))
+    return k
+
+
+def ko(name: str) -> bytes:
+    return (MODULES / f"{name}.ko").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory):
+    """Compile C source text into a .ko with klpsh's kbuild; returns its bytes."""
+    from kernel import kbuild
+    out = tmp_path_factory.mktemp("mods")
+
+    def _build(name: str, source: str) -> bytes:
+        src = out / f"{name}.c"
+        src.write_text(source)
+        return kbuild.build_module(src, out).read_bytes()
+    return _build
