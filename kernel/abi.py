@@ -1,105 +1,344 @@
-"""Struct layouts shared by the C headers and the Python kernel (see kernel/ABI.md).
+"""Guest ABI: ctypes mirrors of the C structures shared with module code (see kernel/ABI.md).
 
-tests/test_abi_layout.py compiles the headers and checks every offset here against gcc.
+Every structure the C headers (kernel/include) and the Python kernel both touch is declared here
+once, little-endian with natural x86-64 alignment; tests/test_abi_layout.py compiles the headers and
+checks every offset and size against gcc.  Pointers are plain u64 guest addresses.
+
+Every structure class has a class attribute ``size`` = its sizeof (so seq_file's own ``size`` field
+is spelled ``size_``), and ``Class.field.offset`` gives a field's offset.  Typical use:
+``m = Module.from_buffer_copy(mem.read(addr, Module.size))`` or
+``mem.set_u32(addr + Module.state.offset, ModuleState.GOING)``.
 """
 
 from __future__ import annotations
 
-import ctypes as C
+import ctypes
 from enum import IntEnum
 
+__all__ = [
+    # constants
+    "HZ", "VERMAGIC", "UTS_RELEASE", "MODULE_NAME_LEN", "TASK_COMM_LEN", "KSYM_NAME_LEN",
+    "KLP_UNDEFINED", "KLP_UNPATCHED", "KLP_PATCHED", "ModuleState",
+    "MODULE_STATE_LIVE", "MODULE_STATE_COMING", "MODULE_STATE_GOING", "MODULE_STATE_UNFORMED",
+    "INITIAL_JIFFIES", "MAX_ERRNO", "PAGE_SIZE", "PARAM_TYPES",
+    "KERNEL_PARAM_OPS_FL_NOARG", "KERNEL_PARAM_FL_UNSAFE", "KERNEL_PARAM_FL_HWPARAM",
+    "TASK_RUNNING", "TASK_INTERRUPTIBLE", "TASK_UNINTERRUPTIBLE", "TASK_DEAD", "TASK_NEW",
+    "PF_IDLE", "PF_EXITING", "PF_WQ_WORKER", "PF_KTHREAD",
+    "TIMER_DEFERRABLE", "TIMER_PINNED", "TIMER_IRQSAFE",
+    "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT", "GFP_ZERO",
+    "SHF_RELA_LIVEPATCH", "SHN_LIVEPATCH",
+    # structures
+    "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "KlpFunc", "KlpCallbacks",
+    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "Completion", "SysInfo", "KlpshProcEntry",
+    "STRUCTS",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Constants (values as in Linux 4.19 and kernel/include)
+# ---------------------------------------------------------------------------------------------
+
 HZ = 1000
-MODULE_NAME_LEN = 64 - 8
+UTS_RELEASE = "4.19.0-klpsh"
+VERMAGIC = "4.19.0-klpsh SMP mod_unload "      # linux/vermagic.h VERMAGIC_STRING
+MODULE_NAME_LEN = 64 - 8                        # 56: char module.name[] incl. the NUL
 TASK_COMM_LEN = 16
-KLP_UNDEFINED, KLP_UNPATCHED, KLP_PATCHED = -1, 0, 1
-VERMAGIC = "4.19.0-klpsh SMP mod_unload "
+KSYM_NAME_LEN = 128
+MAX_ERRNO = 4095                                # linux/err.h: ERR_PTR range
+PAGE_SIZE = 4096
+INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF      # boot value of jiffies (0xfffb6c20)
+
+# task_struct.patch_state
+KLP_UNDEFINED = -1
+KLP_UNPATCHED = 0
+KLP_PATCHED = 1
 
 
 class ModuleState(IntEnum):
-    LIVE = 0
-    COMING = 1
-    GOING = 2
-    UNFORMED = 3
+    """enum module_state (struct module.state)."""
+
+    LIVE = 0        # normal state
+    COMING = 1      # fully formed, running module_init
+    GOING = 2       # going away
+    UNFORMED = 3    # still setting it up
 
 
-class ListHead(C.Structure):
-    _fields_ = [("next", C.c_uint64), ("prev", C.c_uint64)]
+MODULE_STATE_LIVE = ModuleState.LIVE
+MODULE_STATE_COMING = ModuleState.COMING
+MODULE_STATE_GOING = ModuleState.GOING
+MODULE_STATE_UNFORMED = ModuleState.UNFORMED
+
+# module parameter types: kernel_param.ops points at the vmlinux object "param_ops_<type>"
+PARAM_TYPES = ("byte", "short", "ushort", "int", "uint", "long", "ulong", "bool", "invbool",
+               "charp")
+KERNEL_PARAM_OPS_FL_NOARG = 1 << 0     # kernel_param_ops.flags (set on param_ops_bool)
+KERNEL_PARAM_FL_UNSAFE = 1 << 0        # kernel_param.flags
+KERNEL_PARAM_FL_HWPARAM = 1 << 1
+
+# task_struct.state / .flags
+TASK_RUNNING = 0x0000
+TASK_INTERRUPTIBLE = 0x0001
+TASK_UNINTERRUPTIBLE = 0x0002
+TASK_DEAD = 0x0080
+TASK_NEW = 0x0800
+PF_IDLE = 0x00000002
+PF_EXITING = 0x00000004
+PF_WQ_WORKER = 0x00000020
+PF_KTHREAD = 0x00200000
+
+# timer_list.flags
+TIMER_DEFERRABLE = 0x00080000
+TIMER_PINNED = 0x00100000
+TIMER_IRQSAFE = 0x00200000
+
+# gfp_t
+GFP_ZERO = 0x8000
+GFP_KERNEL = 0x6000C0
+GFP_ATOMIC = 0x480020
+GFP_NOWAIT = 0x400000
+
+# livepatch ELF extensions (uapi linux/elf.h)
+SHF_RELA_LIVEPATCH = 0x00100000
+SHN_LIVEPATCH = 0xFF20
+
+# ---------------------------------------------------------------------------------------------
+# Structures
+# ---------------------------------------------------------------------------------------------
+
+_u8 = ctypes.c_uint8
+_s8 = ctypes.c_int8
+_u16 = ctypes.c_uint16
+_int = ctypes.c_int32
+_uint = ctypes.c_uint32
+_long = ctypes.c_int64
+_ulong = ctypes.c_uint64
+_bool = ctypes.c_bool
+_ptr = ctypes.c_uint64          # guest pointer
 
 
-class HlistNode(C.Structure):
-    _fields_ = [("next", C.c_uint64), ("pprev", C.c_uint64)]
+class _GuestStruct(ctypes.LittleEndianStructure):
+    """Base of the guest structures: x86-64 layout whatever the host."""
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name, *_ in self._fields_)
+        return f"{type(self).__name__}({fields})"
 
 
-class Module(C.Structure):
-    _fields_ = [("state", C.c_int), ("list", ListHead), ("name", C.c_char * MODULE_NAME_LEN),
-                ("init", C.c_uint64), ("exit", C.c_uint64), ("klp", C.c_bool), ("klp_alive", C.c_bool)]
+class ListHead(_GuestStruct):
+    """struct list_head."""
+
+    _fields_ = [("next", _ptr), ("prev", _ptr)]
 
 
-class KernelParamOps(C.Structure):
-    _fields_ = [("flags", C.c_uint), ("set", C.c_uint64), ("get", C.c_uint64), ("free", C.c_uint64)]
+class HlistNode(_GuestStruct):
+    """struct hlist_node."""
+
+    _fields_ = [("next", _ptr), ("pprev", _ptr)]
 
 
-class KernelParam(C.Structure):
-    _fields_ = [("name", C.c_uint64), ("mod", C.c_uint64), ("ops", C.c_uint64), ("perm", C.c_uint16),
-                ("level", C.c_int8), ("flags", C.c_uint8), ("arg", C.c_uint64)]
+class Module(_GuestStruct):
+    """struct module (.gnu.linkonce.this_module): name, init and exit come from the .ko."""
+
+    _fields_ = [
+        ("state", _int),                        # ModuleState
+        ("list", ListHead),
+        ("name", ctypes.c_char * MODULE_NAME_LEN),
+        ("init", _ptr),                         # int (*)(void)
+        ("exit", _ptr),                         # void (*)(void)
+        ("klp", _bool),
+        ("klp_alive", _bool),
+    ]
 
 
-class TaskStruct(C.Structure):
-    _fields_ = [("state", C.c_long), ("stack", C.c_uint64), ("patch_state", C.c_int), ("pid", C.c_int),
-                ("tgid", C.c_int), ("comm", C.c_char * TASK_COMM_LEN), ("flags", C.c_uint)]
+class KernelSymbol(_GuestStruct):
+    """struct kernel_symbol (__ksymtab, __ksymtab_gpl entries)."""
+
+    _fields_ = [("value", _ulong), ("name", _ptr)]
 
 
-class WorkStruct(C.Structure):
-    _fields_ = [("data", C.c_long), ("entry", ListHead), ("func", C.c_uint64)]
+class KernelParamOps(_GuestStruct):
+    """struct kernel_param_ops (the vmlinux param_ops_<type> objects; set/get/free are NULL)."""
+
+    _fields_ = [("flags", _uint), ("set", _ptr), ("get", _ptr), ("free", _ptr)]
 
 
-class TimerList(C.Structure):
-    _fields_ = [("entry", HlistNode), ("expires", C.c_ulong), ("function", C.c_uint64), ("flags", C.c_uint32)]
+class KernelParam(_GuestStruct):
+    """struct kernel_param (__param entries)."""
+
+    _fields_ = [
+        ("name", _ptr),
+        ("mod", _ptr),
+        ("ops", _ptr),                          # -> param_ops_<type>
+        ("perm", _u16),                         # sysfs mode, e.g. 0o644
+        ("level", _s8),                         # -1 for modules
+        ("flags", _u8),
+        ("arg", _ptr),                          # -> the variable
+    ]
 
 
-class DelayedWork(C.Structure):
-    _fields_ = [("work", WorkStruct), ("timer", TimerList), ("wq", C.c_uint64), ("cpu", C.c_int)]
+class TaskStruct(_GuestStruct):
+    """struct task_struct (current = get_current())."""
+
+    _fields_ = [
+        ("state", _long),
+        ("stack", _ptr),
+        ("patch_state", _int),                  # KLP_*
+        ("pid", _int),
+        ("tgid", _int),
+        ("comm", ctypes.c_char * TASK_COMM_LEN),
+        ("flags", _uint),                       # PF_*
+    ]
 
 
-class SeqFile(C.Structure):
-    _fields_ = [("buf", C.c_uint64), ("size", C.c_size_t), ("from_", C.c_size_t), ("count", C.c_size_t),
-                ("pad_until", C.c_size_t), ("index", C.c_long), ("read_pos", C.c_long),
-                ("version", C.c_uint64), ("private", C.c_uint64)]
+class WorkStruct(_GuestStruct):
+    """struct work_struct (initialisers: data 0, entry self-linked, func)."""
+
+    _fields_ = [("data", _long), ("entry", ListHead), ("func", _ptr)]
 
 
-class KlpFunc(C.Structure):
-    _fields_ = [("old_name", C.c_uint64), ("new_func", C.c_uint64), ("old_sympos", C.c_ulong),
-                ("old_addr", C.c_ulong), ("stack_node", ListHead), ("old_size", C.c_ulong),
-                ("new_size", C.c_ulong), ("patched", C.c_bool), ("transition", C.c_bool)]
+class TimerList(_GuestStruct):
+    """struct timer_list."""
+
+    _fields_ = [("entry", HlistNode), ("expires", _ulong), ("function", _ptr), ("flags", _uint)]
 
 
-class KlpCallbacks(C.Structure):
-    _fields_ = [("pre_patch", C.c_uint64), ("post_patch", C.c_uint64), ("pre_unpatch", C.c_uint64),
-                ("post_unpatch", C.c_uint64), ("post_unpatch_enabled", C.c_bool)]
+class DelayedWork(_GuestStruct):
+    """struct delayed_work (timer.function is NULL: the kernel fires delayed work itself)."""
+
+    _fields_ = [("work", WorkStruct), ("timer", TimerList), ("wq", _ptr), ("cpu", _int)]
 
 
-class KlpObject(C.Structure):
-    _fields_ = [("name", C.c_uint64), ("funcs", C.c_uint64), ("callbacks", KlpCallbacks),
-                ("mod", C.c_uint64), ("patched", C.c_bool)]
+class SeqFile(_GuestStruct):
+    """struct seq_file (the part show functions see)."""
+
+    _fields_ = [
+        ("buf", _ptr),
+        ("size_", _ulong),                      # C name "size" (X.size is sizeof, see below)
+        ("from_", _ulong),                      # C name "from" (a Python keyword)
+        ("count", _ulong),
+        ("pad_until", _ulong),
+        ("index", _long),
+        ("read_pos", _long),
+        ("version", _ulong),
+        ("private", _ptr),
+    ]
 
 
-class KlpPatch(C.Structure):
-    _fields_ = [("mod", C.c_uint64), ("objs", C.c_uint64), ("list", ListHead), ("enabled", C.c_bool)]
+class KlpFunc(_GuestStruct):
+    """struct klp_func; arrays end with an all-zero entry."""
+
+    _fields_ = [
+        ("old_name", _ptr),
+        ("new_func", _ptr),
+        ("old_sympos", _ulong),
+        ("old_addr", _ulong),
+        ("stack_node", ListHead),
+        ("old_size", _ulong),
+        ("new_size", _ulong),
+        ("patched", _bool),
+        ("transition", _bool),
+    ]
 
 
-class Mutex(C.Structure):
-    _fields_ = [("owner", C.c_long), ("wait_lock", C.c_uint), ("wait_list", ListHead)]
+class KlpCallbacks(_GuestStruct):
+    """struct klp_callbacks."""
+
+    _fields_ = [
+        ("pre_patch", _ptr),                    # int (*)(struct klp_object *)
+        ("post_patch", _ptr),
+        ("pre_unpatch", _ptr),
+        ("post_unpatch", _ptr),
+        ("post_unpatch_enabled", _bool),
+    ]
 
 
-class SysInfo(C.Structure):
-    _fields_ = [("uptime", C.c_long), ("loads", C.c_ulong * 3), ("totalram", C.c_ulong),
-                ("freeram", C.c_ulong), ("sharedram", C.c_ulong), ("bufferram", C.c_ulong),
-                ("totalswap", C.c_ulong), ("freeswap", C.c_ulong), ("procs", C.c_uint16),
-                ("pad", C.c_uint16), ("totalhigh", C.c_ulong), ("freehigh", C.c_ulong),
-                ("mem_unit", C.c_uint32)]
+class KlpObject(_GuestStruct):
+    """struct klp_object (name NULL = vmlinux); arrays end with name == funcs == NULL."""
+
+    _fields_ = [
+        ("name", _ptr),
+        ("funcs", _ptr),
+        ("callbacks", KlpCallbacks),
+        ("mod", _ptr),
+        ("patched", _bool),
+    ]
 
 
-for _cls in (ListHead, HlistNode, Module, KernelParamOps, KernelParam, TaskStruct, WorkStruct,
-             TimerList, DelayedWork, SeqFile, KlpFunc, KlpCallbacks, KlpObject, KlpPatch, Mutex,
-             SysInfo):
-    _cls.size = C.sizeof(_cls)  # type: ignore[attr-defined]
+class KlpPatch(_GuestStruct):
+    """struct klp_patch."""
+
+    _fields_ = [("mod", _ptr), ("objs", _ptr), ("list", ListHead), ("enabled", _bool)]
+
+
+class Spinlock(_GuestStruct):
+    """spinlock_t."""
+
+    _fields_ = [("lock", _uint)]
+
+
+class Mutex(_GuestStruct):
+    """struct mutex (owner: the owning task_struct address, 0 when unlocked)."""
+
+    _fields_ = [("owner", _long), ("wait_lock", _uint), ("wait_list", ListHead)]
+
+
+class Completion(_GuestStruct):
+    """struct completion."""
+
+    _fields_ = [("done", _uint), ("wait", ListHead)]
+
+
+class SysInfo(_GuestStruct):
+    """struct sysinfo (si_meminfo() fills it; memory sizes are in mem_unit bytes)."""
+
+    _fields_ = [
+        ("uptime", _long),
+        ("loads", _ulong * 3),
+        ("totalram", _ulong),
+        ("freeram", _ulong),
+        ("sharedram", _ulong),
+        ("bufferram", _ulong),
+        ("totalswap", _ulong),
+        ("freeswap", _ulong),
+        ("procs", _u16),
+        ("pad", _u16),
+        ("totalhigh", _ulong),
+        ("freehigh", _ulong),
+        ("mem_unit", _uint),
+    ]
+
+
+class KlpshProcEntry(_GuestStruct):
+    """struct klpsh_proc_entry: vmlinux table klpsh_proc_entries[] of C /proc files, NULL-ended."""
+
+    _fields_ = [("path", _ptr), ("show", _ptr)]    # int (*show)(struct seq_file *, void *)
+
+
+# C struct (or typedef) name -> mirror, and the C spelling of renamed fields; the layout test
+# walks this table.
+STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
+    "struct list_head": (ListHead, {}),
+    "struct hlist_node": (HlistNode, {}),
+    "struct module": (Module, {}),
+    "struct kernel_symbol": (KernelSymbol, {}),
+    "struct kernel_param_ops": (KernelParamOps, {}),
+    "struct kernel_param": (KernelParam, {}),
+    "struct task_struct": (TaskStruct, {}),
+    "struct work_struct": (WorkStruct, {}),
+    "struct timer_list": (TimerList, {}),
+    "struct delayed_work": (DelayedWork, {}),
+    "struct seq_file": (SeqFile, {"size_": "size", "from_": "from"}),
+    "struct klp_func": (KlpFunc, {}),
+    "struct klp_callbacks": (KlpCallbacks, {}),
+    "struct klp_object": (KlpObject, {}),
+    "struct klp_patch": (KlpPatch, {}),
+    "spinlock_t": (Spinlock, {}),
+    "struct mutex": (Mutex, {}),
+    "struct completion": (Completion, {}),
+    "struct sysinfo": (SysInfo, {}),
+    "struct klpsh_proc_entry": (KlpshProcEntry, {}),
+}
+
+for _cls, _ in STRUCTS.values():
+    _cls.size = ctypes.sizeof(_cls)  # type: ignore[attr-defined]
+del _cls

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_CURRENT_H
+#define _ASM_X86_CURRENT_H
+
+struct task_struct;
+
+/* the running task, as the simulated scheduler knows it (Python, kernel/ABI.md) */
+extern struct task_struct *get_current(void);
+
+#define current get_current()
+
+#endif
