@@ -106,13 +106,22 @@ def _blocks(lines: list[Line]) -> tuple[list[Line], list[tuple[Line, list[Line]]
     return pre, blocks
 
 
+def _waits(command: str) -> bool:
+    """`sleep`: the lines after it were logged while it waited, not when it was typed."""
+    words = command.split()
+    return bool(words) and words[0] == "sleep"
+
+
 def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
-    """Issue time of each command: its first timestamp minus 1 ms, else after the last one seen."""
+    """Issue time of each command: its first timestamp minus 1 ms, else after the last one seen.
+
+    `sleep` is issued right after the previous command's output, like a command without lines.
+    """
     times: list[int | None] = []
     last_ts: int | None = None
-    for _cmd, after in blocks:
+    for cmd, after in blocks:
         stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
-        if stamps:
+        if stamps and not _waits(cmd.text):
             times.append(max(stamps[0] - MS, 0))
         elif last_ts is not None:
             times.append(last_ts + US)

@@ -60,6 +60,9 @@ def test_planned_times() -> None:
     _pre, blocks = transcript._blocks(parse(
         "% a\n% b\n[ 2.000000] x\n[ 3.000000] y\n% c\n% d\n[ 5.5] z\n"))
     assert transcript._planned_times(blocks) == [None, 2_000 * MS - MS, 3_000 * MS + US, 5_500 * MS - MS]
+    # sleep is issued after the previous output: its lines were logged while it waited.
+    _pre, blocks = transcript._blocks(parse("% a\n[ 1.0] x\n% sleep 2\n[ 2.5] y\n% b\n[ 3.0] z\n"))
+    assert transcript._planned_times(blocks) == [1_000 * MS - MS, 1_000 * MS + US, 3_000 * MS - MS]
 
 
 def test_taint_line_ignored() -> None:
@@ -181,3 +184,29 @@ def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 0, out.getvalue()
     assert out.getvalue() == f"ok   {path} (max Δt 1.000 s)\n"
+
+
+@have_modules
+def test_round_trip_livepatch_with_sleeps(tmp_path: Path) -> None:
+    """A script with a transition completing during `sleep` replays with the same timestamps."""
+    from kernel.machine import Kernel
+    from klpsh.shell import Shell
+
+    lines: list[str] = []
+    Shell(Kernel.boot(clock_mode="virtual"), lines.append).run_script([
+        "insmod samples/livepatch/livepatch-callbacks-mod.ko",
+        "insmod samples/livepatch/livepatch-callbacks-demo.ko",
+        "sleep 2",
+        "echo 0 > /sys/kernel/livepatch/livepatch_callbacks_demo/enabled",
+        "sleep 0.5",
+        "cat /sys/kernel/livepatch/livepatch_callbacks_demo/transition",
+        "sleep 2",
+        "rmmod livepatch_callbacks_demo",
+        "rmmod livepatch_callbacks_mod",
+    ])
+    assert any("patching complete" in ln for ln in lines)
+    path = tmp_path / "out.txt"
+    path.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    assert transcript.replay([str(path)], out) == 0, out.getvalue()
+    assert out.getvalue() == f"ok   {path} (max Δt 0.000 s)\n"
