@@ -16,10 +16,6 @@ from klpsh import cli
 REPO = Path(__file__).resolve().parent.parent
 
 
-VMLINUX_O = REPO / "kernel" / "vmlinux" / "vmlinux.o"
-needs_kernel = pytest.mark.skipif(not VMLINUX_O.exists(), reason="kernel/vmlinux/vmlinux.o not built yet")
-
-
 @pytest.fixture
 def fake_boot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Boot a FakeKernel instead of the real one; returns the clock modes asked for."""
@@ -162,7 +158,6 @@ def _klpsh(*args: str, stdin: str = "", cwd: Path = REPO) -> subprocess.Complete
                           text=True, cwd=cwd, env=env, timeout=120)
 
 
-@needs_kernel
 def test_subprocess_script_and_stdin(tmp_path: Path) -> None:
     script = tmp_path / "s.klp"
     script.write_text("echo hello\nls /sys/module/nope\n")
@@ -174,14 +169,12 @@ def test_subprocess_script_and_stdin(tmp_path: Path) -> None:
         assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, "")
 
 
-@needs_kernel
 def test_subprocess_exit_status(tmp_path: Path) -> None:
     assert _klpsh("-", stdin="exit 7\necho not reached\n").returncode == 7
     assert _klpsh("-", stdin="rmmod nope\n").returncode == 0
     assert _klpsh(str(tmp_path / "nope.klp")).returncode == 127
 
 
-@needs_kernel
 def test_subprocess_bad_input_no_traceback(tmp_path: Path) -> None:
     (tmp_path / "junk.ko").write_bytes(b"\x7fELF" + bytes(range(256)) * 4)
     (tmp_path / "empty.ko").write_bytes(b"")
@@ -199,7 +192,6 @@ def test_subprocess_bad_input_no_traceback(tmp_path: Path) -> None:
     assert "insmod: ERROR: could not insert module empty.ko: Invalid module format" in proc.stdout
 
 
-@needs_kernel
 def test_batch_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     code = ("import sys, io; sys.stdin = io.StringIO('echo hi\\n'); from klpsh import cli; "
             "rc = cli.main(['-']); assert 'prompt_toolkit' not in sys.modules, 'imported'; sys.exit(rc)")

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from klpsh.shell import Shell
-from klpsh.tools import BUNDLED_MODULES
 
 REPO = Path(__file__).resolve().parent.parent
-VMLINUX_O = REPO / "kernel" / "vmlinux" / "vmlinux.o"
-BUSYMOD = BUNDLED_MODULES / "livepatch-callbacks-busymod.ko"
 NSEC_PER_SEC = 1_000_000_000
 JIFFY_NS = 4_000_000  # the worker may start a few ticks (HZ=1000) after init
 # msleep(5000) is a timer 5000 jiffies out: the timer wheel rounds it up to its 512-jiffy level.
@@ -20,12 +16,6 @@ WHEEL_SLACK_NS = 512_000_000
 LINE = re.compile(r"\[ *(\d+)\.(\d{6})\] (.*)")
 # Once-per-boot notices that a loader may print for out-of-tree modules; not part of the scenario.
 TAINT_NOTICE = re.compile(r".*: (loading out-of-tree module taints kernel\.|module verification failed.*)")
-
-pytestmark = [
-    pytest.mark.skipif(not VMLINUX_O.exists(), reason="kernel/vmlinux/vmlinux.o not built yet"),
-    pytest.mark.skipif(not BUSYMOD.exists(), reason="bundled busymod not built yet"),
-]
-
 
 def _run(lines: list[str]) -> tuple[list[str], "object"]:
     from kernel.machine import Kernel
