@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-
 from klpsh.shell import Shell
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,7 +14,9 @@ JIFFY_NS = 4_000_000  # the worker may start a few ticks (HZ=1000) after init
 WHEEL_SLACK_NS = 512_000_000
 LINE = re.compile(r"\[ *(\d+)\.(\d{6})\] (.*)")
 # Once-per-boot notices that a loader may print for out-of-tree modules; not part of the scenario.
-TAINT_NOTICE = re.compile(r".*: (loading out-of-tree module taints kernel\.|module verification failed.*)")
+TAINT_NOTICE = re.compile(r".*: (loading out-of-tree module taints kernel\.|module verification failed.*"
+                          r"|tainting kernel with TAINT_LIVEPATCH)")
+
 
 def _run(lines: list[str]) -> tuple[list[str], "object"]:
     from kernel.machine import Kernel
@@ -106,3 +107,37 @@ def test_kmod_wording_on_the_real_kernel(tmp_path: Path) -> None:
     assert re.fullmatch(r"livepatch_callbacks_busymod +\d+  0", texts[lsmod + 1])
     modprobe = texts.index("% modprobe livepatch-callbacks-busymod")
     assert texts[modprobe + 1] == "% lsmod", "modprobe of a loaded module is silent"
+
+
+def test_readme_tour_prints_the_documents_test_1() -> None:
+    readme = (REPO / "README.md").read_text()
+    script = readme.split("cat > test1.klp <<'EOF'\n", 1)[1].split("    EOF\n", 1)[0]
+    out, _ = _run([ln.strip() for ln in script.splitlines()])
+    demo, mod = "livepatch_callbacks_demo", "livepatch_callbacks_mod"
+    live = f"{mod} -> [MODULE_STATE_LIVE] Normal state"
+    assert [text for _, text in _split(out) if not text.startswith("% sleep")] == [
+        "% insmod samples/livepatch/livepatch-callbacks-mod.ko",
+        f"{mod}: {mod}_init",
+        "% insmod samples/livepatch/livepatch-callbacks-demo.ko",
+        f"livepatch: enabling patch '{demo}'",
+        f"livepatch: '{demo}': initializing patching transition",
+        f"{demo}: pre_patch_callback: vmlinux",
+        f"{demo}: pre_patch_callback: {live}",
+        f"livepatch: '{demo}': starting patching transition",
+        f"livepatch: '{demo}': completing patching transition",
+        f"{demo}: post_patch_callback: vmlinux",
+        f"{demo}: post_patch_callback: {live}",
+        f"livepatch: '{demo}': patching complete",
+        f"% echo 0 > /sys/kernel/livepatch/{demo}/enabled",
+        f"livepatch: '{demo}': initializing unpatching transition",
+        f"{demo}: pre_unpatch_callback: vmlinux",
+        f"{demo}: pre_unpatch_callback: {live}",
+        f"livepatch: '{demo}': starting unpatching transition",
+        f"livepatch: '{demo}': completing unpatching transition",
+        f"{demo}: post_unpatch_callback: vmlinux",
+        f"{demo}: post_unpatch_callback: {live}",
+        f"livepatch: '{demo}': unpatching complete",
+        "% rmmod samples/livepatch/livepatch-callbacks-mod.ko",
+        f"{mod}: {mod}_exit",
+        "% rmmod samples/livepatch/livepatch-callbacks-demo.ko",
+    ]
