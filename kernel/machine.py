@@ -180,6 +180,12 @@ class Kernel:
     def taint_mask(self) -> int:
         return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)
 
+    def add_taint_mask(self, mask: int) -> None:
+        """Writing /proc/sys/kernel/tainted adds (never clears) taint flags."""
+        for i, c in enumerate(TAINT_ORDER):
+            if mask >> i & 1:
+                self.taints.add(c)
+
     def tainted_string(self) -> str:
         if not self.taints:
             return "Not tainted"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kernel.abi import SeqFile
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
+from kernel.module.params import kstrtoull
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -66,7 +67,8 @@ def proc_init(k: "Kernel") -> None:
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
     proc.children["version"] = Attr(0o444, lambda: f"Linux version {k.release} (klpsh) #1 SMP\n")
-    proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(0o644, lambda: f"{k.taint_mask()}\n")})})
+    proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(
+        0o644, lambda: f"{k.taint_mask()}\n", lambda s: k.add_taint_mask(kstrtoull(s)))})})
     proc.mkdir("dynamic_debug").children["control"] = Attr(
         0o644, lambda: k.printk.dyndbg.show(), lambda s: _dyndbg_store(k, s))
     table = k.vmlinux.symbol("klpsh_proc_entries") if k.vmlinux else None
