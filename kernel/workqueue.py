@@ -127,18 +127,12 @@ class Workqueue:
         if w.pending and w.timer is not None:
             w.timer.cancel()
             w.timer = None
-            w.queued = True
-            self.items.append(w)
-            self._enqueue_kick()
+            self._enqueue(w)
             busy = True
         me = self.kernel.sched.current
         if busy and w.running is not me:
             self.done.wait_event(self.kernel, lambda: not w.queued and w.running is None)
         return busy
-
-    def _enqueue_kick(self) -> None:
-        if self.idle:
-            self.kernel.sched.wake(self.idle.pop())
 
     def flush_all(self) -> None:
         for w in list(self.by_key.values()):

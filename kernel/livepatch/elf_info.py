@@ -38,4 +38,6 @@ def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo
             k.mem.zero(base + off, recipe.size)
         entries.append((off, rtype, info.symbols[sym].value if sym < len(info.symbols) else 0, addend))
     apply_relocate_add(k.mem, base, entries, mod.name, k.log.err)
-    k.cpu.invalidate(base + min(e[0] for e in entries), max(e[0] for e in entries) + 8) if entries else None
+    if entries:
+        lo, hi = min(e[0] for e in entries), max(e[0] for e in entries) + 8
+        k.cpu.invalidate(base + lo, hi - lo)
