@@ -19,7 +19,7 @@ from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
 from kernel.sched import Scheduler, Task, TaskKind, TaskState
-from kernel.time import Clock, Event
+from kernel.time import Clock, Event, WallClockPacer
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 VMLINUX_O = Path(__file__).resolve().parent / "vmlinux" / "vmlinux.o"
 NR_CPUS = 2
+CLOCK_MODES = ("virtual", "real")
 TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
 UTS_RELEASE = VERMAGIC.split()[0]
 
@@ -52,6 +53,8 @@ class Kernel:
     """One simulated Linux 4.19 machine. Everything that is state lives here."""
 
     def __init__(self, elf_cache: ElfCache | None = None, clock_mode: str = "virtual") -> None:
+        if clock_mode not in CLOCK_MODES:
+            raise ValueError(f"clock mode {clock_mode!r} is not one of {', '.join(CLOCK_MODES)}")
         self.clock_mode = clock_mode
         self.elf_cache = elf_cache or ElfCache()
         self.clock = Clock()
@@ -117,6 +120,9 @@ class Kernel:
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)
         self.sched.run_pending()
+        if self.clock_mode == "real":
+            # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
+            self.clock.pacer = WallClockPacer(self.clock.now)
 
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
@@ -279,6 +285,12 @@ class Kernel:
 
     def run_until_time(self, when: int) -> None:
         self.sched.run_until(lambda: False, limit=when)
+
+    def catch_up(self) -> None:
+        """Real-time mode: run the machine up to where the wall clock is now (no-op otherwise)."""
+        pacer = self.clock.pacer
+        if pacer is not None:
+            self.run_until_time(pacer.wall_now())
 
     def next_event_time(self) -> int | None:
         return self.clock.next_event_time()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -76,14 +77,41 @@ class Event:
         self.cancelled = True
 
 
-class Clock:
-    """Virtual time in ns since boot; moves only when the scheduler runs to the next event."""
+class WallClockPacer:
+    """`--clock real`: machine time may not run ahead of the wall clock.
 
-    def __init__(self) -> None:
+    Anchored at (virtual ANCHOR, wall time of creation): virtual time T is due when the wall
+    clock has moved T - ANCHOR since then. Waiting never changes the machine; it only sleeps.
+    """
+
+    def __init__(self, anchor: int = 0, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.anchor = anchor
+        self._monotonic, self._sleep = monotonic, sleep
+        self._wall0 = monotonic()
+
+    def wall_now(self) -> int:
+        """The virtual time the wall clock has reached."""
+        return self.anchor + int((self._monotonic() - self._wall0) * NSEC_PER_SEC)
+
+    def wait_until(self, when: int) -> None:
+        """Sleep until the wall clock reaches virtual time WHEN."""
+        while (ahead := when - self.wall_now()) > 0:
+            self._sleep(ahead / NSEC_PER_SEC)
+
+
+class Clock:
+    """Virtual time in ns since boot; moves only when the scheduler runs to the next event.
+
+    With a PACER (real-time mode), moving to a time first waits for the wall clock to get there.
+    """
+
+    def __init__(self, pacer: WallClockPacer | None = None) -> None:
         self.now = 0
         self._events: list[Event] = []
         self._seq = itertools.count()
         self.on_advance: list[Callable[[int], None]] = []
+        self.pacer = pacer
 
     @property
     def jiffies(self) -> int:
@@ -114,12 +142,19 @@ class Clock:
         when = self.next_event_time()
         if when is None or when > limit:
             return None
+        self._pace(when)
         ev = heapq.heappop(self._events)
         self.advance_to(ev.when)
         return ev
 
     def advance_to(self, when: int) -> None:
         if when > self.now:
+            self._pace(when)
             self.now = when
             for cb in self.on_advance:
                 cb(when)
+
+    def _pace(self, when: int) -> None:
+        """Real-time mode: wait for the wall clock before the machine reaches WHEN."""
+        if self.pacer is not None:
+            self.pacer.wait_until(when)

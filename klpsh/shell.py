@@ -78,7 +78,8 @@ class Shell:
     """Runs command lines against one kernel; every line of output goes to OUT."""
 
     def __init__(self, kernel: "Kernel", out: Out, *, echo: bool = True, console: bool = True,
-                 cwd: Path | None = None, modules_dir: Path | None = None) -> None:
+                 cwd: Path | None = None, modules_dir: Path | None = None,
+                 interrupted: Callable[[], bool] | None = None) -> None:
         self.kernel = kernel
         self.out = out
         self.echo = echo
@@ -86,6 +87,7 @@ class Shell:
         self.cwd = cwd or Path.cwd()
         self.modules_dir = modules_dir or BUNDLED_MODULES
         self.tools = load_tools()
+        self.interrupted = interrupted or (lambda: False)
         self.exit_status: int | None = None
 
     def run_script(self, lines: Iterable[str]) -> int:
@@ -135,7 +137,7 @@ class Shell:
         captured: list[str] = []
         stdout = _Lines(self.out)
         ctx = ToolContext(self.kernel, captured.append if cmd.redirect else stdout.write, stdout.write,
-                          cwd=self.cwd, modules_dir=self.modules_dir)
+                          cwd=self.cwd, modules_dir=self.modules_dir, interrupted=self.interrupted)
         with self._console():
             try:
                 status = self._call(spec.func, ctx, cmd.argv)

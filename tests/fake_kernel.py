@@ -123,7 +123,7 @@ class FakeKernel:
 
     @property
     def clock(self) -> SimpleNamespace:
-        return SimpleNamespace(now=self.now)
+        return SimpleNamespace(now=self.now, pacer=None)  # virtual time only
 
     def log(self, text: str) -> None:
         self.printk.log(KERN_INFO, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["klp_init_transition", "klp_start_transition", "klp_try_complete_transition",
            "klp_complete_transition", "klp_cancel_transition", "klp_reverse_transition",
            "klp_update_patch_state", "klp_send_signals", "klp_force_transition",
-           "klp_transition_work_fn"]
+           "klp_transition_work_fn", "klp_transition_status", "TransitionStatus"]
 
 _WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
 
@@ -87,25 +88,59 @@ def _relevant_ranges(lp: "Livepatch") -> list[tuple[int, int, str]]:
     return out
 
 
-def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]]) -> bool:
-    if task.patch_state == lp.target_state:
-        return True
+def _switch_blocker(lp: "Livepatch", task: Task,
+                    ranges: list[tuple[int, int, str]]) -> tuple[str, str] | None:
+    """Why TASK can't switch now: (the kernel function that reports it, what holds it), or None."""
     if _task_running(lp, task) and task is not lp.k.sched.current:
-        lp.log.debug("klp_try_switch_task", f"klp_try_switch_task: {task.comm}:{task.pid} is running")
-        return False
+        return "klp_try_switch_task", "is running"
     if task.ctx.frames or task.host_stack:
         trace = lp.k.cpu.stack_trace(task)
         if trace is None:
-            lp.log.debug("klp_try_switch_task", f"klp_check_stack: {task.comm}:{task.pid} has an unreliable stack")
-            return False
+            return "klp_check_stack", "has an unreliable stack"
         for start, end, name in ranges:
             if any(start <= a < end for a in trace):
-                lp.log.debug("klp_try_switch_task",
-                             f"klp_check_stack: {task.comm}:{task.pid} is sleeping on function {name}")
-                return False
+                return "klp_check_stack", f"is sleeping on function {name}"
+    return None
+
+
+def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]]) -> bool:
+    if task.patch_state == lp.target_state:
+        return True
+    blocker = _switch_blocker(lp, task, ranges)
+    if blocker is not None:
+        reporter, why = blocker
+        lp.log.debug("klp_try_switch_task", f"{reporter}: {task.comm}:{task.pid} {why}")
+        return False
     task.patch_pending = False
     task.patch_state = lp.target_state
     return True
+
+
+@dataclass(frozen=True)
+class TransitionStatus:
+    """Where the transition in progress stands (for a status line; the kernel has no such API)."""
+
+    patch: str
+    target: str                          # "patching" or "unpatching"
+    switched: int
+    total: int
+    blockers: tuple[tuple[Task, str], ...]  # tasks not yet switched, and why
+
+
+def klp_transition_status(lp: "Livepatch") -> TransitionStatus | None:
+    """The transition's progress, without switching anything; None when there is none."""
+    patch = lp.transition_patch
+    if patch is None or lp.target_state == KLP_UNDEFINED:
+        return None
+    ranges = _relevant_ranges(lp)
+    tasks = _all_tasks(lp)
+    pending = [t for t in tasks if t.patch_state != lp.target_state]
+    blockers = []
+    for task in pending:
+        blocker = _switch_blocker(lp, task, ranges)
+        blockers.append((task, blocker[1] if blocker else "switches at the next attempt"))
+    return TransitionStatus(patch.name, _WORD[lp.target_state], len(tasks) - len(pending),
+                            len(tasks), tuple(blockers))
 
 
 def klp_try_complete_transition(lp: "Livepatch") -> bool:

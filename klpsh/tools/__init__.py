@@ -37,6 +37,7 @@ class ToolContext:
     err: Callable[[str], None]
     cwd: Path = field(default_factory=Path.cwd)
     modules_dir: Path = BUNDLED_MODULES
+    interrupted: Callable[[], bool] = lambda: False  # the user pressed Ctrl-C (REPL)
 
     def outln(self, line: str) -> None:
         """Print LINE and a newline on the tool's stdout."""

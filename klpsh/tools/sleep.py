@@ -7,6 +7,9 @@ from fractions import Fraction
 from klpsh.tools import ToolContext, tool
 
 NSEC_PER_SEC = 1_000_000_000
+STATUS_INTERRUPTED = 130  # 128 + SIGINT
+# In real-time mode a sleep waits on the wall clock; it looks for Ctrl-C this often.
+_REAL_TIME_SLICE = NSEC_PER_SEC // 20
 _SUFFIX_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -38,5 +41,18 @@ def sleep(ctx: ToolContext, args: list[str]) -> int:
         ctx.errln("Try 'sleep --help' for more information.")
         return 1
     total = sum((v for v in intervals if v is not None), Fraction(0))
-    ctx.kernel.run_for(round(total * NSEC_PER_SEC))
+    return _sleep(ctx, round(total * NSEC_PER_SEC))
+
+
+def _sleep(ctx: ToolContext, ns: int) -> int:
+    """Let NS pass; in real-time mode in slices, so that Ctrl-C ends the sleep early."""
+    kernel = ctx.kernel
+    if kernel.clock.pacer is None:
+        kernel.run_for(ns)
+        return 0
+    end = kernel.clock.now + ns
+    while kernel.clock.now < end:
+        if ctx.interrupted():
+            return STATUS_INTERRUPTED
+        kernel.run_until_time(min(end, kernel.clock.now + _REAL_TIME_SLICE))
     return 0
