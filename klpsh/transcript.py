@@ -151,6 +151,7 @@ class _Run:
         self.times = times
         self.restarts = restarts
         self.actual: list[Line] = []
+        self.gaps: list[int] = []     # virtual ns waited before each command was issued
         self.block_start = 0          # index in actual where the current command's lines start
         self.expected_block: list[Line] = list(pre or [])
         self.shell = Shell(kernel, self._out)
@@ -167,7 +168,9 @@ class _Run:
         k = self.kernel
         for i, (cmd, after) in enumerate(self.blocks):
             when = self.times[i]
-            self._advance(max(when or 0, k.clock.now), next_index=i)  # type: ignore[attr-defined]
+            ready = k.clock.now  # type: ignore[attr-defined]
+            self._advance(max(when or 0, ready), next_index=i)
+            self.gaps.append(k.clock.now - ready)  # type: ignore[attr-defined]
             self.block_start = len(self.actual)
             self.expected_block = after
             self.shell.run_line(cmd.text)
@@ -268,27 +271,32 @@ def _read(path: str) -> list[Line]:
         return parse(f.read())
 
 
-def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], float | None]:
-    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds)."""
+class ReplayError(Exception):
+    """A transcript that can't be replayed at all; the message is the one line to show."""
+
+
+def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
+    """Replay PATH on fresh machines until the command times fit: (pre, blocks, final run)."""
     try:
         expected = _read(path)
     except OSError as e:
-        return False, [f"klpsh: replay: {path}: {e.strerror or e}"], None
+        raise ReplayError(f"klpsh: replay: {path}: {e.strerror or e}") from None
     pre, blocks = _blocks(expected)
     if not blocks:
-        return False, [f"klpsh: replay: {path}: no commands in transcript"], None
+        raise ReplayError(f"klpsh: replay: {path}: no commands in transcript")
     times = _planned_times(blocks)
     from kernel.machine import Kernel
 
-    actual: list[Line] = []
+    run: _Run | None = None
     restarts = True
     for attempt in range(MAX_RESTARTS + 2):
         try:
             kernel = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
         except Exception as e:  # noqa: BLE001 - a one-line error, never a traceback
-            return False, [f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}"], None
+            raise ReplayError(f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}") from None
         try:
-            actual = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS, pre).run()
+            run = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS, pre)
+            run.run()
             break
         except _Restart as r:
             cur = times[r.index]
@@ -298,9 +306,39 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
             times = list(times)
             times[r.index] = max(r.when, 0)
         except Exception as e:  # noqa: BLE001
-            return False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
+            raise ReplayError(f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}") from None
+    assert run is not None
+    return pre, blocks, run
+
+
+def schedule(path: str, elf_cache: object = None) -> list[str]:
+    """The transcript as a batch script: its commands, with the `sleep`s replay waited between
+    them, so `klpsh SCRIPT` (or typing it into the REPL) reproduces the transcript.
+
+    Raises ReplayError if the file can't be read or holds no commands.
+    """
+    _pre, blocks, run = _replay_run(path, elf_cache)
+    script: list[str] = []
+    for (cmd, _after), gap in zip(blocks, run.gaps):
+        if gap:
+            script.append(f"sleep {_seconds(gap)}")
+        script.append(cmd.text)
+    return script
+
+
+def _seconds(ns: int) -> str:
+    whole, frac = divmod(ns, 1_000_000_000)
+    return f"{whole}.{frac:09d}".rstrip("0").rstrip(".")
+
+
+def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], float | None]:
+    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds)."""
+    try:
+        pre, blocks, run = _replay_run(path, elf_cache)
+    except ReplayError as e:
+        return False, [str(e)], None
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
-    got = _relevant(actual)
+    got = _relevant(run.actual)
     wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
     if wk != gk:
         diff = difflib.unified_diff(wk, gk, fromfile=f"{path} (expected)", tofile="replay (actual)",
@@ -311,13 +349,23 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     return True, [], (max(devs) / 1e9 if devs else 0.0)
 
 
+USAGE = "usage: klpsh replay [--script] FILE..."
+
+
 def replay(paths: Iterable[str], out: Out | None = None) -> int:
-    """`klpsh replay FILE...`: 0 iff every transcript replays exactly."""
+    """`klpsh replay FILE...`: 0 iff every transcript replays exactly.
+
+    `--script` prints each transcript as a batch script with its timing instead.
+    """
     write = _writer(out)
     paths = list(paths)
-    if not paths:
-        write("usage: klpsh replay FILE...")
+    as_script = "--script" in paths
+    paths = [p for p in paths if p != "--script"]
+    if not paths or any(p.startswith("-") and p != "-" for p in paths):
+        write(USAGE)
         return 2
+    if as_script:
+        return _print_scripts(paths, write)
     try:
         from kernel.module.elf import ElfCache
         cache: object = ElfCache()
@@ -340,6 +388,21 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
             for ln in report:
                 if ln not in errors:
                     write(ln)
+    return status
+
+
+def _print_scripts(paths: list[str], write: Callable[[str], None]) -> int:
+    status = 0
+    for path in paths:
+        try:
+            lines = schedule(path)
+        except ReplayError as e:
+            write(str(e))
+            status = 1
+            continue
+        write(f"# {path}, with the timing `klpsh replay` infers from its timestamps")
+        for line in lines:
+            write(line)
     return status
 
 
