@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from kernel.abi import VERMAGIC, TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
-from kernel.cpu import Cpu, GuestBug, GuestFault
+from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
 from kernel.errno import Errno, KernelError
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
@@ -18,7 +18,7 @@ from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
-from kernel.sched import Scheduler, Task, TaskKind, TaskState
+from kernel.sched import SIGKILL, SIGSEGV, Scheduler, Task, TaskKilled, TaskKind, TaskState
 from kernel.time import Clock, Event
 
 if TYPE_CHECKING:
@@ -231,11 +231,24 @@ class Kernel:
         return sorted(self.sched.idle[:1] + self.sched.all_tasks(), key=lambda t: t.pid)
 
     def run_guest(self, task: Task, fn: int, args: tuple[int, ...], via: str,
-                  host: tuple[str, ...] = ()) -> int:
-        """Call guest FN from host code running in TASK, with HOST frames below it."""
+                  host: tuple[str, ...] = (), fatal: bool = False) -> int:
+        """Call guest FN from host code running in TASK, with HOST frames below it.
+
+        A fault, BUG() or lockup in the guest is reported as an Oops. FATAL calls are those
+        a system call makes on behalf of its user task (module init and exit, a /proc show):
+        the task dies there (TaskKilled), leaving whatever it was doing unfinished as Linux
+        does. Otherwise the call returns -EFAULT, so the kernel code that made it (a livepatch
+        callback, a shadow constructor, a timer) carries on with its error path.
+        """
         task.host_stack.extend(host)
         try:
             return self.cpu.call(task, fn, args, via)
+        except (GuestFault, GuestBug) as e:
+            self.oops(task, e)
+            if fatal and task.kind is TaskKind.USER:
+                signo = SIGSEGV if isinstance(e, GuestBug) or "INSN_INVALID" in e.kind else SIGKILL
+                raise TaskKilled(task.comm, signo) from None
+            return -Errno.EFAULT & MASK64
         finally:
             if host:
                 del task.host_stack[-len(host):]
@@ -250,7 +263,7 @@ class Kernel:
         def body() -> None:
             try:
                 box["ret"] = fn()
-            except KernelError as e:
+            except (KernelError, TaskKilled) as e:
                 box["err"] = e
             except (GuestFault, GuestBug) as e:
                 self.oops(task, e)
