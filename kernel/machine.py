@@ -74,6 +74,7 @@ class Kernel:
         self.timers: dict[int, Event] = {}
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
+        self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.seq_bufs: dict[int, list[str]] = {}
         self._structs: dict[int, Task] = {}
         self.oops_count = 0
@@ -424,6 +425,8 @@ class _FsCalls:
 
     def write(self, path: str, data: str, comm: str = "bash") -> None:
         store = self.k.vfs.open_write(path)
+        if not data:
+            return  # sysfs_kf_write(): a zero-length write never reaches ->store
         self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
 
     def listdir(self, path: str) -> list[str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from kernel.abi import MODULE_NAME_LEN, VERMAGIC, KernelParam, ModuleState
+from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, VERMAGIC, KernelParam, KernelParamOps,
+                        KparamArray, ModuleState)
 from kernel.abi import Module as CModule
 from kernel.cpu import s32
 from kernel.errno import Errno, KernelError
@@ -15,7 +16,7 @@ from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF
                                STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfFormatError,
                                ElfImage)
 from kernel.module.kallsyms import KSym
-from kernel.module.params import ALL_TYPES, ModuleParam, parse_args
+from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
 from kernel.mm import PAGE_SIZE
 
@@ -282,6 +283,17 @@ class ModuleLoader:
             mem = self.k.mem
             mod.fentry_sites = {mem.u64(base + 8 * i) for i in range(mcount.sh_size // 8)}
 
+    def _param_type(self, ops: int) -> str:
+        """Which builtin param_ops_<type> (or param_array_ops) OPS is; GUEST_OPS for a
+        module's own kernel_param_ops."""
+        sym = self.k.kallsyms.lookup(ops)
+        if sym is not None and sym.addr == ops and sym.owner == "vmlinux":
+            if sym.name == PARAM_ARRAY_OPS:
+                return ARRAY
+            if sym.name.startswith("param_ops_") and sym.name[len("param_ops_"):] in ALL_TYPES:
+                return sym.name[len("param_ops_"):]
+        return GUEST_OPS
+
     def _read_params(self, mod: Module) -> list[ModuleParam]:
         sec = mod.image.find_sec("__param")
         if sec is None or sec.index not in mod.section_addr:
@@ -291,14 +303,24 @@ class ModuleLoader:
         out = []
         for i in range(sec.sh_size // KernelParam.size):
             ent = base + i * KernelParam.size
-            ops = k.kallsyms.lookup(mem.u64(ent + KernelParam.ops.offset))
-            ptype = ops.name[len("param_ops_"):] if ops and ops.name.startswith("param_ops_") else ""
-            if ptype not in ALL_TYPES:
-                k.log.err(f"{mod.name}: unsupported parameter type for parameter #{i}")
+            ops = mem.u64(ent + KernelParam.ops.offset)
+            arg = mem.u64(ent + KernelParam.arg.offset)
+            ptype = self._param_type(ops)
+            name_p = mem.u64(ent + KernelParam.name.offset)
+            if not mem.valid(name_p) or not mem.valid(ops, KernelParamOps.size):
+                k.log.err(f"{mod.name}: bad parameter #{i}")
                 raise KernelError(Errno.ENOEXEC)
-            out.append(ModuleParam(mem.cstr(mem.u64(ent + KernelParam.name.offset)), ptype,
-                                   mem.u16(ent + KernelParam.perm.offset),
-                                   mem.u64(ent + KernelParam.arg.offset)))
+            p = ModuleParam(mem.cstr(name_p, MODULE_NAME_LEN), ptype,
+                            mem.u16(ent + KernelParam.perm.offset), arg, kp=ent, ops=ops,
+                            flags=mem.u8(ent + KernelParam.flags.offset),
+                            ops_flags=mem.u32(ops + KernelParamOps.flags.offset))
+            if ptype == ARRAY:
+                if not mem.valid(arg, KparamArray.size):
+                    k.log.err(f"{mod.name}: bad parameter #{i}")
+                    raise KernelError(Errno.ENOEXEC)
+                p.elem_ops = mem.u64(arg + KparamArray.ops.offset)
+                p.elem_type = self._param_type(p.elem_ops)
+            out.append(p)
         return out
 
     def _kallsyms(self, mod: Module) -> list[KSym]:
