@@ -51,9 +51,10 @@ class GuestFault(Exception):
 class GuestBug(Exception):
     """BUG()/BUG_ON() in guest code: `kernel BUG at file:line!`."""
 
-    def __init__(self, file: str, line: int) -> None:
+    def __init__(self, file: str, line: int, trace: list[int] | None = None) -> None:
         super().__init__(f"kernel BUG at {file}:{line}!")
         self.file, self.line = file, line
+        self.trace = trace  # taken where BUG() was called: [bug stub, its caller, ...]
 
 
 @dataclass

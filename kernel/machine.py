@@ -346,8 +346,10 @@ class Kernel:
             lines.append("------------[ cut here ]------------")
             lines.append(f"kernel BUG at {e.file}:{e.line}!")
             lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            trace = self.cpu.stack_trace(task) or []
-            rip = trace[1] if len(trace) > 1 else 0
+            trace = e.trace or self.cpu.stack_trace(task) or []
+            # BUG() is a call to a noreturn stub: the RIP is the call (5 bytes before its
+            # return address, which may lie past the end of the function)
+            rip = trace[1] - 5 if len(trace) > 1 else 0
             trace = trace[2:]
         else:
             assert isinstance(e, GuestFault)
@@ -385,7 +387,6 @@ class Kernel:
             self.printk.printk(msg if msg.endswith("\n") else msg + "\n")
         self.log.warn(f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} {self.kallsyms.sprint_symbol(caller)}")
         self.log.warn(self._modules_linked())
-        self.add_taint("W")
         for ln in self._header(task):
             self.log.warn(ln)
         self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
@@ -393,6 +394,7 @@ class Kernel:
         for ln in self._trace_lines(trace[2:]):
             self.log.warn(ln)
         self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
+        self.add_taint("W")  # __warn() taints after the report: the first one shows no W
 
     def warn_on(self, what: str) -> None:
         """A WARN_ON() of the kernel itself (host code)."""

@@ -369,8 +369,8 @@ class ModuleLoader:
             self._going_cleanup(mod)
             raise KernelError(-ret)
         if ret > 0:
-            k.log.warn(f"{mod.name}: '{k.kallsyms.sprint_symbol(mod.init, False).split('+')[0]}'->init suspiciously returned {ret}, it should follow 0/-E convention")
-            k.log.warn(f"{mod.name}: loading module anyway...")
+            k.log.warn(f"do_init_module: '{mod.name}'->init suspiciously returned {ret}, it should follow 0/-E convention")
+            k.log.warn("do_init_module: loading module anyway...")
             k.dump_stack(k.sched.current)
         self._set_state(mod, ModuleState.LIVE)
         self._notify(mod, ModuleState.LIVE)
