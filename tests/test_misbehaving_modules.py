@@ -119,4 +119,4 @@ MODULE_LICENSE("GPL");
         kernel.init_module(image, "")
     assert "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008" in kernel.lines
     assert "RIP: 0010:kstrdup+0x0/0x10" in kernel.lines
-    assert any(l.startswith(" init_module+0x") and l.endswith("[badptr]") for l in kernel.lines)
+    assert any(l.startswith(" badptr_init+0x") and l.endswith("[badptr]") for l in kernel.lines)

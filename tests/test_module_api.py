@@ -95,3 +95,19 @@ def test_kthread_completion_waitqueue_work_timer(kernel, test_module):
                                  "sync_demo: item 1 from-init", "sync_demo: item 2 from-work",
                                  "sync_demo: list empty: 1"]
     assert not any(t.comm == "sync_demo/0" for t in kernel.ps())
+
+
+def test_allocators_and_printk_formats(kernel, test_module):
+    kernel.init_module(test_module("alloc_printk"), "")
+    recs = {r.text: r.level for r in kernel.printk.records}
+    assert kernel.lines[-8:] == [
+        "zeroed=1 dup=abcdef ndup=hello vz=0",
+        "snprintf=19 buf=truncated-12345",
+        "[   42] [42   ] [00042] [ff] [0xff] [18446744073709551615] [q] [%] [    ab] [abc]",
+        "null (null)           (null)           (null)",
+        "sym alloc_printk_init+0x0/0x" + kernel.lines[-4].split("/0x")[1].split()[0]
+        + " [alloc_printk] alloc_printk_init",
+        "warn level",
+        "err via KERN_ERR",
+        "part one and two"]
+    assert recs["warn level"] == 4 and recs["err via KERN_ERR"] == 3
