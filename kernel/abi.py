@@ -29,6 +29,7 @@ __all__ = [
     "SHF_RELA_LIVEPATCH", "SHN_LIVEPATCH",
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
+    "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "Spinlock", "Mutex", "Completion", "SysInfo", "KlpshProcEntry",
     "STRUCTS",
@@ -69,8 +70,9 @@ MODULE_STATE_GOING = ModuleState.GOING
 MODULE_STATE_UNFORMED = ModuleState.UNFORMED
 
 # module parameter types: kernel_param.ops points at the vmlinux object "param_ops_<type>"
-PARAM_TYPES = ("byte", "short", "ushort", "int", "uint", "long", "ulong", "bool", "invbool",
-               "charp")
+PARAM_TYPES = ("byte", "short", "ushort", "int", "uint", "long", "ulong", "ullong", "bool",
+               "invbool", "bint", "charp", "string")
+PARAM_ARRAY_OPS = "param_array_ops"     # module_param_array's kernel_param.ops
 KERNEL_PARAM_OPS_FL_NOARG = 1 << 0     # kernel_param_ops.flags (set on param_ops_bool)
 KERNEL_PARAM_FL_UNSAFE = 1 << 0        # kernel_param.flags
 KERNEL_PARAM_FL_HWPARAM = 1 << 1
@@ -308,6 +310,18 @@ class SysInfo(_GuestStruct):
     ]
 
 
+class KparamString(_GuestStruct):
+    """struct kparam_string (module_param_string): the buffer and its size."""
+
+    _fields_ = [("maxlen", _uint), ("string", _ptr)]
+
+
+class KparamArray(_GuestStruct):
+    """struct kparam_array (module_param_array): element ops and where the count goes."""
+
+    _fields_ = [("max", _uint), ("elemsize", _uint), ("num", _ptr), ("ops", _ptr), ("elem", _ptr)]
+
+
 class KlpshProcEntry(_GuestStruct):
     """struct klpsh_proc_entry: vmlinux table klpsh_proc_entries[] of C /proc files, NULL-ended."""
 
@@ -323,6 +337,8 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct kernel_symbol": (KernelSymbol, {}),
     "struct kernel_param_ops": (KernelParamOps, {}),
     "struct kernel_param": (KernelParam, {}),
+    "struct kparam_string": (KparamString, {}),
+    "struct kparam_array": (KparamArray, {}),
     "struct task_struct": (TaskStruct, {}),
     "struct work_struct": (WorkStruct, {}),
     "struct timer_list": (TimerList, {}),

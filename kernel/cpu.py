@@ -15,7 +15,7 @@ from unicorn import UC_ARCH_X86, UC_HOOK_CODE, UC_MODE_64, UC_PROT_ALL, Uc, UcEr
 from unicorn import x86_const as X
 
 from kernel.module.kallsyms import KSym
-from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, GuestMemory
+from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, BadAddress, GuestMemory
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -51,9 +51,10 @@ class GuestFault(Exception):
 class GuestBug(Exception):
     """BUG()/BUG_ON() in guest code: `kernel BUG at file:line!`."""
 
-    def __init__(self, file: str, line: int) -> None:
+    def __init__(self, file: str, line: int, trace: list[int] | None = None) -> None:
         super().__init__(f"kernel BUG at {file}:{line}!")
         self.file, self.line = file, line
+        self.trace = trace  # taken where BUG() was called: [bug stub, its caller, ...]
 
 
 @dataclass
@@ -235,6 +236,15 @@ class Cpu:
             addr = self._fault_addr(uc, regs["rip"])
         return GuestFault(kind, regs["rip"], addr, regs, trace)
 
+    def _stub_fault(self, uc: Uc, task: "Task", stub: int, bad: int) -> GuestFault:
+        """A kernel function given a bad pointer faults inside itself, as its C version would."""
+        f = self._fault(uc, task, "UC_ERR_READ_UNMAPPED")
+        f.addr = bad
+        caller = self.mem.u64(f.regs["rsp"]) if self.mem.valid(f.regs["rsp"], 8) else 0
+        if caller:
+            f.trace.insert(0, caller)
+        return f
+
     def _fault_addr(self, uc: Uc, rip: int) -> int:
         """The data address of a faulting access, found by decoding nothing: Unicorn keeps
         no CR2, so report the lowest invalid address among the registers the insn may use."""
@@ -260,6 +270,8 @@ class Cpu:
                 ret = stub.func(self.kernel, *fixed, VarArgs(uc, self.mem, rsp, stub.nargs))
             else:
                 ret = stub.func(self.kernel, *[uc.reg_read(r) for r in ARG_REGS[:stub.nargs]])
+        except BadAddress as e:
+            raise self._stub_fault(uc, task, addr, e.addr) from None
         finally:
             task.ctx.frames.pop()
         if ret is not None:

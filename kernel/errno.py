@@ -24,6 +24,7 @@ class Errno(IntEnum):
     EISDIR = 21
     EINVAL = 22
     ENOSPC = 28
+    EROFS = 30
     ERANGE = 34
     ENOSYS = 38
     ENOTEMPTY = 39
@@ -50,6 +51,7 @@ _STRERROR = {
     Errno.EISDIR: "Is a directory",
     Errno.EINVAL: "Invalid argument",
     Errno.ENOSPC: "No space left on device",
+    Errno.EROFS: "Read-only file system",
     Errno.ERANGE: "Numerical result out of range",
     Errno.ENOSYS: "Function not implemented",
     Errno.ENOTEMPTY: "Directory not empty",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from kernel.abi import VERMAGIC, TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
-from kernel.cpu import Cpu, GuestBug, GuestFault
+from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
 from kernel.errno import Errno, KernelError
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
@@ -18,7 +18,7 @@ from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
-from kernel.sched import Scheduler, Task, TaskKind, TaskState
+from kernel.sched import SIGKILL, SIGSEGV, Scheduler, Task, TaskKilled, TaskKind, TaskState
 from kernel.time import Clock, Event, WallClockPacer
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class Kernel:
         self.timers: dict[int, Event] = {}
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
+        self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.seq_bufs: dict[int, list[str]] = {}
         self._structs: dict[int, Task] = {}
         self.oops_count = 0
@@ -237,11 +238,24 @@ class Kernel:
         return sorted(self.sched.idle[:1] + self.sched.all_tasks(), key=lambda t: t.pid)
 
     def run_guest(self, task: Task, fn: int, args: tuple[int, ...], via: str,
-                  host: tuple[str, ...] = ()) -> int:
-        """Call guest FN from host code running in TASK, with HOST frames below it."""
+                  host: tuple[str, ...] = (), fatal: bool = False) -> int:
+        """Call guest FN from host code running in TASK, with HOST frames below it.
+
+        A fault, BUG() or lockup in the guest is reported as an Oops. FATAL calls are those
+        a system call makes on behalf of its user task (module init and exit, a /proc show):
+        the task dies there (TaskKilled), leaving whatever it was doing unfinished as Linux
+        does. Otherwise the call returns -EFAULT, so the kernel code that made it (a livepatch
+        callback, a shadow constructor, a timer) carries on with its error path.
+        """
         task.host_stack.extend(host)
         try:
             return self.cpu.call(task, fn, args, via)
+        except (GuestFault, GuestBug) as e:
+            self.oops(task, e)
+            if fatal and task.kind is TaskKind.USER:
+                signo = SIGSEGV if isinstance(e, GuestBug) or "INSN_INVALID" in e.kind else SIGKILL
+                raise TaskKilled(task.comm, signo) from None
+            return -Errno.EFAULT & MASK64
         finally:
             if host:
                 del task.host_stack[-len(host):]
@@ -256,7 +270,7 @@ class Kernel:
         def body() -> None:
             try:
                 box["ret"] = fn()
-            except KernelError as e:
+            except (KernelError, TaskKilled) as e:
                 box["err"] = e
             except (GuestFault, GuestBug) as e:
                 self.oops(task, e)
@@ -344,8 +358,10 @@ class Kernel:
             lines.append("------------[ cut here ]------------")
             lines.append(f"kernel BUG at {e.file}:{e.line}!")
             lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            trace = self.cpu.stack_trace(task) or []
-            rip = trace[1] if len(trace) > 1 else 0
+            trace = e.trace or self.cpu.stack_trace(task) or []
+            # BUG() is a call to a noreturn stub: the RIP is the call (5 bytes before its
+            # return address, which may lie past the end of the function)
+            rip = trace[1] - 5 if len(trace) > 1 else 0
             trace = trace[2:]
         else:
             assert isinstance(e, GuestFault)
@@ -383,7 +399,6 @@ class Kernel:
             self.printk.printk(msg if msg.endswith("\n") else msg + "\n")
         self.log.warn(f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} {self.kallsyms.sprint_symbol(caller)}")
         self.log.warn(self._modules_linked())
-        self.add_taint("W")
         for ln in self._header(task):
             self.log.warn(ln)
         self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
@@ -391,6 +406,7 @@ class Kernel:
         for ln in self._trace_lines(trace[2:]):
             self.log.warn(ln)
         self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
+        self.add_taint("W")  # __warn() taints after the report: the first one shows no W
 
     def warn_on(self, what: str) -> None:
         """A WARN_ON() of the kernel itself (host code)."""
@@ -423,6 +439,8 @@ class _FsCalls:
 
     def write(self, path: str, data: str, comm: str = "bash") -> None:
         store = self.k.vfs.open_write(path)
+        if not data:
+            return  # sysfs_kf_write(): a zero-length write never reaches ->store
         self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
 
     def listdir(self, path: str) -> list[str]:

@@ -30,6 +30,14 @@ _S32 = struct.Struct("<i")
 _U16 = struct.Struct("<H")
 
 
+class BadAddress(KernelError):
+    """Kernel code touched a guest address outside guest memory (the host side of a fault)."""
+
+    def __init__(self, addr: int) -> None:
+        super().__init__(Errno.EFAULT, f"bad guest address {addr:#x}")
+        self.addr = addr
+
+
 class GuestMemory:
     """The bytes behind every engine's address space; reads and writes never go through Unicorn."""
 
@@ -41,7 +49,7 @@ class GuestMemory:
     def _off(self, addr: int, n: int) -> int:
         off = addr - self.base
         if off < 0 or off + n > self.size:
-            raise KernelError(Errno.EFAULT, f"bad guest address {addr:#x}")
+            raise BadAddress(addr)
         return off
 
     def valid(self, addr: int, n: int = 1) -> bool:

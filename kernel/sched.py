@@ -61,6 +61,24 @@ class TaskExit(BaseException):
     """Unwinds a task's host thread when the task is killed (Oops) or stopped."""
 
 
+SIGKILL, SIGSEGV = 9, 11
+_SIGNAL_TEXT = {SIGKILL: "Killed", SIGSEGV: "Segmentation fault"}
+
+
+class TaskKilled(Exception):
+    """A user task died inside a system call (an Oops in code it ran): the call never
+    returns to it, and its shell reports the signal (`Killed`, `Segmentation fault`)."""
+
+    def __init__(self, comm: str, signo: int) -> None:
+        super().__init__(f"{comm}: {_SIGNAL_TEXT.get(signo, f'signal {signo}')}")
+        self.comm, self.signo = comm, signo
+
+    @property
+    def text(self) -> str:
+        """What bash prints for a foreground job that died of this signal."""
+        return _SIGNAL_TEXT.get(self.signo, f"Unknown signal {self.signo}")
+
+
 @dataclass(eq=False)
 class Task:
     """task_struct: identity, scheduling state and the livepatch per-task state."""

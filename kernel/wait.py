@@ -35,6 +35,38 @@ class WaitQueue:
             kernel.sched.wake(t)
 
 
+def wait_event_timeout(kernel: "Kernel", wq: WaitQueue, cond: Callable[[], bool], timeout: int,
+                       state: TaskState, interrupted: Callable[[], bool] = lambda: False) -> int:
+    """Block until COND() holds, TIMEOUT jiffies pass or INTERRUPTED() (a pending signal).
+
+    Returns the jiffies left (at least 1) once COND holds, 0 on timeout, -1 if interrupted;
+    a TIMEOUT of MAX_JIFFY_OFFSET or more never expires (wait_event semantics).
+    """
+    from kernel.time import MAX_JIFFY_OFFSET
+    me = kernel.sched.current
+    assert me is not None
+    clock = kernel.clock
+    forever = timeout >= MAX_JIFFY_OFFSET
+    deadline = clock.jiffies + max(timeout, 0)
+    while True:
+        if cond():
+            return MAX_JIFFY_OFFSET if forever else max(deadline - clock.jiffies, 1)
+        if interrupted():
+            return -1
+        left = deadline - clock.jiffies
+        if not forever and left <= 0:
+            return 0
+        ev = None if forever else clock.after_jiffies(left, lambda: kernel.sched.wake(me))
+        wq.waiters.append(me)
+        try:
+            kernel.sched.block(state)
+        finally:
+            if ev is not None:
+                ev.cancel()
+            if me in wq.waiters:
+                wq.waiters.remove(me)
+
+
 def schedule_timeout(kernel: "Kernel", timeout: int, state: TaskState) -> int:
     """Sleep TIMEOUT jiffies (wheel granularity); return the jiffies left if woken early."""
     me = kernel.sched.current

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
+from kernel.sched import TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
 
 if TYPE_CHECKING:
@@ -158,12 +159,18 @@ class Shell:
         except KernelError as e:
             self.out(f"{argv[0]}: {strerror(e.errno)}")
             return 1
+        except TaskKilled as e:  # the tool died in the kernel: bash reports the signal
+            self.out(e.text)
+            return 128 + e.signo
 
     def _write(self, prog: str, path: str, data: str) -> int:
         """The redirection: write the tool's output to PATH as one write(2), like echo does."""
         writer = "bash" if prog == "echo" else prog
         try:
             self.kernel.fs.write(path, data, comm=writer)
+        except TaskKilled as e:
+            self.out(e.text)
+            return 128 + e.signo
         except KernelError as e:
             if e.errno in _OPEN_ERRORS:
                 self.out(f"bash: {path}: {strerror(e.errno)}")

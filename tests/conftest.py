@@ -52,3 +52,20 @@ def build(tmp_path_factory):
         src.write_text(source)
         return kbuild.build_module(src, out).read_bytes()
     return _build
+
+
+TEST_MODULES = ROOT / "tests" / "modules"
+
+
+@pytest.fixture(scope="session")
+def test_module(tmp_path_factory):
+    """The bytes of tests/modules/NAME.c built with kbuild, once per session."""
+    from kernel import kbuild
+    out = tmp_path_factory.mktemp("test-modules")
+    built: dict[str, bytes] = {}
+
+    def _get(name: str) -> bytes:
+        if name not in built:
+            built[name] = kbuild.build_module(TEST_MODULES / f"{name}.c", out).read_bytes()
+        return built[name]
+    return _get

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import S, ko, needs_gcc, needs_kernel
 from kernel.errno import Errno, KernelError
+from kernel.sched import TaskKilled
 
 pytestmark = needs_kernel
 
@@ -133,8 +134,14 @@ module_init(oopsy_init);
 MODULE_LICENSE("GPL");
 """)
     kernel.init_module(ko("livepatch-callbacks-mod"), "")
-    with pytest.raises(KernelError):
+    with pytest.raises(TaskKilled) as e:
         kernel.init_module(image, "")
+    assert e.value.text == "Killed"
+    # insmod died in init: the module stays half-loaded for good, as in Linux
+    assert kernel.modules["oopsy"].state.name == "COMING"
+    with pytest.raises(KernelError) as err:
+        kernel.delete_module("oopsy")
+    assert err.value.errno == Errno.EBUSY
     text = "\n".join(kernel.lines)
     assert "BUG: unable to handle kernel NULL pointer dereference" in text
     assert any(l.startswith("RIP: 0010:") and l.endswith("[oopsy]") for l in kernel.lines)
@@ -152,7 +159,7 @@ static int __init spinner_init(void) { while (!stop) ; return 0; }
 module_init(spinner_init);
 MODULE_LICENSE("GPL");
 """)
-    with pytest.raises(KernelError):
+    with pytest.raises(TaskKilled):
         kernel.init_module(image, "")
     assert any("soft lockup" in line for line in kernel.lines)
     kernel.init_module(ko("livepatch-callbacks-mod"), "")

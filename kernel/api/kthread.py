@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from kernel.api import errret, kapi
 from kernel.api.vsprintf import vsnprintf
-from kernel.cpu import GuestBug, GuestFault, VarArgs
+from kernel.cpu import VarArgs
 from kernel.errno import Errno
 from kernel.sched import TaskKind, TaskState
 
@@ -17,11 +17,7 @@ if TYPE_CHECKING:
 
 def _kthread_main(k: "Kernel", task: "Task") -> None:
     data = task.kthread_data
-    try:
-        data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
-    except (GuestFault, GuestBug) as e:
-        k.oops(task, e)
-        data["ret"] = 0
+    data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
     data["exited"] = True
     exitq = data.get("exitq")
     if exitq is not None:

@@ -34,7 +34,7 @@ def warn_slowpath_fmt(k: "Kernel", file: int, line: int, fmt: int, va: VarArgs) 
 
 @kapi("__klpsh_bug")
 def klpsh_bug(k: "Kernel", file: int, line: int) -> None:
-    raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF)
+    raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF, k.cpu.stack_trace(k.sched.current))
 
 
 @kapi()

@@ -43,14 +43,17 @@ class Slab:
             self.k.warn_on(f"kfree of unknown or already freed object {addr:#x}")
 
 
+__GFP_ZERO = 0x8000
+
+
 @kapi()
 def kmalloc(k: "Kernel", size: int, flags: int) -> int:
-    return k.slab.kmalloc(size)
+    return k.slab.kmalloc(size, zero=bool(flags & __GFP_ZERO))
 
 
 @kapi("__kmalloc")
 def kmalloc_(k: "Kernel", size: int, flags: int) -> int:
-    return k.slab.kmalloc(size)
+    return kmalloc(k, size, flags)
 
 
 @kapi()
@@ -69,7 +72,7 @@ def kcalloc(k: "Kernel", n: int, size: int, flags: int) -> int:
 def kmalloc_array(k: "Kernel", n: int, size: int, flags: int) -> int:
     if size and n > KMALLOC_MAX // size:
         return 0
-    return k.slab.kmalloc(n * size)
+    return k.slab.kmalloc(n * size, zero=bool(flags & __GFP_ZERO))
 
 
 @kapi()
@@ -96,3 +99,70 @@ def kstrdup(k: "Kernel", s: int, flags: int) -> int:
     if p:
         k.mem.put_cstr(p, text)
     return p
+
+
+@kapi()
+def kstrndup(k: "Kernel", s: int, maxlen: int, flags: int) -> int:
+    if not s:
+        return 0
+    text = k.mem.cstr(s, maxlen)
+    p = k.slab.kmalloc(len(text) + 1)
+    if p:
+        k.mem.put_cstr(p, text)
+    return p
+
+
+@kapi()
+def kmemdup(k: "Kernel", src: int, size: int, flags: int) -> int:
+    p = k.slab.kmalloc(size)
+    if p and size:
+        k.mem.write(p, k.mem.read(src, size))
+    return p
+
+
+@kapi()
+def ksize(k: "Kernel", p: int) -> int:
+    return k.heap.size_of(p) or 0
+
+
+# vmalloc space is the same heap here: only the size limit differs from kmalloc
+VMALLOC_MAX = 64 << 20
+
+
+def _vmalloc(k: "Kernel", size: int, zero: bool) -> int:
+    if not size or size > VMALLOC_MAX:
+        return 0
+    try:
+        addr = k.heap.alloc(size)
+    except KernelError:
+        return 0
+    if zero:
+        k.mem.zero(addr, size)
+    return addr
+
+
+@kapi()
+def vmalloc(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, False)
+
+
+@kapi()
+def vzalloc(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, True)
+
+
+@kapi()
+def vfree(k: "Kernel", p: int) -> None:
+    k.slab.kfree(p)
+
+
+@kapi()
+def kvmalloc_node(k: "Kernel", size: int, flags: int, node: int) -> int:
+    if size <= KMALLOC_MAX:
+        return kmalloc(k, size, flags)
+    return _vmalloc(k, size, bool(flags & __GFP_ZERO))
+
+
+@kapi()
+def kvfree(k: "Kernel", p: int) -> None:
+    k.slab.kfree(p)

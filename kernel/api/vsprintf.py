@@ -67,11 +67,16 @@ def vsnprintf(k: "Kernel", fmt: str, next_arg: Callable[[], int]) -> str:
             while pos < len(fmt) and fmt[pos].isalnum():
                 ext += fmt[pos]
                 pos += 1
-            out.append(_pad(_pointer(k, ext, next_arg()), flags, width))
+            v = next_arg()
+            if v == 0 and ext[:1] not in ("K", "x"):
+                # pointer(): NULL is "(null)", as wide as a pointer unless a width is given
+                out.append(_pad("(null)", flags, width if width_s is not None else 16))
+                continue
+            out.append(_pad(_pointer(k, ext, v), flags, width))
             continue
         v = next_arg()
         if conv == "s":
-            if v == 0:
+            if v < 4096:        # 4.19 string(): anything in the first page is "(null)"
                 s = "(null)"
             elif not mem.valid(v):
                 s = "(efault)"

@@ -20,7 +20,8 @@ def seq_read(k: "Kernel", show: int) -> str:
     m = k.heap.alloc(SeqFile.size)
     k.mem.zero(m, SeqFile.size)
     try:
-        k.run_guest(k.current, show, (m, 0), via="seq_read", host=("__vfs_read", "vfs_read", "ksys_read"))
+        k.run_guest(k.current, show, (m, 0), via="seq_read", host=("__vfs_read", "vfs_read", "ksys_read"),
+                    fatal=True)
         return "".join(k.seq_bufs.get(m, []))
     finally:
         k.seq_bufs.pop(m, None)

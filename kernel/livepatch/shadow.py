@@ -27,7 +27,9 @@ def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data:
     existing = lp.shadows.get((obj, id_))
     if existing:
         if warn_on_exist:
-            k.warn_on(f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
+            # WARN(1, ...) in __klp_shadow_get_or_alloc(): the message, then the splat
+            k.warn("kernel/livepatch/shadow.c", 177, k.cpu.host_addr("__klp_shadow_get_or_alloc"),
+                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
             return 0
         return existing
     data = k.slab.kmalloc(size, zero=True)

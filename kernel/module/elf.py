@@ -79,6 +79,13 @@ class ElfImage:
                 return s
         return None
 
+    def find_sec(self, name: str) -> Section | None:
+        """kernel/module.c find_sec(): the SHF_ALLOC section NAME (others are never loaded)."""
+        for s in self.sections:
+            if s.sh_flags & SHF_ALLOC and s.name == name:
+                return s
+        return None
+
     def get_modinfo(self, tag: str) -> str | None:
         for k, v in self.modinfo:
             if k == tag:
@@ -86,8 +93,16 @@ class ElfImage:
         return None
 
 
-def _noexec(msg: str) -> KernelError:
-    return KernelError(Errno.ENOEXEC, msg)
+class ElfFormatError(KernelError):
+    """The image is not a loadable module (-ENOEXEC); LOG is what the kernel prints, if anything."""
+
+    def __init__(self, msg: str, log: str | None = None) -> None:
+        super().__init__(Errno.ENOEXEC, msg)
+        self.log = log
+
+
+def _noexec(msg: str, log: str | None = None) -> ElfFormatError:
+    return ElfFormatError(msg, log)
 
 
 def parse_elf(image: bytes) -> ElfImage:
@@ -100,14 +115,16 @@ def parse_elf(image: bytes) -> ElfImage:
         elf = ELFFile(io.BytesIO(image))
         if elf["e_type"] != "ET_REL" or elf["e_machine"] != "EM_X86_64":
             raise _noexec("not an x86-64 relocatable object")
-        if elf["e_shoff"] + elf["e_shnum"] * elf["e_shentsize"] > len(image):
+        if elf["e_shentsize"] != 64:
+            raise _noexec("bad section header size")
+        if elf["e_shoff"] >= len(image) or elf["e_shnum"] * 64 > len(image) - elf["e_shoff"]:
             raise _noexec("section headers truncated")
         sections: list[Section] = []
         for i, s in enumerate(elf.iter_sections()):
             h = s.header
             nobits = h["sh_type"] == "SHT_NOBITS"
             if not nobits and h["sh_offset"] + h["sh_size"] > len(image):
-                raise _noexec(f"section {s.name} truncated")
+                raise _noexec(f"section {s.name} truncated", f"Module len {len(image)} truncated")
             sh_type = h["sh_type"]
             sections.append(Section(
                 i, s.name, _num(sh_type, _SHT), h["sh_flags"], max(h["sh_addralign"], 1),
@@ -115,10 +132,8 @@ def parse_elf(image: bytes) -> ElfImage:
                 h["sh_link"] if isinstance(h["sh_link"], int) else 0,
                 b"" if nobits else s.data()))
         symtab = next((s for s in elf.iter_sections() if s.header["sh_type"] == "SHT_SYMTAB"), None)
-        if symtab is None:
-            raise _noexec("module has no symbols (stripped?)")
-        symbols = []
-        for i, sym in enumerate(symtab.iter_symbols()):
+        symbols = []  # none: the loader reports "module has no symbols (stripped?)"
+        for i, sym in enumerate(symtab.iter_symbols() if symtab is not None else ()):
             e = sym.entry
             shndx = e["st_shndx"]
             symbols.append(Symbol(i, sym.name, e["st_value"], e["st_size"],

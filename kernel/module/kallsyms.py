@@ -50,17 +50,21 @@ class Kallsyms:
     def lookup(self, addr: int) -> KSym | None:
         """The symbol containing ADDR (for sized symbols) or the nearest one below it."""
         syms = self._index()
-        i = bisect.bisect_right(self._addrs, addr) - 1
+        addrs = self._addrs
+        i = bisect.bisect_right(addrs, addr) - 1
         best = None
         while i >= 0:
-            s = syms[i]
-            if s.addr + max(s.size, 1) > addr:
-                return s
-            if best is None and s.size == 0:
-                best = s
-            if s.addr < addr - 0x10000:
+            # of several symbols at one address the first in symbol-table order wins (a
+            # static function before the global alias module_init() gives it)
+            first = bisect.bisect_left(addrs, addrs[i], 0, i)
+            for s in syms[first:i + 1]:
+                if s.addr + max(s.size, 1) > addr:
+                    return s
+                if best is None and s.size == 0:
+                    best = s
+            if addrs[i] < addr - 0x10000:
                 break
-            i -= 1
+            i = first - 1
         return best
 
     def lookup_size(self, addr: int) -> tuple[int, int] | None:

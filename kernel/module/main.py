@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from kernel.abi import MODULE_NAME_LEN, VERMAGIC, KernelParam, ModuleState
+from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, VERMAGIC, KernelParam, KernelParamOps,
+                        KparamArray, ModuleState)
 from kernel.abi import Module as CModule
-from kernel.cpu import GuestBug, GuestFault
+from kernel.cpu import s32
 from kernel.errno import Errno, KernelError
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
                                SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
-                               STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfImage)
+                               STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfFormatError,
+                               ElfImage)
 from kernel.module.kallsyms import KSym
-from kernel.module.params import ALL_TYPES, ModuleParam, parse_args
+from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
 from kernel.mm import PAGE_SIZE
 
@@ -73,10 +75,7 @@ class Module:
         return None
 
 
-def _modinfo_name(img: ElfImage) -> str:
-    this = img.section(".gnu.linkonce.this_module")
-    if this is None:
-        raise KernelError(Errno.ENOEXEC, "No module found in object")
+def _modinfo_name(img: ElfImage, this) -> str:
     off = CModule.name.offset
     raw = this.data[off:off + MODULE_NAME_LEN]
     return raw.split(b"\0", 1)[0].decode("latin-1") or (img.get_modinfo("name") or "")
@@ -93,10 +92,19 @@ class ModuleLoader:
     # --- load_module -----------------------------------------------------------------
     def load_module(self, image: bytes, args: str) -> Module:
         k = self.k
-        img = k.elf_cache.parse(image)
-        name = _modinfo_name(img)
-        if img.section(".gnu.linkonce.this_module") is None:
-            k.log.warn(f"{name}: No module found in object")
+        try:
+            img = k.elf_cache.parse(image)
+        except ElfFormatError as e:
+            if e.log:
+                k.log.err(e.log)
+            raise
+        this = img.find_sec(".gnu.linkonce.this_module")
+        if this is None:
+            k.log.warn("No module found in object")
+            raise KernelError(Errno.ENOEXEC)
+        name = _modinfo_name(img, this)
+        if not img.symbols:
+            k.log.warn(f"{name}: module has no symbols (stripped?)")
             raise KernelError(Errno.ENOEXEC)
         mod = Module(name, img, args=args)
         self._check_modinfo(mod)
@@ -240,8 +248,9 @@ class ModuleLoader:
 
     def _post_relocation(self, mod: Module) -> None:
         k, img, mem = self.k, mod.image, self.k.mem
-        this = img.section(".gnu.linkonce.this_module")
-        assert this is not None
+        this = img.find_sec(".gnu.linkonce.this_module")
+        if this is None or this.index not in mod.section_addr:
+            raise KernelError(Errno.ENOEXEC)
         mod.struct_addr = mod.section_addr[this.index]
         mod.init = mem.u64(mod.struct_addr + CModule.init.offset)
         mod.exit = mem.u64(mod.struct_addr + CModule.exit.offset)
@@ -255,8 +264,8 @@ class ModuleLoader:
     def _read_exports(self, mod: Module) -> None:
         k, img, mem = self.k, mod.image, self.k.mem
         for secname in ("__ksymtab", "__ksymtab_gpl"):
-            sec = img.section(secname)
-            if sec is None:
+            sec = img.find_sec(secname)
+            if sec is None or sec.index not in mod.section_addr:
                 continue
             base = mod.section_addr[sec.index]
             for i in range(sec.sh_size // KSYMTAB_ENTRY):
@@ -268,29 +277,50 @@ class ModuleLoader:
                 mod.exports[sym] = mem.u64(ent)
 
     def _read_fentry(self, mod: Module) -> None:
-        mcount = mod.image.section("__mcount_loc")
-        if mcount is not None:
+        mcount = mod.image.find_sec("__mcount_loc")
+        if mcount is not None and mcount.index in mod.section_addr:
             base = mod.section_addr[mcount.index]
             mem = self.k.mem
             mod.fentry_sites = {mem.u64(base + 8 * i) for i in range(mcount.sh_size // 8)}
 
+    def _param_type(self, ops: int) -> str:
+        """Which builtin param_ops_<type> (or param_array_ops) OPS is; GUEST_OPS for a
+        module's own kernel_param_ops."""
+        sym = self.k.kallsyms.lookup(ops)
+        if sym is not None and sym.addr == ops and sym.owner == "vmlinux":
+            if sym.name == PARAM_ARRAY_OPS:
+                return ARRAY
+            if sym.name.startswith("param_ops_") and sym.name[len("param_ops_"):] in ALL_TYPES:
+                return sym.name[len("param_ops_"):]
+        return GUEST_OPS
+
     def _read_params(self, mod: Module) -> list[ModuleParam]:
-        sec = mod.image.section("__param")
-        if sec is None:
+        sec = mod.image.find_sec("__param")
+        if sec is None or sec.index not in mod.section_addr:
             return []
         k, mem = self.k, self.k.mem
         base = mod.section_addr[sec.index]
         out = []
         for i in range(sec.sh_size // KernelParam.size):
             ent = base + i * KernelParam.size
-            ops = k.kallsyms.lookup(mem.u64(ent + KernelParam.ops.offset))
-            ptype = ops.name[len("param_ops_"):] if ops and ops.name.startswith("param_ops_") else ""
-            if ptype not in ALL_TYPES:
-                k.log.err(f"{mod.name}: unsupported parameter type for parameter #{i}")
+            ops = mem.u64(ent + KernelParam.ops.offset)
+            arg = mem.u64(ent + KernelParam.arg.offset)
+            ptype = self._param_type(ops)
+            name_p = mem.u64(ent + KernelParam.name.offset)
+            if not mem.valid(name_p) or not mem.valid(ops, KernelParamOps.size):
+                k.log.err(f"{mod.name}: bad parameter #{i}")
                 raise KernelError(Errno.ENOEXEC)
-            out.append(ModuleParam(mem.cstr(mem.u64(ent + KernelParam.name.offset)), ptype,
-                                   mem.u16(ent + KernelParam.perm.offset),
-                                   mem.u64(ent + KernelParam.arg.offset)))
+            p = ModuleParam(mem.cstr(name_p, MODULE_NAME_LEN), ptype,
+                            mem.u16(ent + KernelParam.perm.offset), arg, kp=ent, ops=ops,
+                            flags=mem.u8(ent + KernelParam.flags.offset),
+                            ops_flags=mem.u32(ops + KernelParamOps.flags.offset))
+            if ptype == ARRAY:
+                if not mem.valid(arg, KparamArray.size):
+                    k.log.err(f"{mod.name}: bad parameter #{i}")
+                    raise KernelError(Errno.ENOEXEC)
+                p.elem_ops = mem.u64(arg + KparamArray.ops.offset)
+                p.elem_type = self._param_type(p.elem_ops)
+            out.append(p)
         return out
 
     def _kallsyms(self, mod: Module) -> list[KSym]:
@@ -330,20 +360,17 @@ class ModuleLoader:
         k = self.k
         ret = 0
         if mod.init:
-            task = k.sched.current
-            try:
-                ret = k.run_guest(task, mod.init, (), via="do_one_initcall",
-                                  host=("__do_sys_finit_module", "load_module", "do_init_module"))
-            except (GuestFault, GuestBug) as e:
-                k.oops(task, e)
-                ret = -Errno.EFAULT
-            ret = ret if ret < (1 << 31) else ret - (1 << 32)  # int return
+            # An Oops kills insmod here: the module stays COMING, its memory and whatever
+            # init registered stay in place, and it can never be removed (as in Linux).
+            ret = s32(k.run_guest(k.sched.current, mod.init, (), via="do_one_initcall",
+                                  host=("__do_sys_finit_module", "load_module", "do_init_module"),
+                                  fatal=True))
         if ret < 0:
             self._going_cleanup(mod)
             raise KernelError(-ret)
         if ret > 0:
-            k.log.warn(f"{mod.name}: '{k.kallsyms.sprint_symbol(mod.init, False).split('+')[0]}'->init suspiciously returned {ret}, it should follow 0/-E convention")
-            k.log.warn(f"{mod.name}: loading module anyway...")
+            k.log.warn(f"do_init_module: '{mod.name}'->init suspiciously returned {ret}, it should follow 0/-E convention")
+            k.log.warn("do_init_module: loading module anyway...")
             k.dump_stack(k.sched.current)
         self._set_state(mod, ModuleState.LIVE)
         self._notify(mod, ModuleState.LIVE)
@@ -378,11 +405,9 @@ class ModuleLoader:
         self._set_state(mod, ModuleState.GOING)
         k = self.k
         if mod.exit:
-            task = k.sched.current
-            try:
-                k.run_guest(task, mod.exit, (), via="__x64_sys_delete_module", host=())
-            except (GuestFault, GuestBug) as e:
-                k.oops(task, e)
+            # An Oops kills rmmod here: the module stays GOING for good.
+            k.run_guest(k.sched.current, mod.exit, (), via="__x64_sys_delete_module", host=(),
+                        fatal=True)
         self._notify(mod, ModuleState.GOING)
         k.klp_module_going(mod)
         self._free_module(mod)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from kernel.abi import KERNEL_PARAM_FL_UNSAFE, KERNEL_PARAM_OPS_FL_NOARG, PAGE_SIZE, KernelParam, KernelParamOps, KparamArray, KparamString
 from kernel.errno import Errno, KernelError
 
 if TYPE_CHECKING:
@@ -92,56 +93,214 @@ INT_TYPES: dict[str, ParamType] = {t.name: t for t in (
     ParamType("uint", 4, False, str),
     ParamType("long", 8, True, str),
     ParamType("ulong", 8, False, str),
+    ParamType("ullong", 8, False, str),
 )}
-ALL_TYPES = (*INT_TYPES, "bool", "invbool", "charp")
+BOOL_TYPES = ("bool", "invbool", "bint")
+ALL_TYPES = (*INT_TYPES, *BOOL_TYPES, "charp", "string")
+NOARG_TYPES = ("bool", "bint")      # KERNEL_PARAM_OPS_FL_NOARG: "name" alone is "name=1"
+ARRAY = "array"                     # param_array_ops
+GUEST_OPS = ""                      # the module's own struct kernel_param_ops
+
+
+def builtin_get(k: "Kernel", ptype: str, arg: int) -> str:
+    """param_get_<type>(): the sysfs text of the variable at ARG, newline included."""
+    mem = k.mem
+    if ptype in INT_TYPES:
+        t = INT_TYPES[ptype]
+        return f"{int.from_bytes(mem.read(arg, t.size), 'little', signed=t.signed)}\n"
+    if ptype == "bint":
+        return f"{mem.s32(arg)}\n"
+    if ptype in BOOL_TYPES:
+        return ("Y" if (mem.u8(arg) != 0) != (ptype == "invbool") else "N") + "\n"
+    if ptype == "string":
+        return mem.cstr(mem.u64(arg + KparamString.string.offset)) + "\n"
+    ptr = mem.u64(arg)
+    return (mem.cstr(ptr) if ptr >= PAGE_SIZE else "(null)") + "\n"
+
+
+def builtin_set(k: "Kernel", ptype: str, name: str, arg: int, val: str | None) -> None:
+    """param_set_<type>(): parse VAL into the variable at ARG (KernelError on a bad value)."""
+    mem = k.mem
+    if ptype in INT_TYPES:
+        t = INT_TYPES[ptype]
+        mem.write(arg, (t.parse(val) & ((1 << (8 * t.size)) - 1)).to_bytes(t.size, "little"))
+    elif ptype in BOOL_TYPES:
+        v = True if val is None else kstrtobool(val)
+        if ptype == "bint":
+            mem.set_u32(arg, int(v))
+        else:
+            mem.set_u8(arg, int(v != (ptype == "invbool")))
+    elif val is None:
+        raise KernelError(Errno.EINVAL)
+    elif ptype == "string":
+        maxlen = mem.u32(arg + KparamString.maxlen.offset)
+        data = val.encode("latin-1", "replace")
+        if len(data) + 1 > maxlen:
+            k.log.err(f"{name}: string doesn't fit in {maxlen - 1} chars.")
+            raise KernelError(Errno.ENOSPC)
+        mem.write(mem.u64(arg + KparamString.string.offset), data + b"\0")
+    else:
+        if len(val) > CHARP_MAX:
+            k.log.err(f"{name}: string parameter too long")
+            raise KernelError(Errno.ENOSPC)
+        ptr = k.slab.kmalloc(len(val.encode("latin-1", "replace")) + 1)
+        if not ptr:
+            raise KernelError(Errno.ENOMEM)
+        mem.put_cstr(ptr, val)
+        old = mem.u64(arg)
+        if k.slab.owns(old):
+            k.slab.kfree(old)
+        mem.set_u64(arg, ptr)
 
 
 @dataclass
 class ModuleParam:
-    """One `struct kernel_param` of a loaded module."""
+    """One `struct kernel_param` of a loaded module (at KP in guest memory).
+
+    TYPE is a builtin type name, ARRAY (ELEM_TYPE/ELEM_OPS describe the elements) or
+    GUEST_OPS: then OPS is the module's own kernel_param_ops, whose set/get are called.
+    """
 
     name: str
     type: str
     perm: int
     arg: int
+    kp: int = 0
+    ops: int = 0
+    flags: int = 0
+    elem_type: str = ""
+    elem_ops: int = 0
+    ops_flags: int = 0
 
-    def _int_type(self) -> ParamType:
-        return INT_TYPES[self.type]
+    @property
+    def noarg(self) -> bool:
+        return self.type in NOARG_TYPES or bool(self.ops_flags & KERNEL_PARAM_OPS_FL_NOARG)
 
     def get(self, k: "Kernel") -> str:
-        """param_get_*: the sysfs text, newline included."""
-        mem = k.mem
-        if self.type in INT_TYPES:
-            t = self._int_type()
-            raw = int.from_bytes(mem.read(self.arg, t.size), "little", signed=t.signed)
-            return f"{raw}\n"
-        if self.type in ("bool", "invbool"):
-            v = mem.u8(self.arg) != 0
-            return ("Y" if v != (self.type == "invbool") else "N") + "\n"
-        ptr = mem.u64(self.arg)
-        return (mem.cstr(ptr) if ptr else "(null)") + "\n"
+        """param_attr_show(): what reading /sys/module/<m>/parameters/<name> gives."""
+        if self.type == ARRAY:
+            return self._array_get(k)
+        if self.type == GUEST_OPS:
+            return _guest_get(k, self.ops, self.kp)
+        return builtin_get(k, self.type, self.arg)
 
     def set(self, k: "Kernel", val: str | None) -> None:
-        """param_set_*: parse VAL and store it in the module's variable."""
-        mem = k.mem
-        if self.type in INT_TYPES:
-            t = self._int_type()
-            mem.write(self.arg, (t.parse(val) & ((1 << (8 * t.size)) - 1)).to_bytes(t.size, "little"))
-        elif self.type in ("bool", "invbool"):
-            v = True if val is None else kstrtobool(val)
-            mem.set_u8(self.arg, int(v != (self.type == "invbool")))
+        """ops->set(val, kp): parse VAL (None: no `=value` given) into the module's variable."""
+        if self.flags & KERNEL_PARAM_FL_UNSAFE:
+            k.log.notice(f"Setting dangerous option {self.name} - tainting kernel")
+            k.add_taint("U")
+        if self.type == ARRAY:
+            self._array_set(k, val)
+        elif self.type == GUEST_OPS:
+            _guest_set(k, self.ops, self.kp, val)
         else:
-            if val is None:
+            builtin_set(k, self.type, self.name, self.arg, val)
+
+    # --- module_param_array ----------------------------------------------------------
+    def _elem(self, k: "Kernel", i: int) -> int:
+        mem = k.mem
+        return mem.u64(self.arg + KparamArray.elem.offset) + i * mem.u32(self.arg + KparamArray.elemsize.offset)
+
+    def _count(self, k: "Kernel") -> int:
+        num = k.mem.u64(self.arg + KparamArray.num.offset)
+        return k.mem.u32(num) if num else k.mem.u32(self.arg + KparamArray.max.offset)
+
+    def _elem_get(self, k: "Kernel", addr: int) -> str:
+        if self.elem_type != GUEST_OPS:
+            return builtin_get(k, self.elem_type, addr)
+        with _temp_param(k, self.kp, addr) as kp:
+            return _guest_get(k, self.elem_ops, kp)
+
+    def _elem_set(self, k: "Kernel", addr: int, val: str) -> None:
+        if self.elem_type != GUEST_OPS:
+            builtin_set(k, self.elem_type, self.name, addr, val)
+            return
+        with _temp_param(k, self.kp, addr) as kp:
+            _guest_set(k, self.elem_ops, kp, val)
+
+    def _array_get(self, k: "Kernel") -> str:
+        parts = [self._elem_get(k, self._elem(k, i)) for i in range(self._count(k))]
+        return ",".join(p[:-1] if p.endswith("\n") else p for p in parts) + ("\n" if parts else "")
+
+    def _array_set(self, k: "Kernel", val: str | None) -> None:
+        """param_array(): comma-separated values, at least one, at most max."""
+        if val is None:
+            raise KernelError(Errno.EINVAL)
+        mem = k.mem
+        maxn = mem.u32(self.arg + KparamArray.max.offset)
+        nump = mem.u64(self.arg + KparamArray.num.offset)
+        n = 0
+        if nump:
+            mem.set_u32(nump, 0)
+        for item in val.split(","):
+            if n == maxn:
+                k.log.err(f"{self.name}: can only take {maxn} arguments")
                 raise KernelError(Errno.EINVAL)
-            if len(val) > CHARP_MAX:
-                k.log.err(f"{self.name}: string parameter too long")
-                raise KernelError(Errno.ENOSPC)
-            ptr = k.slab.kmalloc(len(val.encode("latin-1", "replace")) + 1)
-            mem.put_cstr(ptr, val)
-            old = mem.u64(self.arg)
-            if k.slab.owns(old):
-                k.slab.kfree(old)
-            mem.set_u64(self.arg, ptr)
+            self._elem_set(k, self._elem(k, n), item)
+            n += 1
+            if nump:
+                mem.set_u32(nump, n)
+
+
+class _temp_param:
+    """A copy of the struct kernel_param at KP whose arg is ARG (param_array's per-element kp)."""
+
+    def __init__(self, k: "Kernel", kp: int, arg: int) -> None:
+        self.k, self.src, self.arg, self.addr = k, kp, arg, 0
+
+    def __enter__(self) -> int:
+        k = self.k
+        self.addr = k.slab.kmalloc(KernelParam.size)
+        if not self.addr:
+            raise KernelError(Errno.ENOMEM)
+        k.mem.write(self.addr, k.mem.read(self.src, KernelParam.size))
+        k.mem.set_u64(self.addr + KernelParam.arg.offset, self.arg)
+        return self.addr
+
+    def __exit__(self, *exc: object) -> None:
+        self.k.slab.kfree(self.addr)
+
+
+def _guest_fn(k: "Kernel", ops: int, field: str) -> int:
+    fn = k.mem.u64(ops + getattr(KernelParamOps, field).offset)
+    if not fn:
+        raise KernelError(Errno.EPERM)   # param_attr_show/store: no ->get / ->set
+    return fn
+
+
+def _guest_set(k: "Kernel", ops: int, kp: int, val: str | None) -> None:
+    """Call the module's ops->set(val, kp) on a kernel copy of VAL; its -errno is raised."""
+    from kernel.cpu import s32
+    fn = _guest_fn(k, ops, "set")
+    buf = 0
+    if val is not None:
+        data = val.encode("latin-1", "replace")
+        buf = k.slab.kmalloc(len(data) + 1)
+        if not buf:
+            raise KernelError(Errno.ENOMEM)
+        k.mem.write(buf, data + b"\0")
+    try:
+        ret = s32(k.run_guest(k.current, fn, (buf, kp), via="param_attr_store", fatal=True))
+    finally:
+        k.slab.kfree(buf)
+    if ret < 0:
+        raise KernelError(-ret)
+
+
+def _guest_get(k: "Kernel", ops: int, kp: int) -> str:
+    """Call the module's ops->get(buffer, kp) into a page; its -errno is raised."""
+    from kernel.cpu import s32
+    fn = _guest_fn(k, ops, "get")
+    buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+    if not buf:
+        raise KernelError(Errno.ENOMEM)
+    try:
+        ret = s32(k.run_guest(k.current, fn, (buf, kp), via="param_attr_show", fatal=True))
+        if ret < 0:
+            raise KernelError(-ret)
+        return k.mem.read(buf, min(ret, PAGE_SIZE)).decode("latin-1")
+    finally:
+        k.slab.kfree(buf)
 
 
 def next_arg(args: str) -> tuple[str, str | None, str]:
@@ -179,6 +338,8 @@ def parse_args(k: "Kernel", doing: str, args: str, params: list[ModuleParam]) ->
                 k.log.warn(f"{doing}: unknown parameter '{param}' ignored")
             continue
         try:
+            if val is None and not target.noarg:
+                raise KernelError(Errno.EINVAL)
             target.set(k, val)
         except KernelError as e:
             shown = val if val is not None else ""

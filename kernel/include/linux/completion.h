@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * klpsh: completions (layout in kernel/ABI.md).  The waiting and completing
- * functions are declared for source compatibility; a module that calls them
- * loads only once the Python kernel provides them (else "Unknown symbol").
+ * functions are the Python kernel's (kernel/api/wait.py); "done" in guest
+ * memory is the count, UINT_MAX after complete_all().
  */
 #ifndef __LINUX_COMPLETION_H
 #define __LINUX_COMPLETION_H
 
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/wait.h>
 
 struct completion {
 	unsigned int		done;
@@ -40,5 +41,9 @@ extern bool try_wait_for_completion(struct completion *x);
 extern bool completion_done(struct completion *x);
 extern void complete(struct completion *x);
 extern void complete_all(struct completion *x);
+extern void wait_for_completion_io(struct completion *x);
+extern long wait_for_completion_interruptible_timeout(struct completion *x, unsigned long timeout);
+extern int wait_for_completion_killable(struct completion *x);
+extern long wait_for_completion_killable_timeout(struct completion *x, unsigned long timeout);
 
 #endif

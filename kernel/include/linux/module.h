@@ -22,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
+#include <linux/wait.h>
 
 #define MODULE_NAME_LEN MAX_PARAM_PREFIX_LEN
 

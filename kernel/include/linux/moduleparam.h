@@ -74,6 +74,21 @@ struct kernel_param {
 	};
 };
 
+/* module_param_string(): a char buffer of MAXLEN bytes, copied into */
+struct kparam_string {
+	unsigned int maxlen;
+	char *string;
+};
+
+/* module_param_array(): MAX elements of ELEMSIZE at ELEM, each handled by OPS */
+struct kparam_array {
+	unsigned int max;
+	unsigned int elemsize;
+	unsigned int *num;
+	const struct kernel_param_ops *ops;
+	void *elem;
+};
+
 /*
  * sysfs permissions must be sane: 0..0777, never world-writable, and each
  * class at most as permissive as the one before it.
@@ -111,11 +126,18 @@ struct kernel_param {
 #define param_check_uint(name, p)	__param_check(name, p, unsigned int)
 #define param_check_long(name, p)	__param_check(name, p, long)
 #define param_check_ulong(name, p)	__param_check(name, p, unsigned long)
+#define param_check_ullong(name, p)	__param_check(name, p, unsigned long long)
 #define param_check_charp(name, p)	__param_check(name, p, char *)
 #define param_check_bool(name, p)	__param_check(name, p, bool)
 #define param_check_invbool(name, p)	__param_check(name, p, bool)
+#define param_check_bint		param_check_int
 
-/* the parameter types: vmlinux objects, see kernel/vmlinux/kernel/params.c */
+/*
+ * The parameter types: vmlinux objects, see kernel/vmlinux/kernel/params.c.
+ * The kernel handles these types itself; a module's own kernel_param_ops
+ * (module_param_cb) are called, and may use the param_set_ and param_get_
+ * helpers below (Python kernel, kernel/api/params.py) as in Linux.
+ */
 extern const struct kernel_param_ops param_ops_byte;
 extern const struct kernel_param_ops param_ops_short;
 extern const struct kernel_param_ops param_ops_ushort;
@@ -126,6 +148,32 @@ extern const struct kernel_param_ops param_ops_ulong;
 extern const struct kernel_param_ops param_ops_bool;
 extern const struct kernel_param_ops param_ops_invbool;
 extern const struct kernel_param_ops param_ops_charp;
+extern const struct kernel_param_ops param_ops_ullong;
+extern const struct kernel_param_ops param_ops_bint;
+extern const struct kernel_param_ops param_ops_string;
+extern const struct kernel_param_ops param_array_ops;
+
+#define __PARAM_HELPERS(type)							\
+	extern int param_set_##type(const char *val, const struct kernel_param *kp);	\
+	extern int param_get_##type(char *buffer, const struct kernel_param *kp)
+__PARAM_HELPERS(byte);
+__PARAM_HELPERS(short);
+__PARAM_HELPERS(ushort);
+__PARAM_HELPERS(int);
+__PARAM_HELPERS(uint);
+__PARAM_HELPERS(long);
+__PARAM_HELPERS(ulong);
+__PARAM_HELPERS(ullong);
+__PARAM_HELPERS(charp);
+__PARAM_HELPERS(bool);
+__PARAM_HELPERS(invbool);
+extern int param_set_bint(const char *val, const struct kernel_param *kp);
+#define param_get_bint param_get_int
+extern void param_free_charp(void *arg);
+extern int param_set_copystring(const char *val, const struct kernel_param *kp);
+extern int param_get_string(char *buffer, const struct kernel_param *kp);
+extern int param_set_bool_enable_only(const char *val, const struct kernel_param *kp);
+#define param_get_bool_enable_only param_get_bool
 
 #define module_param_named(name, value, type, perm)			\
 	param_check_##type(name, &(value));				\
@@ -139,6 +187,31 @@ extern const struct kernel_param_ops param_ops_charp;
 
 #define module_param(name, type, perm) \
 	module_param_named(name, name, type, perm)
+
+/* a string copied into the char array STRING of LEN bytes */
+#define module_param_string(name, string, len, perm)			\
+	static const struct kparam_string __param_string_##name		\
+		= { len, string };					\
+	__module_param_call(MODULE_PARAM_PREFIX, name,			\
+			    &param_ops_string,				\
+			    .str = &__param_string_##name, perm, -1, 0);\
+	__MODULE_PARM_TYPE(name, "string")
+
+/* up to ARRAY_SIZE(array) comma-separated values; *NUMP (if not NULL) gets the count */
+#define module_param_array_named(name, array, type, nump, perm)		\
+	param_check_##type(name, &(array)[0]);				\
+	static const struct kparam_array __param_arr_##name		\
+	= { .max = ARRAY_SIZE(array), .num = nump,			\
+	    .ops = &param_ops_##type,					\
+	    .elemsize = sizeof(array[0]), .elem = array };		\
+	__module_param_call(MODULE_PARAM_PREFIX, name,			\
+			    &param_array_ops,				\
+			    .arr = &__param_arr_##name,			\
+			    perm, -1, 0);				\
+	__MODULE_PARM_TYPE(name, "array of " #type)
+
+#define module_param_array(name, type, nump, perm)		\
+	module_param_array_named(name, name, type, nump, perm)
 
 #define module_param_unsafe(name, type, perm) \
 	module_param_named_unsafe(name, name, type, perm)

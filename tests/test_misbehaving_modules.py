@@ -1,0 +1,122 @@
+"""Modules that go wrong (tests/modules/misbehave.c) and modules that depend on each other:
+what insmod/rmmod report, what dmesg shows, and that the machine keeps running."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import S, needs_gcc, needs_kernel
+from kernel.errno import Errno, KernelError
+from kernel.sched import TaskKilled
+from klpsh.shell import Shell
+
+pytestmark = [needs_kernel, needs_gcc]
+
+
+@pytest.fixture
+def shell(kernel, tmp_path, test_module):
+    for name in ("misbehave", "export_a", "export_b"):
+        (tmp_path / f"{name}.ko").write_bytes(test_module(name))
+    out: list[str] = []
+    sh = Shell(kernel, out.append, cwd=tmp_path)
+    sh.output = out
+    return sh
+
+
+def run(sh, line):
+    n = len(sh.output)
+    sh.run_line(line)
+    return sh.output[n + 1:]
+
+
+def test_exported_symbols_make_a_dependency(shell):
+    assert run(shell, "insmod export_b.ko") == [
+        "[    0.000000] export_b: Unknown symbol export_a_add (err -2)",
+        "[    0.000000] export_b: Unknown symbol export_a_counter (err -2)",
+        "insmod: ERROR: could not insert module export_b.ko: Unknown symbol in module"]
+    run(shell, "insmod export_a.ko")
+    assert run(shell, "insmod export_b.ko") == ["[    0.000000] export_b: 42 40"]
+    assert run(shell, "rmmod export_a") == ["rmmod: ERROR: Module export_a is in use by: export_b"]
+    assert "export_a                4096  1 export_b" in run(shell, "lsmod")
+    run(shell, "rmmod export_b")
+    assert run(shell, "rmmod export_a") == ["[    0.000000] export_a: unloaded"]
+
+
+@pytest.mark.parametrize("what, reason", [("einval", "Invalid parameters"),
+                                          ("enomem", "Cannot allocate memory")])
+def test_init_errors(shell, what, reason):
+    assert run(shell, f"insmod misbehave.ko init_do={what}")[-1] == \
+        f"insmod: ERROR: could not insert module misbehave.ko: {reason}"
+    assert "misbehave" not in shell.kernel.modules
+
+
+def test_init_positive_return_warns_and_loads(shell):
+    out = run(shell, "insmod misbehave.ko init_do=positive")
+    assert "[    0.000000] do_init_module: 'misbehave'->init suspiciously returned 3, it should follow 0/-E convention" in out
+    assert "[    0.000000] do_init_module: loading module anyway..." in out
+    assert shell.kernel.modules["misbehave"].state.name == "LIVE"
+
+
+@pytest.mark.parametrize("what, signal, first", [
+    ("bug", "Segmentation fault", "kernel BUG at tests/modules/misbehave.c:"),
+    ("bug_on", "Segmentation fault", "kernel BUG at tests/modules/misbehave.c:"),
+    ("null", "Killed", "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000"),
+    ("write_null", "Killed", "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000"),
+    ("loop", "Killed", "watchdog: BUG: soft lockup - CPU#0 stuck for 22s!"),
+])
+def test_init_that_dies_kills_insmod_and_keeps_the_machine(shell, what, signal, first):
+    out = run(shell, f"insmod misbehave.ko init_do={what}")
+    assert out[-1] == signal
+    assert any(first in line for line in out)
+    assert any(line.endswith("RIP: 0010:" + line.split("RIP: 0010:")[-1]) and "[misbehave]" in line
+               for line in out if "RIP:" in line)
+    assert shell.kernel.modules["misbehave"].state.name == "COMING"     # stuck, as in Linux
+    assert run(shell, "rmmod misbehave") == ["rmmod: ERROR: Module misbehave is in use"]
+    run(shell, "insmod export_a.ko")                                    # the machine goes on
+    assert "export_a" in shell.kernel.modules
+
+
+def test_warn_in_init_and_exit(shell):
+    out = run(shell, "insmod misbehave.ko init_do=warn_fmt exit_do=warn")
+    i = out.index("[    0.000000] misbehave warn_fmt in init")
+    assert out[i - 1].endswith("------------[ cut here ]------------")
+    assert "WARNING: CPU: 0 PID: " in out[i + 1] and "tests/modules/misbehave.c:" in out[i + 1]
+    out = run(shell, "rmmod misbehave")
+    assert out[-1] == "[    0.000000] misbehave: exit: done"
+    assert "misbehave" not in shell.kernel.modules
+
+
+def test_oops_in_exit_leaves_module_going(shell):
+    run(shell, "insmod misbehave.ko exit_do=bug")
+    out = run(shell, "rmmod misbehave")
+    assert out[-1] == "Segmentation fault"
+    assert shell.kernel.modules["misbehave"].state.name == "GOING"
+    assert any("Unloading" in line for line in run(shell, "cat /proc/modules"))
+
+
+def test_oops_in_work_and_timer_kill_only_the_worker(shell):
+    run(shell, "insmod misbehave.ko work_do=null")
+    run(shell, "sleep 1")
+    oopses = [l for l in shell.output if "Oops: 0000" in l]
+    assert len(oopses) == 2
+    assert not any("work: survived" in l for l in shell.output)
+    assert run(shell, "rmmod misbehave")[-1] == "[    1.000000] misbehave: exit: done"
+    # the pool still runs work: a new module's work item is served
+    run(shell, "insmod misbehave.ko work_do=warn")
+    run(shell, "sleep 1")
+    assert any("work: survived" in l for l in shell.output)
+
+
+def test_bad_pointer_to_kernel_function_oopses_inside_it(kernel, build):
+    image = build("badptr", """
+#include <linux/module.h>
+#include <linux/slab.h>
+static int __init badptr_init(void) { return kstrdup((char *)8, GFP_KERNEL) ? 0 : -ENOMEM; }
+module_init(badptr_init);
+MODULE_LICENSE("GPL");
+""")
+    with pytest.raises(TaskKilled):
+        kernel.init_module(image, "")
+    assert "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008" in kernel.lines
+    assert "RIP: 0010:kstrdup+0x0/0x10" in kernel.lines
+    assert any(l.startswith(" badptr_init+0x") and l.endswith("[badptr]") for l in kernel.lines)

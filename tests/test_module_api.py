@@ -1,0 +1,113 @@
+"""Modules written against the headers as a 4.19 driver would be: parameters of every kind,
+kthreads, completions, wait queues, works and timers (tests/modules/*.c)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import S, needs_gcc, needs_kernel
+from kernel.errno import Errno, KernelError
+
+pytestmark = [needs_kernel, needs_gcc]
+PARAMS = "/sys/module/params_demo/parameters"
+
+
+def _since(kernel, n):
+    return kernel.lines[n:]
+
+
+def test_every_parameter_type_parses_and_prints(kernel, test_module):
+    kernel.init_module(test_module("params_demo"),
+                       "flag noflag=1 bint_val arr=7,8,9 bits=1,0,y name=\"a b\" who=\"x y\" "
+                       "level=2 i_val=0x10 s_val=-32768 u_val=010 l_val=-9223372036854775808 "
+                       "ull_val=18446744073709551615")
+    assert kernel.lines[-3:] == [
+        "params_demo: i=16 u=8 l=-9223372036854775808 ul=deadbeef ull=18446744073709551615 "
+        "s=-32768 us=65535 b=255",
+        "params_demo: flag=1 noflag=0 bint=1 who=x y name=a b level=2 hidden=9",
+        "params_demo: arr_n=3: 7 8 9"]
+    read = lambda p: kernel.fs.read(f"{PARAMS}/{p}")  # noqa: E731
+    assert (read("arr"), read("bits"), read("name"), read("noflag")) == ("7,8,9\n", "Y,N,Y\n", "a b\n", "Y\n")
+    assert read("level") == "level=2\n"                    # the module's own ->get
+    assert "hidden" not in kernel.fs.listdir(PARAMS)       # perm 0: no sysfs file
+
+
+def test_parameter_writes_through_sysfs(kernel, test_module):
+    kernel.init_module(test_module("params_demo"), "")
+    kernel.fs.write(f"{PARAMS}/level", "3\n")
+    assert kernel.lines[-1] == "params_demo: level 1 -> 3"
+    for path, value, errno in (("level", "7\n", Errno.ERANGE), ("level", "x\n", Errno.EINVAL),
+                               ("arr", "5,6,7,8,9\n", Errno.EINVAL), ("name", "toolongname\n", Errno.ENOSPC),
+                               ("i_val", "\n", Errno.EINVAL), ("flag", "maybe\n", Errno.EINVAL),
+                               ("l_val", "99999999999999999999999\n", Errno.ERANGE),
+                               ("ul_val", "1\n", Errno.EACCES)):
+        with pytest.raises(KernelError) as e:
+            kernel.fs.write(f"{PARAMS}/{path}", value)
+        assert e.value.errno == errno, (path, value)
+    assert "arr: can only take 4 arguments" in kernel.lines
+    assert "name: string doesn't fit in 7 chars." in kernel.lines
+    kernel.fs.write(f"{PARAMS}/arr", "5,6,7\n")
+    kernel.fs.write(f"{PARAMS}/who", "hello\n")
+    kernel.fs.write(f"{PARAMS}/flag", "off\n")
+    assert kernel.fs.read(f"{PARAMS}/arr") == "5,6,7\n"
+    assert kernel.fs.read(f"{PARAMS}/who") == "hello\n\n"  # charp keeps the newline, as Linux
+    assert kernel.fs.read(f"{PARAMS}/flag") == "N\n"
+    assert kernel.fs.read(f"{PARAMS}/level") == "level=3\n"
+
+
+@pytest.mark.parametrize("args, errno, line", [
+    ("i_val=2147483648", Errno.ERANGE, "params_demo: `2147483648' invalid for parameter `i_val'"),
+    ("b_val=256", Errno.ERANGE, "params_demo: `256' invalid for parameter `b_val'"),
+    ("u_val=-1", Errno.EINVAL, "params_demo: `-1' invalid for parameter `u_val'"),
+    ("flag=maybe", Errno.EINVAL, "params_demo: `maybe' invalid for parameter `flag'"),
+    ("who", Errno.EINVAL, "params_demo: `' invalid for parameter `who'"),
+    ("noflag", Errno.EINVAL, "params_demo: `' invalid for parameter `noflag'"),
+    ("arr=", Errno.EINVAL, "params_demo: `' invalid for parameter `arr'"),
+    ("arr=1,2,3,4,5", Errno.EINVAL, "params_demo: `1,2,3,4,5' invalid for parameter `arr'"),
+    ("name=123456789", Errno.ENOSPC, "params_demo: `123456789' too large for parameter `name'"),
+    ("level=9", Errno.ERANGE, "params_demo: `9' invalid for parameter `level'"),
+])
+def test_bad_parameter_values_refuse_the_load(kernel, test_module, args, errno, line):
+    with pytest.raises(KernelError) as e:
+        kernel.init_module(test_module("params_demo"), args)
+    assert e.value.errno == errno
+    assert kernel.lines[-1] == line
+    assert "params_demo" not in kernel.modules
+    kernel.init_module(test_module("params_demo"), "")     # nothing was left behind
+
+
+def test_kthread_completion_waitqueue_work_timer(kernel, test_module):
+    start = kernel.clock.now
+    kernel.init_module(test_module("sync_demo"), "")
+    assert kernel.lines[-8:] == [
+        "sync_demo: thread sync_demo/0 started, data=7",
+        "sync_demo: work ran in a kworker",
+        "sync_demo: work completion seen, done=0",
+        "sync_demo: thread not done yet: 0",
+        "sync_demo: delayed work ran",
+        "sync_demo: thread woke: flag=1 left>0=1",
+        "sync_demo: thread done: 1 after ~200 ms",
+        "sync_demo: timer ticked 3 times"]
+    assert 0.7 * S < kernel.clock.now - start < 0.9 * S    # virtual time: msleep and the waits
+    assert any(t.comm == "sync_demo/0" for t in kernel.ps())
+    kernel.delete_module("sync_demo")
+    assert kernel.lines[-5:] == ["sync_demo: thread stopping", "sync_demo: kthread_stop returned 42",
+                                 "sync_demo: item 1 from-init", "sync_demo: item 2 from-work",
+                                 "sync_demo: list empty: 1"]
+    assert not any(t.comm == "sync_demo/0" for t in kernel.ps())
+
+
+def test_allocators_and_printk_formats(kernel, test_module):
+    kernel.init_module(test_module("alloc_printk"), "")
+    recs = {r.text: r.level for r in kernel.printk.records}
+    assert kernel.lines[-8:] == [
+        "zeroed=1 dup=abcdef ndup=hello vz=0",
+        "snprintf=19 buf=truncated-12345",
+        "[   42] [42   ] [00042] [ff] [0xff] [18446744073709551615] [q] [%] [    ab] [abc]",
+        "null (null)           (null)           (null)",
+        "sym alloc_printk_init+0x0/0x" + kernel.lines[-4].split("/0x")[1].split()[0]
+        + " [alloc_printk] alloc_printk_init",
+        "warn level",
+        "err via KERN_ERR",
+        "part one and two"]
+    assert recs["warn level"] == 4 and recs["err via KERN_ERR"] == 3
