@@ -123,9 +123,12 @@ def get_current(k: "Kernel") -> int:
 
 @kapi()
 def wake_up_process(k: "Kernel", tsk: int) -> int:
+    from kernel.api.kthread import start_kthread
     task = k.task_by_struct(tsk)
     if task is None:
         return 0
+    if start_kthread(k, task):  # the first wake-up of a kthread_create()d thread runs it
+        return 1
     return int(wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE,
                                        TaskState.IDLE)))
 
