@@ -124,6 +124,13 @@ class Kernel:
             # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
             self.clock.pacer = WallClockPacer(self.clock.now)
 
+    def shutdown(self) -> None:
+        """Power off: end every task's host thread (each holds the machine) and give guest
+        memory back, so a discarded machine leaves nothing running. Nothing runs afterwards;
+        the rest (engines included) goes with the last reference, or the garbage collector."""
+        self.sched.shutdown()
+        self.mem.close()
+
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
         if self.jiffies_addr:

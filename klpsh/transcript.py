@@ -299,6 +299,8 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
             times[r.index] = max(r.when, 0)
         except Exception as e:  # noqa: BLE001
             return False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
+        finally:
+            _power_off(kernel)
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
     got = _relevant(actual)
     wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
@@ -309,6 +311,13 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     devs = [abs(a.ts_ns - b.ts_ns) for a, b in zip(want, got)
             if a.ts_ns is not None and b.ts_ns is not None]
     return True, [], (max(devs) / 1e9 if devs else 0.0)
+
+
+def _power_off(kernel: object) -> None:
+    """Done with a machine: end its task threads and free it now (one machine per attempt)."""
+    shutdown = getattr(kernel, "shutdown", None)
+    if shutdown is not None:
+        shutdown()
 
 
 def replay(paths: Iterable[str], out: Out | None = None) -> int:
