@@ -18,7 +18,6 @@ largest deviation.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass
@@ -305,6 +304,7 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     got = _relevant(actual)
     wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
     if wk != gk:
+        import difflib  # only a mismatch needs it
         diff = difflib.unified_diff(wk, gk, fromfile=f"{path} (expected)", tofile="replay (actual)",
                                     lineterm="")
         return False, list(diff), None
