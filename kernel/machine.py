@@ -113,7 +113,7 @@ class Kernel:
         self.wq.boot(2)
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
-        self.cpu.warm(2)
+        self.cpu.warm(1)
         proc_init(self)
         module_sysfs_init(self)
         self.livepatch.klp_init()
