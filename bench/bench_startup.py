@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, TRANSCRIPTS, Report, klpsh_command, main_guard, median, start_modes
+from _common import (ROOT, TRANSCRIPTS, Report, child_cpu, klpsh_command, main_guard, median,
+                     start_modes)
 
 BATCH_TARGET_S = 0.25
 REPL_TARGET_S = 0.4
@@ -38,8 +39,10 @@ print(",".join(sorted({m.split(".")[0] for m in sys.modules} & {"prompt_toolkit"
 """
 
 
-def batch_first_output(script: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """Seconds from spawn to the first line after the command's echo; total run; that line."""
+def batch_first_output(script: Path, env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Seconds from spawn to the first line after the command's echo; the whole run's wall and
+    CPU seconds; that line."""
+    c0 = child_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(klpsh_command() + [str(script)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
@@ -52,7 +55,7 @@ def batch_first_output(script: Path, env: dict[str, str]) -> tuple[float, float,
         if first < 0:
             first, first_line = time.perf_counter() - t0, line.rstrip("\n")
     proc.wait()
-    return first, time.perf_counter() - t0, first_line
+    return first, time.perf_counter() - t0, child_cpu() - c0, first_line
 
 
 def imported_ui(args: list[str]) -> str:
@@ -102,12 +105,14 @@ def main() -> int:
         script = Path(tmp) / "first.klp"
         script.write_text(FIRST_COMMAND + "\n")
         for mode, env in start_modes(tmp):
-            firsts, totals, line = [], [], ""
+            firsts, totals, cpus, line = [], [], [], ""
             for _ in range(opts.runs):
-                first, total, line = batch_first_output(script, env)
+                first, total, cpu, line = batch_first_output(script, env)
                 firsts.append(first)
                 totals.append(total)
-            rep.info(f"`klpsh SCRIPT` whole run ({FIRST_COMMAND}), {mode}", f"median {median(totals) * 1e3:.1f} ms")
+                cpus.append(cpu)
+            rep.info(f"`klpsh SCRIPT` whole run ({FIRST_COMMAND}), {mode}",
+                     f"wall median {median(totals) * 1e3:.1f} ms, cpu median {median(cpus) * 1e3:.1f} ms")
             rep.check(f"the first command printed its output, {mode}", all(f > 0 for f in firsts) and bool(line),
                       repr(line))
             rep.target(f"batch start-up to the first command's output, {mode}", median(firsts),
