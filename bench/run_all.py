@@ -22,7 +22,7 @@ BENCHES = (
     ("bench_replay.py", ["--runs", "3"]),
     ("bench_insmod.py", ["--runs", "50"]),
     ("bench_transition.py", ["--rounds", "2"]),
-    ("bench_memory.py", ["--cycles", "12"]),
+    ("bench_memory.py", ["--cycles", "20"]),
 )
 
 
