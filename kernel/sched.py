@@ -57,6 +57,10 @@ SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over threads started while unwinding
+JOIN_TIMEOUT = 5.0       # seconds a killed task's host thread gets to end
+
+
 class TaskExit(BaseException):
     """Unwinds a task's host thread when the task is killed (Oops) or stopped."""
 
@@ -220,17 +224,21 @@ class Scheduler:
 
     def shutdown(self) -> None:
         """Power off: every task's host thread unwinds (TaskExit where it sleeps) and ends.
-        Called by the driver, never from a task."""
-        self.runqueue.clear()
-        for th in sorted(self._threads, key=lambda t: t.task.pid):
-            th.killed = True
-            if not th.done:
-                self.current = th.task
-                th.go.release()
-                self._driver.acquire()
-            th.thread.join()
-            th.error = None
-        self._threads.clear()
+        Called by the driver, never from a task. Threads started while others unwind are
+        ended too; a thread that does not end within JOIN_TIMEOUT is left to its daemon fate."""
+        for _ in range(SHUTDOWN_ROUNDS):
+            if not self._threads:
+                break
+            self.runqueue.clear()
+            for th in sorted(self._threads, key=lambda t: t.task.pid):
+                th.killed = True
+                if not th.done:
+                    self.current = th.task
+                    th.go.release()
+                    self._driver.acquire()
+                th.thread.join(JOIN_TIMEOUT)
+                th.error = None
+                self._threads.discard(th)
         self.runqueue.clear()
         self.current = None
 
