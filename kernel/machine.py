@@ -114,7 +114,7 @@ class Kernel:
         self.wq.boot(2)
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
-        self.cpu.warm(2)
+        self.cpu.warm(1)
         proc_init(self)
         module_sysfs_init(self)
         self.livepatch.klp_init()
@@ -124,6 +124,13 @@ class Kernel:
         if self.clock_mode == "real":
             # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
             self.clock.pacer = WallClockPacer(self.clock.now)
+
+    def shutdown(self) -> None:
+        """Power off: end every task's host thread (each holds the machine) and give guest
+        memory back, so a discarded machine leaves nothing running. Nothing runs afterwards;
+        the rest (engines included) goes with the last reference, or the garbage collector."""
+        self.sched.shutdown()
+        self.mem.close()
 
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""

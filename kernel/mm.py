@@ -46,6 +46,10 @@ class GuestMemory:
         self.buf = mmap.mmap(-1, size)
         self.host_addr = ctypes.addressof(ctypes.c_char.from_buffer(self.buf))
 
+    def close(self) -> None:
+        """Give the guest's pages back to the host (the machine is off)."""
+        self.buf.close()
+
     def _off(self, addr: int, n: int) -> int:
         off = addr - self.base
         if off < 0 or off + n > self.size:

@@ -57,6 +57,10 @@ SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over threads started while unwinding
+JOIN_TIMEOUT = 5.0       # seconds a killed task's host thread gets to end
+
+
 class TaskExit(BaseException):
     """Unwinds a task's host thread when the task is killed (Oops) or stopped."""
 
@@ -131,6 +135,7 @@ class _TaskThread:
         self.sched, self.task, self.fn = sched, task, fn
         self.go = threading.Semaphore(0)
         self.done = False
+        self.killed = False     # the machine is shutting down: unwind instead of running on
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._main, name=f"task-{task.pid}-{task.comm}",
                                        daemon=True)
@@ -138,7 +143,8 @@ class _TaskThread:
     def _main(self) -> None:
         self.go.acquire()
         try:
-            self.fn()
+            if not self.killed:
+                self.fn()
         except TaskExit:
             pass
         except BaseException as e:  # handed to the driver, which re-raises it
@@ -146,6 +152,7 @@ class _TaskThread:
         finally:
             self.done = True
             self.task._thread = None
+            self.sched._threads.discard(self)
             self.sched._back_to_driver()
 
 
@@ -160,6 +167,7 @@ class Scheduler:
         self.current: Task | None = None
         self._pids = itertools.count(1)
         self._driver = threading.Semaphore(0)
+        self._threads: set[_TaskThread] = set()   # host threads not yet ended
         self.need_resched = False
         self.errors: list[BaseException] = []
 
@@ -192,6 +200,7 @@ class Scheduler:
         assert task._thread is None, f"{task.comm} already runs code"
         th = _TaskThread(self, task, fn)
         task._thread = th
+        self._threads.add(th)
         th.thread.start()
         self.wake(task)
 
@@ -207,11 +216,13 @@ class Scheduler:
         """Called in the current task's thread: sleep until someone wakes it."""
         task = self.current
         assert task is not None and task._thread is not None
-        task.state = state
         th = task._thread
+        if th.killed:
+            raise TaskExit()  # shutting down: code unwinding a killed task does not sleep again
+        task.state = state
         self._back_to_driver()
         th.go.acquire()
-        if task.state is TaskState.DEAD:
+        if task.state is TaskState.DEAD or th.killed:
             raise TaskExit()
 
     def _back_to_driver(self) -> None:
@@ -228,6 +239,26 @@ class Scheduler:
         if th.done and th.error is not None:
             err, th.error = th.error, None
             raise err
+
+    def shutdown(self) -> None:
+        """Power off: every task's host thread unwinds (TaskExit where it sleeps) and ends.
+        Called by the driver, never from a task. Threads started while others unwind are
+        ended too; a thread that does not end within JOIN_TIMEOUT is left to its daemon fate."""
+        for _ in range(SHUTDOWN_ROUNDS):
+            if not self._threads:
+                break
+            self.runqueue.clear()
+            for th in sorted(self._threads, key=lambda t: t.task.pid):
+                th.killed = True
+                if not th.done:
+                    self.current = th.task
+                    th.go.release()
+                    self._driver.acquire()
+                th.thread.join(JOIN_TIMEOUT)
+                th.error = None
+                self._threads.discard(th)
+        self.runqueue.clear()
+        self.current = None
 
     # --- driving ---------------------------------------------------------------------
     def run_pending(self) -> None:

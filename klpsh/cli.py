@@ -84,7 +84,10 @@ def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | Non
     except Exception as e:  # noqa: BLE001 - no traceback reaches the user
         out(f"klpsh: internal error: {type(e).__name__}: {e}")
         return 1
-    return Shell(kernel, out).run_script(lines)
+    try:
+        return Shell(kernel, out).run_script(lines)
+    finally:
+        getattr(kernel, "shutdown", lambda: None)()  # end its task threads (a stand-in kernel has none)
 
 
 def boot(clock: str) -> "Kernel":

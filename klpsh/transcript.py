@@ -18,7 +18,6 @@ largest deviation.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass
@@ -307,6 +306,8 @@ def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[t
             times[r.index] = max(r.when, 0)
         except Exception as e:  # noqa: BLE001
             raise ReplayError(f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}") from None
+        finally:
+            _power_off(kernel)  # the run keeps what it showed; the machine is done
     assert run is not None
     return pre, blocks, run
 
@@ -341,12 +342,20 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     got = _relevant(run.actual)
     wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
     if wk != gk:
+        import difflib  # only a mismatch needs it
         diff = difflib.unified_diff(wk, gk, fromfile=f"{path} (expected)", tofile="replay (actual)",
                                     lineterm="")
         return False, list(diff), None
     devs = [abs(a.ts_ns - b.ts_ns) for a, b in zip(want, got)
             if a.ts_ns is not None and b.ts_ns is not None]
     return True, [], (max(devs) / 1e9 if devs else 0.0)
+
+
+def _power_off(kernel: object) -> None:
+    """Done with a machine: end its task threads and free it now (one machine per attempt)."""
+    shutdown = getattr(kernel, "shutdown", None)
+    if shutdown is not None:
+        shutdown()
 
 
 USAGE = "usage: klpsh replay [--script] FILE..."

@@ -123,10 +123,10 @@ def get_current(k: "Kernel") -> int:
 
 @kapi()
 def wake_up_process(k: "Kernel", tsk: int) -> int:
+    from kernel.api.kthread import start_kthread
     task = k.task_by_struct(tsk)
     if task is None:
         return 0
-    from kernel.api.kthread import start_kthread
     if start_kthread(k, task):  # the first wake-up of kthread_create()'s new thread
         return 1
     return int(wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
+from elftools.elf.enums import ENUM_ST_INFO_BIND, ENUM_ST_INFO_TYPE
+from elftools.elf.sections import SymbolTableSection
 
 from kernel.errno import Errno, KernelError
 
@@ -120,7 +124,8 @@ def parse_elf(image: bytes) -> ElfImage:
         if elf["e_shoff"] >= len(image) or elf["e_shnum"] * 64 > len(image) - elf["e_shoff"]:
             raise _noexec("section headers truncated")
         sections: list[Section] = []
-        for i, s in enumerate(elf.iter_sections()):
+        elf_sections = list(elf.iter_sections())  # each pass re-parses every header: one pass
+        for i, s in enumerate(elf_sections):
             h = s.header
             nobits = h["sh_type"] == "SHT_NOBITS"
             if not nobits and h["sh_offset"] + h["sh_size"] > len(image):
@@ -131,21 +136,15 @@ def parse_elf(image: bytes) -> ElfImage:
                 h["sh_size"], h["sh_info"] if isinstance(h["sh_info"], int) else 0,
                 h["sh_link"] if isinstance(h["sh_link"], int) else 0,
                 b"" if nobits else s.data()))
-        symtab = next((s for s in elf.iter_sections() if s.header["sh_type"] == "SHT_SYMTAB"), None)
-        symbols = []  # none: the loader reports "module has no symbols (stripped?)"
-        for i, sym in enumerate(symtab.iter_symbols() if symtab is not None else ()):
-            e = sym.entry
-            shndx = e["st_shndx"]
-            symbols.append(Symbol(i, sym.name, e["st_value"], e["st_size"],
-                                  _num(e["st_info"]["bind"], _STB), _num(e["st_info"]["type"], _STT),
-                                  _num(shndx, _SHN)))
+        symtab = next((s for s in elf_sections if s.header["sh_type"] == "SHT_SYMTAB"), None)
+        # none: the loader reports "module has no symbols (stripped?)"
+        symbols = _read_symbols(image, symtab) if symtab is not None else []
         relas: dict[int, list[Rela]] = {}
-        for sec, s in zip(sections, elf.iter_sections()):
+        for sec, s in zip(sections, elf_sections):
             if sec.sh_type == SHT_REL:
                 raise _noexec("REL relocation unsupported")
             if sec.sh_type == SHT_RELA:
-                relas[sec.index] = [Rela(r["r_offset"], r["r_info_type"], r["r_info_sym"], r["r_addend"])
-                                    for r in s.iter_relocations()]
+                relas[sec.index] = _read_relas(image, s)
     except KernelError:
         raise
     except (ELFError, ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError,
@@ -161,6 +160,39 @@ def parse_elf(image: bytes) -> ElfImage:
     return img
 
 
+# Symbol and relocation tables are decoded in bulk from the image (pyelftools' entry-by-entry
+# parsing was most of a module's load time); pyelftools still reads the headers and sections.
+_SYM = struct.Struct("<IBBHQQ")   # Elf64_Sym: st_name, st_info, st_other, st_shndx, st_value, st_size
+_RELA = struct.Struct("<QQq")     # Elf64_Rela: r_offset, r_info, r_addend
+
+
+def _read_symbols(image: bytes, symtab: SymbolTableSection) -> list[Symbol]:
+    """Every entry of SYMTAB, with the values pyelftools' Symbol entries give (via _num)."""
+    h = symtab.header
+    base, entsize = h["sh_offset"], h["sh_entsize"]
+    names = symtab.stringtable["sh_offset"]
+    out = []
+    for i in range(h["sh_size"] // entsize):
+        st_name, info, _other, shndx, value, size = _SYM.unpack_from(image, base + i * entsize)
+        out.append(Symbol(i, _cstring(image, names + st_name), value, size,
+                          _BIND[info >> 4], _TYPE[info & 0xF], shndx))
+    return out
+
+
+def _read_relas(image: bytes, sec: Any) -> list[Rela]:
+    h = sec.header
+    n = h["sh_size"] // _RELA.size
+    data = image[h["sh_offset"]:h["sh_offset"] + n * _RELA.size]
+    return [Rela(off, info & 0xFFFF_FFFF, info >> 32, addend)
+            for off, info, addend in _RELA.iter_unpack(data)]
+
+
+def _cstring(image: bytes, pos: int) -> str:
+    """A string table entry as pyelftools reads it (to the NUL; empty if there is none)."""
+    end = image.find(b"\0", pos)
+    return image[pos:end].decode("utf-8", errors="replace") if end > pos else ""
+
+
 _SHT = {"SHT_NULL": 0, "SHT_PROGBITS": 1, "SHT_SYMTAB": 2, "SHT_STRTAB": 3, "SHT_RELA": 4,
         "SHT_HASH": 5, "SHT_DYNAMIC": 6, "SHT_NOTE": 7, "SHT_NOBITS": 8, "SHT_REL": 9,
         "SHT_GROUP": 17, "SHT_INIT_ARRAY": 14, "SHT_FINI_ARRAY": 15, "SHT_SYMTAB_SHNDX": 18}
@@ -174,6 +206,16 @@ def _num(v: object, table: dict[str, int]) -> int:
     if isinstance(v, int):
         return v
     return table.get(str(v), 0xFFFF_FFFF)
+
+
+def _by_value(enum: dict[str, Any], table: dict[str, int]) -> list[int]:
+    """What _num gives for each 4-bit st_info field value pyelftools would decode via ENUM."""
+    named = {v: k for k, v in enum.items() if not k.startswith("_")}
+    return [_num(named.get(v, v), table) for v in range(16)]
+
+
+_BIND = _by_value(ENUM_ST_INFO_BIND, _STB)
+_TYPE = _by_value(ENUM_ST_INFO_TYPE, _STT)
 
 
 class ElfCache:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from klpsh.tools import ToolContext, tool
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 NSEC_PER_SEC = 1_000_000_000
 STATUS_INTERRUPTED = 130  # 128 + SIGINT
@@ -15,6 +18,7 @@ _SUFFIX_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def parse_interval(arg: str) -> Fraction | None:
     """Seconds in ARG ("1.5", "2m", "1e-3"), or None if coreutils would reject it."""
+    from fractions import Fraction  # here, not at start-up: it pulls in decimal
     number, mult = arg, 1
     if arg and arg[-1] in _SUFFIX_SECONDS:
         number, mult = arg[:-1], _SUFFIX_SECONDS[arg[-1]]
@@ -40,7 +44,7 @@ def sleep(ctx: ToolContext, args: list[str]) -> int:
     if bad:
         ctx.errln("Try 'sleep --help' for more information.")
         return 1
-    total = sum((v for v in intervals if v is not None), Fraction(0))
+    total = sum(v for v in intervals if v is not None)
     return _sleep(ctx, round(total * NSEC_PER_SEC))
 
 
