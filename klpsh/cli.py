@@ -76,7 +76,7 @@ def _run_file(path: str, clock: str) -> int:
 
 def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | None = None) -> int:
     """Boot a machine and run LINES through the shell, writing the transcript to STREAM."""
-    out = _LineWriter(stream or sys.stdout)
+    out = LineWriter(stream or sys.stdout)
     try:
         from klpsh.shell import Shell
 
@@ -97,7 +97,7 @@ def boot(clock: str) -> "Kernel":
     return Kernel.boot(clock_mode=clock)
 
 
-class _LineWriter:
+class LineWriter:
     """Writes one line at a time and flushes, so a pipe sees lines as they happen.
 
     A closed pipe (`klpsh script | head`) silences further output instead of raising inside

@@ -250,18 +250,12 @@ Out = Union[Callable[[str], None], IO[str]]
 
 
 def _writer(out: Out | None) -> Callable[[str], None]:
+    """A line printer for OUT (a stream, or a callable taking lines); a closed pipe goes quiet."""
     if out is None:
         out = sys.stdout
     if hasattr(out, "write"):
-        stream = out
-
-        def write(line: str) -> None:
-            stream.write(line + "\n")  # type: ignore[union-attr]
-            try:
-                stream.flush()  # type: ignore[union-attr]
-            except (OSError, ValueError):
-                pass
-        return write
+        from klpsh.cli import LineWriter
+        return LineWriter(out)  # type: ignore[arg-type]
     return out  # type: ignore[return-value]
 
 
