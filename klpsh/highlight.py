@@ -1,7 +1,7 @@
 """Pygments lexers for klpsh: the command language, dmesg lines, and whole transcripts.
 
 They are ordinary Pygments lexers, registered as plugins (`pygmentize -l klpsh script.klp`,
-`-l dmesg`, `-l klpsh-transcript`), and the REPL highlights with them. `KlpshStyle` is the
+`-l klpsh-dmesg`, `-l klpsh-transcript`), and the REPL highlights with them. `KlpshStyle` is the
 matching Pygments style; `LEVEL_CLASSES` names the classes the REPL adds for printk levels.
 """
 
@@ -71,13 +71,14 @@ class DmesgLexer(RegexLexer):
     A raw `<N>` level prefix (as `/dev/kmsg` and `dmesg -r` show) is recognised too.
     """
 
-    name = "dmesg"
-    aliases = ["dmesg", "kmsg"]
+    name = "klpsh dmesg"
+    aliases = ["klpsh-dmesg"]  # Pygments' own KernelLogLexer answers to "dmesg" and "kmsg"
     filenames = ["*.dmesg"]
 
     tokens = {
         "root": [
             (r"\n", Whitespace),
+            (r"^[ \t]+", Whitespace),
             (r"<[0-7]>", Generic.Prompt),
             (r"\[\s*\d+\.\d+\]", Comment.Special, "prefix"),
             (r"", Text, "message"),
