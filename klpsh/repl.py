@@ -304,8 +304,8 @@ class Repl:
 
     def banner(self) -> str:
         clock = "real-time" if self.kernel.clock.pacer is not None else "virtual"
-        return (f"klpsh: Linux {self.kernel.release} (simulated), {clock} clock. "
-                "`help` lists the commands; Tab completes; Ctrl-D leaves.")
+        return (f"klpsh: simulated Linux {self.kernel.release}, {clock} clock; "
+                "`help` lists the commands, Ctrl-D leaves.")
 
     def execute(self, text: str) -> int:
         """Run one command line now (the prompt is not shown meanwhile)."""

@@ -48,7 +48,7 @@ def test_commands_run_and_their_lines_print_in_order(kernel) -> None:
     status, lines = _session(kernel, "insmod samples/livepatch/livepatch-callbacks-mod.ko\n"
                                      "lsmod\nnosuchtool\nexit 4\n")
     assert status == 4
-    assert lines[0].startswith("klpsh: Linux 4.19.0-klpsh (simulated), virtual clock.")
+    assert lines[0] == "klpsh: simulated Linux 4.19.0-klpsh, virtual clock; `help` lists the commands, Ctrl-D leaves."
     assert lines[1] == "[    0.000000] livepatch_callbacks_mod: livepatch_callbacks_mod_init"
     assert lines[2].startswith("Module ") and lines[3].startswith("livepatch_callbacks_mod ")
     assert lines[4] == "klpsh: nosuchtool: command not found"

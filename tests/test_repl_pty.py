@@ -88,7 +88,7 @@ class Session:
     def lines(self) -> list[str]:
         """Output lines that are not prompts (with what was typed) or the banner."""
         return [ln for ln in self.text().split("\n")
-                if ln and not ln.startswith(PROMPT.rstrip()) and not ln.startswith("klpsh: Linux")]
+                if ln and not ln.startswith(PROMPT.rstrip()) and not ln.startswith("klpsh: simulated Linux")]
 
 
 def _expected(path: Path) -> list[str]:
