@@ -34,7 +34,8 @@ def kernel(elf_cache):
     k = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
     k.lines = []
     k.printk.consoles.append(lambda r: k.lines.append(r.text))
-    return k
+    yield k
+    k.shutdown()  # end its task threads: a machine left running holds all its memory
 
 
 def ko(name: str) -> bytes:
