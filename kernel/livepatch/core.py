@@ -441,7 +441,7 @@ class Livepatch:
         self.sysfs.children[patch.name] = d
 
     def _enabled_store(self, patch: KlpPatch, text: str) -> None:
-        enabled = kstrtobool(text.strip() or None)
+        enabled = kstrtobool(text or None)
         with self.mutex:
             if patch not in self.patches:
                 raise KernelError(Errno.EINVAL)
@@ -455,7 +455,7 @@ class Livepatch:
                 self._klp_disable_patch(patch)
 
     def _signal_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text.strip() or None):
+        if not kstrtobool(text or None):
             return
         with self.mutex:
             if patch is not self.transition_patch:
@@ -463,7 +463,7 @@ class Livepatch:
             tr.klp_send_signals(self)
 
     def _force_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text.strip() or None):
+        if not kstrtobool(text or None):
             return
         with self.mutex:
             if patch is not self.transition_patch:
