@@ -226,9 +226,11 @@ class Livepatch:
         if self.sysfs is None:
             raise KernelError(Errno.ENODEV)
         with self.mutex:
-            if self.find_patch(addr) is not None:
+            objs_p = k.mem.u64(addr + CPatch.objs.offset)
+            if not objs_p:
                 raise KernelError(Errno.EINVAL)
-            patch = KlpPatch(addr, mod, self._read_objects(k.mem.u64(addr + CPatch.objs.offset)))
+            self._kobject_add_patch_dir(mod.name)
+            patch = KlpPatch(addr, mod, self._read_objects(objs_p))
             patch.set_enabled(k, False)
             try:
                 for obj in patch.objs:
@@ -239,6 +241,22 @@ class Livepatch:
                 raise
             self._sysfs_add(patch)
             self.patches.append(patch)
+
+    def _kobject_add_patch_dir(self, name: str) -> None:
+        """kobject_init_and_add() of /sys/kernel/livepatch/<name>: a name taken is -EEXIST.
+
+        4.19 has no "already registered" check of its own: registering a patch twice, or two
+        patches from one module, fails here, in sysfs.
+        """
+        assert self.sysfs is not None
+        if name not in self.sysfs.children:
+            return
+        k = self.k
+        k.log.warn(f"sysfs: cannot create duplicate filename '/kernel/livepatch/{name}'")
+        k.dump_stack(k.sched.current)
+        k.log.err(f"kobject_add_internal failed for {name} with -EEXIST, don't try to register "
+                  "things with the same name in the same directory.")
+        raise KernelError(Errno.EEXIST)
 
     def _init_object(self, patch: KlpPatch, obj: KlpObject) -> None:
         obj.set_patched(self.k, False)
