@@ -11,8 +11,8 @@ module prints is parsed from the kernel log and held to the document's rules:
 * callbacks are symmetric: a module object that is not loaded, and every object once the patch is
   disabled (or gone) and no transition runs, has had as many unpatch as patch callbacks;
 * a module object's callbacks run only while it is loaded, the livepatch enabled, show the module
-  state of the moment (COMING while loading, GOING while unloading, LIVE otherwise), and run before
-  its init / after its exit;
+  state of the moment (COMING while loading, GOING while unloading, also when a bad parameter
+  unwinds a load, LIVE otherwise), and run before its init / after its exit;
 
 and the machine's bookkeeping is checked each step: the demo module's refcnt is 1 exactly while it
 is enabled or in transition, the target modules are never pinned, the sysfs files agree with the
@@ -82,6 +82,8 @@ class CallbackRules(RuleBasedStateMachine):
     # --- driving the shell ---------------------------------------------------------------
     def run(self, line: str) -> tuple[list[str], list[str]]:
         """Type LINE; (kernel line texts, tool output lines) it printed, in order."""
+        lp = self.k.livepatch
+        self.active_before = lp.transition_patch is not None or any(p.enabled for p in lp.patches)
         start = len(self.out)
         self.shell.run_line(line)
         printed = self.out[start:]
@@ -101,6 +103,9 @@ class CallbackRules(RuleBasedStateMachine):
         after_failed_enable = False
         last_pre: str | None = None
         for i, text in enumerate(lines):
+            if loading and text.startswith(f"{loading}: `") and " invalid for parameter " in text:
+                unloading = loading      # a bad parameter: the loader unwinds the coming module
+                continue
             m = PRE_PATCH_FAILED.match(text)
             if m:
                 assert m[1] == last_pre, f"the failure follows {m[1]}'s pre_patch"
@@ -118,9 +123,9 @@ class CallbackRules(RuleBasedStateMachine):
                 continue
             m = REVERTING.match(text)
             if m:
-                assert m[1] == unloading and any(t.startswith(f"{m[1]}: ") and t.endswith("_exit")
-                                                 for t in lines[:i]), \
-                    "a module is reverted while it unloads, after its exit ran"
+                assert m[1] == unloading and any(
+                    t.startswith(f"{m[1]}: ") and (t.endswith("_exit") or " invalid for parameter " in t)
+                    for t in lines[:i]), "a module is reverted while it unloads, after its exit ran"
                 continue
             m = CALLBACK.match(text)
             if not m:
@@ -129,8 +134,10 @@ class CallbackRules(RuleBasedStateMachine):
             h = self.hist[obj]
             if obj != "vmlinux":
                 assert obj in self.loaded or obj in (loading, unloading), f"{cb} for {obj}, not loaded"
-                want = "COMING" if obj == loading else "GOING" if obj == unloading else "LIVE"
+                want = "GOING" if obj == unloading else "COMING" if obj == loading else "LIVE"
                 assert state == want, f"{text!r} during {command!r}"
+                assert obj not in (loading, unloading) or self.active_before, \
+                    "a target's (un)loading runs callbacks only while the livepatch is enabled"
             assert not after_failed_enable or cb == "post_unpatch", "a failed enable only unwinds"
             assert not h.failed or cb == "pre_patch", f"{cb} for {obj} after its pre_patch failed"
             if cb == "pre_patch":
@@ -167,6 +174,8 @@ class CallbackRules(RuleBasedStateMachine):
         failed_pre = any(PRE_PATCH_FAILED.match(t) for t in kernel)
         if failed_pre:
             assert tools == [error + "No such device"], "the callback's -ENODEV reaches insmod"
+        elif "=abc" in args:
+            assert tools == [error + "Invalid parameters"]
         else:
             assert tools == [], tools
             self.loaded.add(name)
@@ -201,7 +210,7 @@ class CallbackRules(RuleBasedStateMachine):
 
     @rule(load=st.sampled_from([(DEMO, ""), (DEMO, "pre_patch_ret=0"), (DEMO, "pre_patch_ret=-19"),
                                 (MOD, ""), (BUSY, "sleep_secs=0"), (BUSY, "sleep_secs=1"),
-                                (BUSY, "sleep_secs=3")]))
+                                (BUSY, "sleep_secs=3"), (BUSY, "sleep_secs=abc")]))
     def insmod_module(self, load: tuple[str, str]) -> None:
         self.insmod(*load)
 
