@@ -276,3 +276,17 @@ def test_sysfs_bools_are_parsed_like_kstrtobool(tmp_path):
     assert got[-1] == "livepatch: 'livepatch_sample': starting patching transition", "reversed"
     assert run(sh, out, f"echo ' 1' > /sys/kernel/livepatch/livepatch_sample/force") == \
         ["bash: echo: write error: Invalid argument"]
+
+
+def test_patch_sysfs_modes_and_layout():
+    """transition is read-only, signal and force write-only (kernfs refuses the open: -EACCES)."""
+    k, sh, out = _shell(REPO)
+    run(sh, out, "insmod samples/livepatch/livepatch-sample.ko")
+    d = "/sys/kernel/livepatch/livepatch_sample"
+    assert run(sh, out, f"ls {d}") == ["enabled", "force", "signal", "transition", "vmlinux"]
+    assert run(sh, out, f"ls {d}/vmlinux") == ["cmdline_proc_show,1"]
+    assert run(sh, out, f"echo 1 > {d}/transition") == [f"bash: {d}/transition: Permission denied"]
+    for name in ("signal", "force"):
+        assert run(sh, out, f"cat {d}/{name}") == [f"cat: {d}/{name}: Permission denied"]
+    assert run(sh, out, f"cat {d}/transition") == ["1"]
+    assert run(sh, out, f"cat {d}/enabled") == ["1"]
