@@ -290,3 +290,22 @@ def test_patch_sysfs_modes_and_layout():
         assert run(sh, out, f"cat {d}/{name}") == [f"cat: {d}/{name}: Permission denied"]
     assert run(sh, out, f"cat {d}/transition") == ["1"]
     assert run(sh, out, f"cat {d}/enabled") == ["1"]
+
+
+@pytest.mark.parametrize("errno, reason", [(-1, "Operation not permitted"), (-12, "Cannot allocate memory"),
+                                           (-16, "Device or resource busy"), (-22, "Invalid parameters")])
+def test_a_pre_patch_callbacks_errno_reaches_insmod(errno, reason):
+    """Both ways: the livepatch's own load (enable fails) and a target's load (coming refused)."""
+    k, sh, out = _shell(REPO)
+    demo = "samples/livepatch/livepatch-callbacks-demo.ko"
+    got = run(sh, out, f"insmod {demo} pre_patch_ret={errno}")
+    assert got[-1] == f"insmod: ERROR: could not insert module {demo}: {reason}"
+    assert "livepatch: pre-patch callback failed for object 'vmlinux'" in got
+    run(sh, out, f"insmod {demo}")
+    run(sh, out, f"echo {errno} > /sys/module/livepatch_callbacks_demo/parameters/pre_patch_ret")
+    mod = "samples/livepatch/livepatch-callbacks-mod.ko"
+    got = run(sh, out, f"insmod {mod}")
+    assert got[-2:] == ["livepatch: patch 'livepatch_callbacks_demo' failed for module 'livepatch_callbacks_mod', "
+                        "refusing to load module 'livepatch_callbacks_mod'",
+                        f"insmod: ERROR: could not insert module {mod}: {reason}"]
+    assert "livepatch_callbacks_mod" not in k.modules
