@@ -261,7 +261,7 @@ def test_shadow_variable_api(tmp_path, modules):
         "free_all(2) frees the id-2 variable only"
 
 
-def test_sysfs_bools_are_parsed_like_kstrtobool(tmp_path):
+def test_sysfs_bools_are_parsed_like_kstrtobool():
     """kstrtobool() reads the first characters as they are: no leading blanks."""
     k, sh, out = _shell(REPO)
     run(sh, out, "insmod samples/livepatch/livepatch-sample.ko")
@@ -274,7 +274,7 @@ def test_sysfs_bools_are_parsed_like_kstrtobool(tmp_path):
     assert got[-1] == "livepatch: 'livepatch_sample': starting unpatching transition"
     got = run(sh, out, f"echo 1x > {enabled}")
     assert got[-1] == "livepatch: 'livepatch_sample': starting patching transition", "reversed"
-    assert run(sh, out, f"echo ' 1' > /sys/kernel/livepatch/livepatch_sample/force") == \
+    assert run(sh, out, "echo ' 1' > /sys/kernel/livepatch/livepatch_sample/force") == \
         ["bash: echo: write error: Invalid argument"]
 
 

@@ -80,7 +80,7 @@ class Session:
 
 def _stalled_demo(s: Session) -> int:
     """busymod's worker asleep in busymod_work_func, the demo's transition waiting on it; its pid."""
-    s.run(f"insmod samples/livepatch/livepatch-callbacks-busymod.ko sleep_secs=30")
+    s.run("insmod samples/livepatch/livepatch-callbacks-busymod.ko sleep_secs=30")
     s.run("sleep 1")
     got = s.run("insmod samples/livepatch/livepatch-callbacks-demo.ko")
     assert got[-1] == STARTING.format(DEMO, "patching")
@@ -335,7 +335,7 @@ def test_patches_enable_and_disable_only_in_stack_order() -> None:
     s.run("sleep 2")
     s.run("insmod samples/livepatch/livepatch-callbacks-demo.ko")
     s.run("sleep 2")
-    assert s.run(f"rmmod livepatch_sample") == ["rmmod: ERROR: Module livepatch_sample is in use"]
+    assert s.run("rmmod livepatch_sample") == ["rmmod: ERROR: Module livepatch_sample is in use"]
     assert s.run(f"echo 0 > {SYS}/livepatch_sample/enabled") == [busy], "its successor is enabled"
     s.run(f"echo 0 > {SYS}/{DEMO}/enabled")
     assert s.run(f"echo 1 > {SYS}/livepatch_sample/enabled") == \
