@@ -246,6 +246,8 @@ def test_shadow_variable_api(tmp_path, modules):
     assert re.fullmatch(r"Duplicate shadow variable <[0-9a-f]{16}, 1>", got[cut + 1])
     assert re.fullmatch(r"WARNING: CPU: \d PID: \d+ at kernel/livepatch/shadow\.c:177 "
                         r"__klp_shadow_get_or_alloc\+0x[0-9a-f]+/0x[0-9a-f]+", got[cut + 2])
+    trace = got.index("Call Trace:", cut)
+    assert got[trace + 1].startswith(" klp_shadow_alloc+0x") and got[trace + 2].endswith(" [shadow_user]")
     assert any(re.fullmatch(r"livepatch: Failed to construct shadow variable <[0-9a-f]{16}, 1> \(-12\)", t)
                for t in got)
     # klp_shadow_free() of one; klp_shadow_free_all() walks the hash table bucket by bucket.
