@@ -342,9 +342,17 @@ class ModuleLoader:
             self._going_cleanup(mod)
             raise KernelError(-ret)
         if ret > 0:
-            k.log.warn(f"{mod.name}: '{k.kallsyms.sprint_symbol(mod.init, False).split('+')[0]}'->init suspiciously returned {ret}, it should follow 0/-E convention")
-            k.log.warn(f"{mod.name}: loading module anyway...")
-            k.dump_stack(k.sched.current)
+            # pr_warn("%s: '%s'->init suspiciously returned %d, ...", __func__, mod->name, ...)
+            k.log.warn(f"do_init_module: '{mod.name}'->init suspiciously returned {ret}, "
+                       "it should follow 0/-E convention")
+            k.log.warn("do_init_module: loading module anyway...")
+            task = k.sched.current
+            frames = ("__do_sys_finit_module", "load_module", "do_init_module", "dump_stack")
+            task.host_stack.extend(frames)
+            try:
+                k.dump_stack(task)
+            finally:
+                del task.host_stack[-len(frames):]
         self._set_state(mod, ModuleState.LIVE)
         self._notify(mod, ModuleState.LIVE)
         self.module_put(mod)
