@@ -311,3 +311,30 @@ def test_a_pre_patch_callbacks_errno_reaches_insmod(errno, reason):
                         "refusing to load module 'livepatch_callbacks_mod'",
                         f"insmod: ERROR: could not insert module {mod}: {reason}"]
     assert "livepatch_callbacks_mod" not in k.modules
+
+
+def test_a_positive_pre_patch_return_is_passed_on_as_is():
+    """4.19 hands any non-zero callback value back unchanged: a livepatch init returning 1 is
+    "suspicious" and the module stays (its patch unregistered); load_module() returning 1 makes
+    init_module(2) succeed for kmod, though the target module was refused."""
+    k, sh, out = _shell(REPO)
+    demo = "samples/livepatch/livepatch-callbacks-demo.ko"
+    got = run(sh, out, f"insmod {demo} pre_patch_ret=1")
+    assert "livepatch: pre-patch callback failed for object 'vmlinux'" in got
+    i = got.index("do_init_module: 'livepatch_callbacks_demo'->init suspiciously returned 1, "
+                  "it should follow 0/-E convention")
+    assert got[i + 1] == "do_init_module: loading module anyway..."
+    trace = got[got.index("Call Trace:", i) + 1:]
+    assert [t.split("+")[0].strip() for t in trace[:4]] == \
+        ["dump_stack", "do_init_module", "load_module", "__do_sys_finit_module"]
+    assert not any(t.startswith("insmod: ") for t in got)
+    assert "livepatch_callbacks_demo" in k.modules and run(sh, out, "ls /sys/kernel/livepatch") == []
+    got = run(sh, out, "rmmod livepatch_callbacks_demo")
+    assert any(t.startswith("WARNING: ") and "livepatch-callbacks-demo.c" in t for t in got), \
+        "its exit's WARN_ON(klp_unregister_patch()): the patch is not registered"
+    run(sh, out, f"insmod {demo}")
+    run(sh, out, "echo 1 > /sys/module/livepatch_callbacks_demo/parameters/pre_patch_ret")
+    got = run(sh, out, "insmod samples/livepatch/livepatch-callbacks-mod.ko")
+    assert got[-1] == ("livepatch: patch 'livepatch_callbacks_demo' failed for module "
+                       "'livepatch_callbacks_mod', refusing to load module 'livepatch_callbacks_mod'")
+    assert "livepatch_callbacks_mod" not in k.modules

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
                         KlpFunc as CFunc, KlpObject as CObject, KlpPatch as CPatch, ModuleState)
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.livepatch import transition as tr
 from kernel.livepatch.patch import KlpOps, install_handler, klp_patch_object, klp_unpatch_object
@@ -338,7 +338,7 @@ class Livepatch:
                 ret = self.pre_patch_callback(obj, "__klp_enable_patch")
                 if ret:
                     self.log.warn(f"pre-patch callback failed for object '{obj.label}'")
-                    raise KernelError(-ret)
+                    raise RawReturn(ret)
                 try:
                     klp_patch_object(self, obj)
                 except KernelError:
@@ -409,7 +409,7 @@ class Livepatch:
         ret = self.pre_patch_callback(obj, "klp_module_coming")
         if ret:
             self.log.warn(f"pre-patch callback failed for object '{obj.name}'")
-            raise KernelError(-ret)
+            raise RawReturn(ret)
         try:
             klp_patch_object(self, obj)
         except KernelError as e:

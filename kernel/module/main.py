@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 from kernel.abi import MODULE_NAME_LEN, VERMAGIC, KernelParam, ModuleState
 from kernel.abi import Module as CModule
 from kernel.cpu import GuestBug, GuestFault
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
                                SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
                                STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfImage)
@@ -314,8 +314,10 @@ class ModuleLoader:
         self._set_state(mod, ModuleState.COMING)
         try:
             k.klp_module_coming(mod)
-        except KernelError:
+        except KernelError as e:
             self._free_module(mod)
+            if isinstance(e, RawReturn) and e.ret > 0:
+                return mod  # load_module() returns it as is: init_module(2) "succeeds"
             raise
         self._notify(mod, ModuleState.COMING)
         try:
