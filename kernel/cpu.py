@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 MASK64 = (1 << 64) - 1
 SLOT = 16
+# Where a return address into a stub (or host frame) slot points: past its first bytes.
+HOST_RET_OFFSET = 8
 ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
             X.UC_X86_REG_R8, X.UC_X86_REG_R9)
 # A guest call that runs this many instructions without returning or blocking is stuck.
@@ -140,7 +142,7 @@ class Cpu:
 
     def host_addr(self, name: str) -> int:
         """Address of host frame NAME (a return site inside its slot)."""
-        return self.add_stub(name, None).addr + 8
+        return self.add_stub(name, None).addr + HOST_RET_OFFSET
 
     # --- engines ---------------------------------------------------------------------
     def _new_engine(self) -> Uc:
@@ -314,7 +316,10 @@ class Cpu:
         out: list[int] = []
         for i in range(len(frames) - 1, -1, -1):
             f = frames[i]
-            part = self._walk(f.rsp, f.rbp, task, f.stub if i == len(frames) - 1 else None)
+            # The innermost stub is where the task sleeps: show a return site inside it, as
+            # for host frames (a return address is never a function's first byte).
+            inner = f.stub + HOST_RET_OFFSET if i == len(frames) - 1 else None
+            part = self._walk(f.rsp, f.rbp, task, inner)
             if part is None:
                 return None
             out.extend(part)

@@ -73,3 +73,12 @@ class KernelError(Exception):
     def __init__(self, errno: int, msg: str = "") -> None:
         self.errno = Errno(abs(errno)) if abs(errno) in Errno._value2member_map_ else abs(errno)
         super().__init__(msg or strerror(self.errno))
+
+
+class RawReturn(KernelError):
+    """A non-zero int result the kernel passes up unchanged, even when it is no -errno (a
+    pre-patch callback that returns 1 makes klp_enable_patch() and load_module() return 1)."""
+
+    def __init__(self, ret: int) -> None:
+        super().__init__(ret)
+        self.ret = ret

@@ -398,8 +398,12 @@ class Kernel:
         for i, line in enumerate(lines):
             (self.log.emerg if i < 3 else self.log.warn)(line)
 
-    def warn(self, file: str, line: int, caller: int, msg: str = "") -> None:
-        """__warn(): the WARNING splat, taint W, execution continues."""
+    def warn(self, file: str, line: int, caller: int, msg: str = "", skip: int = 2) -> None:
+        """__warn(): the WARNING splat, taint W, execution continues.
+
+        SKIP frames of the current stack are not in the Call Trace: for a guest WARN, the warn
+        stub and CALLER itself; a WARN in host code called from guest code shows them all.
+        """
         task = self.current
         self.log.warn("------------[ cut here ]------------")
         if msg:
@@ -410,7 +414,7 @@ class Kernel:
             self.log.warn(ln)
         self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
         trace = self.cpu.stack_trace(task) or []
-        for ln in self._trace_lines(trace[2:]):
+        for ln in self._trace_lines(trace[skip:]):
             self.log.warn(ln)
         self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
         self.add_taint("W")  # __warn() taints after the report: the first one shows no W

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from kernel.api import errret, kapi
-from kernel.errno import KernelError
+from kernel.errno import KernelError, RawReturn
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -15,6 +15,8 @@ def _ret(fn: Callable[[], None]) -> int:
     try:
         fn()
         return 0
+    except RawReturn as e:
+        return e.ret
     except KernelError as e:
         return errret(e.errno)
 

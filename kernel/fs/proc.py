@@ -10,6 +10,8 @@ from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.module.params import kstrtoull
 
+ULONG_MAX = (1 << 64) - 1
+
 if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.sched import Task
@@ -30,8 +32,10 @@ def seq_read(k: "Kernel", show: int) -> str:
 
 def _pid_dir(k: "Kernel", task: "Task") -> Dir:
     def stack() -> str:
-        trace = k.cpu.stack_trace(task) if task is not k.sched.current else k.cpu.stack_trace(task)
-        return "".join(f"[<0>] {k.kallsyms.sprint_symbol(a)}\n" for a in trace or [])
+        # save_stack_trace_tsk() (x86, before 5.2) ends the entries with ULONG_MAX, and
+        # proc_pid_stack() prints that one too, with %pB: "0xffffffffffffffff".
+        trace = [*(k.cpu.stack_trace(task) or []), ULONG_MAX]
+        return "".join(f"[<0>] {k.kallsyms.sprint_symbol(a)}\n" for a in trace)
     return Dir({
         "comm": Attr(0o644, lambda: task.comm + "\n"),
         "patch_state": Attr(0o444, lambda: f"{task.patch_state}\n"),

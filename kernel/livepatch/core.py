@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
                         KlpFunc as CFunc, KlpObject as CObject, KlpPatch as CPatch, ModuleState)
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.livepatch import transition as tr
 from kernel.livepatch.patch import KlpOps, install_handler, klp_patch_object, klp_unpatch_object
@@ -226,9 +226,11 @@ class Livepatch:
         if self.sysfs is None:
             raise KernelError(Errno.ENODEV)
         with self.mutex:
-            if self.find_patch(addr) is not None:
+            objs_p = k.mem.u64(addr + CPatch.objs.offset)
+            if not objs_p:
                 raise KernelError(Errno.EINVAL)
-            patch = KlpPatch(addr, mod, self._read_objects(k.mem.u64(addr + CPatch.objs.offset)))
+            self._kobject_add_patch_dir(mod.name)
+            patch = KlpPatch(addr, mod, self._read_objects(objs_p))
             patch.set_enabled(k, False)
             try:
                 for obj in patch.objs:
@@ -239,6 +241,22 @@ class Livepatch:
                 raise
             self._sysfs_add(patch)
             self.patches.append(patch)
+
+    def _kobject_add_patch_dir(self, name: str) -> None:
+        """kobject_init_and_add() of /sys/kernel/livepatch/<name>: a name taken is -EEXIST.
+
+        4.19 has no "already registered" check of its own: registering a patch twice, or two
+        patches from one module, fails here, in sysfs.
+        """
+        assert self.sysfs is not None
+        if name not in self.sysfs.children:
+            return
+        k = self.k
+        k.log.warn(f"sysfs: cannot create duplicate filename '/kernel/livepatch/{name}'")
+        k.dump_stack(k.sched.current)
+        k.log.err(f"kobject_add_internal failed for {name} with -EEXIST, don't try to register "
+                  "things with the same name in the same directory.")
+        raise KernelError(Errno.EEXIST)
 
     def _init_object(self, patch: KlpPatch, obj: KlpObject) -> None:
         obj.set_patched(self.k, False)
@@ -320,7 +338,7 @@ class Livepatch:
                 ret = self.pre_patch_callback(obj, "__klp_enable_patch")
                 if ret:
                     self.log.warn(f"pre-patch callback failed for object '{obj.label}'")
-                    raise KernelError(-ret)
+                    raise RawReturn(ret)
                 try:
                     klp_patch_object(self, obj)
                 except KernelError:
@@ -391,7 +409,7 @@ class Livepatch:
         ret = self.pre_patch_callback(obj, "klp_module_coming")
         if ret:
             self.log.warn(f"pre-patch callback failed for object '{obj.name}'")
-            raise KernelError(-ret)
+            raise RawReturn(ret)
         try:
             klp_patch_object(self, obj)
         except KernelError as e:
@@ -441,7 +459,7 @@ class Livepatch:
         self.sysfs.children[patch.name] = d
 
     def _enabled_store(self, patch: KlpPatch, text: str) -> None:
-        enabled = kstrtobool(text.strip() or None)
+        enabled = kstrtobool(text or None)
         with self.mutex:
             if patch not in self.patches:
                 raise KernelError(Errno.EINVAL)
@@ -455,7 +473,7 @@ class Livepatch:
                 self._klp_disable_patch(patch)
 
     def _signal_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text.strip() or None):
+        if not kstrtobool(text or None):
             return
         with self.mutex:
             if patch is not self.transition_patch:
@@ -463,7 +481,7 @@ class Livepatch:
             tr.klp_send_signals(self)
 
     def _force_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text.strip() or None):
+        if not kstrtobool(text or None):
             return
         with self.mutex:
             if patch is not self.transition_patch:

@@ -68,8 +68,11 @@ def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
         raise KernelError(Errno.EINVAL)
     ops = lp.ops.get(func.old_addr)
     if ops is None:
+        # x86's klp_get_ftrace_location() is the address itself, so "failed to find location"
+        # cannot happen there; a function without an fentry call fails in
+        # ftrace_set_filter_ip() (ftrace_match_addr: not an ftrace location, -EINVAL).
         if not _is_fentry_site(k, func.old_addr):
-            lp.log.err(f"failed to find location for function '{func.old_name}'")
+            lp.log.err(f"failed to set ftrace filter for function '{func.old_name}' ({-Errno.EINVAL})")
             raise KernelError(Errno.EINVAL)
         ops = lp.ops[func.old_addr] = KlpOps(func.old_addr)
         rel = (lp.trampoline - (func.old_addr + 5)) & 0xFFFFFFFF
@@ -100,6 +103,7 @@ def klp_unpatch_object(lp: "Livepatch", obj: "KlpObject") -> None:
 
 def klp_patch_object(lp: "Livepatch", obj: "KlpObject") -> None:
     if obj.patched:
+        lp.k.warn_on("klp_patch_object: object already patched")
         raise KernelError(Errno.EINVAL)
     try:
         for func in obj.funcs:

@@ -1,4 +1,10 @@
-"""Shadow variables (kernel/livepatch/shadow.c): data attached to <obj, id> pairs."""
+"""Shadow variables (kernel/livepatch/shadow.c): data attached to <obj, id> pairs.
+
+klp_shadow_hash is DEFINE_HASHTABLE(klp_shadow_hash, 12) keyed by the object pointer: a walk
+over it (klp_shadow_free_all) visits buckets in order, and within a bucket the newest entry
+first (hash_add_rcu adds at the head). The dict below keeps insertion order; `_hash_order`
+gives the kernel's walk order from it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,12 @@ from kernel.printk import Logger
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
+
+SHADOW_HASH_BITS = 12
+GOLDEN_RATIO_64 = 0x61C8864680B583EB
+U64 = (1 << 64) - 1
+# WARN(1, "Duplicate shadow variable ...") in __klp_shadow_get_or_alloc(), 4.19 shadow.c.
+DUPLICATE_WARN_LINE = 177
 
 __all__ = ["klp_shadow_get", "klp_shadow_alloc", "klp_shadow_get_or_alloc", "klp_shadow_free",
            "klp_shadow_free_all"]
@@ -27,9 +39,9 @@ def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data:
     existing = lp.shadows.get((obj, id_))
     if existing:
         if warn_on_exist:
-            # WARN(1, ...) in __klp_shadow_get_or_alloc(): the message, then the splat
-            k.warn("kernel/livepatch/shadow.c", 177, k.cpu.host_addr("__klp_shadow_get_or_alloc"),
-                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
+            k.warn("kernel/livepatch/shadow.c", DUPLICATE_WARN_LINE,
+                   k.cpu.host_addr("__klp_shadow_get_or_alloc"),
+                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>", skip=0)
             return 0
         return existing
     data = k.slab.kmalloc(size, zero=True)
@@ -69,6 +81,18 @@ def klp_shadow_free(lp: "Livepatch", obj: int, id_: int, dtor: int) -> None:
         _free(lp, (obj, id_), dtor)
 
 
+def _hash_min(obj: int) -> int:
+    """hash_min(obj, 12) for a 64-bit key: hash_64()."""
+    return ((obj * GOLDEN_RATIO_64) & U64) >> (64 - SHADOW_HASH_BITS)
+
+
+def _hash_order(lp: "Livepatch") -> list[tuple[int, int]]:
+    """The keys as hash_for_each() meets them: bucket by bucket, newest first in each."""
+    keys = list(lp.shadows)
+    order = sorted(range(len(keys)), key=lambda i: (_hash_min(keys[i][0]), -i))
+    return [keys[i] for i in order]
+
+
 def klp_shadow_free_all(lp: "Livepatch", id_: int, dtor: int) -> None:
-    for key in [key for key in lp.shadows if key[1] == id_]:
+    for key in [key for key in _hash_order(lp) if key[1] == id_]:
         _free(lp, key, dtor)

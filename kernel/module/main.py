@@ -10,7 +10,7 @@ from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, VERMAGIC, KernelParam,
                         KparamArray, ModuleState)
 from kernel.abi import Module as CModule
 from kernel.cpu import s32
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
                                SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
                                STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfFormatError,
@@ -344,8 +344,10 @@ class ModuleLoader:
         self._set_state(mod, ModuleState.COMING)
         try:
             k.klp_module_coming(mod)
-        except KernelError:
+        except KernelError as e:
             self._free_module(mod)
+            if isinstance(e, RawReturn) and e.ret > 0:
+                return mod  # load_module() returns it as is: init_module(2) "succeeds"
             raise
         self._notify(mod, ModuleState.COMING)
         try:
@@ -369,9 +371,17 @@ class ModuleLoader:
             self._going_cleanup(mod)
             raise KernelError(-ret)
         if ret > 0:
-            k.log.warn(f"do_init_module: '{mod.name}'->init suspiciously returned {ret}, it should follow 0/-E convention")
+            # pr_warn("%s: '%s'->init suspiciously returned %d, ...", __func__, mod->name, ...)
+            k.log.warn(f"do_init_module: '{mod.name}'->init suspiciously returned {ret}, "
+                       "it should follow 0/-E convention")
             k.log.warn("do_init_module: loading module anyway...")
-            k.dump_stack(k.sched.current)
+            task = k.sched.current
+            frames = ("__do_sys_finit_module", "load_module", "do_init_module", "dump_stack")
+            task.host_stack.extend(frames)
+            try:
+                k.dump_stack(task)
+            finally:
+                del task.host_stack[-len(frames):]
         self._set_state(mod, ModuleState.LIVE)
         self._notify(mod, ModuleState.LIVE)
         self.module_put(mod)
