@@ -35,6 +35,7 @@ _IGNORED_RE = re.compile(r": tainting kernel with TAINT_LIVEPATCH$")
 
 MS = 1_000_000
 US = 1_000
+NSEC_PER_SEC = 1_000_000_000
 MAX_RESTARTS = 12
 MAX_STEPS = 1_000_000
 # After the last command, wait this long past the last timestamp for late kernel lines.
@@ -131,6 +132,92 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
     return times
 
 
+# --- a transcript as a batch script ----------------------------------------------------------
+# The document's commands were typed on a steady rhythm (one every ~2 s), and a command's own
+# lines follow the moment it is typed, so a command is issued 1 ms before its first line. Two
+# cases need care, and both follow from the transcript alone:
+# * a command that prints nothing (`rmmod` of a disabled patch) is typed on the rhythm, and never
+#   before the lines the previous commands still owed (a transition completing) have been shown;
+# * a command whose first line comes much later than the rhythm allows was *waiting* for it
+#   (Test 9: `rmmod` of the busy module blocks in cancel_delayed_work_sync() until the 30 s worker
+#   finishes). It is typed on the rhythm and blocks; the next gap counts from its last line.
+
+
+@dataclass(frozen=True)
+class Step:
+    """When one command of a transcript is typed."""
+
+    command: str
+    at: int          # planned issue time (ns since boot)
+    waits: bool      # typed before its lines are due: it blocks until they come
+
+
+def _first_ts(after: list[Line]) -> int | None:
+    return next((ln.ts_ns for ln in after if ln.ts_ns is not None), None)
+
+
+def _last_ts(after: list[Line]) -> int | None:
+    stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
+    return max(stamps) if stamps else None
+
+
+def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
+    """The typing rhythm: median spacing of the first lines of consecutive commands."""
+    firsts = [_first_ts(after) for _cmd, after in blocks]
+    gaps = sorted(b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a)
+    if not gaps:
+        return NSEC_PER_SEC
+    mid = len(gaps) // 2
+    return gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) // 2
+
+
+def plan(blocks: list[tuple[Line, list[Line]]]) -> list[Step]:
+    """When each command is typed (see above)."""
+    beat = rhythm(blocks)
+    steps: list[Step] = []
+    shown: int | None = None     # the last timestamp of everything before this command
+    for cmd, after in blocks:
+        first = _first_ts(after)
+        slot = steps[-1].at + beat if steps else None
+        if first is not None and (slot is None or first - MS <= slot + beat // 2):
+            at, waits = first - MS, False
+        else:
+            at, waits = (slot if slot is not None else 0), first is not None
+        if shown is not None:
+            floor = shown + beat // 4
+            at = max(at, min(floor, first - MS) if first is not None else floor)
+        steps.append(Step(cmd.text, at, waits))
+        last = _last_ts(after)
+        shown = last if last is not None else shown
+    return steps
+
+
+def to_script(lines: list[Line]) -> list[str]:
+    """A transcript as a batch script: its commands with `sleep` for the gaps, and a last
+    `sleep` for the lines still to come. `klpsh SCRIPT`, or typing it into the REPL, shows the
+    transcript again."""
+    _pre, blocks = _blocks(lines)
+    out: list[str] = []
+    clock = 0
+    for step, (_cmd, after) in zip(plan(blocks), blocks):
+        if step.at > clock:
+            out.append(f"sleep {_seconds(step.at - clock)}")
+            clock = step.at
+        out.append(step.command)
+        last = _last_ts(after)
+        if step.waits and last is not None:
+            clock = last  # it returned with its last line
+    stamps = [ln.ts_ns for ln in lines if ln.ts_ns is not None]
+    if stamps:
+        out.append(f"sleep {_seconds(max(max(stamps) - clock, 0) + NSEC_PER_SEC)}")
+    return out
+
+
+def _seconds(ns: int) -> str:
+    whole, frac = divmod(ns, NSEC_PER_SEC)
+    return f"{whole}.{frac:09d}".rstrip("0").rstrip(".")
+
+
 class _Restart(Exception):
     def __init__(self, index: int, when: int) -> None:
         super().__init__(index, when)
@@ -150,7 +237,6 @@ class _Run:
         self.times = times
         self.restarts = restarts
         self.actual: list[Line] = []
-        self.gaps: list[int] = []     # virtual ns waited before each command was issued
         self.block_start = 0          # index in actual where the current command's lines start
         self.expected_block: list[Line] = list(pre or [])
         self.shell = Shell(kernel, self._out)
@@ -167,9 +253,7 @@ class _Run:
         k = self.kernel
         for i, (cmd, after) in enumerate(self.blocks):
             when = self.times[i]
-            ready = k.clock.now  # type: ignore[attr-defined]
-            self._advance(max(when or 0, ready), next_index=i)
-            self.gaps.append(k.clock.now - ready)  # type: ignore[attr-defined]
+            self._advance(max(when or 0, k.clock.now), next_index=i)  # type: ignore[attr-defined]
             self.block_start = len(self.actual)
             self.expected_block = after
             self.shell.run_line(cmd.text)
@@ -306,26 +390,6 @@ def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[t
     return pre, blocks, run
 
 
-def schedule(path: str, elf_cache: object = None) -> list[str]:
-    """The transcript as a batch script: its commands, with the `sleep`s replay waited between
-    them, so `klpsh SCRIPT` (or typing it into the REPL) reproduces the transcript.
-
-    Raises ReplayError if the file can't be read or holds no commands.
-    """
-    _pre, blocks, run = _replay_run(path, elf_cache)
-    script: list[str] = []
-    for (cmd, _after), gap in zip(blocks, run.gaps):
-        if gap:
-            script.append(f"sleep {_seconds(gap)}")
-        script.append(cmd.text)
-    return script
-
-
-def _seconds(ns: int) -> str:
-    whole, frac = divmod(ns, 1_000_000_000)
-    return f"{whole}.{frac:09d}".rstrip("0").rstrip(".")
-
-
 def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], float | None]:
     """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds)."""
     try:
@@ -398,13 +462,17 @@ def _print_scripts(paths: list[str], write: Callable[[str], None]) -> int:
     status = 0
     for path in paths:
         try:
-            lines = schedule(path)
-        except ReplayError as e:
-            write(str(e))
+            lines = _read(path)
+        except OSError as e:
+            write(f"klpsh: replay: {path}: {e.strerror or e}")
             status = 1
             continue
-        write(f"# {path}, with the timing `klpsh replay` infers from its timestamps")
-        for line in lines:
+        if not _blocks(lines)[1]:
+            write(f"klpsh: replay: {path}: no commands in transcript")
+            status = 1
+            continue
+        write(f"# {path} as a script: its commands, with the gaps its timestamps imply")
+        for line in to_script(lines):
             write(line)
     return status
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from klpsh.transcript import CMD, parse, schedule
+from klpsh.transcript import CMD, parse, to_script
 from conftest import ROOT, needs_kernel
 
 pexpect = pytest.importorskip("pexpect")
@@ -111,7 +111,7 @@ def test_golden_transcript_typed_into_the_repl(path: Path, tmp_path: Path) -> No
     """Each of callbacks.txt's nine tests, typed with `sleep` for the document's gaps, shows
     every line of the document, in order."""
     s = Session(tmp_path, "--clock", "virtual")
-    for line in schedule(str(path)):
+    for line in to_script(parse(path.read_text())):
         s.run(line)
     assert s.finish() == 0
     assert _shown(s.lines()) == _expected(path)

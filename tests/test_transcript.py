@@ -210,3 +210,23 @@ def test_round_trip_livepatch_with_sleeps(tmp_path: Path) -> None:
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 0, out.getvalue()
     assert out.getvalue() == f"ok   {path} (max Δt 0.000 s)\n"
+
+
+def test_replay_script_prints_the_transcript_as_a_batch_script(tmp_path: Path) -> None:
+    path = TRANSCRIPTS / "callbacks-test-1.txt"
+    out = io.StringIO()
+    assert transcript.replay(["--script", str(path)], out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("# ") and lines[1:] == transcript.to_script(parse(path.read_text()))
+    assert lines[1:4] == ["sleep 34.474708", "insmod samples/livepatch/livepatch-callbacks-mod.ko",
+                          "sleep 2.028011"]
+    assert [ln for ln in lines if not ln.startswith(("#", "sleep "))] == \
+        [ln.text for ln in parse(path.read_text()) if ln.kind == CMD]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n")
+    out = io.StringIO()
+    assert transcript.replay(["--script", str(empty), str(tmp_path / "missing.txt")], out) == 1
+    assert out.getvalue().splitlines() == [
+        f"klpsh: replay: {empty}: no commands in transcript",
+        f"klpsh: replay: {tmp_path / 'missing.txt'}: No such file or directory"]
+    assert transcript.replay(["--bogus", str(path)], io.StringIO()) == 2
