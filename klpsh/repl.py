@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import create_app_session, run_in_terminal
+from prompt_toolkit.filters import is_searching
 from prompt_toolkit.formatted_text import FormattedText, PygmentsTokens, StyleAndTextTuples, to_formatted_text
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
-from prompt_toolkit.filters import is_searching
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-from prompt_toolkit.search import accept_search
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.output.plain_text import PlainTextOutput
+from prompt_toolkit.search import accept_search
 from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import BaseStyle, Style, merge_styles, style_from_pygments_cls
 from prompt_toolkit.utils import is_dumb_terminal
