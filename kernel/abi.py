@@ -31,7 +31,7 @@ __all__ = [
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "Completion", "SysInfo", "KlpshProcEntry",
+    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "WaitQueueHead", "Completion", "SysInfo", "KlpshProcEntry",
     "STRUCTS",
 ]
 
@@ -284,10 +284,16 @@ class Mutex(_GuestStruct):
     _fields_ = [("owner", _long), ("wait_lock", _uint), ("wait_list", ListHead)]
 
 
-class Completion(_GuestStruct):
-    """struct completion."""
+class WaitQueueHead(_GuestStruct):
+    """struct wait_queue_head (wait_queue_head_t); its sleepers are kept host-side."""
 
-    _fields_ = [("done", _uint), ("wait", ListHead)]
+    _fields_ = [("lock", Spinlock), ("head", ListHead)]
+
+
+class Completion(_GuestStruct):
+    """struct completion (4.19: the count, then a wait queue head)."""
+
+    _fields_ = [("done", _uint), ("wait", WaitQueueHead)]
 
 
 class SysInfo(_GuestStruct):
@@ -350,6 +356,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct klp_patch": (KlpPatch, {}),
     "spinlock_t": (Spinlock, {}),
     "struct mutex": (Mutex, {}),
+    "struct wait_queue_head": (WaitQueueHead, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),
