@@ -4,7 +4,7 @@ syscall-like entry points the shell's tools use."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from kernel.abi import VERMAGIC, TaskStruct
 from kernel.api import all_apis
@@ -13,7 +13,7 @@ from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
 from kernel.errno import Errno, KernelError
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
-                       THREAD_SIZE, Allocator, GuestMemory)
+                       STUB_BASE, STUB_END, THREAD_SIZE, Allocator, GuestMemory)
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -228,8 +228,8 @@ class Kernel:
 
     def fmt_ptr(self, v: int) -> str:
         """What printk's plain %p shows for V."""
-        from kernel.api.vsprintf import _pointer
-        return _pointer(self, "", v)
+        from kernel.api.vsprintf import ptr_text
+        return ptr_text(self, v)
 
     def task_by_struct(self, addr: int) -> Task | None:
         return self._structs.get(addr)
@@ -398,8 +398,13 @@ class Kernel:
         for i, line in enumerate(lines):
             (self.log.emerg if i < 3 else self.log.warn)(line)
 
-    def warn(self, file: str, line: int, caller: int, msg: str = "") -> None:
-        """__warn(): the WARNING splat, taint W, execution continues."""
+    def warn(self, file: str, line: int, caller: int, msg: str = "",
+             frames: Sequence[str] = ()) -> None:
+        """__warn(): the WARNING splat, taint W, execution continues.
+
+        CALLER is where the WARN is: in guest code (warn_slowpath_*: the call trace starts at
+        its caller) or a host function's slot (a WARN in kernel code the guest called: FRAMES
+        name the host functions between it and the guest's call, innermost first)."""
         task = self.current
         self.log.warn("------------[ cut here ]------------")
         if msg:
@@ -410,7 +415,11 @@ class Kernel:
             self.log.warn(ln)
         self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
         trace = self.cpu.stack_trace(task) or []
-        for ln in self._trace_lines(trace[2:]):
+        if STUB_BASE <= caller < STUB_END:
+            trace = [self.cpu.host_addr(f) for f in frames] + trace
+        else:
+            trace = trace[2:]
+        for ln in self._trace_lines(trace):
             self.log.warn(ln)
         self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
         self.add_taint("W")  # __warn() taints after the report: the first one shows no W

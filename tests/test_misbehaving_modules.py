@@ -120,3 +120,23 @@ MODULE_LICENSE("GPL");
     assert "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008" in kernel.lines
     assert "RIP: 0010:kstrdup+0x0/0x10" in kernel.lines
     assert any(l.startswith(" badptr_init+0x") and l.endswith("[badptr]") for l in kernel.lines)
+
+
+def test_bad_string_pointer_oopses_in_printk(kernel, build):
+    """4.19's string() reads what it is given: only the first page prints "(null)"."""
+    image = build("badstr", """
+#include <linux/module.h>
+static int __init badstr_init(void)
+{
+	pr_info("low %s\\n", (char *)4000);
+	pr_info("bad %s\\n", (char *)0x50000);
+	return 0;
+}
+module_init(badstr_init);
+MODULE_LICENSE("GPL");
+""")
+    with pytest.raises(TaskKilled):
+        kernel.init_module(image, "")
+    assert "low (null)" in kernel.lines
+    assert "BUG: unable to handle kernel paging request at 0000000000050000" in kernel.lines
+    assert not any(l.startswith("bad ") for l in kernel.lines)

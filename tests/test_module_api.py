@@ -106,8 +106,55 @@ def test_allocators_and_printk_formats(kernel, test_module):
         "[   42] [42   ] [00042] [ff] [0xff] [18446744073709551615] [q] [%] [    ab] [abc]",
         "null (null)           (null)           (null)",
         "sym alloc_printk_init+0x0/0x" + kernel.lines[-4].split("/0x")[1].split()[0]
-        + " [alloc_printk] alloc_printk_init",
+        + " [alloc_printk] alloc_printk_init [alloc_printk]",   # %ps names the module too
         "warn level",
         "err via KERN_ERR",
         "part one and two"]
     assert recs["warn level"] == 4 and recs["err via KERN_ERR"] == 3
+
+
+def test_va_list_wrappers_pointer_extensions_and_sscanf(kernel, test_module):
+    kernel.init_module(test_module("fmt_scan"), "")
+    out = [l for l in kernel.lines if l.startswith(("fmt_scan:", "vprintk"))]
+    assert out[:12] == [
+        "fmt_scan: vsnprintf=15 buf=1 2 3 4 5 6 7 8",
+        "fmt_scan: vsnprintf trunc=14 buf=truncat",
+        "fmt_scan: vscnprintf trunc=7 buf=truncat",
+        "fmt_scan: scnprintf size0=0",
+        "fmt_scan: kvasprintf=kv-007",
+        "fmt_scan: wrapped: 2+3=5 ok",
+        "vprintk beef -5",
+        "fmt_scan: [ab    ] [    xy] [all] [    r] [l  |]",
+        # the kernel's number(): '0' pads even with a precision, "%.s" has none
+        "fmt_scan: [010] [0xff] [0XFF] [+5] [ 7] [00000042] [+3   ] [44] [4464] [-1] [ffffffffffffffff]",
+        "fmt_scan: pK same as p: 1, 16 hex digits",       # kptr_restrict 0: %pK is hashed like %p
+        "fmt_scan: [00:1b:21:3a:4f:5e] [001b213a4f5e] [00-1b-21-3a-4f-5e] [192.168.1.20] "
+        "[192.168.001.020] [de:ad:be:ef] [1e5] [0,2,5-8]",
+        "fmt_scan: [              (null)] [0       ]"]
+    assert out[12:14] == ["fmt_scan: before ", "fmt_scan: again "]   # output stops at %f and %n
+    assert out[14:] == [
+        "fmt_scan: klp: 3 vmlinux saved_command_line 1",
+        "fmt_scan: mixed: 4 12 31 word xyz 18",
+        "fmt_scan: radix: 3 16 8 -9",
+        "fmt_scan: width: 2 12 345",
+        "fmt_scan: sizes: 3 44 4464 -12345678901",
+        "fmt_scan: skip: 1 5",
+        "fmt_scan: literal: 1",
+        "fmt_scan: nodigit: 0",
+        "fmt_scan: percent: 1 50",
+        "fmt_scan: vsscanf: 2 4 5"]
+    # one WARN (WARN_ONCE), logged after the line being formatted (printk_safe's deferred flush)
+    i = kernel.lines.index("fmt_scan: before ")
+    assert kernel.lines[i + 1:i + 4] == [
+        "------------[ cut here ]------------",
+        "Please remove unsupported %f in format string",
+        f"WARNING: CPU: 0 PID: {kernel.lines[i + 3].split('PID: ')[1].split()[0]} at lib/vsprintf.c:2171 "
+        "format_decode+0x8/0x10"]
+    trace = kernel.lines[kernel.lines.index("Call Trace:", i):]
+    assert [l.split("+")[0].strip() for l in trace[1:9]] == [
+        "vsnprintf", "vscnprintf", "vprintk_store", "vprintk_emit", "vprintk_default", "vprintk_func",
+        "printk", "fmt_scan_init"]
+    assert sum("Please remove unsupported" in l for l in kernel.lines) == 1
+    assert "W" in kernel.taints
+    recs = {r.text: r.level for r in kernel.printk.records}
+    assert recs["vprintk beef -5"] == 6

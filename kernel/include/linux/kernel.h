@@ -103,6 +103,14 @@ extern __printf(2, 3) int sprintf(char *buf, const char *fmt, ...);
 extern __printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 extern __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...);
 extern __printf(2, 3) __malloc char *kasprintf(gfp_t gfp, const char *fmt, ...);
+extern __printf(2, 0) int vsprintf(char *buf, const char *fmt, va_list args);
+extern __printf(3, 0) int vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
+extern __printf(3, 0) int vscnprintf(char *buf, size_t size, const char *fmt, va_list args);
+extern __printf(2, 0) __malloc char *kvasprintf(gfp_t gfp, const char *fmt, va_list args);
+
+/* formatted input: implemented by the Python kernel */
+extern __scanf(2, 3) int sscanf(const char *buf, const char *fmt, ...);
+extern __scanf(2, 0) int vsscanf(const char *buf, const char *fmt, va_list args);
 
 /* string to number: implemented in C in vmlinux (kernel/vmlinux/lib/kstrtox.c) */
 extern int __must_check kstrtoull(const char *s, unsigned int base, unsigned long long *res);
