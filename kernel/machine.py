@@ -3,6 +3,8 @@ syscall-like entry points the shell's tools use."""
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
 
 T = TypeVar("T")
+WALL_BOOT_NS = 1_540_166_400 * 1_000_000_000   # 2018-10-22 00:00:00 UTC
+RANDOM_SEED = 0x4190
 VMLINUX_O = Path(__file__).resolve().parent / "vmlinux" / "vmlinux.o"
 NR_CPUS = 2
 CLOCK_MODES = ("virtual", "real")
@@ -74,6 +78,11 @@ class Kernel:
         self.fs = _FsCalls(self)
         self.taints: set[str] = set()
         self.ptr_key = b"klpsh-boot-key-0"
+        # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
+        # runs) the day 4.19 was released
+        self.wall_boot_ns = time.time_ns() if clock_mode == "real" else WALL_BOOT_NS
+        self.random = random.Random(RANDOM_SEED)       # the input pool (get_random_bytes)
+        self.prandom = random.Random(RANDOM_SEED + 1)  # lib/random32.c
         self.timers: dict[int, Event] = {}
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}

@@ -158,3 +158,21 @@ def test_va_list_wrappers_pointer_extensions_and_sscanf(kernel, test_module):
     assert "W" in kernel.taints
     recs = {r.text: r.level for r in kernel.printk.records}
     assert recs["vprintk beef -5"] == 6
+
+
+def test_clocks_and_random_numbers(kernel, test_module, elf_cache):
+    kernel.init_module(test_module("time_rand"), "")
+    out = [l for l in kernel.lines if l.startswith("time_rand:")]
+    # msleep(250) is 251 jiffies on the wheel's 8-jiffy level: woken at 256 ms
+    assert out[0] == "time_rand: slept 256 ms, 256000000 ns, 256 jiffies, jiffies_64 same: 1"
+    assert out[1] == ("time_rand: mono 0.256000000 real 1540166400 (1) tv 1540166400 "
+                      "boot-mono 0 tai-real 37 s")
+    assert out[2] == "time_rand: ktime_set 2000000500 us_delta 3000"
+    assert out[3].endswith("differ=1 prandom_max in range=1")
+    from kernel.machine import Kernel
+    other = Kernel.boot(elf_cache=elf_cache)       # a batch run replays the same numbers
+    try:
+        other.init_module(test_module("time_rand"), "")
+        assert [r.text for r in other.printk.records if r.text.startswith("time_rand: random")] == [out[3]]
+    finally:
+        other.shutdown()
