@@ -31,7 +31,8 @@ __all__ = [
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "WaitQueueHead", "Completion", "SysInfo", "KlpshProcEntry",
+    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
+    "SysInfo", "KlpshProcEntry",
     "STRUCTS",
 ]
 
@@ -284,6 +285,13 @@ class Mutex(_GuestStruct):
     _fields_ = [("owner", _long), ("wait_lock", _uint), ("wait_list", ListHead)]
 
 
+class RwSemaphore(_GuestStruct):
+    """struct rw_semaphore (4.19 x86-64: count, wait_list, wait_lock, osq, owner)."""
+
+    _fields_ = [("count", _long), ("wait_list", ListHead), ("wait_lock", Spinlock),
+                ("osq", _int), ("owner", _ptr)]
+
+
 class WaitQueueHead(_GuestStruct):
     """struct wait_queue_head (wait_queue_head_t); its sleepers are kept host-side."""
 
@@ -357,6 +365,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "spinlock_t": (Spinlock, {}),
     "struct mutex": (Mutex, {}),
     "struct wait_queue_head": (WaitQueueHead, {}),
+    "struct rw_semaphore": (RwSemaphore, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),

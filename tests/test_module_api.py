@@ -176,3 +176,21 @@ def test_clocks_and_random_numbers(kernel, test_module, elf_cache):
         assert [r.text for r in other.printk.records if r.text.startswith("time_rand: random")] == [out[3]]
     finally:
         other.shutdown()
+
+
+def test_rw_semaphore(kernel, test_module):
+    kernel.init_module(test_module("rwsem_demo"), "")
+    assert [l for l in kernel.lines if l.startswith("rwsem_demo:")] == [
+        "rwsem_demo: dyn locked=0 trylock_w=1 locked=1 trylock_r=0",
+        "rwsem_demo: dyn two readers=11 writer=0 unlocked=1",
+        "rwsem_demo: writer waits",
+        # a waiting writer holds back new readers; count carries RWSEM_WAITING_BIAS
+        "rwsem_demo: read trylock with a writer waiting: 0, count<0: 1",
+        "rwsem_demo: reader waits",
+        "rwsem_demo: one reader left",
+        "rwsem_demo: init released",
+        "rwsem_demo: writer in, data=1",
+        "rwsem_demo: writer downgraded",
+        "rwsem_demo: reader in, data=2",
+        "rwsem_demo: writer out",
+        "rwsem_demo: end: locked=0 write trylock=1"]
