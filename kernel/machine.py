@@ -87,6 +87,7 @@ class Kernel:
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem
+        self.rcu: Any = None                      # kernel.api.rcu.RcuState, made on first use
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.seq_bufs: dict[int, list[str]] = {}
         self._structs: dict[int, Task] = {}

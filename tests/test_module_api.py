@@ -194,3 +194,22 @@ def test_rw_semaphore(kernel, test_module):
         "rwsem_demo: reader in, data=2",
         "rwsem_demo: writer out",
         "rwsem_demo: end: locked=0 write trylock=1"]
+
+
+def test_hashtable_and_rcu_callbacks(kernel, test_module):
+    heap = kernel.heap.bytes_in_use
+    kernel.init_module(test_module("hash_demo"), "")
+    assert [l for l in kernel.lines if l.startswith("hash_demo:")] == [
+        # 4.19's golden-ratio hashes: the same buckets as a real kernel
+        "hash_demo: bits=3 size=8 empty=1 hash_32(7,3)=5 hash_64(7,4)=10 ilog2(4096)=12",
+        "hash_demo: count=20 sum=1470 find(49)=e7 find(50)=          (null) hashed=1",
+        "hash_demo: after del: find(49)=          (null) hashed=0",
+        "hash_demo: odd keys removed, 10 left, bucket of 14 holds: 14",
+        "hash_demo: rcu lookup r1",
+        "hash_demo: queued, freed so far 0, empty=1",      # callbacks wait for a grace period
+        "hash_demo: rcu callback frees r1",
+        "hash_demo: rcu callback frees r2",
+        "hash_demo: after rcu_barrier freed 2"]
+    kernel.delete_module("hash_demo")
+    assert kernel.lines[-1] == "hash_demo: exit: empty=1"
+    assert kernel.heap.bytes_in_use == heap            # kfree_rcu() freed its entry too
