@@ -213,3 +213,19 @@ def test_hashtable_and_rcu_callbacks(kernel, test_module):
     kernel.delete_module("hash_demo")
     assert kernel.lines[-1] == "hash_demo: exit: empty=1"
     assert kernel.heap.bytes_in_use == heap            # kfree_rcu() freed its entry too
+
+
+def test_kallsyms_lookups(kernel, test_module):
+    kernel.init_module(test_module("ksyms_demo"), "")
+    assert [l for l in kernel.lines if l.startswith("ksyms_demo:")] == [
+        "ksyms_demo: cmdline via kallsyms: " + kernel.fs.read("/proc/cmdline").rstrip("\n"),
+        "ksyms_demo: cmdline_proc_show found=1 is cmdline_proc_show+0x0/0x"
+        + f"{kernel.kallsyms.find('cmdline_proc_show').size:x}",
+        "ksyms_demo: printk=1 secret_fn=1 plain=1 missing=0 nomod=0 secret(2)=6",
+        "ksyms_demo: walk: ret=0 vmlinux>100=1 mine>=3=1 secret found=1",
+        "ksyms_demo: walk stopped: 7",
+        "ksyms_demo: sprint_symbol: secret_fn+0x3 [ksyms_demo]",
+        "ksyms_demo: no_offset: secret_fn [ksyms_demo]",
+        "ksyms_demo: lookup_symbol_name: 0 ksyms_demo_init",
+        "ksyms_demo: kallsyms_lookup: secret_fn off=5 size>0=1 mod=ksyms_demo",
+        "ksyms_demo: size_offset of show: 1 off=0"]

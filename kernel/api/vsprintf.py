@@ -156,7 +156,7 @@ def pointer_string(v: int, spec: PrintfSpec) -> str:
     return number(v, spec)
 
 
-def _symbol(k: "Kernel", ext: str, v: int) -> str:
+def symbol_text(k: "Kernel", ext: str, v: int) -> str:
     """%pS/%ps/%pF/%pf/%pB: symbol_string() with sprint_symbol and friends."""
     if ext[0] == "B":               # sprint_backtrace(): the call site before a return address
         s = k.kallsyms.lookup(v - 1)
@@ -260,7 +260,7 @@ def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
             spec = replace(spec, field_width=PTR_WIDTH)
         return widen("(null)", spec)
     if kind in ("S", "s", "F", "f", "B"):
-        return _text(_symbol(k, ext, v), spec)
+        return _text(symbol_text(k, ext, v), spec)
     if kind == "h":
         return _hex_string(mem, ext, v, spec)
     if kind in ("M", "m"):
