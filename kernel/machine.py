@@ -106,7 +106,7 @@ class Kernel:
         from kernel.fs.proc import proc_init
         from kernel.livepatch.core import Livepatch
         from kernel.module.sysfs import module_sysfs_init
-        from kernel.workqueue import Workqueue
+        from kernel.workqueue import Workqueues
         self.apis = all_apis()
         for api in self.apis.values():
             self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
@@ -120,9 +120,10 @@ class Kernel:
             t = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
             if comm == "kthreadd":
                 self.kthreadd = t
-        self.wq = Workqueue(self, "kworker/0:")
-        self.softirq = Workqueue(self, "ksoftirqd/0:", max_workers=1)
-        self.wq.boot(2)
+        self.workqueues = Workqueues(self)
+        self.wq = self.workqueues.system          # system_wq
+        self.softirq = self.workqueues.softirq    # softirq context (ksoftirqd/0)
+        self.workqueues.boot()
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
         self.cpu.warm(1)

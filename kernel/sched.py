@@ -49,6 +49,7 @@ BASE_FRAMES: dict[str, tuple[str, ...]] = {
     "kthread_fn": ("ret_from_fork",),
     "kthreadd": ("kthreadd", "ret_from_fork"),
     "ksoftirqd": ("smpboot_thread_fn", "kthread", "ret_from_fork"),
+    "rescuer": ("rescuer_thread", "kthread", "ret_from_fork"),
     "user": ("do_syscall_64", "entry_SYSCALL_64_after_hwframe"),
 }
 SLEEP_FRAMES: dict[str, tuple[str, ...]] = {

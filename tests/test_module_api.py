@@ -229,3 +229,40 @@ def test_kallsyms_lookups(kernel, test_module):
         "ksyms_demo: lookup_symbol_name: 0 ksyms_demo_init",
         "ksyms_demo: kallsyms_lookup: secret_fn off=5 size>0=1 mod=ksyms_demo",
         "ksyms_demo: size_offset of show: 1 off=0"]
+
+
+def test_allocated_workqueues(kernel, test_module):
+    kernel.init_module(test_module("wq_demo"), "")
+    assert [l for l in kernel.lines if l.startswith("wq_demo:")] == [
+        "wq_demo: max_active 2:",
+        "wq_demo: queue again while pending=0, pending=1",    # work_pending() reads data bit 0
+        "wq_demo: A start in per-cpu (1 running)",
+        "wq_demo: B start in per-cpu (2 running)",
+        "wq_demo: A end",
+        "wq_demo: C start in per-cpu (2 running)",             # the third waited for a slot
+        "wq_demo: B end",
+        "wq_demo: C end",
+        "wq_demo: flushed: pending=0 busy=0",
+        "wq_demo: ordered:",
+        "wq_demo: D start in unbound (1 running)",
+        "wq_demo: D end",
+        "wq_demo: E start in unbound (1 running)",
+        "wq_demo: E end",
+        "wq_demo: F start in unbound (1 running)",
+        "wq_demo: F end",
+        "wq_demo: requeued work ran 3 times, overlapped=0",   # never on two workers at once
+        "wq_demo: mod_delayed_work of a pending work: 1",
+        "wq_demo: delayed work ran 104 ms after mod_delayed_work"]
+    comms = {t.comm: t for t in kernel.ps()}
+    # WQ_MEM_RECLAIM queues have a rescuer named after them; ordered ones run unbound
+    assert comms["wq_demo_7"].state.value == "I" and "wq_demo_st" in comms
+    assert "wq_demo_ord" not in comms and "kworker/u4:0" in comms
+    assert kernel.fs.read(f"/proc/{comms['wq_demo_7'].pid}/stack").split() == [
+        "[<0>]", "rescuer_thread+0x8/0x10", "[<0>]", "kthread+0x8/0x10", "[<0>]", "ret_from_fork+0x8/0x10"]
+    kernel.delete_module("wq_demo")
+    assert kernel.lines[-2:] == ["wq_demo: last ran before destroy returned", "wq_demo: destroyed"]
+    assert not [t for t in kernel.ps() if t.comm.startswith("wq_demo")]
+    assert kernel.workqueues.by_addr.keys() == {wq.addr for wq in kernel.workqueues.by_addr.values()}
+    assert sorted(wq.name for wq in kernel.workqueues.by_addr.values()) == sorted([
+        "events", "events_highpri", "events_long", "events_unbound", "events_freezable",
+        "events_power_efficient", "events_freezable_power_"])

@@ -56,8 +56,8 @@ def _queue(k: "Kernel", head: int, func: int) -> None:
     st.pending.append((head, func))
     if not st.armed:
         st.armed = True
-        k.clock.after_jiffies(GRACE_PERIOD_JIFFIES, lambda: k.softirq.queue_work(
-            k.softirq.host_work("rcu_process_callbacks", lambda: _process_callbacks(k))))
+        k.clock.after_jiffies(GRACE_PERIOD_JIFFIES, lambda: k.workqueues.raise_softirq(
+            "rcu_process_callbacks", lambda: _process_callbacks(k)))
 
 
 @kapi()
