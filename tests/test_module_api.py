@@ -266,3 +266,24 @@ def test_allocated_workqueues(kernel, test_module):
     assert sorted(wq.name for wq in kernel.workqueues.by_addr.values()) == sorted([
         "events", "events_highpri", "events_long", "events_unbound", "events_freezable",
         "events_power_efficient", "events_freezable_power_"])
+
+
+def test_kmem_caches(kernel, test_module):
+    heap = kernel.heap.bytes_in_use
+    kernel.init_module(test_module("slab_demo"), "")
+    assert [l for l in kernel.lines if l.startswith("slab_demo:")] == [
+        # SLUB: a 40-byte object with a ctor and SLAB_HWCACHE_ALIGN takes 64 bytes, an order-0
+        # slab holds 64 of them and the ctor runs for each when the slab is made
+        "slab_demo: ctor ran 64 times for 3 objects, magic=feed, stride=64, aligned=1",
+        "slab_demo: reused=1 magic=1234 ctor_calls=64",       # LIFO reuse, no second ctor
+        "slab_demo: zalloc magic=0 size=40",
+        "slab_demo: second slab: ctor_calls=128 aligned=1",
+        "slab_demo: plain size=12 zeroed=1",
+        "slab_demo: bad flags:           (null)"]
+    i = kernel.lines.index("kmem_cache_create(bad) failed with error -22")
+    assert kernel.lines[i + 1].startswith("CPU: 0 PID: ") and "Call Trace:" in kernel.lines[i + 2:i + 5]
+    kernel.delete_module("slab_demo")
+    i = kernel.lines.index("kmem_cache_destroy slab_demo_obj: Slab cache still has objects")
+    assert kernel.lines[-1] == "slab_demo: destroyed"
+    assert any(l.startswith(" slab_demo_exit+0x") for l in kernel.lines[i:])
+    assert kernel.slab.caches == {} and kernel.heap.bytes_in_use == heap
