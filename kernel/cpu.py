@@ -138,6 +138,13 @@ class Cpu:
         self.stub_by_name[name] = stub
         return stub
 
+    def stub_at(self, addr: int) -> Stub | None:
+        """The Python function whose slot starts at ADDR, if any."""
+        if STUB_BASE <= addr < STUB_BASE + len(self.stubs) * SLOT and not addr & (SLOT - 1):
+            stub = self.stubs[(addr - STUB_BASE) // SLOT]
+            return stub if stub.func is not None else None
+        return None
+
     def host_addr(self, name: str) -> int:
         """Address of host frame NAME (a return site inside its slot)."""
         return self.add_stub(name, None).addr + 8

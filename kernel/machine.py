@@ -89,7 +89,7 @@ class Kernel:
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem
         self.rcu: Any = None                      # kernel.api.rcu.RcuState, made on first use
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
-        self.seq_bufs: dict[int, list[str]] = {}
+        self.procfs: Any = None                   # kernel.fs.procfs.Procfs, made at boot
         self._structs: dict[int, Task] = {}
         self.oops_count = 0
         self.vmlinux: Module | None = None
@@ -279,6 +279,22 @@ class Kernel:
             if host:
                 del task.host_stack[-len(host):]
 
+    def call_fn(self, fn: int, args: tuple[int, ...], via: str) -> int:
+        """Call the function pointer FN that kernel code found in a guest structure (a file
+        operation, a seq_operations member): a Python kernel function directly, guest code as
+        a call made from host function VIA (fatal to a user task, as run_guest says)."""
+        task = self.current
+        stub = self.cpu.stub_at(fn)
+        if stub is not None:
+            assert stub.func is not None
+            task.host_stack.append(via)
+            try:
+                ret = stub.func(self, *args[:stub.nargs])
+            finally:
+                task.host_stack.pop()
+            return 0 if ret is None else int(ret) & MASK64
+        return self.run_guest(task, fn, args, via=via, fatal=True)
+
     # --- entry points for the shell ----------------------------------------------------
     def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False) -> T:
         """Run FN in a user task (a child process COMM, or the shell itself), driving the
@@ -428,6 +444,10 @@ class Kernel:
         self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
         trace = self.cpu.stack_trace(task) or []
         if STUB_BASE <= caller < STUB_END:
+            here = self.kallsyms.lookup(caller)
+            first = self.kallsyms.lookup(trace[0]) if trace else None
+            if here is not None and first is not None and first.name == here.name:
+                trace = trace[1:]           # the WARN is in the very function the guest called
             trace = [self.cpu.host_addr(f) for f in frames] + trace
         else:
             trace = trace[2:]

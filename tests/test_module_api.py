@@ -287,3 +287,42 @@ def test_kmem_caches(kernel, test_module):
     assert kernel.lines[-1] == "slab_demo: destroyed"
     assert any(l.startswith(" slab_demo_exit+0x") for l in kernel.lines[i:])
     assert kernel.slab.caches == {} and kernel.heap.bytes_in_use == heap
+
+
+def test_proc_files(kernel, test_module):
+    kernel.init_module(test_module("proc_demo"), "")
+    # proc_register() refuses a second "proc_demo"; remove_proc_entry() of a missing name WARNs
+    i = kernel.lines.index("proc_dir_entry '/proc/proc_demo' already registered")
+    assert kernel.lines[i - 1] == "------------[ cut here ]------------"
+    assert " at fs/proc/generic.c:" in kernel.lines[i + 1] and kernel.lines[i + 1].endswith(
+        "proc_register+0x8/0x10")
+    assert "proc_demo: duplicate:           (null)" in kernel.lines
+    assert "name 'nope'" in kernel.lines
+    read = kernel.fs.read
+    assert read("/proc/proc_demo") == "value=42 opens=1\nprivate ok: 1\n"
+    assert read("/proc/proc_demo") == "value=42 opens=2\nprivate ok: 1\n"
+    assert read("/proc/proc_demo_dir/value") == "42\n"
+    kernel.fs.write("/proc/proc_demo_dir/value", "0x10\n")
+    assert kernel.lines[-1] == "proc_demo: value set to 16"
+    assert read("/proc/proc_demo").startswith("value=16 ")
+    for data, errno in (("bogus\n", Errno.EINVAL), ("-1\n", Errno.EPERM), ("99999999999\n", Errno.ERANGE)):
+        with pytest.raises(KernelError) as e:
+            kernel.fs.write("/proc/proc_demo_dir/value", data)
+        assert e.value.errno == errno, data
+    with pytest.raises(KernelError) as e:                  # no ->write: proc_reg_write's -EIO
+        kernel.fs.write("/proc/proc_demo", "1\n")
+    assert e.value.errno == Errno.EIO
+    listing = read("/proc/proc_demo_list")                 # 4500 bytes: two reads of a page
+    assert listing == "".join(f"line {i:03d}\n" for i in range(1, 501))
+    big = read("/proc/proc_demo_big")
+    assert big == "".join(f"{i:04d}|" for i in range(1000)) + "\n"
+    assert "proc_demo: big record overflowed a 4096 byte buffer" in kernel.lines
+    assert kernel.fs.listdir("/proc/proc_demo_dir") == ["value"]
+    kernel.delete_module("proc_demo")
+    # seq_read(): start/stop once per read(2) that shows records, and once more for the end;
+    # the big record was shown twice (into a page, then into two)
+    assert kernel.lines[-1] == "proc_demo: opens=4 releases=4 starts=3 stops=3 big_shows=2"
+    assert not any(n.startswith("proc_demo") for n in kernel.fs.listdir("/proc"))
+    with pytest.raises(KernelError) as e:
+        read("/proc/proc_demo")
+    assert e.value.errno == Errno.ENOENT

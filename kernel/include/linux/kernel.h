@@ -145,6 +145,39 @@ static inline int __must_check kstrtos32(const char *s, unsigned int base, s32 *
 	return kstrtoint(s, base, res);
 }
 
+/* the same over a string in user memory (at most COUNT bytes of it) */
+extern int __must_check kstrtoull_from_user(const char __user *s, size_t count, unsigned int base, unsigned long long *res);
+extern int __must_check kstrtoll_from_user(const char __user *s, size_t count, unsigned int base, long long *res);
+extern int __must_check kstrtoul_from_user(const char __user *s, size_t count, unsigned int base, unsigned long *res);
+extern int __must_check kstrtol_from_user(const char __user *s, size_t count, unsigned int base, long *res);
+extern int __must_check kstrtouint_from_user(const char __user *s, size_t count, unsigned int base, unsigned int *res);
+extern int __must_check kstrtoint_from_user(const char __user *s, size_t count, unsigned int base, int *res);
+extern int __must_check kstrtou16_from_user(const char __user *s, size_t count, unsigned int base, u16 *res);
+extern int __must_check kstrtos16_from_user(const char __user *s, size_t count, unsigned int base, s16 *res);
+extern int __must_check kstrtou8_from_user(const char __user *s, size_t count, unsigned int base, u8 *res);
+extern int __must_check kstrtos8_from_user(const char __user *s, size_t count, unsigned int base, s8 *res);
+extern int __must_check kstrtobool_from_user(const char __user *s, size_t count, bool *res);
+
+static inline int __must_check kstrtou64_from_user(const char __user *s, size_t count, unsigned int base, u64 *res)
+{
+	return kstrtoull_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtos64_from_user(const char __user *s, size_t count, unsigned int base, s64 *res)
+{
+	return kstrtoll_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtou32_from_user(const char __user *s, size_t count, unsigned int base, u32 *res)
+{
+	return kstrtouint_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtos32_from_user(const char __user *s, size_t count, unsigned int base, s32 *res)
+{
+	return kstrtoint_from_user(s, count, base, res);
+}
+
 extern unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base);
 extern long simple_strtol(const char *cp, char **endp, unsigned int base);
 extern unsigned long long simple_strtoull(const char *cp, char **endp, unsigned int base);
