@@ -140,3 +140,42 @@ MODULE_LICENSE("GPL");
     assert "low (null)" in kernel.lines
     assert "BUG: unable to handle kernel paging request at 0000000000050000" in kernel.lines
     assert not any(l.startswith("bad ") for l in kernel.lines)
+
+
+def _with_rela_offset(image: bytes, secname: str, offset: int) -> bytes:
+    """IMAGE with the first entry of relocation section SECNAME pointing at OFFSET."""
+    from elftools.elf.elffile import ELFFile
+    import io
+    elf = ELFFile(io.BytesIO(image))
+    sec = elf.get_section_by_name(secname)
+    d = bytearray(image)
+    d[sec["sh_offset"]:sec["sh_offset"] + 8] = offset.to_bytes(8, "little")
+    return bytes(d)
+
+
+@pytest.mark.parametrize("offset", [0x10000, 1 << 63, (1 << 64) - 4])
+def test_relocation_outside_its_section_is_refused(kernel, offset):
+    from conftest import ko
+    kernel.init_module(ko("livepatch-callbacks-mod"), "")      # a neighbour that must survive
+    image = _with_rela_offset(ko("livepatch-klp-reloc"), ".rela.text", offset)
+    heap = bytes(kernel.mem.read(kernel.modules["livepatch_callbacks_mod"].base, 4096))
+    with pytest.raises(KernelError) as e:
+        kernel.init_module(image, "")
+    assert e.value.errno == Errno.ENOEXEC                       # "Invalid module format"
+    assert kernel.lines[-1].startswith(f"livepatch_klp_reloc: relocation at offset {offset:#x} "
+                                       "is outside section .text (")
+    assert kernel.mem.read(kernel.modules["livepatch_callbacks_mod"].base, 4096) == heap
+    assert "livepatch_klp_reloc" not in kernel.modules
+
+
+def test_livepatch_relocation_outside_its_section_is_refused(kernel):
+    from conftest import ko
+    image = _with_rela_offset(ko("livepatch-klp-reloc"), ".klp.rela.vmlinux.text", 1 << 40)
+    kernel.init_module(ko("livepatch-callbacks-mod"), "")
+    with pytest.raises(KernelError) as e:
+        kernel.init_module(image, "")
+    assert e.value.errno == Errno.ENOEXEC
+    assert any(l.startswith("livepatch_klp_reloc: relocation at offset 0x10000000000 is outside "
+                            "section .text") for l in kernel.lines)
+    assert "livepatch_klp_reloc" not in kernel.modules
+    kernel.init_module(ko("livepatch-klp-reloc"), "")            # the real one still loads
