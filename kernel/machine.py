@@ -12,6 +12,7 @@ from kernel.abi import VERMAGIC, TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
+from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
@@ -91,7 +92,7 @@ class Kernel:
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.procfs: Any = None                   # kernel.fs.procfs.Procfs, made at boot
         self._structs: dict[int, Task] = {}
-        self.oops_count = 0
+        self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
 
     # --- boot ------------------------------------------------------------------------
@@ -366,65 +367,14 @@ class Kernel:
         mod_sysfs_teardown(self, mod)
 
     # --- trouble -----------------------------------------------------------------------
-    def _header(self, task: Task) -> list[str]:
-        return [f"CPU: {task.cpu} PID: {task.pid} Comm: {task.comm} {self.tainted_string()} {UTS_RELEASE} #1",
-                "Hardware name: klpsh virtual machine, BIOS klpsh 4.19"]
-
-    def _modules_linked(self) -> str:
-        parts = []
-        for m in self.loader.modules.values():
-            flags = "".join(sorted(m.taints & {"O", "K", "P"}))
-            if m.state.name == "COMING":
-                flags += "+"
-            elif m.state.name == "GOING":
-                flags += "-"
-            parts.append(m.name + (f"({flags})" if flags else ""))
-        return "Modules linked in: " + " ".join(parts)
-
-    def _trace_lines(self, trace: list[int]) -> list[str]:
-        return ["Call Trace:"] + [f" {self.kallsyms.sprint_symbol(a)}" for a in trace]
-
     def oops(self, task: Task, e: BaseException) -> None:
-        """Report a guest fault or BUG like die(): the Oops, then the task is killed."""
-        self.oops_count += 1
-        self.add_taint("D")
-        lines: list[str] = []
-        if isinstance(e, GuestBug):
-            lines.append("------------[ cut here ]------------")
-            lines.append(f"kernel BUG at {e.file}:{e.line}!")
-            lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            trace = e.trace or self.cpu.stack_trace(task) or []
-            # BUG() is a call to a noreturn stub: the RIP is the call (5 bytes before its
-            # return address, which may lie past the end of the function)
-            rip = trace[1] - 5 if len(trace) > 1 else 0
-            trace = trace[2:]
-        else:
-            assert isinstance(e, GuestFault)
-            rip, trace = e.rip, e.trace
-            if e.kind == "soft lockup":
-                self.log.emerg(f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! [{task.comm}:{task.pid}]")
-                lines.append(self._modules_linked())
-                lines.extend(self._header(task))
-                lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
-                lines.extend(self._trace_lines(trace))
-                lines.append(f"klpsh: killed {task.comm}:{task.pid} stuck in guest code")
-                for line in lines:
-                    self.log.warn(line)
-                return
-            if "INSN_INVALID" in e.kind:
-                lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            else:
-                what = ("NULL pointer dereference" if e.addr < 4096 else "paging request")
-                lines.append(f"BUG: unable to handle kernel {what} at {e.addr:016x}")
-                lines.append("PGD 0 P4D 0 ")
-                lines.append(f"Oops: {'0002' if 'WRITE' in e.kind else '0000'} [#{self.oops_count}] SMP NOPTI")
-        lines.extend(self._header(task))
-        lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
-        lines.extend(self._trace_lines(trace))
-        lines.append(self._modules_linked())
-        lines.append(f"---[ end trace {0x1b2c3d4e5f6a7b8c + self.oops_count:016x} ]---")
-        for i, line in enumerate(lines):
-            (self.log.emerg if i < 3 else self.log.warn)(line)
+        """Report a guest fault or BUG like die() (kernel/dumpstack.py); the caller kills the task."""
+        assert isinstance(e, (GuestFault, GuestBug))
+        self.dumpstack.oops(task, e)
+
+    @property
+    def oops_count(self) -> int:
+        return self.dumpstack.die_counter
 
     def warn(self, file: str, line: int, caller: int, msg: str = "",
              frames: Sequence[str] = ()) -> None:
@@ -434,14 +384,6 @@ class Kernel:
         its caller) or a host function's slot (a WARN in kernel code the guest called: FRAMES
         name the host functions between it and the guest's call, innermost first)."""
         task = self.current
-        self.log.warn("------------[ cut here ]------------")
-        if msg:
-            self.printk.printk(msg if msg.endswith("\n") else msg + "\n")
-        self.log.warn(f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} {self.kallsyms.sprint_symbol(caller)}")
-        self.log.warn(self._modules_linked())
-        for ln in self._header(task):
-            self.log.warn(ln)
-        self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
         trace = self.cpu.stack_trace(task) or []
         if STUB_BASE <= caller < STUB_END:
             here = self.kallsyms.lookup(caller)
@@ -451,10 +393,7 @@ class Kernel:
             trace = [self.cpu.host_addr(f) for f in frames] + trace
         else:
             trace = trace[2:]
-        for ln in self._trace_lines(trace):
-            self.log.warn(ln)
-        self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
-        self.add_taint("W")  # __warn() taints after the report: the first one shows no W
+        self.dumpstack.warn(task, file, line, caller, trace, msg)
 
     def warn_on(self, what: str) -> None:
         """A WARN_ON() of the kernel itself (host code)."""
@@ -463,16 +402,11 @@ class Kernel:
         self.log.warn(f"WARNING: {what}")
         self.add_taint("W")
         if task is not None:
-            for ln in self._header(task):
-                self.log.warn(ln)
+            self.dumpstack.print_info(task)
 
-    def dump_stack(self, task: Task | None) -> None:
-        if task is None:
-            return
-        for ln in self._header(task):
-            self.log.warn(ln)
-        for ln in self._trace_lines(self.cpu.stack_trace(task) or []):
-            self.log.warn(ln)
+    def dump_stack(self, task: Task | None, frames: Sequence[str] = ()) -> None:
+        if task is not None:
+            self.dumpstack.dump_stack(task, frames)
 
 
 class _FsCalls:

@@ -165,20 +165,21 @@ class WorkerPool:
         self.done.wake_up(self.kernel)
 
     def _process_one_work(self, me: Task, w: Work) -> None:
-        me.host_stack.extend(self.frames)
-        try:
-            if w.host_fn is not None:
-                w.host_fn()
-                return
-            k = self.kernel
-            fn = k.mem.u64(w.key + _FUNC_OFF)
+        if w.host_fn is not None:
+            me.host_stack.extend(self.frames)
             try:
-                k.cpu.call(me, fn, (w.key,), via="process_one_work")
-            except (GuestFault, GuestBug) as e:
-                k.oops(me, e)
-                raise TaskExit() from None
-        finally:
-            del me.host_stack[-len(self.frames):]
+                w.host_fn()
+            finally:
+                del me.host_stack[-len(self.frames):]
+            return
+        k = self.kernel
+        fn = k.mem.u64(w.key + _FUNC_OFF)
+        try:
+            # the call's return sentinel is process_one_work() itself
+            k.cpu.call(me, fn, (w.key,), via="process_one_work")
+        except (GuestFault, GuestBug) as e:
+            k.oops(me, e)
+            raise TaskExit() from None
 
 
 class WorkqueueStruct:

@@ -251,7 +251,14 @@ def _new_slab(k: "Kernel", c: KmemCache) -> None:
         k.slab.cache_of[obj] = c
     for obj in objs:
         if c.ctor:
+            oopses = k.oops_count
             k.run_guest(k.current, c.ctor, (obj,), via="allocate_slab")
+            if k.oops_count != oopses:  # the constructor died: no slab, no object
+                for o in objs:
+                    k.slab.cache_of.pop(o, None)
+                c.slabs.remove(base)
+                k.heap.free(base)
+                raise KernelError(Errno.EFAULT)
     c.free.extend(reversed(objs))       # the first object is handed out first
 
 
