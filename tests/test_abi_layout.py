@@ -150,7 +150,7 @@ def test_abi_md_sizes() -> None:
     """The sizes kernel/ABI.md promises."""
     expected = {"ListHead": 16, "Module": 104, "KernelParamOps": 32, "KernelParam": 40,
                 "TaskStruct": 48, "WorkStruct": 32, "TimerList": 40, "DelayedWork": 88,
-                "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
+                "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "Inode": 32, "File": 64, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
                 "Mutex": 32, "Spinlock": 4, "RwSemaphore": 40, "WaitQueueHead": 24, "Completion": 32, "SysInfo": 112, "KernelSymbol": 16}
     assert {name: getattr(abi, name).size for name in expected} == expected
 
