@@ -30,8 +30,9 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "Completion", "SysInfo", "KlpshProcEntry",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
+    "SysInfo", "KlpshProcEntry",
     "STRUCTS",
 ]
 
@@ -210,8 +211,20 @@ class DelayedWork(_GuestStruct):
     _fields_ = [("work", WorkStruct), ("timer", TimerList), ("wq", _ptr), ("cpu", _int)]
 
 
+class Spinlock(_GuestStruct):
+    """spinlock_t."""
+
+    _fields_ = [("lock", _uint)]
+
+
+class Mutex(_GuestStruct):
+    """struct mutex (owner: the owning task_struct address, 0 when unlocked)."""
+
+    _fields_ = [("owner", _long), ("wait_lock", _uint), ("wait_list", ListHead)]
+
+
 class SeqFile(_GuestStruct):
-    """struct seq_file (the part show functions see)."""
+    """struct seq_file (4.19 layout)."""
 
     _fields_ = [
         ("buf", _ptr),
@@ -222,8 +235,47 @@ class SeqFile(_GuestStruct):
         ("index", _long),
         ("read_pos", _long),
         ("version", _ulong),
+        ("lock", Mutex),
+        ("op", _ptr),                           # const struct seq_operations *
+        ("poll_event", _int),
+        ("file", _ptr),
         ("private", _ptr),
     ]
+
+
+class SeqOperations(_GuestStruct):
+    """struct seq_operations."""
+
+    _fields_ = [("start", _ptr), ("stop", _ptr), ("next", _ptr), ("show", _ptr)]
+
+
+FOPS_MEMBERS = ("owner", "llseek", "read", "write", "read_iter", "write_iter", "iterate",
+                "iterate_shared", "poll", "unlocked_ioctl", "compat_ioctl", "mmap",
+                "mmap_supported_flags", "open", "flush", "release", "fsync", "fasync", "lock",
+                "sendpage", "get_unmapped_area", "check_flags", "flock", "splice_write",
+                "splice_read", "setlease", "fallocate", "show_fdinfo", "copy_file_range",
+                "clone_file_range", "dedupe_file_range", "fadvise")
+
+
+class FileOperations(_GuestStruct):
+    """struct file_operations: the 4.19 members in the 4.19 order (all pointers but one)."""
+
+    _fields_ = [(name, _ulong if name == "mmap_supported_flags" else _ptr) for name in FOPS_MEMBERS]
+
+
+class Inode(_GuestStruct):
+    """struct inode (the members drivers use)."""
+
+    _fields_ = [("i_mode", _u16), ("i_flags", _uint), ("i_ino", _ulong), ("i_size", _long),
+                ("i_private", _ptr)]
+
+
+class File(_GuestStruct):
+    """struct file (the members drivers use)."""
+
+    _fields_ = [("f_inode", _ptr), ("f_op", _ptr), ("f_lock", Spinlock), ("f_count", _long),
+                ("f_flags", _uint), ("f_mode", _uint), ("f_pos", _long), ("f_version", _ulong),
+                ("private_data", _ptr)]
 
 
 class KlpFunc(_GuestStruct):
@@ -272,22 +324,23 @@ class KlpPatch(_GuestStruct):
     _fields_ = [("mod", _ptr), ("objs", _ptr), ("list", ListHead), ("enabled", _bool)]
 
 
-class Spinlock(_GuestStruct):
-    """spinlock_t."""
+class RwSemaphore(_GuestStruct):
+    """struct rw_semaphore (4.19 x86-64: count, wait_list, wait_lock, osq, owner)."""
 
-    _fields_ = [("lock", _uint)]
+    _fields_ = [("count", _long), ("wait_list", ListHead), ("wait_lock", Spinlock),
+                ("osq", _int), ("owner", _ptr)]
 
 
-class Mutex(_GuestStruct):
-    """struct mutex (owner: the owning task_struct address, 0 when unlocked)."""
+class WaitQueueHead(_GuestStruct):
+    """struct wait_queue_head (wait_queue_head_t); its sleepers are kept host-side."""
 
-    _fields_ = [("owner", _long), ("wait_lock", _uint), ("wait_list", ListHead)]
+    _fields_ = [("lock", Spinlock), ("head", ListHead)]
 
 
 class Completion(_GuestStruct):
-    """struct completion."""
+    """struct completion (4.19: the count, then a wait queue head)."""
 
-    _fields_ = [("done", _uint), ("wait", ListHead)]
+    _fields_ = [("done", _uint), ("wait", WaitQueueHead)]
 
 
 class SysInfo(_GuestStruct):
@@ -344,12 +397,18 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct timer_list": (TimerList, {}),
     "struct delayed_work": (DelayedWork, {}),
     "struct seq_file": (SeqFile, {"size_": "size", "from_": "from"}),
+    "struct seq_operations": (SeqOperations, {}),
+    "struct file_operations": (FileOperations, {}),
+    "struct inode": (Inode, {}),
+    "struct file": (File, {}),
     "struct klp_func": (KlpFunc, {}),
     "struct klp_callbacks": (KlpCallbacks, {}),
     "struct klp_object": (KlpObject, {}),
     "struct klp_patch": (KlpPatch, {}),
     "spinlock_t": (Spinlock, {}),
     "struct mutex": (Mutex, {}),
+    "struct wait_queue_head": (WaitQueueHead, {}),
+    "struct rw_semaphore": (RwSemaphore, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),

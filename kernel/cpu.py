@@ -30,6 +30,8 @@ ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_R
 # A guest call that runs this many instructions without returning or blocking is stuck.
 SOFT_LOCKUP_INSNS = 50_000_000
 NESTED_GAP = 256
+_REGS = ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+         "r12", "r13", "r14", "r15", "eflags")
 
 
 def s64(v: int) -> int:
@@ -53,10 +55,12 @@ class GuestFault(Exception):
 class GuestBug(Exception):
     """BUG()/BUG_ON() in guest code: `kernel BUG at file:line!`."""
 
-    def __init__(self, file: str, line: int, trace: list[int] | None = None) -> None:
+    def __init__(self, file: str, line: int, trace: list[int] | None = None,
+                 regs: dict[str, int] | None = None) -> None:
         super().__init__(f"kernel BUG at {file}:{line}!")
         self.file, self.line = file, line
         self.trace = trace  # taken where BUG() was called: [bug stub, its caller, ...]
+        self.regs = regs    # the guest's registers at the call
 
 
 @dataclass
@@ -81,10 +85,12 @@ class StubFrame:
 
 @dataclass
 class Level:
-    """One host-to-guest call: the return sentinel and the stack it started on."""
+    """One host-to-guest call: the return sentinel, the stack it started on, and how many
+    kernel entries (StubFrames) were open when it started (a nested call sits on them)."""
 
     sentinel: int
     sp: int
+    nframes: int = 0
 
 
 @dataclass
@@ -139,6 +145,13 @@ class Cpu:
         self.kernel.kallsyms.add_owner("vmlinux", [KSym(addr, SLOT, name, "T", "vmlinux")])
         self.stub_by_name[name] = stub
         return stub
+
+    def stub_at(self, addr: int) -> Stub | None:
+        """The Python function whose slot starts at ADDR, if any."""
+        if STUB_BASE <= addr < STUB_BASE + len(self.stubs) * SLOT and not addr & (SLOT - 1):
+            stub = self.stubs[(addr - STUB_BASE) // SLOT]
+            return stub if stub.func is not None else None
+        return None
 
     def host_addr(self, name: str) -> int:
         """Address of host frame NAME (a return site inside its slot)."""
@@ -207,7 +220,7 @@ class Cpu:
             uc.reg_write(reg, a & MASK64)
         uc.reg_write(X.UC_X86_REG_RSP, sp)
         uc.reg_write(X.UC_X86_REG_RBP, 0)
-        ctx.levels.append(Level(sentinel, sp))
+        ctx.levels.append(Level(sentinel, sp, len(ctx.frames)))
         try:
             try:
                 uc.emu_start(fn, sentinel, count=SOFT_LOCKUP_INSNS)
@@ -225,18 +238,45 @@ class Cpu:
                 ctx.engine = None
                 self._release(uc)
 
+    @staticmethod
+    def _regs(uc: Uc) -> dict[str, int]:
+        return {n: uc.reg_read(getattr(X, f"UC_X86_REG_{n.upper()}")) for n in _REGS}
+
+    def regs(self, task: "Task") -> dict[str, int] | None:
+        """TASK's guest registers now (it is in a call into the kernel), or None."""
+        uc = task.ctx.engine
+        return self._regs(uc) if uc is not None else None
+
     def _fault(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
-        regs = {n: uc.reg_read(getattr(X, f"UC_X86_REG_{n.upper()}")) for n in
-                ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
-                 "r10", "r11", "r12", "r13", "r14", "r15", "eflags")}
+        regs = self._regs(uc)
         trace = self._walk_fp(regs["rbp"], task)
         if task.ctx.levels and task.ctx.levels[-1].sentinel not in trace:
             trace.append(task.ctx.levels[-1].sentinel)
+        trace.extend(self._outer_frames(task))
         trace.extend(task.host_frames())
         addr = 0
         if "READ" in kind or "WRITE" in kind or "FETCH" in kind:
             addr = self._fault_addr(uc, regs["rip"])
         return GuestFault(kind, regs["rip"], addr, regs, trace)
+
+    def _outer_frames(self, task: "Task") -> list[int]:
+        """Below a nested call: the kernel entries it was made from and the guest frames
+        under them (a fault in a constructor shows kmem_cache_alloc and its caller too)."""
+        ctx = task.ctx
+        if not ctx.levels:
+            return []
+        out: list[int] = []
+        kallsyms = self.kernel.kallsyms
+        for f in reversed(ctx.frames[:ctx.levels[-1].nframes]):
+            here = kallsyms.lookup(f.stub)
+            last = kallsyms.lookup(out[-1]) if out else None
+            if here is None or last is None or here.name != last.name:
+                out.append(f.stub)
+            part = self._walk(f.rsp, f.rbp, task, None)
+            if part is None:
+                break
+            out.extend(part)
+        return out
 
     def _stub_fault(self, uc: Uc, task: "Task", stub: int, bad: int) -> GuestFault:
         """A kernel function given a bad pointer faults inside itself, as its C version would."""

@@ -3,17 +3,20 @@ syscall-like entry points the shell's tools use."""
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from kernel.abi import VERMAGIC, TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
+from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
-                       THREAD_SIZE, Allocator, GuestMemory)
+                       STUB_BASE, STUB_END, THREAD_SIZE, Allocator, GuestMemory)
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
 
 T = TypeVar("T")
+WALL_BOOT_NS = 1_540_166_400 * 1_000_000_000   # 2018-10-22 00:00:00 UTC
+RANDOM_SEED = 0x4190
 VMLINUX_O = Path(__file__).resolve().parent / "vmlinux" / "vmlinux.o"
 NR_CPUS = 2
 CLOCK_MODES = ("virtual", "real")
@@ -74,13 +79,20 @@ class Kernel:
         self.fs = _FsCalls(self)
         self.taints: set[str] = set()
         self.ptr_key = b"klpsh-boot-key-0"
+        # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
+        # runs) the day 4.19 was released
+        self.wall_boot_ns = time.time_ns() if clock_mode == "real" else WALL_BOOT_NS
+        self.random = random.Random(RANDOM_SEED)       # the input pool (get_random_bytes)
+        self.prandom = random.Random(RANDOM_SEED + 1)  # lib/random32.c
         self.timers: dict[int, Event] = {}
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
+        self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem
+        self.rcu: Any = None                      # kernel.api.rcu.RcuState, made on first use
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
-        self.seq_bufs: dict[int, list[str]] = {}
+        self.procfs: Any = None                   # kernel.fs.procfs.Procfs, made at boot
         self._structs: dict[int, Task] = {}
-        self.oops_count = 0
+        self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
 
     # --- boot ------------------------------------------------------------------------
@@ -95,7 +107,7 @@ class Kernel:
         from kernel.fs.proc import proc_init
         from kernel.livepatch.core import Livepatch
         from kernel.module.sysfs import module_sysfs_init
-        from kernel.workqueue import Workqueue
+        from kernel.workqueue import Workqueues
         self.apis = all_apis()
         for api in self.apis.values():
             self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
@@ -109,9 +121,10 @@ class Kernel:
             t = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
             if comm == "kthreadd":
                 self.kthreadd = t
-        self.wq = Workqueue(self, "kworker/0:")
-        self.softirq = Workqueue(self, "ksoftirqd/0:", max_workers=1)
-        self.wq.boot(2)
+        self.workqueues = Workqueues(self)
+        self.wq = self.workqueues.system          # system_wq
+        self.softirq = self.workqueues.softirq    # softirq context (ksoftirqd/0)
+        self.workqueues.boot()
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
         self.cpu.warm(1)
@@ -228,8 +241,8 @@ class Kernel:
 
     def fmt_ptr(self, v: int) -> str:
         """What printk's plain %p shows for V."""
-        from kernel.api.vsprintf import _pointer
-        return _pointer(self, "", v)
+        from kernel.api.vsprintf import ptr_text
+        return ptr_text(self, v)
 
     def task_by_struct(self, addr: int) -> Task | None:
         return self._structs.get(addr)
@@ -266,6 +279,22 @@ class Kernel:
         finally:
             if host:
                 del task.host_stack[-len(host):]
+
+    def call_fn(self, fn: int, args: tuple[int, ...], via: str) -> int:
+        """Call the function pointer FN that kernel code found in a guest structure (a file
+        operation, a seq_operations member): a Python kernel function directly, guest code as
+        a call made from host function VIA (fatal to a user task, as run_guest says)."""
+        task = self.current
+        stub = self.cpu.stub_at(fn)
+        if stub is not None:
+            assert stub.func is not None
+            task.host_stack.append(via)
+            try:
+                ret = stub.func(self, *args[:stub.nargs])
+            finally:
+                task.host_stack.pop()
+            return 0 if ret is None else int(ret) & MASK64
+        return self.run_guest(task, fn, args, via=via, fatal=True)
 
     # --- entry points for the shell ----------------------------------------------------
     def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False) -> T:
@@ -338,86 +367,33 @@ class Kernel:
         mod_sysfs_teardown(self, mod)
 
     # --- trouble -----------------------------------------------------------------------
-    def _header(self, task: Task) -> list[str]:
-        return [f"CPU: {task.cpu} PID: {task.pid} Comm: {task.comm} {self.tainted_string()} {UTS_RELEASE} #1",
-                "Hardware name: klpsh virtual machine, BIOS klpsh 4.19"]
-
-    def _modules_linked(self) -> str:
-        parts = []
-        for m in self.loader.modules.values():
-            flags = "".join(sorted(m.taints & {"O", "K", "P"}))
-            if m.state.name == "COMING":
-                flags += "+"
-            elif m.state.name == "GOING":
-                flags += "-"
-            parts.append(m.name + (f"({flags})" if flags else ""))
-        return "Modules linked in: " + " ".join(parts)
-
-    def _trace_lines(self, trace: list[int]) -> list[str]:
-        return ["Call Trace:"] + [f" {self.kallsyms.sprint_symbol(a)}" for a in trace]
-
     def oops(self, task: Task, e: BaseException) -> None:
-        """Report a guest fault or BUG like die(): the Oops, then the task is killed."""
-        self.oops_count += 1
-        self.add_taint("D")
-        lines: list[str] = []
-        if isinstance(e, GuestBug):
-            lines.append("------------[ cut here ]------------")
-            lines.append(f"kernel BUG at {e.file}:{e.line}!")
-            lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            trace = e.trace or self.cpu.stack_trace(task) or []
-            # BUG() is a call to a noreturn stub: the RIP is the call (5 bytes before its
-            # return address, which may lie past the end of the function)
-            rip = trace[1] - 5 if len(trace) > 1 else 0
-            trace = trace[2:]
-        else:
-            assert isinstance(e, GuestFault)
-            rip, trace = e.rip, e.trace
-            if e.kind == "soft lockup":
-                self.log.emerg(f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! [{task.comm}:{task.pid}]")
-                lines.append(self._modules_linked())
-                lines.extend(self._header(task))
-                lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
-                lines.extend(self._trace_lines(trace))
-                lines.append(f"klpsh: killed {task.comm}:{task.pid} stuck in guest code")
-                for line in lines:
-                    self.log.warn(line)
-                return
-            if "INSN_INVALID" in e.kind:
-                lines.append(f"invalid opcode: 0000 [#{self.oops_count}] SMP NOPTI")
-            else:
-                what = ("NULL pointer dereference" if e.addr < 4096 else "paging request")
-                lines.append(f"BUG: unable to handle kernel {what} at {e.addr:016x}")
-                lines.append("PGD 0 P4D 0 ")
-                lines.append(f"Oops: {'0002' if 'WRITE' in e.kind else '0000'} [#{self.oops_count}] SMP NOPTI")
-        lines.extend(self._header(task))
-        lines.append(f"RIP: 0010:{self.kallsyms.sprint_symbol(rip)}")
-        lines.extend(self._trace_lines(trace))
-        lines.append(self._modules_linked())
-        lines.append(f"---[ end trace {0x1b2c3d4e5f6a7b8c + self.oops_count:016x} ]---")
-        for i, line in enumerate(lines):
-            (self.log.emerg if i < 3 else self.log.warn)(line)
+        """Report a guest fault or BUG like die() (kernel/dumpstack.py); the caller kills the task."""
+        assert isinstance(e, (GuestFault, GuestBug))
+        self.dumpstack.oops(task, e)
 
-    def warn(self, file: str, line: int, caller: int, msg: str = "", skip: int = 2) -> None:
+    @property
+    def oops_count(self) -> int:
+        return self.dumpstack.die_counter
+
+    def warn(self, file: str, line: int, caller: int, msg: str = "",
+             frames: Sequence[str] = ()) -> None:
         """__warn(): the WARNING splat, taint W, execution continues.
 
-        SKIP frames of the current stack are not in the Call Trace: for a guest WARN, the warn
-        stub and CALLER itself; a WARN in host code called from guest code shows them all.
-        """
+        CALLER is where the WARN is: in guest code (warn_slowpath_*: the call trace starts at
+        its caller) or a host function's slot (a WARN in kernel code the guest called: FRAMES
+        name the host functions between it and the guest's call, innermost first)."""
         task = self.current
-        self.log.warn("------------[ cut here ]------------")
-        if msg:
-            self.printk.printk(msg if msg.endswith("\n") else msg + "\n")
-        self.log.warn(f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} {self.kallsyms.sprint_symbol(caller)}")
-        self.log.warn(self._modules_linked())
-        for ln in self._header(task):
-            self.log.warn(ln)
-        self.log.warn(f"RIP: 0010:{self.kallsyms.sprint_symbol(caller)}")
         trace = self.cpu.stack_trace(task) or []
-        for ln in self._trace_lines(trace[skip:]):
-            self.log.warn(ln)
-        self.log.warn(f"---[ end trace {0x2b2c3d4e5f6a7b8c + len(self.taints):016x} ]---")
-        self.add_taint("W")  # __warn() taints after the report: the first one shows no W
+        if STUB_BASE <= caller < STUB_END:
+            here = self.kallsyms.lookup(caller)
+            first = self.kallsyms.lookup(trace[0]) if trace else None
+            if here is not None and first is not None and first.name == here.name:
+                trace = trace[1:]           # the WARN is in the very function the guest called
+            trace = [self.cpu.host_addr(f) for f in frames] + trace
+        else:
+            trace = trace[2:]
+        self.dumpstack.warn(task, file, line, caller, trace, msg)
 
     def warn_on(self, what: str) -> None:
         """A WARN_ON() of the kernel itself (host code)."""
@@ -426,16 +402,11 @@ class Kernel:
         self.log.warn(f"WARNING: {what}")
         self.add_taint("W")
         if task is not None:
-            for ln in self._header(task):
-                self.log.warn(ln)
+            self.dumpstack.print_info(task)
 
-    def dump_stack(self, task: Task | None) -> None:
-        if task is None:
-            return
-        for ln in self._header(task):
-            self.log.warn(ln)
-        for ln in self._trace_lines(self.cpu.stack_trace(task) or []):
-            self.log.warn(ln)
+    def dump_stack(self, task: Task | None, frames: Sequence[str] = ()) -> None:
+        if task is not None:
+            self.dumpstack.dump_stack(task, frames)
 
 
 class _FsCalls:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 KERN_SOH = "\001"
 LOGLEVEL_DEFAULT = 4  # MESSAGE_LOGLEVEL_DEFAULT: KERN_WARNING
@@ -84,9 +86,33 @@ class Printk:
         self.dyndbg = DynamicDebug()
         self._partial: tuple[int, str] | None = None  # (level, text) of an unterminated line
         self.once: set[str] = set()
+        self._held: list[tuple[Callable[..., None], tuple]] | None = None
+        self._deferred: list[tuple[Callable[..., None], tuple]] = []
+
+    def safe_context(self, fn: Callable[[], T]) -> T:
+        """Run FN with printk in its "safe" context (4.19 printk_safe: vprintk_store() runs
+        under logbuf_lock): what FN logs is held back, then logged after the caller's own
+        record, as the deferred flush of the per-CPU buffer does."""
+        if self._held is not None:
+            return fn()
+        self._held = []
+        try:
+            return fn()
+        finally:
+            held, self._held = self._held, None
+            self._deferred = held
+
+    def flush_deferred(self) -> None:
+        """Log what the last safe_context() held back (printk_safe_flush)."""
+        held, self._deferred = self._deferred, []
+        for method, args in held:
+            method(*args)
 
     def printk(self, msg: str) -> None:
         """vprintk_emit(): one call, with a KERN_* prefix or a continuation."""
+        if self._held is not None:
+            self._held.append((self.printk, (msg,)))
+            return
         level, cont, text = split_level(msg)
         if self._partial is not None:
             plevel, ptext = self._partial
@@ -115,6 +141,9 @@ class Printk:
 
     def log(self, level: int, text: str) -> None:
         """Store one complete line at LEVEL (the host-side pr_* helpers)."""
+        if self._held is not None:
+            self._held.append((self.log, (level, text)))
+            return
         self.flush()
         for line in text.rstrip("\n").split("\n"):
             self._store(level, line)

@@ -44,8 +44,12 @@ BASE_FRAMES: dict[str, tuple[str, ...]] = {
     "idle": ("do_idle", "cpu_startup_entry", "start_secondary", "secondary_startup_64"),
     "kworker": ("worker_thread", "kthread", "ret_from_fork"),
     "kthread": ("kthread", "ret_from_fork"),
+    # a kthread_create()d thread running its function: kthread() is the return sentinel
+    # of that guest call (cpu.call via="kthread"), so only what lies below it remains
+    "kthread_fn": ("ret_from_fork",),
     "kthreadd": ("kthreadd", "ret_from_fork"),
     "ksoftirqd": ("smpboot_thread_fn", "kthread", "ret_from_fork"),
+    "rescuer": ("rescuer_thread", "kthread", "ret_from_fork"),
     "user": ("do_syscall_64", "entry_SYSCALL_64_after_hwframe"),
 }
 SLEEP_FRAMES: dict[str, tuple[str, ...]] = {

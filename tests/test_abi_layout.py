@@ -30,7 +30,8 @@ PROC_INTERNAL_H = REPO / "kernel" / "vmlinux" / "fs" / "proc" / "internal.h"
 # what a module needs to see every struct of abi.STRUCTS
 LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linux/workqueue.h",
                    "linux/seq_file.h", "linux/mutex.h", "linux/completion.h", "linux/mm.h",
-                   "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h"]
+                   "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h",
+                   "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {
@@ -149,8 +150,8 @@ def test_abi_md_sizes() -> None:
     """The sizes kernel/ABI.md promises."""
     expected = {"ListHead": 16, "Module": 104, "KernelParamOps": 32, "KernelParam": 40,
                 "TaskStruct": 48, "WorkStruct": 32, "TimerList": 40, "DelayedWork": 88,
-                "SeqFile": 72, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
-                "Mutex": 32, "Spinlock": 4, "Completion": 24, "SysInfo": 112, "KernelSymbol": 16}
+                "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "Inode": 32, "File": 64, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
+                "Mutex": 32, "Spinlock": 4, "RwSemaphore": 40, "WaitQueueHead": 24, "Completion": 32, "SysInfo": 112, "KernelSymbol": 16}
     assert {name: getattr(abi, name).size for name in expected} == expected
 
 

@@ -52,7 +52,11 @@ def test_kthread_run_starts_the_thread_and_kthread_stop_ends_it(kernel, build):
     for t in tasks.values():
         assert t.state.value == "S"  # schedule_timeout_interruptible
         names = [kernel.kallsyms.sprint_symbol(a).split("+")[0] for a in kernel.cpu.stack_trace(t)]
-        assert names[:2] == ["schedule_timeout_interruptible", "sleeper_fn"]
+        # kthread() appears once, between the thread function and ret_from_fork
+        assert names == ["schedule_timeout_interruptible", "sleeper_fn", "kthread", "ret_from_fork"]
+        stack = kernel.fs.read(f"/proc/{t.pid}/stack").splitlines()
+        assert stack[-1] == "[<0>] 0xffffffffffffffff"  # 4.19 ends the trace with ULONG_MAX
+        assert [ln.split()[1].split("+")[0] for ln in stack[:-1]] == names
     kernel.delete_module("sleepers")
     assert kernel.lines[-2:] == ["sleeper 1 stopping", "sleeper 0 stopping"]
     assert not [t for t in kernel.sched.all_tasks() if t.comm.startswith("sleeper/")]

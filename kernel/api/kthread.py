@@ -41,6 +41,7 @@ def start_kthread(k: "Kernel", task: "Task") -> bool:
     if "fn" not in data or data["started"]:
         return False
     data["started"] = True
+    task.base = "kthread_fn"
     k.sched.start(task, lambda: _kthread_main(k, task))
     return True
 

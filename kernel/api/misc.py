@@ -34,7 +34,8 @@ def warn_slowpath_fmt(k: "Kernel", file: int, line: int, fmt: int, va: VarArgs) 
 
 @kapi("__klpsh_bug")
 def klpsh_bug(k: "Kernel", file: int, line: int) -> None:
-    raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF, k.cpu.stack_trace(k.sched.current))
+    task = k.sched.current
+    raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF, k.cpu.stack_trace(task), k.cpu.regs(task))
 
 
 @kapi()

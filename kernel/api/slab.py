@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
-from kernel.errno import KernelError
+from kernel.errno import Errno, KernelError
+from kernel.mm import PAGE_SIZE, BadAddress
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -15,10 +17,13 @@ ZERO_SIZE_PTR = 16
 
 
 class Slab:
-    """kmalloc/kfree over the heap allocator, with the kernel's complaints about misuse."""
+    """kmalloc/kfree over the heap allocator, with the kernel's complaints about misuse, and
+    the kmem caches."""
 
     def __init__(self, k: "Kernel") -> None:
         self.k = k
+        self.caches: dict[int, KmemCache] = {}        # struct kmem_cache address -> cache
+        self.cache_of: dict[int, KmemCache] = {}      # every cache object's address -> its cache
 
     def kmalloc(self, size: int, zero: bool = False) -> int:
         if size == 0:
@@ -38,6 +43,10 @@ class Slab:
 
     def kfree(self, addr: int) -> None:
         if addr in (0, ZERO_SIZE_PTR):
+            return
+        cache = self.cache_of.get(addr)
+        if cache is not None:                          # kfree() works on any slab object
+            cache_free(self.k, cache, addr)
             return
         if not self.k.heap.free(addr):
             self.k.warn_on(f"kfree of unknown or already freed object {addr:#x}")
@@ -166,3 +175,199 @@ def kvmalloc_node(k: "Kernel", size: int, flags: int, node: int) -> int:
 @kapi()
 def kvfree(k: "Kernel", p: int) -> None:
     k.slab.kfree(p)
+
+
+# --- kmem caches (mm/slab_common.c, mm/slub.c) ------------------------------------------------
+SLAB_HWCACHE_ALIGN = 0x2000
+SLAB_PANIC = 0x40000
+SLAB_TYPESAFE_BY_RCU = 0x80000
+SLAB_FLAGS_PERMITTED = (0x100 | 0x400 | 0x800 | SLAB_HWCACHE_ALIGN | 0x4000 | 0x10000 | 0x20000
+                        | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | 0x100000 | 0x200000 | 0x400000
+                        | 0x800000 | 0x2000000 | 0x4000000)
+CACHE_LINE_SIZE = 64
+ARCH_SLAB_MINALIGN = 8
+SLUB_MAX_ORDER = 3              # PAGE_ALLOC_COSTLY_ORDER
+SLUB_MIN_OBJECTS = 4 * (2 + 1)  # 4 * (fls(nr_cpu_ids) + 1) with 2 CPUs
+KMEM_CACHE_STRUCT = 64          # bytes the opaque struct kmem_cache takes in guest memory
+
+
+@dataclass(eq=False)
+class KmemCache:
+    """One cache: its geometry, its slabs and the objects on its free list."""
+
+    addr: int
+    name: str
+    object_size: int
+    size: int                   # the stride of objects in a slab
+    align: int
+    flags: int
+    ctor: int
+    order: int
+    refcount: int = 1
+    slabs: list[int] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)      # LIFO, as the per-CPU freelist
+    inuse: set[int] = field(default_factory=set)
+
+    @property
+    def objs_per_slab(self) -> int:
+        return (PAGE_SIZE << self.order) // self.size
+
+
+def calculate_alignment(flags: int, align: int, size: int) -> int:
+    """SLAB_HWCACHE_ALIGN: the cache line, halved while objects fit twice; at least 8."""
+    if flags & SLAB_HWCACHE_ALIGN:
+        ralign = CACHE_LINE_SIZE
+        while size <= ralign // 2:
+            ralign //= 2
+        align = max(align, ralign)
+    align = max(align, ARCH_SLAB_MINALIGN)
+    return (align + 7) & ~7
+
+
+def slab_order(size: int) -> int:
+    """calculate_order(), simplified: the smallest order up to 3 whose slab holds the minimum
+    number of objects; bigger objects get the order that fits one."""
+    for order in range(SLUB_MAX_ORDER + 1):
+        if (PAGE_SIZE << order) // size >= SLUB_MIN_OBJECTS:
+            return order
+    order = 0
+    while (PAGE_SIZE << order) < size:
+        order += 1
+    return max(order, SLUB_MAX_ORDER) if size <= PAGE_SIZE << SLUB_MAX_ORDER else order
+
+
+def _create_failed(k: "Kernel", name: str, err: int) -> int:
+    k.log.warn(f"kmem_cache_create({name}) failed with error {err}")
+    k.dump_stack(k.sched.current)
+    return 0
+
+
+def _new_slab(k: "Kernel", c: KmemCache) -> None:
+    """allocate_slab(): the objects of a new slab, each through the constructor."""
+    base = k.heap.alloc(PAGE_SIZE << c.order)
+    c.slabs.append(base)
+    objs = [base + i * c.size for i in range(c.objs_per_slab)]
+    for obj in objs:
+        k.slab.cache_of[obj] = c
+    for obj in objs:
+        if c.ctor:
+            oopses = k.oops_count
+            k.run_guest(k.current, c.ctor, (obj,), via="allocate_slab")
+            if k.oops_count != oopses:  # the constructor died: no slab, no object
+                for o in objs:
+                    k.slab.cache_of.pop(o, None)
+                c.slabs.remove(base)
+                k.heap.free(base)
+                raise KernelError(Errno.EFAULT)
+    c.free.extend(reversed(objs))       # the first object is handed out first
+
+
+def cache_free(k: "Kernel", c: KmemCache, obj: int) -> None:
+    if obj not in c.inuse:
+        k.warn_on(f"kmem_cache_free: {obj:#x} is not an allocated object of {c.name} (double free?)")
+        return
+    c.inuse.discard(obj)
+    c.free.append(obj)
+
+
+def _cache(k: "Kernel", addr: int) -> KmemCache:
+    c = k.slab.caches.get(addr)
+    if c is None:
+        raise BadAddress(addr)          # the kernel would read a struct kmem_cache there
+    return c
+
+
+@kapi()
+def kmem_cache_create_usercopy(k: "Kernel", name: int, size: int, align: int, flags: int,
+                               useroffset: int, usersize: int, ctor: int) -> int:
+    text = k.mem.cstr(name, 256)
+    size, align, flags = size & 0xFFFFFFFF, align & 0xFFFFFFFF, flags & 0xFFFFFFFF
+    if flags & ~SLAB_FLAGS_PERMITTED:
+        return _create_failed(k, text, -Errno.EINVAL)
+    align = calculate_alignment(flags, align, size)
+    stride = (max(size, 8) + 7) & ~7
+    if ctor or flags & SLAB_TYPESAFE_BY_RCU:
+        stride += 8                     # the free pointer goes after the object
+    stride = (stride + align - 1) & ~(align - 1)
+    addr = k.slab.kmalloc(KMEM_CACHE_STRUCT, zero=True)
+    if not addr:
+        return _create_failed(k, text, -Errno.ENOMEM)
+    k.mem.put_cstr(addr, text[:KMEM_CACHE_STRUCT - 1])
+    k.slab.caches[addr] = KmemCache(addr, text, size, stride, align, flags, ctor, slab_order(stride))
+    return addr
+
+
+@kapi()
+def kmem_cache_create(k: "Kernel", name: int, size: int, align: int, flags: int, ctor: int) -> int:
+    return kmem_cache_create_usercopy(k, name, size, align, flags, 0, 0, ctor)
+
+
+@kapi()
+def kmem_cache_alloc(k: "Kernel", cache: int, flags: int) -> int:
+    c = _cache(k, cache)
+    if not c.free:
+        try:
+            _new_slab(k, c)
+        except KernelError:
+            return 0
+    obj = c.free.pop()
+    c.inuse.add(obj)
+    if flags & __GFP_ZERO:
+        k.mem.zero(obj, c.object_size)
+    return obj
+
+
+@kapi()
+def kmem_cache_alloc_node(k: "Kernel", cache: int, flags: int, node: int) -> int:
+    return kmem_cache_alloc(k, cache, flags)
+
+
+@kapi()
+def kmem_cache_free(k: "Kernel", cache: int, obj: int) -> None:
+    if not obj:
+        return
+    c = _cache(k, cache)
+    owner = k.slab.cache_of.get(obj, c)
+    cache_free(k, owner, obj)
+
+
+@kapi()
+def kmem_cache_size(k: "Kernel", cache: int) -> int:
+    return _cache(k, cache).object_size
+
+
+@kapi()
+def kmem_cache_shrink(k: "Kernel", cache: int) -> int:
+    """Give back the slabs whose objects are all free."""
+    c = _cache(k, cache)
+    for base in list(c.slabs):
+        objs = {base + i * c.size for i in range(c.objs_per_slab)}
+        if not objs & c.inuse:
+            c.slabs.remove(base)
+            c.free = [o for o in c.free if o not in objs]
+            for o in objs:
+                k.slab.cache_of.pop(o, None)
+            k.heap.free(base)
+    return 0
+
+
+@kapi()
+def kmem_cache_destroy(k: "Kernel", cache: int) -> None:
+    if not cache:
+        return
+    c = _cache(k, cache)
+    c.refcount -= 1
+    if c.refcount:
+        return
+    if c.inuse:
+        # shutdown_cache() failed: the cache stays, with its objects
+        k.log.err(f"kmem_cache_destroy {c.name}: Slab cache still has objects")
+        k.dump_stack(k.sched.current)
+        c.refcount += 1
+        return
+    for base in c.slabs:
+        for i in range(c.objs_per_slab):
+            k.slab.cache_of.pop(base + i * c.size, None)
+        k.heap.free(base)
+    del k.slab.caches[cache]
+    k.slab.kfree(cache)

@@ -23,9 +23,9 @@ def _arm(k: "Kernel", timer: int, expires: int) -> int:
         k.timers.pop(timer, None)
         fn = k.mem.u64(timer + _FN)
         if fn:
-            k.softirq.queue_work(k.softirq.host_work(
+            k.workqueues.raise_softirq(
                 "run_timer_softirq", lambda: k.run_guest(k.sched.current, fn, (timer,),
-                                                          via="call_timer_fn", host=("run_timer_softirq",))))
+                                                         via="call_timer_fn", host=("run_timer_softirq",)))
     k.timers[timer] = k.clock.after_jiffies(delay, fire)
     return was
 

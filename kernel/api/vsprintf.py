@@ -1,128 +1,568 @@
-"""vsnprintf(): the kernel's printf format language over guest arguments (lib/vsprintf.c)."""
+"""vsnprintf(): the kernel's printf format language over guest arguments (lib/vsprintf.c, 4.19).
+
+The format is decoded as format_decode() does: flags, field width, precision, qualifier, then
+the conversion. A conversion the kernel does not support (%n, %f, %j ...) WARNs once per boot
+("Please remove unsupported %f in format string") and ends the output there, as 4.19 does.
+Arguments come from an argument source: the registers and stack of a variadic call (VarArgs)
+or a guest va_list (VaList); %pV formats a struct va_format recursively.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from kernel.mm import GuestMemory
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
-_SPEC = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|z|t|j|L|q)?([diouxXcspn%])")
-_BITS = {"hh": 8, "h": 16, None: 32, "l": 64, "ll": 64, "z": 64, "t": 64, "j": 64, "L": 64, "q": 64}
+# printf_spec.flags
+SIGN, LEFT, PLUS, SPACE, ZEROPAD, SMALL, SPECIAL = 1, 2, 4, 8, 16, 32, 64
+MASK64 = (1 << 64) - 1
+PAGE_SIZE = 4096
+PTR_WIDTH = 16                     # 2 * sizeof(void *)
+STR_MAX = 1 << 20                  # how far a %s is read without a precision
+# format_decode()'s WARN_ONCE, at this line of lib/vsprintf.c in a 4.19 kernel (the line a 4.19
+# vendor kernel's report of "Please remove unsupported %) in format string" shows)
+FORMAT_DECODE_WARN = ("lib/vsprintf.c", 2171)
+_QUALIFIED_BITS = {"H": 8, "h": 16, "": 32, "l": 64, "L": 64, "z": 64, "t": 64}
+
+NextArg = Callable[[], int]
 
 
-def _ptr_hash(k: "Kernel", v: int) -> int:
-    """%p prints a per-boot hash of the pointer, 32 bits wide (lib/vsprintf.c ptr_to_id)."""
-    digest = hashlib.blake2b(v.to_bytes(8, "little"), key=k.ptr_key, digest_size=4).digest()
-    return int.from_bytes(digest, "little")
+@dataclass
+class PrintfSpec:
+    """struct printf_spec: how one conversion is printed."""
+
+    flags: int = 0
+    field_width: int = -1
+    precision: int = -1
+    base: int = 10
 
 
-def _pad(s: str, flags: str, width: int, numeric: bool = False) -> str:
-    if width <= len(s):
-        return s
-    if "-" in flags:
-        return s.ljust(width)
-    if "0" in flags and numeric:
-        sign = s[0] if s[:1] in "+- " and s else ""
-        body = s[len(sign):]
-        if body[:2] in ("0x", "0X"):
-            return sign + body[:2] + body[2:].rjust(width - len(sign) - 2, "0")
-        return sign + body.rjust(width - len(sign), "0")
-    return s.rjust(width)
+class VaList:
+    """A guest va_list (x86-64 SysV: gp_offset, fp_offset, overflow_arg_area, reg_save_area).
 
+    Integer arguments are read from the register save area, then from the overflow area; what
+    was consumed is written back (a callee's va_arg() advances the caller's va_list) unless
+    this is a copy (va_copy, as %pV makes)."""
 
-def vsnprintf(k: "Kernel", fmt: str, next_arg: Callable[[], int]) -> str:
-    """Format FMT, pulling each argument (a raw 64-bit value) from NEXT_ARG."""
-    mem = k.mem
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _SPEC.search(fmt, pos)
-        if m is None:
-            out.append(fmt[pos:])
-            break
-        out.append(fmt[pos:m.start()])
-        pos = m.end()
-        flags, width_s, prec_s, length, conv = m.groups()
-        if conv == "%":
-            out.append("%")
-            continue
-        width = 0
-        if width_s == "*":
-            width = int.from_bytes((next_arg() & 0xFFFFFFFF).to_bytes(4, "little"), "little", signed=True)
-            if width < 0:
-                flags += "-"
-                width = -width
-        elif width_s:
-            width = int(width_s)
-        prec = None
-        if prec_s == "*":
-            prec = max(int.from_bytes((next_arg() & 0xFFFFFFFF).to_bytes(4, "little"), "little", signed=True), 0)
-        elif prec_s is not None:
-            prec = int(prec_s or "0")
-        if conv == "p":
-            ext = ""
-            while pos < len(fmt) and fmt[pos].isalnum():
-                ext += fmt[pos]
-                pos += 1
-            v = next_arg()
-            if v == 0 and ext[:1] not in ("K", "x"):
-                # pointer(): NULL is "(null)", as wide as a pointer unless a width is given
-                out.append(_pad("(null)", flags, width if width_s is not None else 16))
-                continue
-            out.append(_pad(_pointer(k, ext, v), flags, width))
-            continue
-        v = next_arg()
-        if conv == "s":
-            if v < 4096:        # 4.19 string(): anything in the first page is "(null)"
-                s = "(null)"
-            elif not mem.valid(v):
-                s = "(efault)"
-            else:
-                s = mem.cstr(v, prec if prec is not None else 1 << 20)
-            if prec is not None:
-                s = s[:prec]
-            out.append(_pad(s, flags, width))
-            continue
-        if conv == "c":
-            out.append(_pad(chr(v & 0xFF), flags, width))
-            continue
-        if conv == "n":
-            continue
-        bits = _BITS[length]
-        v &= (1 << bits) - 1
-        if conv in "di":
-            if v >> (bits - 1):
-                v -= 1 << bits
-            s = str(abs(v))
-            if prec is not None:
-                s = s.rjust(prec, "0")
-            s = ("-" if v < 0 else "+" if "+" in flags else " " if " " in flags else "") + s
+    def __init__(self, mem: GuestMemory, addr: int, write_back: bool = True) -> None:
+        self.mem, self.addr, self.write_back = mem, addr, write_back
+        self.gp_offset = mem.u32(addr)
+        self.overflow = mem.u64(addr + 8)
+        self.reg_save = mem.u64(addr + 16)
+
+    def next(self) -> int:
+        if self.gp_offset < 48:
+            v = self.mem.u64(self.reg_save + self.gp_offset)
+            self.gp_offset += 8
+            if self.write_back:
+                self.mem.set_u32(self.addr, self.gp_offset)
         else:
-            base = {"o": "o", "u": "d", "x": "x", "X": "X"}[conv]
-            s = format(v, base)
-            if prec is not None:
-                s = s.rjust(prec, "0")
-            if "#" in flags and v:
-                s = {"o": "0", "x": "0x", "X": "0X"}.get(conv, "") + s
-        out.append(_pad(s, flags, width, numeric=prec is None))
+            v = self.mem.u64(self.overflow)
+            self.overflow += 8
+            if self.write_back:
+                self.mem.set_u64(self.addr + 8, self.overflow)
+        return v
+
+
+def _sext(v: int, bits: int) -> int:
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
+
+
+# --- number(), string(), widen_string() -------------------------------------------------------
+def number(num: int, spec: PrintfSpec) -> str:
+    """NUM (the 64-bit pattern) as lib/vsprintf.c number() prints it."""
+    num &= MASK64
+    flags, width, precision, base = spec.flags, spec.field_width, spec.precision, spec.base
+    need_pfx = bool(flags & SPECIAL) and base != 10
+    is_zero = num == 0
+    if flags & LEFT:
+        flags &= ~ZEROPAD
+    sign = ""
+    if flags & SIGN:
+        if num >> 63:
+            sign, num = "-", (1 << 64) - num
+        elif flags & PLUS:
+            sign = "+"
+        elif flags & SPACE:
+            sign = " "
+        width -= len(sign)
+    if need_pfx:
+        width -= 2 if base == 16 else (0 if is_zero else 1)
+    digits = format(num, {8: "o", 10: "d", 16: "x" if flags & SMALL else "X"}[base])
+    precision = max(precision, len(digits))
+    width -= precision
+    out: list[str] = []
+
+    def pad(c: str) -> None:          # while (--field_width >= 0) *buf++ = c;
+        nonlocal width
+        out.append(c * max(width, 0))
+        width = min(width, 0) - 1
+    if not flags & (ZEROPAD | LEFT):
+        pad(" ")
+    out.append(sign)
+    if need_pfx:
+        if base == 16 or not is_zero:
+            out.append("0")
+        if base == 16:
+            out.append("x" if flags & SMALL else "X")
+    if not flags & LEFT:
+        pad("0" if flags & ZEROPAD else " ")
+    out.append("0" * (precision - len(digits)))
+    out.append(digits)
+    pad(" ")
     return "".join(out)
 
 
-def _pointer(k: "Kernel", ext: str, v: int) -> str:
-    """%p and its extensions: S/s/B/F/f symbols, x raw, K restricted (zeros)."""
+def widen(s: str, spec: PrintfSpec) -> str:
+    """widen_string(): pad S to the field width (right-aligned unless LEFT)."""
+    if len(s) >= spec.field_width:
+        return s
+    spaces = " " * (spec.field_width - len(s))
+    return s + spaces if spec.flags & LEFT else spaces + s
+
+
+def string(mem: GuestMemory, ptr: int, spec: PrintfSpec) -> str:
+    """%s: a pointer into the first page is "(null)"; any other is read (a bad one faults)."""
+    if ptr < PAGE_SIZE:
+        return widen("(null)"[:spec.precision] if spec.precision >= 0 else "(null)", spec)
+    s = mem.cstr(ptr, spec.precision if spec.precision >= 0 else STR_MAX)
+    return widen(s, spec)
+
+
+def _text(s: str, spec: PrintfSpec) -> str:
+    """string() over kernel text (symbol names, formatted addresses)."""
+    return widen(s[:spec.precision] if spec.precision >= 0 else s, spec)
+
+
+# --- %p and its extensions ---------------------------------------------------------------------
+def ptr_hash(k: "Kernel", v: int) -> int:
+    """ptr_to_id(): a per-boot keyed hash of the pointer, cut to 32 bits on 64-bit."""
+    digest = hashlib.blake2b((v & MASK64).to_bytes(8, "little"), key=k.ptr_key, digest_size=4).digest()
+    return int.from_bytes(digest, "little")
+
+
+def pointer_string(v: int, spec: PrintfSpec) -> str:
+    """A pointer in hex: as wide as a pointer and zero-padded unless a width is given."""
+    spec = replace(spec, base=16, flags=spec.flags | SMALL)
+    if spec.field_width == -1:
+        spec.field_width = PTR_WIDTH
+        spec.flags |= ZEROPAD
+    return number(v, spec)
+
+
+def symbol_text(k: "Kernel", ext: str, v: int) -> str:
+    """%pS/%ps/%pF/%pf/%pB: symbol_string() with sprint_symbol and friends."""
+    if ext[0] == "B":               # sprint_backtrace(): the call site before a return address
+        s = k.kallsyms.lookup(v - 1)
+        if s is None:
+            return f"0x{v:x}"
+        text = f"{s.name}+{v - s.addr:#x}/{s.size:#x}"
+        return text + (f" [{s.owner}]" if s.owner != "vmlinux" else "")
+    if ext[0] in "sf":
+        s = k.kallsyms.lookup(v)
+        if s is None:
+            return f"0x{v:x}"
+        return s.name + (f" [{s.owner}]" if s.owner != "vmlinux" else "")
+    return k.kallsyms.sprint_symbol(v)
+
+
+def _hex_string(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
+    """%ph[CDN]: up to 64 bytes as hex, the count given by the field width (default 1)."""
+    if spec.field_width == 0:
+        return ""
+    if v <= 16:                     # ZERO_OR_NULL_PTR
+        return string(mem, 0, spec)
+    sep = {"C": ":", "D": "-", "N": ""}.get(ext[1:2], " ")
+    n = min(spec.field_width, 64) if spec.field_width > 0 else 1
+    return sep.join(f"{b:02x}" for b in mem.read(v, n))
+
+
+def _mac(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
+    """%pM (colons), %pm (none), F (dashes), R (reversed byte order)."""
+    data = mem.read(v, 6)
+    if ext[1:2] == "R":
+        data = data[::-1]
+    sep = "" if ext[0] == "m" else ("-" if ext[1:2] == "F" else ":")
+    return _text(sep.join(f"{b:02x}" for b in data), spec)
+
+
+def _ip(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str | None:
+    """%pI4/%pi4 (dotted, i: zero-padded), %pI6 (colon groups), %pi6 (32 digits), %pI6c."""
+    if ext[1:2] == "4":
+        data = mem.read(v, 4)
+        if ext[2:3] in ("h", "l"):  # host/little-endian order
+            data = data[::-1]
+        return _text(".".join((f"{b:03d}" if ext[0] == "i" else str(b)) for b in data), spec)
+    if ext[1:2] == "6":
+        data = mem.read(v, 16)
+        if ext[0] == "i":
+            return _text(data.hex(), spec)
+        if ext[2:3] == "c":
+            import ipaddress
+            return _text(ipaddress.IPv6Address(data).compressed, spec)
+        return _text(":".join(data[i:i + 2].hex() for i in range(0, 16, 2)), spec)
+    return None
+
+
+def _uuid(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
+    """%pU[bBlL]: big (default) or little endian field order, lower or upper case."""
+    data = mem.read(v, 16)
+    kind = ext[1:2] or "b"
+    if kind in "lL":
+        data = data[3::-1] + data[5:3:-1] + data[7:5:-1] + data[8:]
+    h = data.hex()
+    text = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return _text(text.upper() if kind in "BL" else text, spec)
+
+
+def _bitmap(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
+    """%*pb (hex chunks of 32 bits) and %*pbl (ranges); the field width is the bit count."""
+    nbits = max(spec.field_width, 0)
+    nwords = (nbits + 63) // 64
+    value = int.from_bytes(mem.read(v, 8 * nwords), "little") if nwords else 0
+    value &= (1 << nbits) - 1
+    if ext[1:2] == "l":
+        bits = [i for i in range(nbits) if value >> i & 1]
+        ranges: list[str] = []
+        i = 0
+        while i < len(bits):
+            j = i
+            while j + 1 < len(bits) and bits[j + 1] == bits[j] + 1:
+                j += 1
+            ranges.append(str(bits[i]) if i == j else f"{bits[i]}-{bits[j]}")
+            i = j + 1
+        return ",".join(ranges)
+    chunks: list[str] = []
+    first = nbits % 32 or 32
+    top = ((nbits + 31) // 32) * 32 - 32
+    size = first
+    while top >= 0:
+        val = (value >> top) & ((1 << size) - 1)
+        chunks.append(f"{val:0{(size + 3) // 4}x}")
+        top -= 32
+        size = 32
+    return ",".join(chunks)
+
+
+def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
+    """%p followed by its extension letters EXT (pointer() of lib/vsprintf.c)."""
+    mem = k.mem
     kind = ext[:1]
-    if kind in ("S", "s", "B", "F", "f"):
-        if kind in ("s", "f"):
-            sym = k.kallsyms.lookup(v)
-            return sym.name if sym else f"0x{v:x}"
-        return k.kallsyms.sprint_symbol(v)
+    v &= MASK64
+    if v == 0 and kind not in ("K", "x"):
+        if spec.field_width == -1:
+            spec = replace(spec, field_width=PTR_WIDTH)
+        return widen("(null)", spec)
+    if kind in ("S", "s", "F", "f", "B"):
+        return _text(symbol_text(k, ext, v), spec)
+    if kind == "h":
+        return _hex_string(mem, ext, v, spec)
+    if kind in ("M", "m"):
+        return _mac(mem, ext, v, spec)
+    if kind in ("I", "i"):
+        text = _ip(mem, ext, v, spec)
+        if text is not None:
+            return text
+    if kind == "U":
+        return _uuid(mem, ext, v, spec)
+    if kind == "b":
+        return _bitmap(mem, ext, v, spec)
+    if kind == "a":                 # %pa[p]/%pad: phys_addr_t/dma_addr_t passed by reference
+        return number(mem.u64(v), PrintfSpec(SPECIAL | SMALL | ZEROPAD, 18, -1, 16))
+    if kind == "V":                 # struct va_format { const char *fmt; va_list *va; }
+        inner = VaList(mem, mem.u64(v + 8), write_back=False)
+        return vsnprintf(k, mem.cstr(mem.u64(v), STR_MAX), inner.next)
     if kind == "x":
-        return f"{v:016x}"
-    if kind == "K":
-        return "0" * 16
-    if v == 0:
-        return "(null)"
-    return f"{_ptr_hash(k, v):016x}"
+        return pointer_string(v, spec)
+    # 'K' with kptr_restrict 0 (the 4.19 default) prints what %p prints, as does any
+    # extension this kernel does not decode: the hashed pointer
+    return pointer_string(ptr_hash(k, v), spec)
+
+
+# --- format_decode() and the main loop ---------------------------------------------------------
+_DEC = "0123456789"
+
+
+def _isdigit(c: str) -> bool:
+    return c != "" and c in _DEC
+
+
+def _digits(fmt: str, i: int) -> tuple[int, int]:
+    """skip_atoi(): the decimal number at I and the index after it."""
+    j = i
+    while j < len(fmt) and fmt[j] in _DEC:
+        j += 1
+    return int(fmt[i:j]), j
+
+
+def _unsupported(k: "Kernel", c: str, warn_frames: Sequence[str]) -> None:
+    """WARN_ONCE(1, "Please remove unsupported %%%c in format string\\n", *fmt)."""
+    if "format_decode" in k.printk.once:
+        return
+    k.printk.once.add("format_decode")
+    if k.sched.current is None:
+        return
+    file, line = FORMAT_DECODE_WARN
+    k.warn(file, line, k.cpu.host_addr("format_decode"),
+           f"Please remove unsupported %{c} in format string\n",
+           frames=("vsnprintf", *warn_frames))
+
+
+def vsnprintf(k: "Kernel", fmt: str, next_arg: NextArg, warn_frames: Sequence[str] = ()) -> str:
+    """Format FMT, pulling each argument (a raw 64-bit value) from NEXT_ARG.
+
+    Returns the whole output (callers truncate to their buffer). WARN_FRAMES name the host
+    functions between vsnprintf() and the guest's call, for the unsupported-conversion WARN.
+    """
+    out: list[str] = []
+    n, i = len(fmt), 0
+    while i < n:
+        pct = fmt.find("%", i)
+        if pct < 0:
+            out.append(fmt[i:])
+            break
+        out.append(fmt[i:pct])
+        i = pct + 1
+        spec = PrintfSpec()
+        while i < n and fmt[i] in "-+ #0":
+            spec.flags |= {"-": LEFT, "+": PLUS, " ": SPACE, "#": SPECIAL, "0": ZEROPAD}[fmt[i]]
+            i += 1
+        if i < n and fmt[i] in _DEC:
+            spec.field_width, i = _digits(fmt, i)
+        elif i < n and fmt[i] == "*":
+            spec.field_width = _sext(next_arg(), 32)
+            if spec.field_width < 0:
+                spec.field_width = -spec.field_width
+                spec.flags |= LEFT
+            i += 1
+        if i < n and fmt[i] == ".":       # a '.' without digits leaves the precision unset
+            i += 1
+            if i < n and fmt[i] in _DEC:
+                spec.precision, i = _digits(fmt, i)
+            elif i < n and fmt[i] == "*":
+                spec.precision = max(_sext(next_arg(), 32), 0)
+                i += 1
+        qualifier = ""
+        if i < n and fmt[i] in "hlLzt":
+            qualifier = "L" if fmt[i] == "L" else fmt[i]
+            i += 1
+            if i < n and fmt[i] == qualifier and qualifier in "hl":
+                qualifier = {"h": "H", "l": "L"}[qualifier]
+                i += 1
+        conv = fmt[i] if i < n else "\0"
+        i += 1
+        if conv == "c":
+            c = chr(next_arg() & 0xFF)
+            pad = " " * max(spec.field_width - 1, 0)
+            out.append(c + pad if spec.flags & LEFT else pad + c)
+        elif conv == "s":
+            out.append(string(k.mem, next_arg(), spec))
+        elif conv == "p":
+            j = i
+            while j < n and fmt[j].isalnum():
+                j += 1
+            out.append(pointer(k, fmt[i:j], next_arg(), spec))
+            i = j
+        elif conv == "%":
+            out.append("%")
+        elif conv in "oxXdiu":
+            spec.base = {"o": 8, "x": 16, "X": 16}.get(conv, 10)
+            if conv == "x":
+                spec.flags |= SMALL
+            if conv in "di":
+                spec.flags |= SIGN
+            bits = _QUALIFIED_BITS[qualifier]
+            v = next_arg()
+            signed = bool(spec.flags & SIGN) or qualifier == "t"
+            v = _sext(v, bits) if signed else v & ((1 << bits) - 1)
+            out.append(number(v, spec))
+        else:
+            # %n, floating point and anything else: the arguments would be out of step
+            _unsupported(k, conv, warn_frames)
+            break
+    return "".join(out)
+
+
+def ptr_text(k: "Kernel", v: int) -> str:
+    """What printk's plain %p shows for V."""
+    return pointer(k, "", v, PrintfSpec())
+
+
+# --- vsscanf() ----------------------------------------------------------------------------------
+_SPACES = " \t\n\v\f\r\xa0"           # isspace() of the kernel's latin-1 ctype table
+_HEX = "0123456789abcdefABCDEF"
+_SCAN_STORE = {"H": 1, "h": 2, "l": 8, "L": 8, "z": 8, "": 4}   # bytes stored per qualifier
+
+
+def _skip_spaces(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _SPACES:
+        i += 1
+    return i
+
+
+def _at(s: str, i: int) -> str:
+    return s[i] if i < len(s) else "\0"
+
+
+def _fixup_radix(s: str, i: int, base: int) -> tuple[int, int]:
+    """_parse_integer_fixup_radix(): base 0 guesses 16/8/10; a 0x prefix is skipped for 16."""
+    if base == 0:
+        if _at(s, i) == "0":
+            base = 16 if _at(s, i + 1).lower() == "x" and _at(s, i + 2) in _HEX else 8
+        else:
+            base = 10
+    if base == 16 and _at(s, i) == "0" and _at(s, i + 1).lower() == "x":
+        i += 2
+    return i, base
+
+
+def simple_strntoull(s: str, i: int, max_chars: int, base: int) -> tuple[int, int]:
+    """(value mod 2**64, index after it) reading at most MAX_CHARS characters from I."""
+    start = i
+    i, base = _fixup_radix(s, i, base)
+    if i - start >= max_chars:
+        return 0, start + max_chars      # too short for prefix and digit: skipped, not converted
+    limit = start + max_chars
+    value = 0
+    while i < limit and i < len(s):
+        c = s[i].lower()
+        d = ord(c) - 48 if "0" <= c <= "9" else (ord(c) - 87 if "a" <= c <= "f" else 99)
+        if d >= base:
+            break
+        value = (value * base + d) & MASK64
+        i += 1
+    return value, i
+
+
+def vsscanf(k: "Kernel", buf: str, fmt: str, next_arg: NextArg) -> int:
+    """Parse BUF by FMT, storing through the pointers NEXT_ARG gives; returns the count."""
+    mem = k.mem
+    num = 0
+    si = fi = 0
+    while fi < len(fmt):
+        if fmt[fi] in _SPACES:             # white space matches any amount, including none
+            fi = _skip_spaces(fmt, fi + 1)
+            si = _skip_spaces(buf, si)
+        if fi < len(fmt) and fmt[fi] != "%":
+            if _at(buf, si) != fmt[fi]:
+                break
+            fi, si = fi + 1, si + 1
+            continue
+        if fi >= len(fmt):
+            break
+        fi += 1
+        if _at(fmt, fi) == "*":            # skip: both strings advance to the next white space
+            if si >= len(buf):
+                break
+            while fi < len(fmt) and fmt[fi] not in _SPACES and fmt[fi] != "%":
+                if fmt[fi] == "[":         # '%*[' is not supported: invalid format
+                    return num
+                fi += 1
+            while si < len(buf) and buf[si] not in _SPACES:
+                si += 1
+            continue
+        width = -1
+        if _isdigit(_at(fmt, fi)):
+            width, fi = _digits(fmt, fi)
+            width = _sext(width, 16)        # s16 field_width
+            if width <= 0:
+                break
+        qualifier = ""
+        c = _at(fmt, fi)
+        if c in "hlLz":
+            qualifier = c
+            fi += 1
+            if _at(fmt, fi) == qualifier and qualifier in "hl":
+                qualifier = {"h": "H", "l": "L"}[qualifier]
+                fi += 1
+        if fi >= len(fmt):
+            break
+        if fmt[fi] == "n":                 # characters consumed so far
+            mem.set_u32(next_arg(), si)
+            fi += 1
+            continue
+        if si >= len(buf):
+            break
+        conv = fmt[fi]
+        fi += 1
+        if conv == "c":
+            dst = next_arg()
+            count = 1 if width == -1 else width
+            out = buf[si]
+            si += 1
+            while count > 1 and si < len(buf):
+                out += buf[si]
+                si += 1
+                count -= 1
+            mem.write(dst, out.encode("latin-1"))
+            num += 1
+            continue
+        if conv == "s":
+            dst = next_arg()
+            count = 0x7FFF if width == -1 else width
+            si = _skip_spaces(buf, si)
+            j = si
+            while j < len(buf) and buf[j] not in _SPACES and j - si < count:
+                j += 1
+            mem.write(dst, buf[si:j].encode("latin-1") + b"\0")
+            si = j
+            num += 1
+            continue
+        if conv == "[":
+            dst = next_arg()
+            if width == -1:                # a field width is required
+                return num
+            negate = _at(fmt, fi) == "^"
+            if negate:
+                fi += 1
+            end = fmt.find("]", fi)
+            if end < 0 or end == fi:       # no ']' or an empty set
+                return num
+            chars = set(fmt[fi:end])
+            fi = end + 1
+
+            def member(ch: str) -> bool:
+                return (ch not in chars and ch != "\0") if negate else ch in chars
+            if not member(_at(buf, si)):
+                return num
+            j = si
+            while j < len(buf) and member(buf[j]) and j - si < width:
+                j += 1
+            mem.write(dst, buf[si:j].encode("latin-1") + b"\0")
+            si = j
+            num += 1
+            continue
+        if conv == "%":
+            if buf[si] != "%":
+                return num
+            si += 1
+            continue
+        if conv not in "oxXidu":           # invalid format: stop here
+            return num
+        base = {"o": 8, "x": 16, "X": 16, "i": 0}.get(conv, 10)
+        signed = conv in "id"
+        si = _skip_spaces(buf, si)
+        digit = _at(buf, si)
+        if signed and digit == "-":
+            digit = _at(buf, si + 1)
+        if (digit == "\0" or (base == 16 and digit not in _HEX)
+                or (base in (10, 0) and not _isdigit(digit)) or (base == 8 and digit not in "01234567")):
+            break
+        limit = width if width >= 0 else (1 << 31) - 1
+        if signed and buf[si] == "-":
+            value, nxt = simple_strntoull(buf, si + 1, limit - 1, base)
+            value = -value & MASK64
+        else:
+            value, nxt = simple_strntoull(buf, si, limit, base)
+        size = _SCAN_STORE[qualifier]
+        dst = next_arg()
+        mem.write(dst, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+        num += 1
+        si = nxt
+    return num

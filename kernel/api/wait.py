@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel.abi import Completion
 from kernel.api import kapi
 from kernel.sched import TaskState
 from kernel.time import MAX_JIFFY_OFFSET
@@ -116,11 +117,14 @@ def waitqueue_active(k: "Kernel", head: int) -> int:
 
 
 # --- completions ------------------------------------------------------------------------
+_WAIT = Completion.wait.offset
+
+
 def _wait_for(k: "Kernel", x: int, timeout: int, state: TaskState) -> int:
     """do_wait_for_common(): jiffies left (>= 1), 0 on timeout, -ERESTARTSYS on a signal."""
     me = k.sched.current
     intr = state is TaskState.INTERRUPTIBLE
-    left = wait_event_timeout(k, _queue(k, x), lambda: k.mem.u32(x) != 0, timeout, state,
+    left = wait_event_timeout(k, _queue(k, x + _WAIT), lambda: k.mem.u32(x) != 0, timeout, state,
                               (lambda: me.sigpending) if intr else (lambda: False))
     if left < 0:
         return -ERESTARTSYS
@@ -187,7 +191,7 @@ def complete(k: "Kernel", x: int) -> None:
     done = k.mem.u32(x)
     if done != UINT_MAX:
         k.mem.set_u32(x, done + 1)
-    q = k.waitqueues.get(x)
+    q = k.waitqueues.get(x + _WAIT)
     if q is not None:
         q.wake_up(k)
 
@@ -195,6 +199,6 @@ def complete(k: "Kernel", x: int) -> None:
 @kapi()
 def complete_all(k: "Kernel", x: int) -> None:
     k.mem.set_u32(x, UINT_MAX)
-    q = k.waitqueues.get(x)
+    q = k.waitqueues.get(x + _WAIT)
     if q is not None:
         q.wake_up(k)

@@ -1,13 +1,14 @@
 """procfs: /proc/<pid>/{comm,stack,patch_state,status}, /proc/modules, /proc/cmdline and
-/proc/meminfo (run by vmlinux's own show functions), /proc/dynamic_debug/control."""
+/proc/meminfo (vmlinux's own show functions, as proc_create_single() entries),
+/proc/dynamic_debug/control; entries modules create are in kernel/fs/procfs.py."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kernel.abi import SeqFile
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
+from kernel.fs.procfs import Procfs
 from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
@@ -15,19 +16,6 @@ ULONG_MAX = (1 << 64) - 1
 if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.sched import Task
-
-
-def seq_read(k: "Kernel", show: int) -> str:
-    """Run a guest `int show(struct seq_file *, void *)` in the current task."""
-    m = k.heap.alloc(SeqFile.size)
-    k.mem.zero(m, SeqFile.size)
-    try:
-        k.run_guest(k.current, show, (m, 0), via="seq_read", host=("__vfs_read", "vfs_read", "ksys_read"),
-                    fatal=True)
-        return "".join(k.seq_bufs.get(m, []))
-    finally:
-        k.seq_bufs.pop(m, None)
-        k.heap.free(m)
 
 
 def _pid_dir(k: "Kernel", task: "Task") -> Dir:
@@ -76,12 +64,16 @@ def proc_init(k: "Kernel") -> None:
         0o644, lambda: f"{k.taint_mask()}\n", lambda s: k.add_taint_mask(kstrtoull(s)))})})
     proc.mkdir("dynamic_debug").children["control"] = Attr(
         0o644, lambda: k.printk.dyndbg.show(), lambda s: _dyndbg_store(k, s))
+    k.procfs = Procfs(k, proc)
     table = k.vmlinux.symbol("klpsh_proc_entries") if k.vmlinux else None
     if table:
+        # the vmlinux show functions, registered as 4.19 does: proc_create_single()
+        from kernel.api.proc_fs import SINGLE_FOPS
         mem = k.mem
+        fops = k.procfs.builtin_fops("proc_single_fops", SINGLE_FOPS)
         ent = table
         while mem.u64(ent):
-            name = mem.cstr(mem.u64(ent))
-            show = mem.u64(ent + 8)
-            proc.children[name] = Attr(0o444, lambda show=show: seq_read(k, show))
+            de = k.procfs.create_reg(mem.cstr(mem.u64(ent)), 0, None, 0, fops)
+            if de is not None:
+                de.single_show = mem.u64(ent + 8)
             ent += 16

@@ -7,7 +7,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from kernel.livepatch.reloc import KlpInfo, KlpSection, KlpSymbol
-from kernel.module.reloc import RECIPES, apply_relocate_add
+from kernel.module.reloc import RECIPES, apply_relocate_add, check_reloc_bounds
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -30,14 +30,16 @@ def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo
     base = info.section_addr.get(sec.sh_info)
     if base is None:
         return
+    target = mod.image.sections[sec.sh_info]
     entries = []
     for off, r_info, addend in _RELA.iter_unpack(sec.data[: len(sec.data) // 24 * 24]):
         rtype, sym = r_info & 0xFFFFFFFF, r_info >> 32
         recipe = RECIPES.get(rtype)
         if recipe is not None:
+            check_reloc_bounds(off, rtype, target.sh_size, target.name, mod.name, k.log.err)
             k.mem.zero(base + off, recipe.size)
         entries.append((off, rtype, info.symbols[sym].value if sym < len(info.symbols) else 0, addend))
-    apply_relocate_add(k.mem, base, entries, mod.name, k.log.err)
+    apply_relocate_add(k.mem, base, entries, mod.name, k.log.err, (target.name, target.sh_size))
     if entries:
         lo, hi = min(e[0] for e in entries), max(e[0] for e in entries) + 8
         k.cpu.invalidate(base + lo, hi - lo)

@@ -41,7 +41,7 @@ def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data:
         if warn_on_exist:
             k.warn("kernel/livepatch/shadow.c", DUPLICATE_WARN_LINE,
                    k.cpu.host_addr("__klp_shadow_get_or_alloc"),
-                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>", skip=0)
+                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
             return 0
         return existing
     data = k.slab.kmalloc(size, zero=True)

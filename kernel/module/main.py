@@ -242,9 +242,10 @@ class ModuleLoader:
             if target is None:
                 continue
             vals = mod.sym_values
+            tsec = img.sections[sec.sh_info]
             apply_relocate_add(k.mem, target,
                                ((r.offset, r.type, vals[r.sym] if r.sym < len(vals) else 0, r.addend)
-                                for r in relas), mod.name, k.log.err)
+                                for r in relas), mod.name, k.log.err, (tsec.name, tsec.sh_size))
 
     def _post_relocation(self, mod: Module) -> None:
         k, img, mem = self.k, mod.image, self.k.mem

@@ -41,9 +41,24 @@ RECIPES: dict[int, Recipe] = {
 }
 
 
+def check_reloc_bounds(offset: int, rtype: int, size: int, secname: str, modname: str,
+                       pr_err: Callable[[str], None]) -> None:
+    """A relocation must lie inside its target section. 4.19's apply_relocate_add() writes
+    wherever r_offset points; here a corrupt or crafted module is refused (-ENOEXEC) before
+    anything outside its own section is touched."""
+    recipe = RECIPES.get(rtype)
+    width = recipe.size if recipe is not None else 0
+    if offset < 0 or offset + width > size:
+        pr_err(f"{modname}: relocation at offset {offset:#x} is outside section {secname} "
+               f"({size:#x} bytes)")
+        raise KernelError(Errno.ENOEXEC)
+
+
 def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, int, int, int]],
-                       modname: str, pr_err: Callable[[str], None]) -> None:
-    """Apply (r_offset, r_type, symbol value, r_addend) entries to the section at BASE."""
+                       modname: str, pr_err: Callable[[str], None],
+                       section: tuple[str, int] | None = None) -> None:
+    """Apply (r_offset, r_type, symbol value, r_addend) entries to the section at BASE;
+    SECTION (name, size) bounds where they may write."""
     for offset, rtype, symval, addend in relas:
         if rtype == R_X86_64_NONE:
             continue
@@ -51,6 +66,8 @@ def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, i
         if recipe is None:
             pr_err(f"{modname}: Unknown rela relocation: {rtype}")
             raise KernelError(Errno.ENOEXEC)
+        if section is not None:
+            check_reloc_bounds(offset, rtype, section[1], section[0], modname, pr_err)
         loc = base + offset
         val = symval + addend
         if recipe.pcrel:

@@ -1,23 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * klpsh: completions (layout in kernel/ABI.md).  The waiting and completing
- * functions are the Python kernel's (kernel/api/wait.py); "done" in guest
- * memory is the count, UINT_MAX after complete_all().
+ * klpsh: completions, laid out as in 4.19 (kernel/ABI.md): the count and a
+ * wait queue head.  The waiting and completing functions are the Python
+ * kernel's (kernel/api/wait.py), which keeps the sleepers of &x->wait;
+ * "done" in guest memory is the count, UINT_MAX after complete_all().
  */
 #ifndef __LINUX_COMPLETION_H
 #define __LINUX_COMPLETION_H
 
 #include <linux/types.h>
-#include <linux/list.h>
 #include <linux/wait.h>
 
 struct completion {
 	unsigned int		done;
-	struct list_head	wait;
+	wait_queue_head_t	wait;
 };
 
 #define COMPLETION_INITIALIZER(work) \
-	{ 0, LIST_HEAD_INIT((work).wait) }
+	{ 0, __WAIT_QUEUE_HEAD_INITIALIZER((work).wait) }
+
+#define COMPLETION_INITIALIZER_ONSTACK(work) \
+	(*({ init_completion(&work); &work; }))
 
 #define DECLARE_COMPLETION(work) \
 	struct completion work = COMPLETION_INITIALIZER(work)
@@ -26,7 +29,7 @@ struct completion {
 static inline void init_completion(struct completion *x)
 {
 	x->done = 0;
-	INIT_LIST_HEAD(&x->wait);
+	init_waitqueue_head(&x->wait);
 }
 
 static inline void reinit_completion(struct completion *x)

@@ -14,6 +14,7 @@
 #include <asm/param.h>
 
 extern unsigned long volatile jiffies;
+extern u64 jiffies_64;
 
 /* jiffies starts 5 minutes before wrapping its low 32 bits, to shake out wrap bugs */
 #define INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300 * HZ))

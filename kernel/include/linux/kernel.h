@@ -103,6 +103,14 @@ extern __printf(2, 3) int sprintf(char *buf, const char *fmt, ...);
 extern __printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 extern __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...);
 extern __printf(2, 3) __malloc char *kasprintf(gfp_t gfp, const char *fmt, ...);
+extern __printf(2, 0) int vsprintf(char *buf, const char *fmt, va_list args);
+extern __printf(3, 0) int vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
+extern __printf(3, 0) int vscnprintf(char *buf, size_t size, const char *fmt, va_list args);
+extern __printf(2, 0) __malloc char *kvasprintf(gfp_t gfp, const char *fmt, va_list args);
+
+/* formatted input: implemented by the Python kernel */
+extern __scanf(2, 3) int sscanf(const char *buf, const char *fmt, ...);
+extern __scanf(2, 0) int vsscanf(const char *buf, const char *fmt, va_list args);
 
 /* string to number: implemented in C in vmlinux (kernel/vmlinux/lib/kstrtox.c) */
 extern int __must_check kstrtoull(const char *s, unsigned int base, unsigned long long *res);
@@ -135,6 +143,39 @@ static inline int __must_check kstrtou32(const char *s, unsigned int base, u32 *
 static inline int __must_check kstrtos32(const char *s, unsigned int base, s32 *res)
 {
 	return kstrtoint(s, base, res);
+}
+
+/* the same over a string in user memory (at most COUNT bytes of it) */
+extern int __must_check kstrtoull_from_user(const char __user *s, size_t count, unsigned int base, unsigned long long *res);
+extern int __must_check kstrtoll_from_user(const char __user *s, size_t count, unsigned int base, long long *res);
+extern int __must_check kstrtoul_from_user(const char __user *s, size_t count, unsigned int base, unsigned long *res);
+extern int __must_check kstrtol_from_user(const char __user *s, size_t count, unsigned int base, long *res);
+extern int __must_check kstrtouint_from_user(const char __user *s, size_t count, unsigned int base, unsigned int *res);
+extern int __must_check kstrtoint_from_user(const char __user *s, size_t count, unsigned int base, int *res);
+extern int __must_check kstrtou16_from_user(const char __user *s, size_t count, unsigned int base, u16 *res);
+extern int __must_check kstrtos16_from_user(const char __user *s, size_t count, unsigned int base, s16 *res);
+extern int __must_check kstrtou8_from_user(const char __user *s, size_t count, unsigned int base, u8 *res);
+extern int __must_check kstrtos8_from_user(const char __user *s, size_t count, unsigned int base, s8 *res);
+extern int __must_check kstrtobool_from_user(const char __user *s, size_t count, bool *res);
+
+static inline int __must_check kstrtou64_from_user(const char __user *s, size_t count, unsigned int base, u64 *res)
+{
+	return kstrtoull_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtos64_from_user(const char __user *s, size_t count, unsigned int base, s64 *res)
+{
+	return kstrtoll_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtou32_from_user(const char __user *s, size_t count, unsigned int base, u32 *res)
+{
+	return kstrtouint_from_user(s, count, base, res);
+}
+
+static inline int __must_check kstrtos32_from_user(const char __user *s, size_t count, unsigned int base, s32 *res)
+{
+	return kstrtoint_from_user(s, count, base, res);
 }
 
 extern unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base);

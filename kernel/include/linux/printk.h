@@ -24,6 +24,15 @@
 asmlinkage __printf(1, 2)
 int printk(const char *fmt, ...);
 
+asmlinkage __printf(1, 0)
+int vprintk(const char *fmt, va_list args);
+
+/* for a "%pV" argument: print FMT with the arguments of *VA (a recursive vsnprintf) */
+struct va_format {
+	const char *fmt;
+	va_list *va;
+};
+
 extern void dump_stack(void);
 
 /* Type-checks the arguments but never prints. */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * klpsh: work items.  Layouts are shared with the Python kernel
- * (kernel/ABI.md; kernel/abi.py WorkStruct, DelayedWork), which implements
- * queueing, the kworkers and the delayed-work timer.  Initialisers set data
- * to 0, self-link entry and store func; a delayed_work's timer is left with a
- * NULL function (the kernel fires it itself) and the TIMER_IRQSAFE flag.
+ * klpsh: work items and workqueues.  Layouts are shared with the Python
+ * kernel (kernel/ABI.md; kernel/abi.py WorkStruct, DelayedWork), which
+ * implements queueing, the workqueues, the kworkers and the delayed-work
+ * timer, and keeps WORK_STRUCT_PENDING (bit 0 of data) up to date, so
+ * work_pending() works inline.  Initialisers set data to 0, self-link entry
+ * and store func; a delayed_work's timer is left with a NULL function (the
+ * kernel fires it itself) and the TIMER_IRQSAFE flag.
  */
 #ifndef _LINUX_WORKQUEUE_H
 #define _LINUX_WORKQUEUE_H
@@ -33,6 +35,15 @@ struct delayed_work {
 };
 
 #define WORK_DATA_INIT()	ATOMIC_LONG_INIT(0)
+#define WORK_STRUCT_PENDING_BIT	0
+#define WORK_CPU_UNBOUND	64	/* NR_CPUS */
+#define WORK_BUSY_PENDING	1
+#define WORK_BUSY_RUNNING	2
+
+#define work_pending(work) \
+	((atomic_long_read(&(work)->data) >> WORK_STRUCT_PENDING_BIT) & 1)
+#define delayed_work_pending(w) \
+	work_pending(&(w)->work)
 
 #define __WORK_INITIALIZER(n, f) {					\
 	.data = WORK_DATA_INIT(),					\
@@ -95,8 +106,74 @@ static inline void destroy_delayed_work_on_stack(struct delayed_work *work)
 	(void)work;
 }
 
-/* the default workqueue (vmlinux data; kernel/vmlinux) */
+/* the system workqueues (vmlinux data; kernel/vmlinux/kernel/workqueue.c) */
 extern struct workqueue_struct *system_wq;
+extern struct workqueue_struct *system_highpri_wq;
+extern struct workqueue_struct *system_long_wq;
+extern struct workqueue_struct *system_unbound_wq;
+extern struct workqueue_struct *system_freezable_wq;
+extern struct workqueue_struct *system_power_efficient_wq;
+extern struct workqueue_struct *system_freezable_power_efficient_wq;
+
+/* alloc_workqueue() flags (4.19 values) */
+enum {
+	WQ_UNBOUND		= 1 << 1,
+	WQ_FREEZABLE		= 1 << 2,
+	WQ_MEM_RECLAIM		= 1 << 3,
+	WQ_HIGHPRI		= 1 << 4,
+	WQ_CPU_INTENSIVE	= 1 << 5,
+	WQ_SYSFS		= 1 << 6,
+	WQ_POWER_EFFICIENT	= 1 << 7,
+
+	__WQ_DRAINING		= 1 << 16,
+	__WQ_ORDERED		= 1 << 17,
+	__WQ_LEGACY		= 1 << 18,
+	__WQ_ORDERED_EXPLICIT	= 1 << 19,
+
+	WQ_MAX_ACTIVE		= 512,
+	WQ_MAX_UNBOUND_PER_CPU	= 4,
+	WQ_DFL_ACTIVE		= WQ_MAX_ACTIVE / 2,
+};
+
+struct lock_class_key;
+
+/*
+ * The name is printf-formatted into 24 bytes; max_active 0 means the
+ * default; WQ_MEM_RECLAIM gives the queue a rescuer thread named after it.
+ */
+extern __printf(1, 6) struct workqueue_struct *
+__alloc_workqueue_key(const char *fmt, unsigned int flags, int max_active,
+		      struct lock_class_key *key, const char *lock_name, ...);
+
+#define alloc_workqueue(fmt, flags, max_active, args...)		\
+	__alloc_workqueue_key((fmt), (flags), (max_active), NULL, NULL, ##args)
+
+/* one item at a time, in queueing order */
+#define alloc_ordered_workqueue(fmt, flags, args...)			\
+	alloc_workqueue(fmt, WQ_UNBOUND | __WQ_ORDERED |		\
+			__WQ_ORDERED_EXPLICIT | (flags), 1, ##args)
+
+#define create_workqueue(name)						\
+	alloc_workqueue("%s", __WQ_LEGACY | WQ_MEM_RECLAIM, 1, (name))
+#define create_freezable_workqueue(name)				\
+	alloc_workqueue("%s", __WQ_LEGACY | WQ_FREEZABLE | WQ_UNBOUND |	\
+			WQ_MEM_RECLAIM, 1, (name))
+#define create_singlethread_workqueue(name)				\
+	alloc_ordered_workqueue("%s", __WQ_LEGACY | WQ_MEM_RECLAIM, name)
+
+extern void destroy_workqueue(struct workqueue_struct *wq);
+extern void flush_workqueue(struct workqueue_struct *wq);
+extern void drain_workqueue(struct workqueue_struct *wq);
+extern void workqueue_set_max_active(struct workqueue_struct *wq, int max_active);
+extern bool workqueue_congested(int cpu, struct workqueue_struct *wq);
+extern unsigned int work_busy(struct work_struct *work);
+extern struct work_struct *current_work(void);
+
+extern bool queue_work_on(int cpu, struct workqueue_struct *wq, struct work_struct *work);
+extern bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
+				  struct delayed_work *work, unsigned long delay);
+extern bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
+				struct delayed_work *dwork, unsigned long delay);
 
 extern bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
 extern bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dwork,

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/ctype.h>
 #include <linux/export.h>
+#include <linux/uaccess.h>
 
 /* resolve base 0 and skip a "0x" prefix when the base is 16 */
 static const char *klpsh_fixup_radix(const char *s, unsigned int *base)
@@ -246,3 +247,47 @@ long simple_strtol(const char *cp, char **endp, unsigned int base)
 	return simple_strtoll(cp, endp, base);
 }
 EXPORT_SYMBOL(simple_strtol);
+
+/*
+ * The same conversions of a string in user memory (a /proc or debugfs
+ * write): at most as many bytes as the longest valid input (sign, every
+ * binary digit, newline) are copied, then converted.
+ */
+#define KLPSH_KSTRTO_FROM_USER(name, conv, type)			\
+int name(const char __user *s, size_t count, unsigned int base, type *res) \
+{									\
+	char buf[1 + sizeof(type) * 8 + 1 + 1];				\
+									\
+	if (count > sizeof(buf) - 1)					\
+		count = sizeof(buf) - 1;				\
+	if (copy_from_user(buf, s, count))				\
+		return -EFAULT;						\
+	buf[count] = '\0';						\
+	return conv(buf, base, res);					\
+}									\
+EXPORT_SYMBOL(name)
+
+KLPSH_KSTRTO_FROM_USER(kstrtoull_from_user, kstrtoull, unsigned long long);
+KLPSH_KSTRTO_FROM_USER(kstrtoll_from_user, kstrtoll, long long);
+KLPSH_KSTRTO_FROM_USER(kstrtoul_from_user, kstrtoul, unsigned long);
+KLPSH_KSTRTO_FROM_USER(kstrtol_from_user, kstrtol, long);
+KLPSH_KSTRTO_FROM_USER(kstrtouint_from_user, kstrtouint, unsigned int);
+KLPSH_KSTRTO_FROM_USER(kstrtoint_from_user, kstrtoint, int);
+KLPSH_KSTRTO_FROM_USER(kstrtou16_from_user, kstrtou16, u16);
+KLPSH_KSTRTO_FROM_USER(kstrtos16_from_user, kstrtos16, s16);
+KLPSH_KSTRTO_FROM_USER(kstrtou8_from_user, kstrtou8, u8);
+KLPSH_KSTRTO_FROM_USER(kstrtos8_from_user, kstrtos8, s8);
+
+/* enough to tell "on" from "off", a newline and the terminator */
+int kstrtobool_from_user(const char __user *s, size_t count, bool *res)
+{
+	char buf[4];
+
+	if (count > sizeof(buf) - 1)
+		count = sizeof(buf) - 1;
+	if (copy_from_user(buf, s, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	return kstrtobool(buf, res);
+}
+EXPORT_SYMBOL(kstrtobool_from_user);

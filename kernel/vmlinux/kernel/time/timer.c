@@ -9,3 +9,7 @@
 
 unsigned long volatile __aligned(64) jiffies = INITIAL_JIFFIES;
 EXPORT_SYMBOL(jiffies);
+
+/* on 64-bit, jiffies is the whole of jiffies_64 (one variable, two names) */
+extern u64 jiffies_64 __attribute__((alias("jiffies")));
+EXPORT_SYMBOL(jiffies_64);

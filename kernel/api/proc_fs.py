@@ -1,0 +1,147 @@
+"""linux/proc_fs.h: /proc entries for modules (fs/proc/generic.c, 4.19 file_operations API)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.api import kapi
+from kernel.api.seq_file import seq_open, seq_open_private, seq_release, seq_release_private, single_open
+from kernel.fs.procfs import ProcDirEntry
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+S_IFDIR = 0o040000
+S_IRUGO, S_IXUGO = 0o444, 0o111
+# what proc_create_single() and proc_create_seq() entries are served by
+SINGLE_FOPS = {"open": "proc_single_open", "read": "seq_read", "llseek": "seq_lseek",
+               "release": "single_release"}
+SEQ_FOPS = {"open": "proc_seq_open", "read": "seq_read", "llseek": "seq_lseek",
+            "release": "proc_seq_release"}
+
+
+def _parent(k: "Kernel", addr: int) -> ProcDirEntry | None:
+    if not addr:
+        return None
+    de = k.procfs.by_addr.get(addr)
+    if de is None:
+        k.warn_on(f"proc: parent {addr:#x} is not a proc_dir_entry")
+    return de
+
+
+def _name(k: "Kernel", name: int) -> str:
+    return k.mem.cstr(name, 4096) if name else ""
+
+
+def _ret(de: ProcDirEntry | None) -> int:
+    return de.addr if de is not None else 0
+
+
+@kapi()
+def proc_create_data(k: "Kernel", name: int, mode: int, parent: int, fops: int, data: int) -> int:
+    if not fops:                              # BUG_ON(proc_fops == NULL)
+        from kernel.cpu import GuestBug
+        raise GuestBug("fs/proc/generic.c", 502, k.cpu.stack_trace(k.current))
+    return _ret(k.procfs.create_reg(_name(k, name), mode & 0xFFFF, _parent(k, parent), data, fops))
+
+
+@kapi()
+def proc_create(k: "Kernel", name: int, mode: int, parent: int, fops: int) -> int:
+    return proc_create_data(k, name, mode, parent, fops, 0)
+
+
+@kapi()
+def proc_create_single_data(k: "Kernel", name: int, mode: int, parent: int, show: int,
+                            data: int) -> int:
+    fops = k.procfs.builtin_fops("proc_single_fops", SINGLE_FOPS)
+    de = k.procfs.create_reg(_name(k, name), mode & 0xFFFF, _parent(k, parent), data, fops)
+    if de is not None:
+        de.single_show = show
+    return _ret(de)
+
+
+@kapi()
+def proc_create_seq_private(k: "Kernel", name: int, mode: int, parent: int, ops: int,
+                            state_size: int, data: int) -> int:
+    fops = k.procfs.builtin_fops("proc_seq_fops", SEQ_FOPS)
+    de = k.procfs.create_reg(_name(k, name), mode & 0xFFFF, _parent(k, parent), data, fops)
+    if de is not None:
+        de.seq_ops, de.state_size = ops, state_size & 0xFFFFFFFF
+    return _ret(de)
+
+
+def _pde(k: "Kernel", inode: int) -> ProcDirEntry:
+    return k.procfs.by_inode[inode]
+
+
+@kapi()
+def proc_single_open(k: "Kernel", inode: int, file: int) -> int:
+    de = _pde(k, inode)
+    return single_open(k, file, de.single_show, de.data)
+
+
+@kapi()
+def proc_seq_open(k: "Kernel", inode: int, file: int) -> int:
+    de = _pde(k, inode)
+    if de.state_size:
+        return seq_open_private(k, file, de.seq_ops, de.state_size)
+    return seq_open(k, file, de.seq_ops)
+
+
+@kapi()
+def proc_seq_release(k: "Kernel", inode: int, file: int) -> int:
+    if _pde(k, inode).state_size:
+        return seq_release_private(k, inode, file)
+    return seq_release(k, inode, file)
+
+
+@kapi()
+def proc_mkdir_data(k: "Kernel", name: int, mode: int, parent: int, data: int) -> int:
+    return _ret(k.procfs.mkdir(_name(k, name), mode & 0xFFFF, _parent(k, parent), data))
+
+
+@kapi()
+def proc_mkdir_mode(k: "Kernel", name: int, mode: int, parent: int) -> int:
+    return proc_mkdir_data(k, name, mode, parent, 0)
+
+
+@kapi()
+def proc_mkdir(k: "Kernel", name: int, parent: int) -> int:
+    return proc_mkdir_data(k, name, 0, parent, 0)
+
+
+@kapi()
+def proc_symlink(k: "Kernel", name: int, parent: int, dest: int) -> int:
+    """A symlink is not modelled: /proc shows it as a directory of nothing."""
+    return _ret(k.procfs.mkdir(_name(k, name), S_IRUGO | S_IXUGO, _parent(k, parent), 0))
+
+
+@kapi()
+def proc_set_size(k: "Kernel", de: int, size: int) -> None:
+    from kernel.abi import Inode
+    pde = k.procfs.by_addr.get(de)
+    if pde is not None:
+        k.mem.set_u64(pde.inode + Inode.i_size.offset, size)
+
+
+@kapi()
+def remove_proc_entry(k: "Kernel", name: int, parent: int) -> None:
+    k.procfs.remove(_name(k, name), _parent(k, parent))
+
+
+@kapi()
+def remove_proc_subtree(k: "Kernel", name: int, parent: int) -> int:
+    return k.procfs.remove_subtree(_name(k, name), _parent(k, parent))
+
+
+@kapi()
+def proc_remove(k: "Kernel", de: int) -> None:
+    pde = k.procfs.by_addr.get(de)
+    if pde is not None and pde.parent is not None:
+        k.procfs.remove_subtree(pde.name, pde.parent)
+
+
+@kapi("PDE_DATA")
+def pde_data(k: "Kernel", inode: int) -> int:
+    de = k.procfs.by_inode.get(inode)
+    return de.data if de is not None else 0

@@ -1,0 +1,101 @@
+"""linux/rcupdate.h: grace periods and RCU callbacks (kernel/rcu/tree.c, simplified).
+
+One CPU runs guest code and readers never sleep inside rcu_read_lock(), so a grace period has
+nothing to wait for: synchronize_rcu() returns at once. Callbacks (call_rcu, kfree_rcu) run a
+tick later in softirq context, in the order they were queued; rcu_barrier() waits for them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kernel.api import kapi
+from kernel.wait import WaitQueue
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+KFREE_OFFSET_MAX = 4096           # __is_kfree_rcu_offset(): a "function" below this is an offset
+GRACE_PERIOD_JIFFIES = 1
+
+
+@dataclass
+class RcuState:
+    """Callbacks waiting for their grace period (head, func), and who waits for them all."""
+
+    pending: deque[tuple[int, int]] = field(default_factory=deque)
+    barrier: WaitQueue = field(default_factory=WaitQueue)
+    armed: bool = False
+
+
+def _state(k: "Kernel") -> RcuState:
+    if k.rcu is None:
+        k.rcu = RcuState()
+    return k.rcu
+
+
+def _process_callbacks(k: "Kernel") -> None:
+    """rcu_process_callbacks() -> rcu_do_batch(): invoke every callback queued so far."""
+    st = _state(k)
+    st.armed = False
+    batch, st.pending = st.pending, deque()
+    for head, func in batch:
+        if func < KFREE_OFFSET_MAX:
+            k.slab.kfree(head - func)
+        else:
+            k.run_guest(k.sched.current, func, (head,), via="rcu_process_callbacks")
+    st.barrier.wake_up(k)
+
+
+def _queue(k: "Kernel", head: int, func: int) -> None:
+    st = _state(k)
+    k.mem.set_u64(head, 0)            # callback_head: next, func
+    k.mem.set_u64(head + 8, func)
+    st.pending.append((head, func))
+    if not st.armed:
+        st.armed = True
+        k.clock.after_jiffies(GRACE_PERIOD_JIFFIES, lambda: k.workqueues.raise_softirq(
+            "rcu_process_callbacks", lambda: _process_callbacks(k)))
+
+
+@kapi()
+def call_rcu(k: "Kernel", head: int, func: int) -> None:
+    _queue(k, head, func)
+
+
+@kapi()
+def call_rcu_sched(k: "Kernel", head: int, func: int) -> None:
+    _queue(k, head, func)
+
+
+@kapi()
+def kfree_call_rcu(k: "Kernel", head: int, func: int) -> None:
+    _queue(k, head, func)
+
+
+@kapi()
+def synchronize_rcu(k: "Kernel") -> None:
+    """No reader can be inside a read-side critical section while we run: done."""
+
+
+@kapi()
+def synchronize_sched(k: "Kernel") -> None:
+    pass
+
+
+@kapi()
+def synchronize_rcu_expedited(k: "Kernel") -> None:
+    pass
+
+
+@kapi()
+def rcu_barrier(k: "Kernel") -> None:
+    st = _state(k)
+    st.barrier.wait_event(k, lambda: not st.pending)
+
+
+@kapi()
+def rcu_barrier_sched(k: "Kernel") -> None:
+    rcu_barrier(k)

@@ -1,0 +1,198 @@
+"""Oops, WARNING and dump_stack() reports in the 4.19 x86-64 format.
+
+arch/x86/kernel/dumpstack.c (__die, oops_end, show_regs, show_ip/show_opcodes), process_64.c
+(__show_regs), arch/x86/mm/fault.c (no_context: the page fault lines and the CR2 summary),
+kernel/panic.c (__warn), lib/dump_stack.c and kernel/workqueue.c (print_worker_info).
+
+The registers are the guest's: those of the faulting instruction, or of the guest's call into
+the kernel function that reports. Segment, control and per-CPU base registers are those of an
+x86-64 machine in long mode (constants: there is nothing behind them here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Sequence
+
+from kernel.abi import WorkStruct
+from kernel.cpu import GuestBug, GuestFault
+from kernel.printk import KERN_ALERT, KERN_CRIT, KERN_EMERG, KERN_INFO, KERN_WARNING
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+Regs = dict[str, int]
+KERN_DEFAULT = KERN_WARNING        # the default message loglevel
+PROLOGUE, EPILOGUE = 42, 21        # show_opcodes(): bytes before and after RIP
+CR0 = 0x0000_0000_8005_0033
+CR4 = 0x0000_0000_0000_06F0
+GS_BASE = 0xFFFF_8880_3EC0_0000    # CPU 0's per-CPU area
+USER_FS = 0x0000_7F6A_2C3D_B540    # a user task's TLS base
+PF_WRITE, PF_INSTR = 0x2, 0x10     # page fault error code bits
+_REG_ROWS = (("rax", "rbx", "rcx"), ("rdx", "rsi", "rdi"), ("rbp", "r8", "r9"),
+             ("r10", "r11", "r12"), ("r13", "r14", "r15"))
+_REG_NAMES = {"r8": "R08", "r9": "R09"}
+_WORK_FUNC = WorkStruct.func.offset
+
+
+def oops_id(k: "Kernel") -> int:
+    """init_oops_id(): one random id per boot, shown by every end-of-trace marker."""
+    return int.from_bytes(hashlib.blake2b(b"oops_id", key=k.ptr_key, digest_size=8).digest(), "little")
+
+
+class DumpStack:
+    """The reports of one Kernel, and the state they keep (die_counter, the first regs)."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k = k
+        self.die_counter = 0
+        self.exec_summary: Regs | None = None      # regs of the first Oops since boot
+        self.cr2 = 0                               # the last page fault's address
+
+    # --- pieces ----------------------------------------------------------------------------
+    def _log(self, level: int, text: str) -> None:
+        self.k.printk.log(level, text)
+
+    def print_modules(self) -> None:
+        parts = []
+        for m in self.k.loader.modules.values():
+            flags = "".join(sorted(m.taints & {"O", "K", "P"}))
+            if m.state.name == "COMING":
+                flags += "+"
+            elif m.state.name == "GOING":
+                flags += "-"
+            parts.append(m.name + (f"({flags})" if flags else ""))
+        self._log(KERN_DEFAULT, "Modules linked in: " + " ".join(parts))
+
+    def print_info(self, task: "Task") -> None:
+        """dump_stack_print_info(): who, where, and the work item a kworker is running."""
+        k = self.k
+        self._log(KERN_DEFAULT, f"CPU: {task.cpu} PID: {task.pid} Comm: {task.comm} "
+                                f"{k.tainted_string()} {k.release} #1")
+        self._log(KERN_DEFAULT, "Hardware name: klpsh virtual machine, BIOS klpsh 4.19")
+        info = k.workqueues.worker_info(task)
+        if info is not None:
+            from kernel.api.vsprintf import symbol_text
+            name, w = info
+            fn = k.cpu.host_addr(w.name) if w.host_fn is not None else k.mem.u64(w.key + _WORK_FUNC)
+            self._log(KERN_DEFAULT, f"Workqueue: {name} {symbol_text(k, 'f', fn)}")
+
+    def show_ip(self, regs: Regs) -> None:
+        k = self.k
+        rip = regs["rip"]
+        self._log(KERN_DEFAULT, f"RIP: 0010:{k.kallsyms.sprint_symbol(rip)}")
+        start = rip - PROLOGUE
+        n = PROLOGUE + 1 + EPILOGUE
+        if not k.mem.valid(start, n):
+            self._log(KERN_DEFAULT, "Code: Bad RIP value.")
+            return
+        code = k.mem.read(start, n)
+        before = " ".join(f"{b:02x}" for b in code[:PROLOGUE])
+        after = " ".join(f"{b:02x}" for b in code[PROLOGUE + 1:])
+        self._log(KERN_DEFAULT, f"Code: {before} <{code[PROLOGUE]:02x}> {after}")
+
+    def show_regs_body(self, task: "Task", regs: Regs) -> None:
+        """__show_regs(regs, SHOW_REGS_ALL)."""
+        self.show_ip(regs)
+        log = self._log
+        log(KERN_DEFAULT, f"RSP: 0018:{regs['rsp']:016x} EFLAGS: {regs.get('eflags', 0x246):08x}")
+        for row in _REG_ROWS:
+            log(KERN_DEFAULT, " ".join(f"{_REG_NAMES.get(r, r.upper())}: {regs.get(r, 0):016x}"
+                                       for r in row))
+        fs = USER_FS if not task.is_kthread else 0
+        log(KERN_DEFAULT, f"FS:  {fs:016x}(0000) GS:{GS_BASE:016x}(0000) knlGS:0000000000000000")
+        log(KERN_DEFAULT, f"CS:  0010 DS: 0000 ES: 0000 CR0: {CR0:016x}")
+        cr3 = 0x7A00_0000 + task.pid * 0x2000
+        log(KERN_DEFAULT, f"CR2: {self.cr2:016x} CR3: {cr3:016x} CR4: {CR4:016x}")
+
+    def show_trace(self, trace: Sequence[int]) -> None:
+        self._log(KERN_DEFAULT, "Call Trace:")
+        for a in trace:
+            self._log(KERN_DEFAULT, f" {self.k.kallsyms.sprint_symbol(a)}")
+
+    def show_regs(self, task: "Task", regs: Regs | None, trace: Sequence[int]) -> None:
+        """show_regs(): the task, its registers and code, and the call trace."""
+        self.print_info(task)
+        if regs is not None:
+            self.show_regs_body(task, regs)
+        self.show_trace(trace)
+
+    def end_marker(self) -> None:
+        self._log(KERN_WARNING, f"---[ end trace {oops_id(self.k):016x} ]---")
+
+    # --- the reports -----------------------------------------------------------------------
+    def oops(self, task: "Task", e: GuestFault | GuestBug) -> None:
+        """die() for a page fault, an invalid opcode or BUG(): the report, taint D; the caller
+        then kills the task."""
+        k = self.k
+        if isinstance(e, GuestFault) and e.kind == "soft lockup":
+            self.soft_lockup(task, e)
+            return
+        page_fault = False
+        if isinstance(e, GuestBug):
+            # report_bug(): the BUG() site is the call to the noreturn stub, 5 bytes before
+            # its return address (which may lie past the end of the function)
+            trace = e.trace or k.cpu.stack_trace(task) or []
+            rip = trace[1] - 5 if len(trace) > 1 else 0
+            trace = trace[2:]
+            regs = dict(e.regs or {}, rip=rip)
+            self._log(KERN_WARNING, "------------[ cut here ]------------")
+            self._log(KERN_CRIT, f"kernel BUG at {e.file}:{e.line}!")
+            title, code = "invalid opcode", 0
+        elif "INSN_INVALID" in e.kind:
+            regs, trace = e.regs, e.trace
+            title, code = "invalid opcode", 0
+        else:
+            regs, trace = e.regs, e.trace
+            page_fault = True
+            code = (PF_WRITE if "WRITE" in e.kind else 0) | (PF_INSTR if "FETCH" in e.kind else 0)
+            what = "NULL pointer dereference" if e.addr < 4096 else "paging request"
+            self._log(KERN_ALERT, f"BUG: unable to handle kernel {what} at {e.addr:016x}")
+            self._log(KERN_INFO, "PGD 0 P4D 0 ")
+            self.cr2 = e.addr
+            title = "Oops"
+        if self.exec_summary is None:
+            self.exec_summary = dict(regs)
+        self.die_counter += 1
+        self._log(KERN_DEFAULT, f"{title}: {code:04x} [#{self.die_counter}] SMP NOPTI")
+        self.show_regs(task, regs, trace)
+        self.print_modules()
+        if page_fault:
+            self._log(KERN_DEFAULT, f"CR2: {e.addr:016x}")   # no_context()'s summary line
+        k.add_taint("D")
+        self.end_marker()
+        self.show_regs_body(task, self.exec_summary)      # "in case the oops scrolled away"
+
+    def soft_lockup(self, task: "Task", e: GuestFault) -> None:
+        """watchdog_timer_fn(): the report of a CPU stuck in one task; taint L afterwards.
+        (Linux leaves the task spinning; here it is killed, and says so.)"""
+        self._log(KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! "
+                              f"[{task.comm}:{task.pid}]")
+        self.print_modules()
+        self.show_regs(task, e.regs, e.trace)
+        self.k.add_taint("L")
+        self._log(KERN_WARNING, f"klpsh: killed {task.comm}:{task.pid} stuck in guest code")
+
+    def warn(self, task: "Task", file: str, line: int, rip: int, trace: Sequence[int],
+             msg: str = "") -> None:
+        """__warn() with the registers of the WARN site: the splat, then taint W."""
+        k = self.k
+        self._log(KERN_WARNING, "------------[ cut here ]------------")
+        if msg:
+            k.printk.printk(msg if msg.endswith("\n") else msg + "\n")
+        self._log(KERN_WARNING, f"WARNING: CPU: {task.cpu} PID: {task.pid} at {file}:{line} "
+                                f"{k.kallsyms.sprint_symbol(rip)}")
+        self.print_modules()
+        regs = k.cpu.regs(task)
+        self.show_regs(task, dict(regs, rip=rip) if regs is not None else None, trace)
+        self.end_marker()
+        k.add_taint("W")      # __warn() taints after the report: the first one shows no W
+
+    def dump_stack(self, task: "Task", frames: Sequence[str] = ()) -> None:
+        """dump_stack(): who, then the call trace from the caller (FRAMES: host functions
+        between dump_stack() and the guest's call)."""
+        k = self.k
+        self.print_info(task)
+        trace = [k.cpu.host_addr(f) for f in frames] + (k.cpu.stack_trace(task) or [])
+        self.show_trace(trace)
