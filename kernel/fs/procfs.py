@@ -8,8 +8,9 @@ does), then ->release; writing (`echo >`) calls ->write until everything is writ
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from kernel.abi import FileOperations, File, Inode
 from kernel.api import s32, s64
@@ -254,13 +255,30 @@ def _release(k: "Kernel", de: ProcDirEntry, file: int) -> None:
     k.slab.kfree(file)
 
 
+@contextmanager
+def _opened(k: "Kernel", de: ProcDirEntry, fmode: int, flags: int, size: int) -> Iterator[tuple[int, int]]:
+    """open() the entry and get a kernel buffer of SIZE: (struct file, buffer). Released and
+    freed afterwards, unless the task dies with the file open."""
+    file = _open(k, de, fmode, flags)
+    buf = k.heap.alloc(max(size, 1))
+    try:
+        yield file, buf
+    except TaskKilled:
+        raise
+    except BaseException:
+        _release(k, de, file)
+        raise
+    else:
+        _release(k, de, file)
+    finally:
+        k.heap.free(buf)
+
+
 def proc_reg_read_all(k: "Kernel", de: ProcDirEntry) -> str:
     """open, read until end of file, close: what `cat /proc/...` gets."""
     mem = k.mem
-    file = _open(k, de, FMODE_READ, 0)
-    buf = k.heap.alloc(READ_CHUNK)
     out: list[bytes] = []
-    try:
+    with _opened(k, de, FMODE_READ, 0, READ_CHUNK) as (file, buf):
         read = _fop(k, de, "read")
         total = 0
         while total < READ_LIMIT:
@@ -276,26 +294,14 @@ def proc_reg_read_all(k: "Kernel", de: ProcDirEntry) -> str:
             n = min(n, READ_CHUNK)
             out.append(mem.read(buf, n))
             total += n
-    except TaskKilled:
-        raise                                     # the task dies with the file open
-    except BaseException:
-        _release(k, de, file)
-        raise
-    else:
-        _release(k, de, file)
-    finally:
-        k.heap.free(buf)
     return b"".join(out).decode("latin-1")
 
 
 def proc_reg_write_all(k: "Kernel", de: ProcDirEntry, data: str) -> None:
     """open for writing (as a shell redirection does), write it all, close."""
-    mem = k.mem
     raw = data.encode("latin-1", "replace")
-    file = _open(k, de, FMODE_WRITE, O_WRONLY | O_CREAT | O_TRUNC)
-    buf = k.heap.alloc(max(len(raw), 1))
-    mem.write(buf, raw)
-    try:
+    with _opened(k, de, FMODE_WRITE, O_WRONLY | O_CREAT | O_TRUNC, len(raw)) as (file, buf):
+        k.mem.write(buf, raw)
         write = _fop(k, de, "write")
         if not write:
             raise KernelError(Errno.EIO)          # proc_reg_write() without ->write
@@ -309,12 +315,3 @@ def proc_reg_write_all(k: "Kernel", de: ProcDirEntry, data: str) -> None:
             if n == 0:
                 break
             done += min(n, len(raw) - done)
-    except TaskKilled:
-        raise
-    except BaseException:
-        _release(k, de, file)
-        raise
-    else:
-        _release(k, de, file)
-    finally:
-        k.heap.free(buf)

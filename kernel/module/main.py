@@ -13,7 +13,7 @@ from kernel.cpu import s32
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
                                SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
-                               STB_WEAK, STT_FILE, STT_FUNC, STT_SECTION, ElfFormatError,
+                               STB_WEAK, STT_FILE, STT_SECTION, ElfFormatError,
                                ElfImage)
 from kernel.module.kallsyms import KSym
 from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
