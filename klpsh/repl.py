@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import threading
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run", "Repl", "Terminal", "history_path"]
 
+_DOC_PROMPT = re.compile(r"^\s*%\s+")
 TICK = 0.05            # real-time mode: how often the waiting prompt lets the machine catch up (s)
 TOOLBAR_REFRESH = 0.5  # how often the toolbar redraws (s)
 
@@ -308,11 +310,18 @@ class Repl:
                 "`help` lists the commands, Ctrl-D leaves.")
 
     def execute(self, text: str) -> int:
-        """Run one command line now (the prompt is not shown meanwhile)."""
+        """Run what was entered now (the prompt is not shown meanwhile): one command a line, as
+        a paste may hold several; a leading `% ` (the document's prompt, pasted with a command
+        from callbacks.txt) is dropped."""
         self.console.drain()
+        status = 0
         with self._ctrl_c_flags():
-            self._guarded(self.kernel.catch_up)
-            return self.shell.run_line(text)
+            for line in text.splitlines() or [""]:
+                if self.shell.exit_status is not None or self._interrupted:
+                    break
+                self._guarded(self.kernel.catch_up)
+                status = self.shell.run_line(_DOC_PROMPT.sub("", line, count=1))
+        return status
 
     @contextmanager
     def _ctrl_c_flags(self) -> Iterator[None]:

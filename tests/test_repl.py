@@ -214,3 +214,13 @@ def test_boot_failure_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytes
     monkeypatch.setattr(cli, "boot", boot)
     assert repl_mod.run() == 1
     assert capsys.readouterr().err == "klpsh: internal error: OSError: no vmlinux\n"
+
+
+def test_a_paste_of_several_lines_runs_each_and_drops_the_documents_prompt(kernel) -> None:
+    r, out = _repl(kernel)
+    status = r.execute(" % insmod samples/livepatch/livepatch-callbacks-mod.ko\n"
+                       "% echo 0 > /sys/kernel/livepatch/none/enabled\nexit 5\necho not run")
+    assert status == 5 and r.shell.exit_status == 5
+    assert out.getvalue().splitlines() == [
+        "[    0.000000] livepatch_callbacks_mod: livepatch_callbacks_mod_init",
+        "bash: /sys/kernel/livepatch/none/enabled: No such file or directory"]

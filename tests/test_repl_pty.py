@@ -230,6 +230,16 @@ def test_history_is_kept_across_sessions_and_searchable(tmp_path: Path) -> None:
     assert s.lines().count("first-session") == 2
 
 
+def test_pasted_lines_from_the_document_run_one_by_one(tmp_path: Path) -> None:
+    s = _xterm(tmp_path, "--clock", "virtual")
+    s.prompt()
+    s.child.send("\x1b[200~ % echo one\r\n % echo two\x1b[201~")  # a bracketed paste
+    time.sleep(0.3)
+    s.child.send("\r")
+    s.wait_for("one\ntwo\n")
+    assert s.finish() == 0
+
+
 def test_ctrl_c_drops_the_line_being_typed(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "virtual")
     s.prompt()
