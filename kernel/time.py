@@ -142,7 +142,6 @@ class Clock:
         when = self.next_event_time()
         if when is None or when > limit:
             return None
-        self._pace(when)
         ev = heapq.heappop(self._events)
         self.advance_to(ev.when)
         return ev

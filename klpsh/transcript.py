@@ -164,11 +164,11 @@ def _last_ts(after: list[Line]) -> int | None:
 def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
     """The typing rhythm: median spacing of the first lines of consecutive commands."""
     firsts = [_first_ts(after) for _cmd, after in blocks]
-    gaps = sorted(b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a)
+    gaps = [b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a]
     if not gaps:
         return NSEC_PER_SEC
-    mid = len(gaps) // 2
-    return gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) // 2
+    import statistics  # here: replay's start-up doesn't pay for it
+    return int(statistics.median(gaps))
 
 
 def plan(blocks: list[tuple[Line, list[Line]]]) -> list[Step]:
@@ -352,15 +352,20 @@ class ReplayError(Exception):
     """A transcript that can't be replayed at all; the message is the one line to show."""
 
 
-def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
-    """Replay PATH on fresh machines until the command times fit: (pre, blocks, final run)."""
+def _load(path: str) -> list[Line]:
+    """The lines of transcript PATH; ReplayError if it can't be read or holds no command."""
     try:
-        expected = _read(path)
+        lines = _read(path)
     except OSError as e:
         raise ReplayError(f"klpsh: replay: {path}: {e.strerror or e}") from None
-    pre, blocks = _blocks(expected)
-    if not blocks:
+    if not _blocks(lines)[1]:
         raise ReplayError(f"klpsh: replay: {path}: no commands in transcript")
+    return lines
+
+
+def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
+    """Replay PATH on fresh machines until the command times fit: (pre, blocks, final run)."""
+    pre, blocks = _blocks(_load(path))
     times = _planned_times(blocks)
     from kernel.machine import Kernel
 
@@ -385,7 +390,7 @@ def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[t
         except Exception as e:  # noqa: BLE001
             raise ReplayError(f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}") from None
         finally:
-            _power_off(kernel)  # the run keeps what it showed; the machine is done
+            kernel.shutdown()  # the run keeps what it showed; the machine is done
     assert run is not None
     return pre, blocks, run
 
@@ -407,13 +412,6 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     devs = [abs(a.ts_ns - b.ts_ns) for a, b in zip(want, got)
             if a.ts_ns is not None and b.ts_ns is not None]
     return True, [], (max(devs) / 1e9 if devs else 0.0)
-
-
-def _power_off(kernel: object) -> None:
-    """Done with a machine: end its task threads and free it now (one machine per attempt)."""
-    shutdown = getattr(kernel, "shutdown", None)
-    if shutdown is not None:
-        shutdown()
 
 
 USAGE = "usage: klpsh replay [--script] FILE..."
@@ -462,13 +460,9 @@ def _print_scripts(paths: list[str], write: Callable[[str], None]) -> int:
     status = 0
     for path in paths:
         try:
-            lines = _read(path)
-        except OSError as e:
-            write(f"klpsh: replay: {path}: {e.strerror or e}")
-            status = 1
-            continue
-        if not _blocks(lines)[1]:
-            write(f"klpsh: replay: {path}: no commands in transcript")
+            lines = _load(path)
+        except ReplayError as e:
+            write(str(e))
             status = 1
             continue
         write(f"# {path} as a script: its commands, with the gaps its timestamps imply")
