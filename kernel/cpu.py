@@ -2,8 +2,8 @@
 the stub page through which guest code calls the Python kernel, and stack walking.
 
 Each task that runs guest code borrows an engine for as long as its outermost guest call
-lasts; a task that blocks parks its host thread inside a stub hook, so its engine stays
-frozen mid-instruction-stream while other tasks run on other engines.
+lasts; a task that blocks switches away (kernel.sched) from inside a stub hook, so its
+engine stays frozen mid-instruction-stream while other tasks run on other engines.
 """
 
 from __future__ import annotations

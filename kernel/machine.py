@@ -139,9 +139,9 @@ class Kernel:
             self.clock.pacer = WallClockPacer(self.clock.now)
 
     def shutdown(self) -> None:
-        """Power off: end every task's host thread (each holds the machine) and give guest
-        memory back, so a discarded machine leaves nothing running. Nothing runs afterwards;
-        the rest (engines included) goes with the last reference, or the garbage collector."""
+        """Power off: unwind every task's execution context (each holds the machine) and give
+        guest memory back, so a discarded machine leaves nothing running. Nothing runs
+        afterwards; the rest (engines included) goes with the last reference."""
         self.sched.shutdown()
         self.mem.close()
 

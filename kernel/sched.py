@@ -1,19 +1,23 @@
-"""Tasks and the scheduler: pids, comms, states, patch_state, and the baton that lets
-exactly one task's host thread run at a time (kernel/sched/).
+"""Tasks and the scheduler: pids, comms, states, patch_state, and the context switch
+(kernel/sched/).
 
 Tasks that never run code here (idle tasks, sleeping daemons) are plain objects. A task
-that runs kernel or guest code gets a host thread for as long as that code runs; it hands
-the baton back to the driver whenever it blocks, and the driver resumes it when it is woken.
+that runs kernel or guest code gets an execution context of its own, a greenlet (its own
+Python and C stack, so it can block in the middle of a guest call made from a Unicorn hook),
+for as long as that code runs. Everything runs on the driver's OS thread: a task switches
+back to the driver whenever it blocks, and the driver switches to it when it is woken. A
+switch is a stack swap, never an OS thread handoff, so runs cost the same on a busy machine.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
+
+from greenlet import getcurrent, greenlet
 
 from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN
 from kernel.cpu import GuestContext
@@ -61,12 +65,11 @@ SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over threads started while unwinding
-JOIN_TIMEOUT = 5.0       # seconds a killed task's host thread gets to end
+SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over contexts started while unwinding
 
 
 class TaskExit(BaseException):
-    """Unwinds a task's host thread when the task is killed (Oops) or stopped."""
+    """Unwinds a task's execution context when the task is killed (Oops) or stopped."""
 
 
 SIGKILL, SIGSEGV = 9, 11
@@ -105,8 +108,7 @@ class Task:
     guest_struct: int = 0
     parent: "Task | None" = None
     kthread_data: dict = field(default_factory=dict)
-    _thread: "_TaskThread | None" = None
-    _wake_event: object = None
+    _thread: "_TaskThread | None" = None   # its execution context while it runs code
     host_stack: list[str] = field(default_factory=list)  # host functions currently active
     sleep_deadline: object = None
     set_state: int = 0              # what set_current_state() asked for
@@ -133,19 +135,18 @@ class Task:
 
 
 class _TaskThread:
-    """The host thread that carries one task's kernel code while it runs."""
+    """The execution context (a greenlet) that carries one task's kernel code while it runs."""
+
+    __slots__ = ("sched", "task", "fn", "glet", "done", "killed", "error")
 
     def __init__(self, sched: "Scheduler", task: Task, fn: Callable[[], None]) -> None:
         self.sched, self.task, self.fn = sched, task, fn
-        self.go = threading.Semaphore(0)
+        self.glet = greenlet(self._main)
         self.done = False
         self.killed = False     # the machine is shutting down: unwind instead of running on
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._main, name=f"task-{task.pid}-{task.comm}",
-                                       daemon=True)
 
     def _main(self) -> None:
-        self.go.acquire()
         try:
             if not self.killed:
                 self.fn()
@@ -155,9 +156,11 @@ class _TaskThread:
             self.error = e
         finally:
             self.done = True
+            self.fn = None          # type: ignore[assignment]  (what it ran may hold the machine)
             self.task._thread = None
-            self.sched._threads.discard(self)
-            self.sched._back_to_driver()
+            self.sched._threads.pop(self, None)
+            self.sched.current = None
+        # returning switches to the parent: the driver that switched to this task last
 
 
 class Scheduler:
@@ -170,8 +173,8 @@ class Scheduler:
         self.runqueue: deque[Task] = deque()
         self.current: Task | None = None
         self._pids = itertools.count(1)
-        self._driver = threading.Semaphore(0)
-        self._threads: set[_TaskThread] = set()   # host threads not yet ended
+        self._driver: greenlet | None = None             # who switched to the current task
+        self._threads: dict[_TaskThread, None] = {}      # contexts not yet ended, in start order
         self.need_resched = False
         self.errors: list[BaseException] = []
 
@@ -198,14 +201,13 @@ class Scheduler:
     def all_tasks(self) -> list[Task]:
         return list(self.tasks.values())
 
-    # --- the baton -------------------------------------------------------------------
+    # --- context switches ------------------------------------------------------------
     def start(self, task: Task, fn: Callable[[], None]) -> None:
-        """Give TASK a host thread that will run FN once the task is scheduled."""
+        """Give TASK an execution context that will run FN once the task is scheduled."""
         assert task._thread is None, f"{task.comm} already runs code"
         th = _TaskThread(self, task, fn)
         task._thread = th
-        self._threads.add(th)
-        th.thread.start()
+        self._threads[th] = None
         self.wake(task)
 
     def wake(self, task: Task) -> bool:
@@ -217,7 +219,7 @@ class Scheduler:
         return True
 
     def block(self, state: TaskState) -> None:
-        """Called in the current task's thread: sleep until someone wakes it."""
+        """Called in the current task: sleep until someone wakes it."""
         task = self.current
         assert task is not None and task._thread is not None
         th = task._thread
@@ -225,42 +227,50 @@ class Scheduler:
             raise TaskExit()  # shutting down: code unwinding a killed task does not sleep again
         task.state = state
         self._back_to_driver()
-        th.go.acquire()
         if task.state is TaskState.DEAD or th.killed:
             raise TaskExit()
 
     def _back_to_driver(self) -> None:
         self.current = None
-        self._driver.release()
+        driver = self._driver
+        assert driver is not None
+        driver.switch()
 
     def _switch_to(self, task: Task) -> None:
         th = task._thread
         assert th is not None
         self.current = task
         task.state = TaskState.RUNNING
-        th.go.release()
-        self._driver.acquire()
+        self._run(th)
         if th.done and th.error is not None:
             err, th.error = th.error, None
             raise err
 
+    def _run(self, th: _TaskThread) -> None:
+        """Switch to TH until it blocks or ends; then this driver runs on."""
+        me = getcurrent()
+        outer, self._driver = self._driver, me
+        try:
+            th.glet.parent = me
+            th.glet.switch()
+        finally:
+            self._driver = outer
+
     def shutdown(self) -> None:
-        """Power off: every task's host thread unwinds (TaskExit where it sleeps) and ends.
-        Called by the driver, never from a task. Threads started while others unwind are
-        ended too; a thread that does not end within JOIN_TIMEOUT is left to its daemon fate."""
+        """Power off: every task's context unwinds (TaskExit where it sleeps) and ends.
+        Called by the driver, never from a task. Contexts started while others unwind are
+        ended too."""
         for _ in range(SHUTDOWN_ROUNDS):
             if not self._threads:
                 break
             self.runqueue.clear()
             for th in sorted(self._threads, key=lambda t: t.task.pid):
                 th.killed = True
-                if not th.done:
+                if not th.done:     # suspended: unwinds; never run: ends at once
                     self.current = th.task
-                    th.go.release()
-                    self._driver.acquire()
-                th.thread.join(JOIN_TIMEOUT)
+                    self._run(th)
                 th.error = None
-                self._threads.discard(th)
+                self._threads.pop(th, None)
         self.runqueue.clear()
         self.current = None
 
