@@ -31,9 +31,9 @@ __all__ = [
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
+    "KlpObject", "KlpPatch", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
     "SysInfo", "KlpshProcEntry",
-    "STRUCTS",
+    "STRUCTS", "STRUCTS_5_4",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 HZ = 1000
-UTS_RELEASE = "4.19.0-klpsh"
+UTS_RELEASE = "4.19.0-klpsh"                    # of the default kernel: kernel/profile.py has each
 VERMAGIC = "4.19.0-klpsh SMP mod_unload "      # linux/vermagic.h VERMAGIC_STRING
 MODULE_NAME_LEN = 64 - 8                        # 56: char module.name[] incl. the NUL
 TASK_COMM_LEN = 16
@@ -324,6 +324,13 @@ class KlpPatch(_GuestStruct):
     _fields_ = [("mod", _ptr), ("objs", _ptr), ("list", ListHead), ("enabled", _bool)]
 
 
+class KlpPatch54(_GuestStruct):
+    """struct klp_patch of the 5.4 headers (kernel/include-5.4): .replace after objs."""
+
+    _fields_ = [("mod", _ptr), ("objs", _ptr), ("replace", _bool), ("list", ListHead),
+                ("enabled", _bool), ("forced", _bool)]
+
+
 class RwSemaphore(_GuestStruct):
     """struct rw_semaphore (4.19 x86-64: count, wait_list, wait_lock, osq, owner)."""
 
@@ -417,3 +424,14 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
 for _cls, _ in STRUCTS.values():
     _cls.size = ctypes.sizeof(_cls)  # type: ignore[attr-defined]
 del _cls
+
+
+# What kernel/include-5.4 lays out differently or renames (checked by tests/test_k54_abi.py):
+# struct klp_func and struct klp_object keep the 4.19 layout (old_addr is spelled old_func).
+STRUCTS_5_4: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
+    "struct klp_func": (KlpFunc, {"old_addr": "old_func"}),
+    "struct klp_callbacks": (KlpCallbacks, {}),
+    "struct klp_object": (KlpObject, {}),
+    "struct klp_patch": (KlpPatch54, {}),
+}
+KlpPatch54.size = ctypes.sizeof(KlpPatch54)  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ __all__ = [
     "build_vmlinux",
     "compile_flags",
     "gcc_include_dir",
+    "include_dirs",
     "main",
     "module_name",
 ]
@@ -105,11 +106,25 @@ def gcc_include_dir(gcc: str | None = None) -> str:
     return path
 
 
+def include_dirs(kernel: str | None = None) -> tuple[Path, ...]:
+    """The header directories of kernel KERNEL ("4.19", the default, or "5.4"), searched in
+    order: the kernel's own overlay (what differs), then the shared kernel/include."""
+    from kernel.profile import get_profile
+    try:
+        return get_profile(kernel).include_dirs
+    except KeyError:
+        from kernel.profile import KERNEL_NAMES
+        raise BuildError(f"klpsh build: unknown kernel '{kernel}' "
+                         f"(choose from {', '.join(KERNEL_NAMES)})") from None
+
+
 def compile_flags(modname: str, basename: str, *, module: bool = True,
-                  gcc_include: str | None = None) -> list[str]:
+                  gcc_include: str | None = None, kernel: str | None = None) -> list[str]:
     """The complete gcc flags (without -c/-o) for one translation unit, per kernel/ABI.md."""
-    flags = ["-nostdinc", "-isystem", gcc_include or gcc_include_dir(), "-I", str(INCLUDE_DIR),
-             "-D__KERNEL__"]
+    flags = ["-nostdinc", "-isystem", gcc_include or gcc_include_dir()]
+    for inc in include_dirs(kernel):
+        flags += ["-I", str(inc)]
+    flags.append("-D__KERNEL__")
     if module:
         flags.append("-DMODULE")
     flags += [f'-DKBUILD_MODNAME="{modname}"', f'-DKBUILD_BASENAME="{basename}"']
@@ -233,11 +248,13 @@ def _install(built: Path, dest: Path) -> None:
 
 
 def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = None,
-                 diag: Log | None = None, intree: bool | None = None) -> Path:
+                 diag: Log | None = None, intree: bool | None = None,
+                 kernel: str | None = None) -> Path:
     """Build SOURCE (a module's .c file) into OUTDIR/<stem>.ko and return that path.
 
     log receives the kbuild progress lines, diag the compiler's warnings.  intree defaults to
-    whether the source lies inside the klpsh tree.  Raises BuildError.
+    whether the source lies inside the klpsh tree.  kernel picks the headers (and so the
+    vermagic): "4.19" (default) or "5.4".  Raises BuildError.
     """
     source = Path(source)
     if not source.is_file():
@@ -251,6 +268,7 @@ def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = 
                          f"(at most {_MODULE_NAME_MAX} characters)")
     outdir = Path(outdir) if outdir is not None else source.parent
     ko = outdir / f"{stem}.ko"
+    include_dirs(kernel)  # an unknown kernel is a build error before anything runs
     gcc = _tool("gcc", "gcc")
     ld = _tool("ld", "binutils")
     include = gcc_include_dir(gcc)
@@ -262,7 +280,7 @@ def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = 
         obj = tmp / f"{stem}.o"
         if log:
             log(f"  CC [M]  {_display(outdir / f'{stem}.o')}")
-        _run([gcc, *compile_flags(name, name, gcc_include=include), "-c", _source_arg(source),
+        _run([gcc, *compile_flags(name, name, gcc_include=include, kernel=kernel), "-c", _source_arg(source),
               "-o", str(obj)], REPO_ROOT, diag)
 
         defined = _defined_globals(obj)
@@ -271,7 +289,8 @@ def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = 
                                 has_exit="cleanup_module" in defined, intree=intree))
         if log:
             log(f"  CC      {_display(outdir / f'{stem}.mod.o')}")
-        _run([gcc, *compile_flags(name, f"{name}.mod", gcc_include=include), "-c", mod_c.name,
+        _run([gcc, *compile_flags(name, f"{name}.mod", gcc_include=include, kernel=kernel),
+              "-c", mod_c.name,
               "-o", f"{stem}.mod.o"], tmp, diag)
 
         if log:
@@ -324,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sources", nargs="*", metavar="SRC.c", help="module source files")
     parser.add_argument("-o", "--output", metavar="DIR", type=Path,
                         help="where to put the .ko files (default: beside each source)")
+    parser.add_argument("--kernel", metavar="VERSION", default=None,
+                        help="the kernel to build for: 4.19 (default) or 5.4 (its headers and vermagic)")
     parser.add_argument("--vmlinux", action="store_true",
                         help="(re)build kernel/vmlinux/vmlinux.o (into DIR with -o)")
     try:
@@ -345,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.vmlinux:
             build_vmlinux(args.output, log=out, diag=err)
         for src in args.sources:
-            build_module(Path(src), args.output, log=out, diag=err)
+            build_module(Path(src), args.output, log=out, diag=err, kernel=args.kernel)
     except BuildError as exc:
         err(str(exc))
         return 1

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
-from kernel.abi import VERMAGIC, TaskStruct
+from kernel.abi import TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
@@ -21,6 +21,7 @@ from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
+from kernel.profile import KernelProfile, get_profile
 from kernel.sched import SIGKILL, SIGSEGV, Scheduler, Task, TaskKilled, TaskKind, TaskState
 from kernel.time import Clock, Event, WallClockPacer
 
@@ -30,11 +31,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 WALL_BOOT_NS = 1_540_166_400 * 1_000_000_000   # 2018-10-22 00:00:00 UTC
 RANDOM_SEED = 0x4190
-VMLINUX_O = Path(__file__).resolve().parent / "vmlinux" / "vmlinux.o"
 NR_CPUS = 2
 CLOCK_MODES = ("virtual", "real")
 TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
-UTS_RELEASE = VERMAGIC.split()[0]
 
 # Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
 _BOOT_TASKS = (
@@ -55,11 +54,14 @@ _BOOT_TASKS = (
 
 
 class Kernel:
-    """One simulated Linux 4.19 machine. Everything that is state lives here."""
+    """One simulated Linux machine (4.19 or 5.4, as its profile says). Everything that is
+    state lives here."""
 
-    def __init__(self, elf_cache: ElfCache | None = None, clock_mode: str = "virtual") -> None:
+    def __init__(self, elf_cache: ElfCache | None = None, clock_mode: str = "virtual",
+                 profile: KernelProfile | None = None) -> None:
         if clock_mode not in CLOCK_MODES:
             raise ValueError(f"clock mode {clock_mode!r} is not one of {', '.join(CLOCK_MODES)}")
+        self.profile = profile or get_profile()
         self.clock_mode = clock_mode
         self.elf_cache = elf_cache or ElfCache()
         self.clock = Clock()
@@ -98,9 +100,11 @@ class Kernel:
     # --- boot ------------------------------------------------------------------------
     @classmethod
     def boot(cls, clock_mode: str = "virtual", elf_cache: ElfCache | None = None,
-             vmlinux: Path | None = None) -> "Kernel":
-        k = cls(elf_cache, clock_mode)
-        k._boot(vmlinux or VMLINUX_O)
+             vmlinux: Path | None = None, kernel: "str | KernelProfile | None" = None) -> "Kernel":
+        """Boot the kernel KERNEL names ("4.19", the default, or "5.4"; or a profile)."""
+        profile = kernel if isinstance(kernel, KernelProfile) else get_profile(kernel)
+        k = cls(elf_cache, clock_mode, profile)
+        k._boot(vmlinux or profile.vmlinux_object)
         return k
 
     def _boot(self, vmlinux: Path) -> None:
@@ -109,8 +113,10 @@ class Kernel:
         from kernel.module.sysfs import module_sysfs_init
         from kernel.workqueue import Workqueues
         self.apis = all_apis()
+        absent = self.profile.livepatch.absent_exports
         for api in self.apis.values():
-            self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
+            if api.name not in absent:
+                self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
         self.vmlinux = self.loader.load_builtin(vmlinux.read_bytes())
         self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
         self.livepatch = Livepatch(self)
@@ -202,7 +208,10 @@ class Kernel:
     def add_taint(self, flag: str) -> None:
         self.taints.add(flag)
 
-    release = UTS_RELEASE
+    @property
+    def release(self) -> str:
+        """UTS_RELEASE (uname -r): the profile's."""
+        return self.profile.release
 
     def taint_mask(self) -> int:
         return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 CLOCKS = ("real", "virtual")
+KERNELS = ("4.19", "5.4")      # kernel/profile.py KERNEL_NAMES (not imported: start-up budget)
 SUBCOMMANDS = ("build", "replay")
 STATUS_USAGE = 2
 STATUS_NO_SCRIPT = 127
@@ -25,15 +26,19 @@ STATUS_NO_SCRIPT = 127
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="klpsh",
-        description="A shell over a simulated Linux 4.19 kernel that loads and runs real .ko modules.",
+        description="A shell over a simulated Linux kernel (4.19 or 5.4) that loads and runs "
+                    "real .ko modules.",
         epilog="Also: `klpsh build SRC.c... [-o DIR]` compiles modules; "
-               "`klpsh replay FILE...` replays transcripts and compares them.")
+               "`klpsh replay FILE...` replays transcripts and compares them (both take --kernel).")
     p.add_argument("script", nargs="?", metavar="SCRIPT",
                    help="run the commands in SCRIPT ('-' for stdin) and exit")
     p.add_argument("--clock", choices=CLOCKS,
                    help="'real': machine time follows the wall clock (default in the REPL); "
                         "'virtual': it moves only with sleep and blocking commands (default in batch)")
     p.add_argument("--prompt", default="% ", help="the REPL's prompt (default: '%% ')")
+    p.add_argument("--kernel", choices=KERNELS, default=KERNELS[0],
+                   help="the kernel to boot: 4.19 (default) or 5.4 (the 5.1+ livepatch API: "
+                        "enable-only, atomic replace, automatic signals)")
     return p
 
 
@@ -56,45 +61,47 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(opts: argparse.Namespace) -> int:
     if opts.script not in (None, "-"):
-        return _run_file(opts.script, opts.clock or "virtual")
+        return _run_file(opts.script, opts.clock or "virtual", opts.kernel)
     if opts.script is None and sys.stdin.isatty():
         repl = _optional_module("klpsh.repl")
         if repl is not None:
-            return int(repl.run(clock=opts.clock or "real", prompt=opts.prompt))
-    return run_batch(sys.stdin, opts.clock or "virtual")
+            return int(repl.run(clock=opts.clock or "real", prompt=opts.prompt, kernel=opts.kernel))
+    return run_batch(sys.stdin, opts.clock or "virtual", kernel=opts.kernel)
 
 
-def _run_file(path: str, clock: str) -> int:
+def _run_file(path: str, clock: str, kernel: str | None = None) -> int:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.readlines()
     except OSError as e:
         print(f"klpsh: {path}: {e.strerror}", file=sys.stderr)
         return STATUS_NO_SCRIPT
-    return run_batch(lines, clock)
+    return run_batch(lines, clock, kernel=kernel)
 
 
-def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | None = None) -> int:
-    """Boot a machine and run LINES through the shell, writing the transcript to STREAM."""
+def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | None = None,
+              kernel: str | None = None) -> int:
+    """Boot a machine (KERNEL: "4.19", the default, or "5.4") and run LINES through the shell,
+    writing the transcript to STREAM."""
     out = LineWriter(stream or sys.stdout)
     try:
         from klpsh.shell import Shell
 
-        kernel = boot(clock)
+        machine = boot(clock, kernel)
     except Exception as e:  # noqa: BLE001 - no traceback reaches the user
         out(f"klpsh: internal error: {type(e).__name__}: {e}")
         return 1
     try:
-        return Shell(kernel, out).run_script(lines)
+        return Shell(machine, out).run_script(lines)
     finally:
-        getattr(kernel, "shutdown", lambda: None)()  # end its task threads (a stand-in kernel has none)
+        getattr(machine, "shutdown", lambda: None)()  # end its task threads (a stand-in kernel has none)
 
 
-def boot(clock: str) -> "Kernel":
+def boot(clock: str, kernel: str | None = None) -> "Kernel":
     """A freshly booted machine (imports the kernel, and so unicorn, only when needed)."""
     from kernel.machine import Kernel
 
-    return Kernel.boot(clock_mode=clock)
+    return Kernel.boot(clock_mode=clock, kernel=kernel)
 
 
 class LineWriter:

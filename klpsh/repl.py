@@ -357,13 +357,13 @@ class Repl:
             return False
 
 
-def run(clock: str = "real", prompt: str = "% ") -> int:
-    """`klpsh` on a terminal: boot a machine and talk to it."""
+def run(clock: str = "real", prompt: str = "% ", kernel: str | None = None) -> int:
+    """`klpsh` on a terminal: boot a machine (KERNEL "4.19" or "5.4") and talk to it."""
     from klpsh.cli import boot
 
     try:
-        kernel = boot(clock)
+        machine = boot(clock, kernel)
     except Exception as e:  # noqa: BLE001 - no traceback reaches the user
         print(f"klpsh: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
-    return Repl(kernel, prompt).run()
+    return Repl(machine, prompt).run()

@@ -71,6 +71,14 @@ def parse(line: str) -> Command | None:
     return Command(argv, redirect)
 
 
+def bundled_modules(kernel: object) -> Path:
+    """Where `samples/livepatch/` and modprobe find the modules built for KERNEL's profile
+    (modules/ for 4.19, modules/5.4/ for 5.4)."""
+    profile = getattr(kernel, "profile", None)
+    sub = getattr(profile, "modules_subdir", "")
+    return BUNDLED_MODULES / sub if sub else BUNDLED_MODULES
+
+
 def _is_operator(tok: str) -> bool:
     return bool(tok) and all(c in "();<>|&" for c in tok)
 
@@ -86,7 +94,7 @@ class Shell:
         self.echo = echo
         self.console = console
         self.cwd = cwd or Path.cwd()
-        self.modules_dir = modules_dir or BUNDLED_MODULES
+        self.modules_dir = modules_dir or bundled_modules(kernel)
         self.tools = load_tools()
         self.interrupted = interrupted or (lambda: False)
         self.exit_status: int | None = None

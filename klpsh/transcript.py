@@ -363,7 +363,8 @@ def _load(path: str) -> list[Line]:
     return lines
 
 
-def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
+def _replay_run(path: str, elf_cache: object = None, kernel: str | None = None,
+                ) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
     """Replay PATH on fresh machines until the command times fit: (pre, blocks, final run)."""
     pre, blocks = _blocks(_load(path))
     times = _planned_times(blocks)
@@ -373,11 +374,11 @@ def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[t
     restarts = True
     for attempt in range(MAX_RESTARTS + 2):
         try:
-            kernel = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
+            machine = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache, kernel=kernel)
         except Exception as e:  # noqa: BLE001 - a one-line error, never a traceback
             raise ReplayError(f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}") from None
         try:
-            run = _Run(kernel, blocks, times, restarts and attempt < MAX_RESTARTS, pre)
+            run = _Run(machine, blocks, times, restarts and attempt < MAX_RESTARTS, pre)
             run.run()
             break
         except _Restart as r:
@@ -390,15 +391,17 @@ def _replay_run(path: str, elf_cache: object = None) -> tuple[list[Line], list[t
         except Exception as e:  # noqa: BLE001
             raise ReplayError(f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}") from None
         finally:
-            kernel.shutdown()  # the run keeps what it showed; the machine is done
+            machine.shutdown()  # the run keeps what it showed; the machine is done
     assert run is not None
     return pre, blocks, run
 
 
-def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], float | None]:
-    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds)."""
+def replay_file(path: str, elf_cache: object = None, kernel: str | None = None,
+                ) -> tuple[bool, list[str], float | None]:
+    """Replay one file on KERNEL ("4.19", the default, or "5.4"): (matched, report lines after
+    the verdict, largest |Δt| in seconds)."""
     try:
-        pre, blocks, run = _replay_run(path, elf_cache)
+        pre, blocks, run = _replay_run(path, elf_cache, kernel)
     except ReplayError as e:
         return False, [str(e)], None
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
@@ -414,7 +417,7 @@ def replay_file(path: str, elf_cache: object = None) -> tuple[bool, list[str], f
     return True, [], (max(devs) / 1e9 if devs else 0.0)
 
 
-USAGE = "usage: klpsh replay [--script] FILE..."
+USAGE = "usage: klpsh replay [--script] [--kernel 4.19|5.4] FILE..."
 
 
 def replay(paths: Iterable[str], out: Out | None = None) -> int:
@@ -426,7 +429,8 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
     paths = list(paths)
     as_script = "--script" in paths
     paths = [p for p in paths if p != "--script"]
-    if not paths or any(p.startswith("-") and p != "-" for p in paths):
+    kernel, paths = _kernel_option(paths)
+    if kernel == "" or not paths or any(p.startswith("-") and p != "-" for p in paths):
         write(USAGE)
         return 2
     if as_script:
@@ -439,7 +443,7 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
     status = 0
     for path in paths:
         try:
-            ok, report, dev = replay_file(path, cache)
+            ok, report, dev = replay_file(path, cache, kernel)
         except Exception as e:  # noqa: BLE001
             ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
         if ok:
@@ -454,6 +458,25 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
                 if ln not in errors:
                     write(ln)
     return status
+
+
+def _kernel_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """Take `--kernel X` / `--kernel=X` out of ARGS: (X, the rest); X is "" if it names no
+    kernel klpsh has, None if the option is absent."""
+    from kernel.profile import KERNEL_NAMES
+    kernel: str | None = None
+    rest: list[str] = []
+    it = iter(args)
+    for a in it:
+        if a == "--kernel":
+            kernel = next(it, "")
+        elif a.startswith("--kernel="):
+            kernel = a.partition("=")[2]
+        else:
+            rest.append(a)
+    if kernel is not None and kernel not in KERNEL_NAMES:
+        kernel = ""
+    return kernel, rest
 
 
 def _print_scripts(paths: list[str], write: Callable[[str], None]) -> int:

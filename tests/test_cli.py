@@ -21,7 +21,7 @@ def fake_boot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Boot a FakeKernel instead of the real one; returns the clock modes asked for."""
     clocks: list[str] = []
 
-    def boot(clock: str) -> FakeKernel:
+    def boot(clock: str, kernel: str | None = None) -> FakeKernel:
         clocks.append(clock)
         return FakeKernel()
 
@@ -78,7 +78,7 @@ def test_help_option(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_boot_failure_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    def boot(clock: str) -> None:
+    def boot(clock: str, kernel: str | None = None) -> None:
         raise FileNotFoundError("vmlinux.o")
 
     monkeypatch.setattr(cli, "boot", boot)
@@ -104,8 +104,8 @@ def test_repl_is_started_on_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
 
     class FakeRepl:
         @staticmethod
-        def run(clock: str, prompt: str) -> int:
-            seen.update(clock=clock, prompt=prompt)
+        def run(clock: str, prompt: str, kernel: str) -> int:
+            seen.update(clock=clock, prompt=prompt, kernel=kernel)
             return 0
 
     class Tty(io.StringIO):
@@ -115,7 +115,9 @@ def test_repl_is_started_on_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", Tty(""))
     monkeypatch.setattr(cli, "_optional_module", lambda name: FakeRepl if name == "klpsh.repl" else None)
     assert cli.main(["--prompt", "klpsh> "]) == 0
-    assert seen == {"clock": "real", "prompt": "klpsh> "}
+    assert seen == {"clock": "real", "prompt": "klpsh> ", "kernel": "4.19"}
+    assert cli.main(["--kernel", "5.4"]) == 0
+    assert seen["kernel"] == "5.4"
 
 
 def test_subcommands_delegate(monkeypatch: pytest.MonkeyPatch) -> None:

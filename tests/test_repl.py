@@ -209,7 +209,7 @@ def test_run_boots_a_machine_with_the_clock_and_prompt_asked_for(monkeypatch: py
 def test_boot_failure_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from klpsh import cli
 
-    def boot(clock: str) -> None:
+    def boot(clock: str, kernel: str | None = None) -> None:
         raise OSError("no vmlinux")
     monkeypatch.setattr(cli, "boot", boot)
     assert repl_mod.run() == 1

@@ -59,7 +59,7 @@ def proc_init(k: "Kernel") -> None:
     proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
-    proc.children["version"] = Attr(0o444, lambda: f"Linux version {k.release} (klpsh) #1 SMP\n")
+    proc.children["version"] = Attr(0o444, lambda: k.profile.proc_version)
     proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(
         0o644, lambda: f"{k.taint_mask()}\n", lambda s: k.add_taint_mask(kstrtoull(s)))})})
     proc.mkdir("dynamic_debug").children["control"] = Attr(

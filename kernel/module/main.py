@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, VERMAGIC, KernelParam, KernelParamOps,
+from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, KernelParam, KernelParamOps,
                         KparamArray, ModuleState)
 from kernel.abi import Module as CModule
 from kernel.cpu import s32
@@ -137,8 +137,8 @@ class ModuleLoader:
         magic = img.get_modinfo("vermagic")
         if magic is None:
             raise KernelError(Errno.ENOEXEC)
-        if magic != VERMAGIC:
-            k.log.err(f"{mod.name}: version magic '{magic}' should be '{VERMAGIC}'")
+        if magic != k.profile.vermagic:
+            k.log.err(f"{mod.name}: version magic '{magic}' should be '{k.profile.vermagic}'")
             raise KernelError(Errno.ENOEXEC)
         if img.get_modinfo("intree") is None:
             if TAINT_OOT_MODULE not in k.taints:

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * klpsh: the version magic every module records in .modinfo ("vermagic=")
- * and the loader compares with its own (kernel/abi.py VERMAGIC).
+ * and the loader compares with its own (kernel/profile.py: the profile's vermagic).
+ * UTS_RELEASE comes from the include directory of the kernel built for.
  */
 #ifndef _LINUX_VERMAGIC_H
 #define _LINUX_VERMAGIC_H
 
-#define UTS_RELEASE			"4.19.0-klpsh"
+#include <generated/utsrelease.h>
 
 #define MODULE_VERMAGIC_SMP		"SMP "
 #define MODULE_VERMAGIC_PREEMPT		""

@@ -1,0 +1,146 @@
+"""Kernel profiles: which Linux klpsh boots (4.19, the default, or 5.4 LTS).
+
+A profile is data, not code: the release and version magic, the headers and vmlinux modules
+are built against, and for every livepatch concern that changed between the two kernels the
+behaviour to use. The one kernel package reads it at those points (grep `profile.livepatch`);
+nothing of the core is copied per version.
+
+What changed in 5.1-5.4 (read from the 5.4 sources, kernel/livepatch/*.c and
+Documentation/livepatch/*.rst):
+  - klp_register_patch()/klp_unregister_patch()/klp_disable_patch() are gone; klp_enable_patch()
+    called from the patch module's init creates, enables and lists the patch;
+  - a patch is freed when its unpatching completes: its sysfs directory goes away and its module
+    reference is dropped, so the module can be removed; a disabled patch cannot be re-enabled;
+  - no stacking rules for enable/disable; cumulative patches (.replace = true) replace all
+    earlier ones atomically, with dynamic nop functions for what they no longer patch;
+  - the `signal` attribute is gone: stalled tasks get fake signals automatically every
+    SIGNALS_TIMEOUT (15) failed transition attempts;
+  - `force` marks the patches (patch->forced), so only forced patches keep their modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["KernelProfile", "LivepatchProfile", "PROFILES", "DEFAULT_KERNEL", "get_profile",
+           "KERNEL_NAMES"]
+
+_KERNEL_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class LivepatchProfile:
+    """How kernel/livepatch behaves where 4.19 and 5.4 differ."""
+
+    # klp_enable_patch() initialises the patch itself (5.1+); else it needs klp_register_patch()
+    enable_registers: bool
+    # exported livepatch functions that this kernel does not have (a module using one fails
+    # to load with "Unknown symbol")
+    absent_exports: frozenset[str]
+    # /sys/kernel/livepatch/<patch>/ attributes
+    sysfs_attrs: tuple[str, ...]
+    # "only the first disabled patch can be enabled, only the last enabled one disabled" (4.19)
+    stacking: bool
+    # the patch is freed when unpatching completes (sysfs gone, module put) (5.1+)
+    free_on_disable: bool
+    # patch->replace (struct klp_patch has .replace) and nop functions (5.1+)
+    atomic_replace: bool
+    # patch->enabled is set before the first completion attempt (5.1+) or after it (4.19)
+    enabled_before_first_attempt: bool
+    # fake signals to stalled tasks every this many failed attempts; None: only via sysfs
+    signals_timeout: int | None
+    # force sets patch->forced on every listed patch (5.1+), else the global klp_forced
+    forced_per_patch: bool
+    # pr_debug of klp_cancel_transition()
+    cancel_message: str
+    # the struct klp_patch layout of this kernel's linux/livepatch.h (kernel/abi.py)
+    patch_struct: str
+
+
+@dataclass(frozen=True)
+class KernelProfile:
+    """One kernel klpsh can boot."""
+
+    name: str                       # what --kernel takes: "4.19", "5.4"
+    release: str                    # uname -r, UTS_RELEASE
+    version: str                    # uname -v
+    vermagic: str                   # linux/vermagic.h VERMAGIC_STRING
+    include_dirs: tuple[Path, ...]  # searched in order: this kernel's overlay, then the shared one
+    vmlinux_object: Path
+    modules_subdir: str             # bundled modules of this kernel: modules/<subdir>
+    livepatch: LivepatchProfile
+
+    @property
+    def proc_version(self) -> str:
+        """/proc/version."""
+        return f"Linux version {self.release} (klpsh) {self.version}\n"
+
+
+_INCLUDE = _KERNEL_DIR / "include"
+_VMLINUX = _KERNEL_DIR / "vmlinux" / "vmlinux.o"
+
+LINUX_4_19 = KernelProfile(
+    name="4.19",
+    release="4.19.0-klpsh",
+    version="#1 SMP",
+    vermagic="4.19.0-klpsh SMP mod_unload ",
+    include_dirs=(_INCLUDE,),
+    vmlinux_object=_VMLINUX,
+    modules_subdir="",
+    livepatch=LivepatchProfile(
+        enable_registers=False,
+        absent_exports=frozenset(),
+        sysfs_attrs=("enabled", "transition", "signal", "force"),
+        stacking=True,
+        free_on_disable=False,
+        atomic_replace=False,
+        enabled_before_first_attempt=False,
+        signals_timeout=None,
+        forced_per_patch=False,
+        # Documentation/livepatch/callbacks.txt (Test 6) words it without "patching"; the
+        # nine 4.19 transcripts follow the document.
+        cancel_message="canceling transition, going to unpatch",
+        patch_struct="KlpPatch",
+    ),
+)
+
+LINUX_5_4 = KernelProfile(
+    name="5.4",
+    release="5.4.0-klpsh",
+    version="#1 SMP",
+    vermagic="5.4.0-klpsh SMP mod_unload ",
+    include_dirs=(_KERNEL_DIR / "include-5.4", _INCLUDE),
+    vmlinux_object=_VMLINUX,
+    modules_subdir="5.4",
+    livepatch=LivepatchProfile(
+        enable_registers=True,
+        absent_exports=frozenset({"klp_register_patch", "klp_unregister_patch",
+                                  "klp_disable_patch"}),
+        sysfs_attrs=("enabled", "transition", "force"),
+        stacking=False,
+        free_on_disable=True,
+        atomic_replace=True,
+        enabled_before_first_attempt=True,
+        signals_timeout=15,                 # transition.c SIGNALS_TIMEOUT
+        forced_per_patch=True,
+        cancel_message="canceling patching transition, going to unpatch",
+        patch_struct="KlpPatch54",
+    ),
+)
+
+PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}
+KERNEL_NAMES: tuple[str, ...] = tuple(PROFILES)
+DEFAULT_KERNEL = LINUX_4_19.name
+
+
+def get_profile(name: str | None = None) -> KernelProfile:
+    """The profile called NAME ("4.19", "5.4"; also "4.19.0", "5.4.0-klpsh"); KeyError if none."""
+    if name is None:
+        return PROFILES[DEFAULT_KERNEL]
+    if name in PROFILES:
+        return PROFILES[name]
+    for p in PROFILES.values():
+        if name in (p.release, p.release.split("-")[0]):
+            return p
+    raise KeyError(name)
