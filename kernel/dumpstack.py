@@ -56,13 +56,9 @@ class DumpStack:
 
     def print_modules(self) -> None:
         parts = []
-        for m in self.k.loader.modules.values():
-            flags = "".join(sorted(m.taints & {"O", "K", "P"}))
-            if m.state.name == "COMING":
-                flags += "+"
-            elif m.state.name == "GOING":
-                flags += "-"
-            parts.append(m.name + (f"({flags})" if flags else ""))
+        for m in reversed(list(self.k.loader.modules.values())):   # the modules list: newest first
+            if m.state.name != "UNFORMED":
+                parts.append(m.name + m.flags())
         self._log(KERN_DEFAULT, "Modules linked in: " + " ".join(parts))
 
     def print_info(self, task: "Task") -> None:

@@ -13,7 +13,7 @@ from kernel.api import all_apis
 from kernel.api.slab import Slab
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
 from kernel.dumpstack import DumpStack
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
                        STUB_BASE, STUB_END, THREAD_SIZE, Allocator, GuestMemory)
@@ -161,8 +161,9 @@ class Kernel:
                     self.livepatch.klp_update_patch_state(idle)
 
     def cpu_idle(self, cpu: int) -> bool:
-        """Host threads run one at a time; they run on CPU 0, so CPU 1 idles."""
-        return cpu != 0 or self.sched.current is None
+        """CPU N idles unless N+1 tasks are on CPUs (Scheduler.on_cpu): the code running
+        takes CPU 0, another running task CPU 1."""
+        return len(self.sched.on_cpu()) <= cpu
 
     # --- memory, symbols ---------------------------------------------------------------
     def alloc_stack(self) -> int:
@@ -428,11 +429,20 @@ class _FsCalls:
         show = self.k.vfs.open_read(path)
         return self.k.syscall(comm, show)
 
-    def write(self, path: str, data: str, comm: str = "bash") -> None:
+    def write(self, path: str, data: str, comm: str = "bash") -> int:
+        """One write(2) of DATA: the count ->store returned. A store that returns a positive
+        count short of the whole (klp_enable_patch() passing up a pre-patch callback's 1)
+        made a short write; the caller's stdio writes the rest."""
         store = self.k.vfs.open_write(path)
         if not data:
-            return  # sysfs_kf_write(): a zero-length write never reaches ->store
-        self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
+            return 0  # sysfs_kf_write(): a zero-length write never reaches ->store
+        try:
+            self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
+        except RawReturn as e:
+            if e.ret > 0:
+                return min(e.ret, len(data))
+            raise
+        return len(data)
 
     def listdir(self, path: str) -> list[str]:
         return self.k.vfs.listdir(path)

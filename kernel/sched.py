@@ -65,6 +65,8 @@ SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+PROC_COMM_LEN = 64       # fs/proc/array.c: tcomm[64]
+
 SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over contexts started while unwinding
 
 
@@ -113,6 +115,8 @@ class Task:
     sleep_deadline: object = None
     set_state: int = 0              # what set_current_state() asked for
     kernel: "Kernel | None" = None
+    wq_desc: str = ""               # a kworker's worker->desc: the workqueue it last ran for
+    wq_busy: bool = False           # ... and whether it runs a work item now (current_work)
 
     @property
     def is_kthread(self) -> bool:
@@ -121,6 +125,14 @@ class Task:
     @property
     def alive(self) -> bool:
         return self.state is not TaskState.DEAD
+
+    @property
+    def proc_comm(self) -> str:
+        """The name /proc/PID/{comm,stat,status} and ps show: a kworker's comm with
+        wq_worker_comm()'s "+wq" (running its work) or "-wq" (the last it ran)."""
+        if not self.wq_desc:
+            return self.comm
+        return f"{self.comm}{'+' if self.wq_busy else '-'}{self.wq_desc}"[:PROC_COMM_LEN - 1]
 
     def host_frames(self) -> list[int]:
         """Addresses of the host functions below any guest code of this task."""
@@ -200,6 +212,15 @@ class Scheduler:
 
     def all_tasks(self) -> list[Task]:
         return list(self.tasks.values())
+
+    def on_cpu(self) -> list[Task]:
+        """The tasks on a CPU now: the one whose code runs, then any other that is running
+        (not queued, not sleeping), at most one per CPU; the idle tasks fill the rest."""
+        cur = self.current
+        running = [cur] if cur is not None else []
+        running += [t for t in self.tasks.values() if t is not cur and t.state is TaskState.RUNNING
+                    and t._thread is not None and t not in self.runqueue]
+        return running[:len(self.idle) or 1]
 
     # --- context switches ------------------------------------------------------------
     def start(self, task: Task, fn: Callable[[], None]) -> None:

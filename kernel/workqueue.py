@@ -147,6 +147,8 @@ class WorkerPool:
             w.queued = w.pending = False
             w.running = me
             self.current[me] = w
+            if wq is not None:
+                me.wq_desc, me.wq_busy = wq.name, True     # process_one_work(): worker->desc
             try:
                 self._process_one_work(me, w)
             except TaskExit:
@@ -160,6 +162,7 @@ class WorkerPool:
         w.running = None
         w.done += 1
         self.current.pop(me, None)
+        me.wq_busy = False
         if wq is not None:
             wq.work_done(w, color)
         self.done.wake_up(self.kernel)

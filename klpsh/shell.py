@@ -175,7 +175,12 @@ class Shell:
         """The redirection: write the tool's output to PATH as one write(2), like echo does."""
         writer = "bash" if prog == "echo" else prog
         try:
-            self.kernel.fs.write(path, data, comm=writer)
+            # stdio's fflush(): after a short write, write what is left, until all or an error
+            for _ in range(len(data)):
+                done = self.kernel.fs.write(path, data, comm=writer)
+                if not isinstance(done, int) or not 0 < done < len(data):
+                    break
+                data = data[done:]
         except TaskKilled as e:
             self.out(e.text)
             return 128 + e.signo

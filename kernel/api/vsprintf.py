@@ -250,6 +250,94 @@ def _bitmap(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
     return ",".join(chunks)
 
 
+# --- %pG: flag names (include/trace/events/mmflags.h of 4.19, x86-64 defconfig) ----------------
+# Each table is in the header's order: a mask that matches is printed and its bits taken away,
+# so the composite GFP_* names come first.
+def _gfp(*bits: int) -> int:
+    return sum(1 << b for b in bits)
+
+
+(_DMA, _HIGHMEM, _DMA32, _MOVABLE, _RECLAIMABLE, _HIGH, _IO, _FS, _WRITE, _NOWARN, _RETRY_MAYFAIL,
+ _NOFAIL, _NORETRY, _MEMALLOC, _COMP, _ZERO, _NOMEMALLOC, _HARDWALL, _THISNODE, _ATOMIC, _ACCOUNT,
+ _DIRECT_RECLAIM, _KSWAPD_RECLAIM) = (1 << b for b in range(23))
+_RECLAIM = _DIRECT_RECLAIM | _KSWAPD_RECLAIM
+_GFP_KERNEL = _RECLAIM | _IO | _FS
+_GFP_USER = _GFP_KERNEL | _HARDWALL
+_GFP_HIGHUSER_MOVABLE = _GFP_USER | _HIGHMEM | _MOVABLE
+_GFP_TRANSHUGE_LIGHT = (_GFP_HIGHUSER_MOVABLE | _COMP | _NOMEMALLOC | _NOWARN) & ~_RECLAIM
+GFP_FLAG_NAMES: tuple[tuple[int, str], ...] = (
+    (_GFP_TRANSHUGE_LIGHT | _DIRECT_RECLAIM, "GFP_TRANSHUGE"),
+    (_GFP_TRANSHUGE_LIGHT, "GFP_TRANSHUGE_LIGHT"),
+    (_GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE"),
+    (_GFP_USER | _HIGHMEM, "GFP_HIGHUSER"),
+    (_GFP_USER, "GFP_USER"),
+    (_GFP_KERNEL | _ACCOUNT, "GFP_KERNEL_ACCOUNT"),
+    (_GFP_KERNEL, "GFP_KERNEL"),
+    (_RECLAIM | _IO, "GFP_NOFS"),
+    (_HIGH | _ATOMIC | _KSWAPD_RECLAIM, "GFP_ATOMIC"),
+    (_RECLAIM, "GFP_NOIO"),
+    (_KSWAPD_RECLAIM, "GFP_NOWAIT"),
+    (_DMA, "GFP_DMA"), (_HIGHMEM, "__GFP_HIGHMEM"), (_DMA32, "GFP_DMA32"), (_HIGH, "__GFP_HIGH"),
+    (_ATOMIC, "__GFP_ATOMIC"), (_IO, "__GFP_IO"), (_FS, "__GFP_FS"), (_NOWARN, "__GFP_NOWARN"),
+    (_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL"), (_NOFAIL, "__GFP_NOFAIL"),
+    (_NORETRY, "__GFP_NORETRY"), (_COMP, "__GFP_COMP"), (_ZERO, "__GFP_ZERO"),
+    (_NOMEMALLOC, "__GFP_NOMEMALLOC"), (_MEMALLOC, "__GFP_MEMALLOC"),
+    (_HARDWALL, "__GFP_HARDWALL"), (_THISNODE, "__GFP_THISNODE"),
+    (_RECLAIMABLE, "__GFP_RECLAIMABLE"), (_MOVABLE, "__GFP_MOVABLE"),
+    (_ACCOUNT, "__GFP_ACCOUNT"), (_WRITE, "__GFP_WRITE"), (_RECLAIM, "__GFP_RECLAIM"),
+    (_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"), (_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"),
+)
+# enum pageflags (4.19, MMU, PAT's PG_uncached, MEMORY_FAILURE, IDLE_PAGE_TRACKING): bit -> name
+_PAGEFLAGS = ("locked", "error", "referenced", "uptodate", "dirty", "lru", "active", "waiters",
+              "slab", "owner_priv_1", "arch_1", "reserved", "private", "private_2", "writeback",
+              "head", "mappedtodisk", "reclaim", "swapbacked", "unevictable", "mlocked",
+              "uncached", "hwpoison", "young", "idle")
+NR_PAGEFLAGS = len(_PAGEFLAGS)
+_PAGEFLAG_ORDER = ("locked", "waiters", "error", "referenced", "uptodate", "dirty", "lru",
+                   "active", "slab", "owner_priv_1", "arch_1", "reserved", "private", "private_2",
+                   "writeback", "head", "mappedtodisk", "reclaim", "swapbacked", "unevictable",
+                   "mlocked", "uncached", "hwpoison", "young", "idle")
+PAGE_FLAG_NAMES = tuple((1 << _PAGEFLAGS.index(n), n) for n in _PAGEFLAG_ORDER)
+VMA_FLAG_NAMES: tuple[tuple[int, str], ...] = tuple((1 << b, n) for b, n in enumerate((
+    "read", "write", "exec", "shared", "mayread", "maywrite", "mayexec", "mayshare", "growsdown",
+    "uffd_missing", "pfnmap", "denywrite", "uffd_wp", "locked", "io", "seqread", "randread",
+    "dontcopy", "dontexpand", "lockonfault", "account", "noreserve", "hugetlb", "sync", "pat",
+    "wipeonfork", "dontdump", "softdirty", "mixedmap", "hugepage", "nohugepage", "mergeable")))
+
+
+def format_flags(flags: int, names: Sequence[tuple[int, str]]) -> str:
+    """format_flags(): matching names joined by '|', what no name covers as %#lx."""
+    out = []
+    for mask, name in names:
+        if not flags:
+            break
+        if flags & mask != mask:
+            continue
+        out.append(name)
+        flags &= ~mask
+    if flags:
+        out.append(number(flags, PrintfSpec(SPECIAL | SMALL, -1, -1, 16)))
+    return "|".join(out)
+
+
+def flags_string(k: "Kernel", ext: str, v: int) -> str:
+    """%pGp (page flags), %pGv (vma flags), %pGg (gfp_t), read through the pointer V."""
+    mem = k.mem
+    kind = ext[1:2]
+    if kind == "p":
+        return format_flags(mem.u64(v) & ((1 << NR_PAGEFLAGS) - 1), PAGE_FLAG_NAMES)
+    if kind == "v":
+        return format_flags(mem.u64(v), VMA_FLAG_NAMES)
+    if kind == "g":
+        return format_flags(mem.u32(v), GFP_FLAG_NAMES)
+    if "pG" not in k.printk.once:
+        k.printk.once.add("pG")
+        if k.sched.current is not None:
+            k.warn("lib/vsprintf.c", 1521, k.cpu.host_addr("flags_string"),
+                   f"Unsupported flags modifier: {kind}\n", frames=("vsnprintf",))
+    return ""
+
+
 def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
     """%p followed by its extension letters EXT (pointer() of lib/vsprintf.c)."""
     mem = k.mem
@@ -280,6 +368,8 @@ def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
         return vsnprintf(k, mem.cstr(mem.u64(v), STR_MAX), inner.next)
     if kind == "x":
         return pointer_string(v, spec)
+    if kind == "G":
+        return flags_string(k, ext, v)
     # 'K' with kptr_restrict 0 (the 4.19 default) prints what %p prints, as does any
     # extension this kernel does not decode: the hashed pointer
     return pointer_string(ptr_hash(k, v), spec)

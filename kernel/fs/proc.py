@@ -25,23 +25,23 @@ def _pid_dir(k: "Kernel", task: "Task") -> Dir:
         trace = [*(k.cpu.stack_trace(task) or []), ULONG_MAX]
         return "".join(f"[<0>] {k.kallsyms.sprint_symbol(a)}\n" for a in trace)
     return Dir({
-        "comm": Attr(0o644, lambda: task.comm + "\n"),
+        "comm": Attr(0o644, lambda: task.proc_comm + "\n"),
         "patch_state": Attr(0o444, lambda: f"{task.patch_state}\n"),
         "stack": Attr(0o400, stack),
-        "status": Attr(0o444, lambda: f"Name:\t{task.comm}\nState:\t{task.state.value}\nPid:\t{task.pid}\n"),
+        "status": Attr(0o444, lambda: f"Name:\t{task.proc_comm}\nState:\t{task.state.value}\nPid:\t{task.pid}\n"),
     })
 
 
 def proc_modules(k: "Kernel") -> str:
+    """m_show() over the modules list, which list_add_rcu() keeps newest first."""
     lines = []
-    for m in k.loader.modules.values():
+    for m in reversed(list(k.loader.modules.values())):
         if m.state.name == "UNFORMED":
             continue
         users = ",".join(m.holders) + "," if m.holders else "-"
         state = {"LIVE": "Live", "COMING": "Loading", "GOING": "Unloading"}[m.state.name]
-        taint = "".join(sorted(m.taints & {"O", "K", "P"}))
         lines.append(f"{m.name} {m.core_size} {m.refcnt} {users} {state} 0x0000000000000000"
-                     + (f" ({taint})" if taint else ""))
+                     + (f" {m.flags()}" if m.taints else ""))
     return "".join(line + "\n" for line in lines)
 
 

@@ -63,8 +63,7 @@ def _task_running(lp: "Livepatch", task: Task) -> bool:
         return True
     if task.kind is TaskKind.IDLE:
         return k.cpu_idle(task.cpu)
-    return (task.state is TaskState.RUNNING and task._thread is not None
-            and task not in k.sched.runqueue)
+    return task in k.sched.on_cpu()
 
 
 def _relevant_ranges(lp: "Livepatch") -> list[tuple[int, int, str]]:

@@ -30,6 +30,14 @@ GPL_COMPATIBLE = {"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", 
                   "Dual MPL/GPL"}
 MODULE_FLAGS_FORCE = 0o1000  # O_TRUNC: rmmod -f
 KSYMTAB_ENTRY = 16  # struct kernel_symbol { unsigned long value; const char *name; }
+# The taint flags a module carries itself (taint_flags[].module in 4.19's kernel/panic.c), in
+# bit order: module_flags_taint() prints them so, e.g. "OK" for an out-of-tree livepatch.
+MODULE_TAINT_ORDER = "PCOEKXT"
+
+
+def module_flags_taint(taints: set[str]) -> str:
+    """module_flags_taint(): a module's taint letters in taint-bit order."""
+    return "".join(c for c in MODULE_TAINT_ORDER if c in taints)
 
 
 @dataclass(eq=False)
@@ -63,6 +71,12 @@ class Module:
     def refcnt(self) -> int:
         """module_refcount(): what /sys/module/<m>/refcnt and lsmod show."""
         return self.refs - 1
+
+    def flags(self) -> str:
+        """module_flags(): "(OK)", with "+" while loading and "-" while unloading; "" if none."""
+        text = module_flags_taint(self.taints)
+        text += {"COMING": "+", "GOING": "-"}.get(self.state.name, "")
+        return f"({text})" if text else ""
 
     @property
     def holders(self) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kernel.fs import Attr, Dir
+from kernel.module.main import module_flags_taint
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -31,7 +32,7 @@ def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
         "initstate": Attr(0o444, lambda: _INITSTATE[mod.state.name] + "\n"),
         "refcnt": Attr(0o444, lambda: f"{mod.refcnt}\n"),
         "coresize": Attr(0o444, lambda: f"{mod.core_size}\n"),
-        "taint": Attr(0o444, lambda: "".join(sorted(mod.taints & {"O", "K", "P"})) + "\n"),
+        "taint": Attr(0o444, lambda: module_flags_taint(mod.taints) + "\n"),
         "holders": Dir(dynamic=lambda: {u: Dir() for u in mod.holders}),
     })
     visible = [p for p in mod.params if p.perm]

@@ -1,19 +1,31 @@
-"""ps: every task with its pid, state letter, livepatch state and command name."""
+"""ps: every task with its pid, state letter, livepatch state and command name.
+
+Every task is listed, as `ps -e` would, and the idle tasks too (swapper/N, pid 0): a transition
+may wait on them. Names are what /proc/PID/comm shows (kworker/0:1-events).
+"""
 
 from __future__ import annotations
 
 from klpsh.tools import ToolContext, tool
 
 HEADER = "  PID S PATCH COMMAND"
+# Selections that all mean "every task" here (procps: -e, -A, BSD a/x): accepted, no change.
+_ALL = {"-e", "-A", "-ax", "ax", "aux", "-aux", "-ef", "-eF", "-ely"}
 
 
-@tool("ps", "ps", "list tasks: pid, state, patch state (-1 none, 0 unpatched, 1 patched), comm")
+@tool("ps", "ps [-e]", "list tasks: pid, state, patch state (-1 none, 0 unpatched, 1 patched), comm")
 def ps(ctx: ToolContext, args: list[str]) -> int:
-    if args:
-        ctx.errln(f"ps: unsupported option '{args[0]}'")
+    bad = [a for a in args if a not in _ALL]
+    if bad:
+        ctx.errln(f"error: unsupported option (BSD syntax)" if not bad[0].startswith("-")
+                  else f"error: unsupported option '{bad[0]}'")
         return 1
     ctx.outln(HEADER)
-    for t in ctx.kernel.ps():
+    k = ctx.kernel
+    sched = getattr(k, "sched", None)
+    tasks = (sorted(sched.idle + sched.all_tasks(), key=lambda t: (t.pid, t.cpu))
+             if sched is not None else k.ps())
+    for t in tasks:
         state = getattr(t.state, "value", t.state)  # a letter, or an Enum of letters
-        ctx.outln(f"{t.pid:>5} {state} {t.patch_state:>5} {t.comm}")
+        ctx.outln(f"{t.pid:>5} {state} {t.patch_state:>5} {getattr(t, 'proc_comm', t.comm)}")
     return 0
