@@ -27,6 +27,7 @@ from kernel.time import Clock, Event, WallClockPacer
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
+    from kernel.utsname import NewUtsname
 
 T = TypeVar("T")
 WALL_BOOT_NS = 1_540_166_400 * 1_000_000_000   # 2018-10-22 00:00:00 UTC
@@ -213,6 +214,11 @@ class Kernel:
     def release(self) -> str:
         """UTS_RELEASE (uname -r): the profile's."""
         return self.profile.release
+
+    def utsname(self) -> "NewUtsname":
+        """uname(2): init_utsname() with this kernel's release."""
+        from kernel.utsname import init_utsname
+        return init_utsname(self.release)
 
     def taint_mask(self) -> int:
         return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)

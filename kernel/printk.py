@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -88,6 +89,16 @@ class Printk:
         self.once: set[str] = set()
         self._held: list[tuple[Callable[..., None], tuple]] | None = None
         self._deferred: list[tuple[Callable[..., None], tuple]] = []
+        self.console_suspend = 0        # suspend_console() depth: records are stored, not shown
+
+    @contextmanager
+    def console_suspended(self) -> Iterator[None]:
+        """suspend_console()/resume_console(): while inside, records reach no console."""
+        self.console_suspend += 1
+        try:
+            yield
+        finally:
+            self.console_suspend -= 1
 
     def safe_context(self, fn: Callable[[], T]) -> T:
         """Run FN with printk in its "safe" context (4.19 printk_safe: vprintk_store() runs
@@ -156,8 +167,9 @@ class Printk:
             drop = len(self.records) - LOG_BUF_RECORDS
             del self.records[:drop]
             self.first_seq = self.records[0].seq
-        for console in list(self.consoles):
-            console(rec)
+        if not self.console_suspend:
+            for console in list(self.consoles):
+                console(rec)
 
     def since(self, seq: int) -> list[Record]:
         """Records with sequence number >= SEQ still in the buffer."""

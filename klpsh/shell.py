@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -37,38 +37,49 @@ class ShellSyntaxError(Exception):
 
 @dataclass
 class Command:
-    """One parsed line: the words and an optional `> FILE` target."""
+    """One parsed line: the words, an optional `> FILE` target, and the commands it is piped
+    into (`dmesg | grep livepatch | tail -n 3`: argv is dmesg's, pipe holds grep's and tail's)."""
 
     argv: list[str]
     redirect: str | None = None
+    pipe: list[list[str]] = field(default_factory=list)
 
 
 def parse(line: str) -> Command | None:
-    """Split LINE like a simple sh: quoting, `#` comments, `> FILE`. None if it holds no command."""
+    """Split LINE like a simple sh: quoting, `#` comments, `|` pipes, `> FILE` (on the last
+    command). None if it holds no command."""
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     try:
         tokens = list(lexer)
     except ValueError as e:
         raise ShellSyntaxError(str(e).lower()) from None
-    argv: list[str] = []
+    stages: list[list[str]] = [[]]
     redirect: str | None = None
     it = iter(tokens)
     for tok in it:
         if _is_operator(tok):
+            if tok == "|":
+                if not stages[-1] or redirect is not None:
+                    raise ShellSyntaxError("syntax error near unexpected token `|'")
+                stages.append([])
+                continue
             if tok not in REDIRECTS:
                 raise ShellSyntaxError(f"unsupported operator `{tok}' (one command a line, "
-                                       "only `> FILE' redirection)")
+                                       "`|' pipes and `> FILE' redirection)")
             redirect = next(it, None)
             if redirect is None or _is_operator(redirect):
                 raise ShellSyntaxError(f"syntax error near unexpected token `{redirect or 'newline'}'")
         else:
-            argv.append(tok)
+            stages[-1].append(tok)
+    if len(stages) > 1 and not stages[-1]:
+        raise ShellSyntaxError("syntax error: unexpected end of file")
+    argv = stages[0]
     if not argv:
         if redirect is not None:
             raise ShellSyntaxError("a redirection needs a command")
         return None
-    return Command(argv, redirect)
+    return Command(argv, redirect, stages[1:])
 
 
 def bundled_modules(kernel: object) -> Path:
@@ -98,6 +109,7 @@ class Shell:
         self.tools = load_tools()
         self.interrupted = interrupted or (lambda: False)
         self.exit_status: int | None = None
+        self.clear: Callable[[], None] = lambda: None   # `clear`: the REPL erases its screen
 
     def run_script(self, lines: Iterable[str]) -> int:
         """Run LINES in order until the end or `exit`; the status is 0 unless `exit N`."""
@@ -136,24 +148,38 @@ class Shell:
             return STATUS_USAGE
         if cmd is None:
             return 0
-        spec = self.tools.get(cmd.argv[0])
-        if spec is None:
-            self.out(f"klpsh: {cmd.argv[0]}: command not found")
-            return STATUS_NOT_FOUND
+        specs = []
+        for argv in [cmd.argv, *cmd.pipe]:
+            spec = self.tools.get(argv[0])
+            if spec is None:
+                self.out(f"klpsh: {argv[0]}: command not found")
+                return STATUS_NOT_FOUND
+            specs.append(spec)
         if cmd.redirect is not None and not self.kernel.fs.exists(cmd.redirect):
             self.out(f"bash: {cmd.redirect}: No such file or directory")
             return 1
-        captured: list[str] = []
         stdout = _Lines(self.out)
-        ctx = ToolContext(self.kernel, captured.append if cmd.redirect else stdout.write, stdout.write,
-                          cwd=self.cwd, modules_dir=self.modules_dir, interrupted=self.interrupted)
+        stdin: str | None = None
+        status = 0
         with self._console():
-            try:
-                status = self._call(spec.func, ctx, cmd.argv)
-            finally:
-                stdout.flush()
-            if cmd.redirect is not None and captured:
-                status = self._write(cmd.argv[0], cmd.redirect, "".join(captured)) or status
+            for i, (spec, argv) in enumerate(zip(specs, [cmd.argv, *cmd.pipe])):
+                last = i == len(specs) - 1
+                captured: list[str] = []
+                to_pipe = not last or cmd.redirect is not None
+                ctx = ToolContext(self.kernel, captured.append if to_pipe else stdout.write, stdout.write,
+                                  cwd=self.cwd, modules_dir=self.modules_dir,
+                                  interrupted=self.interrupted, stdin=stdin, clear=self.clear,
+                                  piped=to_pipe)
+                try:
+                    status = self._call(spec.func, ctx, argv)
+                finally:
+                    stdout.flush()
+                stdin = "".join(captured)
+                if self.exit_status is not None:
+                    break
+            if cmd.redirect is not None and stdin:
+                status = self._write(cmd.argv[0] if not cmd.pipe else cmd.pipe[-1][0],
+                                     cmd.redirect, stdin) or status
         return status
 
     def _call(self, func: Callable[[ToolContext, list[str]], int], ctx: ToolContext,

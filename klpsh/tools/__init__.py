@@ -38,6 +38,9 @@ class ToolContext:
     cwd: Path = field(default_factory=Path.cwd)
     modules_dir: Path = BUNDLED_MODULES
     interrupted: Callable[[], bool] = lambda: False  # the user pressed Ctrl-C (REPL)
+    stdin: str | None = None        # what the command before it in a pipe wrote, if piped into
+    clear: Callable[[], None] = lambda: None        # erase the terminal (the REPL's screen)
+    piped: bool = False             # stdout goes to a pipe or a file, not the terminal
 
     def outln(self, line: str) -> None:
         """Print LINE and a newline on the tool's stdout."""
@@ -46,6 +49,26 @@ class ToolContext:
     def errln(self, line: str) -> None:
         """Print LINE and a newline on the tool's stderr."""
         self.err(line + "\n")
+
+    def inputs(self, prog: str, files: list[str]) -> tuple[list[tuple[str, str]], int]:
+        """The texts a filter reads: FILES of the machine (or `-`), else its stdin; with the
+        status 2 (grep) / 1 (others) already worded for files that can't be read."""
+        from kernel.errno import KernelError, strerror
+
+        if not files:
+            return [("(standard input)", self.stdin or "")], 0
+        got: list[tuple[str, str]] = []
+        status = 0
+        for name in files:
+            if name == "-":
+                got.append(("(standard input)", self.stdin or ""))
+                continue
+            try:
+                got.append((name, self.kernel.fs.read(name, comm=prog)))
+            except KernelError as e:
+                self.errln(f"{prog}: {name}: {strerror(e.errno)}")
+                status = 2 if prog == "grep" else 1
+        return got, status
 
     def resolve_path(self, name: str) -> Path:
         """A host path; `samples/livepatch/X` falls back to the bundled module X."""
@@ -82,7 +105,7 @@ class ToolSpec:
 REGISTRY: dict[str, ToolSpec] = {}
 
 _TOOL_MODULES = ("insmod", "rmmod", "modprobe", "lsmod", "modinfo", "dmesg", "echo", "cat", "ls",
-                 "sleep", "ps", "build", "help", "exit")
+                 "sleep", "ps", "build", "help", "exit", "filters", "uname", "clear", "timeline")
 
 
 class ShellExit(Exception):

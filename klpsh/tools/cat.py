@@ -9,6 +9,9 @@ from klpsh.tools import ToolContext, tool
 @tool("cat", "cat FILE...", "print a /sys or /proc file")
 def cat(ctx: ToolContext, args: list[str]) -> int:
     status = 0
+    if not args or args == ["-"]:
+        ctx.out(ctx.stdin or "")       # `... | cat`: copy the pipe
+        return 0
     for path in args:
         try:
             text = ctx.kernel.fs.read(path, comm="cat")

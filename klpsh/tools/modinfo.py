@@ -152,6 +152,9 @@ def _show(ctx: ToolContext, path: Path, opts: _Options) -> int:
         ctx.err(f"{PROG}: ERROR: could not get modinfo from '{modname_of(path)}': "
                 f"{strerror(e.errno or Errno.EIO)}\n")
         return 1
+    if ("depends", "") in pairs:
+        deps = ",".join(depends(path, [path.parent, ctx.modules_dir, ctx.cwd]))
+        pairs = [(k, deps if k == "depends" else v) for k, v in pairs]
     for key, value in pairs:
         if key in ("parm", "parmtype") and opts.field in (None, "parm"):
             if ":" not in value:
@@ -186,6 +189,51 @@ def _show(ctx: ToolContext, path: Path, opts: _Options) -> int:
             else:
                 ctx.out(f"{'parm:':<16}{name}:{desc}{sep}")
     return 0
+
+
+def _symbols(path: Path) -> tuple[str, set[str], set[str]]:
+    """(module name, undefined symbols, exported symbols) of module file PATH."""
+    from elftools.elf.elffile import ELFFile  # only modinfo of a module that needs symbols pays
+
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        symtab = elf.get_section_by_name(".symtab")
+        undef: set[str] = set()
+        exports: set[str] = set()
+        for sym in symtab.iter_symbols() if symtab is not None else ():
+            if not sym.name:
+                continue
+            if sym["st_shndx"] == "SHN_UNDEF":
+                undef.add(sym.name)
+            elif sym.name.startswith("__ksymtab_") and sym["st_info"]["type"] == "STT_OBJECT":
+                exports.add(sym.name[len("__ksymtab_"):])
+    return modname_of(path).replace("-", "_"), undef, exports
+
+
+def depends(path: Path, dirs: list[Path]) -> list[str]:
+    """What modpost writes into `depends=` and depmod into modules.dep: the modules (among the
+    .ko files of DIRS) exporting a symbol that PATH leaves undefined, in name order."""
+    try:
+        me, undef, _ = _symbols(path)
+    except Exception:  # noqa: BLE001 - not an ELF file pyelftools can read: no dependencies
+        return []
+    if not undef:
+        return []
+    found: set[str] = set()
+    seen: set[Path] = set()
+    for d in dirs:
+        for other in sorted(d.glob("*.ko")) if d.is_dir() else ():
+            key = other.resolve()
+            if key in seen or key == path.resolve():
+                continue
+            seen.add(key)
+            try:
+                name, _, exports = _symbols(other)
+            except Exception:  # noqa: BLE001
+                continue
+            if name != me and undef & exports:
+                found.add(name)
+    return sorted(found)
 
 
 def _parse_args(ctx: ToolContext, args: list[str]) -> tuple[_Options, list[str]] | int:
