@@ -245,6 +245,7 @@ class Repl:
         self.prompting: asyncio.AbstractEventLoop | None = None  # the loop, while the prompt is up
         self.shell = Shell(kernel, self.console.line, echo=False, console=False, cwd=cwd,
                            interrupted=lambda: self._interrupted)
+        self.shell.clear = self._clear_screen
         self.completer = KlpshCompleter(kernel, self.shell.tools, self.shell.cwd,
                                         self.shell.modules_dir)
         with _plain_output(self.stdout) if output is None and self.terminal.dumb else nullcontext():
@@ -267,6 +268,14 @@ class Repl:
             refresh_interval=TOOLBAR_REFRESH if self._live_toolbar() else None,
             color_depth=None if self.terminal.color else ColorDepth.DEPTH_1_BIT,
             key_bindings=key_bindings(), enable_history_search=False, mouse_support=False)
+
+    def _clear_screen(self) -> None:
+        """`clear`: erase the screen and home the cursor (a dumb terminal has no screen)."""
+        if self.terminal.dumb:
+            return
+        self.output.erase_screen()
+        self.output.cursor_goto(0, 0)
+        self.output.flush()
 
     def _live_toolbar(self) -> bool:
         """Redraw the toolbar by itself only where time moves by itself."""

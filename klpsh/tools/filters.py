@@ -30,7 +30,12 @@ def _count(ctx: ToolContext, prog: str, value: str, what: str) -> int | None:
 
 def _obsolete(args: list[str]) -> list[str]:
     """`-N` as `-n N` (the obsolete form people still type)."""
-    return [f"-n{m.group(1)}" if (m := _OBSOLETE_COUNT.match(a)) else a for a in args]
+    out: list[str] = []
+    for i, a in enumerate(args):
+        m = _OBSOLETE_COUNT.match(a)
+        takes_value = i > 0 and args[i - 1] in ("-n", "-c", "--lines", "--bytes")
+        out.append(f"-n{m.group(1)}" if m and not takes_value else a)
+    return out
 
 
 def _head_tail(ctx: ToolContext, prog: str, args: list[str],
@@ -157,7 +162,7 @@ def posix_regex(pat: str, extended: bool) -> str:
             out.append(r"\{")
         else:
             out.append(c)
-        at_start = extended and c in "(|"
+        at_start = (extended and c in "(|") or (c == "^" and at_start)
         i += 1
     return "".join(out)
 

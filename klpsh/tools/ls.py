@@ -1,16 +1,66 @@
-"""ls [PATH...]: list directories of the machine's /sys and /proc, one name a line (ls -1)."""
+"""ls [-l] [-a] [PATH...]: list directories of the machine's /sys, /proc and /dev, one name a
+line (ls -1), or with -l the long form: type and mode, links, owner, size (or a device node's
+`MAJOR, MINOR`), time and name, from the nodes' own attributes."""
 
 from __future__ import annotations
 
+import stat
+import time
+
 from kernel.errno import Errno, KernelError, strerror
-from klpsh.tools import ToolContext, tool
+from klpsh.tools import ToolContext, parse_options, tool
 
 # How ls words a failure: a failed lookup is "cannot access", anything else "cannot open directory".
 _CANNOT = {Errno.ENOENT: "access", Errno.ENOTDIR: "access"}
 
 
-@tool("ls", "ls [PATH...]", "list a /sys or /proc directory")
+# What stat(2) reports for a file without a size of its own: sysfs attributes are a page,
+# procfs files 0 (their size is only known by reading them).
+_DEFAULT_SIZE = {"sys": 4096}
+_TYPE_CHAR = {stat.S_IFDIR: "d", stat.S_IFCHR: "c", stat.S_IFBLK: "b", stat.S_IFLNK: "l",
+              stat.S_IFIFO: "p", stat.S_IFSOCK: "s", stat.S_IFREG: "-"}
+
+
+def _node(ctx: ToolContext, path: str) -> object | None:
+    vfs = getattr(ctx.kernel, "vfs", None)
+    try:
+        return vfs.lookup(path) if vfs is not None else None
+    except KernelError:
+        return None
+
+
+def long_line(ctx: ToolContext, path: str, name: str) -> str:
+    """One `ls -l` line for NAME (at PATH)."""
+    node = _node(ctx, path)
+    is_dir = ctx.kernel.fs.isdir(path)
+    top = path.strip("/").split("/")[0]
+    mode = getattr(node, "mode", (0o555 if top == "proc" else 0o755) if is_dir else 0o444) or 0
+    ftype = stat.S_IFMT(mode) or getattr(node, "ftype", 0) or (stat.S_IFDIR if is_dir else stat.S_IFREG)
+    perms = stat.filemode(ftype | (mode & 0o7777))[1:]
+    kind = _TYPE_CHAR.get(ftype, "?")
+    major, minor = getattr(node, "major", None), getattr(node, "minor", None)
+    if major is None and getattr(node, "rdev", None) is not None:
+        major, minor = node.rdev >> 20, node.rdev & 0xFFFFF  # type: ignore[union-attr]
+    if kind in "cb" and major is not None:
+        size = f"{major}, {minor}"
+    elif is_dir:
+        size = "0"
+    else:
+        size = str(getattr(node, "size", None) or _DEFAULT_SIZE.get(top, 0))
+    links = 2 + sum(1 for c in getattr(node, "children", {}).values() if hasattr(c, "children")) \
+        if is_dir else 1
+    wall = getattr(ctx.kernel, "wall_boot_ns", 0) // 1_000_000_000
+    when = time.strftime("%b %e %H:%M", time.gmtime(wall))
+    return f"{kind}{perms} {links} root root {size:>5} {when} {name}"
+
+
+@tool("ls", "ls [-l] [-a] [PATH...]", "list a /sys, /proc or /dev directory (-l: long form)")
 def ls(ctx: ToolContext, args: list[str]) -> int:
+    parsed = parse_options(ctx, "ls", args, "la1", ("all",), hint=True)
+    if parsed is None:
+        return 2
+    opts, args = parsed
+    long = any(o == "-l" for o, _ in opts)
     paths = args or ["/"]
     fs = ctx.kernel.fs
     status = 0
@@ -26,12 +76,14 @@ def ls(ctx: ToolContext, args: list[str]) -> int:
             ctx.errln(f"ls: cannot {_CANNOT.get(e.errno, 'open directory')} '{path}': {strerror(e.errno)}")
             status = 2
     for path in sorted(files):
-        ctx.outln(path)
+        ctx.outln(long_line(ctx, path, path) if long else path)
     for i, (path, names) in enumerate(dirs):
         if len(paths) > 1:
             if files or i:
                 ctx.outln("")
             ctx.outln(f"{path}:")
+        if long:
+            ctx.outln(f"total {len(names) * 0}")
         for name in names:
-            ctx.outln(name)
+            ctx.outln(long_line(ctx, path.rstrip("/") + "/" + name, name) if long else name)
     return status
