@@ -117,17 +117,65 @@ class VarArgs:
         return self.mem.u64(self.rsp + 8 * (i - len(ARG_REGS) + 1))
 
 
+@dataclass
+class Board:
+    """Guest memory and the engines mapped over it: the hardware a machine runs on.
+
+    A new engine costs a millisecond or more (mapping 1 GiB into it), so a machine that
+    powers off with every engine idle hands its board on: memory all zero, engines without
+    hooks, their translations dropped before the next machine uses them.
+    """
+
+    mem: GuestMemory
+    engines: list[Uc] = field(default_factory=list)
+
+
+# Boards of powered-off machines, for the next machines booted in this process. They hold
+# no machine state: memory is zero and engines carry no hooks until a Cpu adopts them.
+SPARE_BOARDS: list[Board] = []
+MAX_SPARE_BOARDS = 2
+MAX_SPARE_ENGINES = 4
+
+
+def take_board() -> Board:
+    """A spare board if there is one, else new memory (engines are made as needed)."""
+    return SPARE_BOARDS.pop() if SPARE_BOARDS else Board(GuestMemory())
+
+
 class Cpu:
     """The engines, the stub page and guest calls of one Kernel."""
 
-    def __init__(self, kernel: "Kernel", mem: GuestMemory) -> None:
+    def __init__(self, kernel: "Kernel", mem: GuestMemory, engines: list[Uc] = ()) -> None:  # type: ignore[assignment]
         self.kernel = kernel
         self.mem = mem
         self.stubs: list[Stub] = []
         self.stub_by_name: dict[str, Stub] = {}
         self._pool: list[Uc] = []
         self.engines: list[Uc] = []
+        self._hooks: list[int] = []      # the stub hook of each engine, in self.engines order
         self.text_patches = 0
+        for uc in engines:
+            uc.ctl_flush_tb()            # translations of the last machine's code
+            self._adopt(uc)
+            self._pool.append(uc)
+
+    def power_off(self) -> Board | None:
+        """The machine is off: drop every engine's hook (which holds this Cpu) and hand the
+        board on if every engine is idle; else give the memory back to the host."""
+        idle = len(self._pool) == len(self.engines)
+        for uc, hook in zip(self.engines, self._hooks):
+            uc.hook_del(hook)
+        engines, self.engines, self._pool, self._hooks = self.engines, [], [], []
+        if not idle:
+            self.mem.close()
+            return None
+        buf = self.mem.detach()
+        if buf is None:
+            return None
+        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines[:MAX_SPARE_ENGINES])
+        if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
+            SPARE_BOARDS.append(board)
+        return board
 
     # --- stub page -------------------------------------------------------------------
     def add_stub(self, name: str, func: Callable[..., Any] | None, nargs: int = 0,
@@ -146,6 +194,15 @@ class Cpu:
         self.stub_by_name[name] = stub
         return stub
 
+    def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]") -> None:
+        """Start an empty stub page as a boot before this one left it (kernel.bootimage):
+        the same slots, bytes and kallsyms entries that add_stub() gave those stubs."""
+        assert not self.stubs, "stub page already in use"
+        self.stubs = list(stubs)
+        self.stub_by_name = {s.name: s for s in stubs}
+        self.mem.write(STUB_BASE, page)
+        self.kernel.kallsyms.add_owner("vmlinux", list(syms))
+
     def stub_at(self, addr: int) -> Stub | None:
         """The Python function whose slot starts at ADDR, if any."""
         if STUB_BASE <= addr < STUB_BASE + len(self.stubs) * SLOT and not addr & (SLOT - 1):
@@ -161,9 +218,12 @@ class Cpu:
     def _new_engine(self) -> Uc:
         uc = Uc(UC_ARCH_X86, UC_MODE_64)
         uc.mem_map_ptr(self.mem.base, self.mem.size, UC_PROT_ALL, self.mem.host_addr)
-        uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1)
-        self.engines.append(uc)
+        self._adopt(uc)
         return uc
+
+    def _adopt(self, uc: Uc) -> None:
+        self._hooks.append(uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1))
+        self.engines.append(uc)
 
     def _acquire(self) -> Uc:
         return self._pool.pop() if self._pool else self._new_engine()

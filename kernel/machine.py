@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 from kernel.abi import TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
-from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault
+from kernel.bootimage import boot_vmlinux
+from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
-                       STUB_BASE, STUB_END, THREAD_SIZE, Allocator, GuestMemory)
+                       STUB_BASE, STUB_END, THREAD_SIZE, Allocator)
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -68,13 +69,14 @@ class Kernel:
         self.clock = Clock()
         self.printk = Printk(lambda: self.clock.now)
         self.log = Logger(self.printk, "", "kernel/module.c")
-        self.mem = GuestMemory()
+        board = take_board()
+        self.mem = board.mem
         self.heap = Allocator(HEAP_BASE, HEAP_END)
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
         self.stacks = Allocator(STACKS_BASE, STACKS_END)
         self.slab = Slab(self)
         self.kallsyms = Kallsyms()
-        self.cpu = Cpu(self, self.mem)
+        self.cpu = Cpu(self, self.mem, board.engines)
         self.sched = Scheduler(self)
         self.livepatch: "Livepatch | None" = None
         self.loader = ModuleLoader(self)
@@ -115,10 +117,8 @@ class Kernel:
         from kernel.workqueue import Workqueues
         self.apis = all_apis()
         absent = self.profile.livepatch.absent_exports
-        for api in self.apis.values():
-            if api.name not in absent:
-                self.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
-        self.vmlinux = self.loader.load_builtin(vmlinux.read_bytes())
+        self.vmlinux = boot_vmlinux(self, [api for api in self.apis.values() if api.name not in absent],
+                                    vmlinux)
         self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
@@ -150,7 +150,7 @@ class Kernel:
         guest memory back, so a discarded machine leaves nothing running. Nothing runs
         afterwards; the rest (engines included) goes with the last reference."""
         self.sched.shutdown()
-        self.mem.close()
+        self.cpu.power_off()
 
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""

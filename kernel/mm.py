@@ -38,17 +38,39 @@ class BadAddress(KernelError):
         self.addr = addr
 
 
-class GuestMemory:
-    """The bytes behind every engine's address space; reads and writes never go through Unicorn."""
+def _closed_buffer() -> mmap.mmap:
+    buf = mmap.mmap(-1, PAGE_SIZE)
+    buf.close()
+    return buf
 
-    def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE) -> None:
+
+class GuestMemory:
+    """The bytes behind every engine's address space; reads and writes never go through Unicorn.
+
+    A private anonymous mapping, populated lazily by the host; BUF, if given, is one a
+    powered-off machine handed on (detach()), all zero again.
+    """
+
+    def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE, buf: mmap.mmap | None = None) -> None:
         self.base, self.size = base, size
-        self.buf = mmap.mmap(-1, size)
+        self.buf = buf if buf is not None else mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
         self.host_addr = ctypes.addressof(ctypes.c_char.from_buffer(self.buf))
 
     def close(self) -> None:
         """Give the guest's pages back to the host (the machine is off)."""
         self.buf.close()
+
+    def detach(self) -> mmap.mmap | None:
+        """Give the guest's pages back to the host and hand the (now all-zero) mapping on,
+        for the next machine; this object reads and writes nothing afterwards, as if closed.
+        None (and closed) if the host cannot drop the pages."""
+        buf, self.buf = self.buf, _closed_buffer()
+        try:
+            buf.madvise(mmap.MADV_DONTNEED)
+        except (OSError, AttributeError, ValueError):
+            buf.close()
+            return None
+        return buf
 
     def _off(self, addr: int, n: int) -> int:
         off = addr - self.base

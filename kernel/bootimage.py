@@ -1,0 +1,96 @@
+"""What every boot of one kernel shares: the stub page of the Python kernel functions and the
+linked vmlinux image.
+
+Giving each function its stub slot and linking vmlinux (layout, symbol resolution against
+those slots, relocations, exports, kallsyms) yields the same bytes and tables on every boot
+of the same kernel, so a process does it once per (functions, vmlinux object) and each later
+boot copies the result into its fresh machine. The first boot runs the real loader; the
+image is what that boot produced, read back from its memory and tables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from kernel.abi import ModuleState
+from kernel.cpu import SLOT, Stub
+from kernel.mm import STUB_BASE
+
+if TYPE_CHECKING:
+    from kernel.api import KApi
+    from kernel.machine import Kernel
+    from kernel.module.elf import ElfImage
+    from kernel.module.kallsyms import KSym
+    from kernel.module.main import Module
+
+
+@dataclass(frozen=True)
+class BootImage:
+    """The stub table and the linked vmlinux of one boot, as later boots install them."""
+
+    stubs: tuple[Stub, ...]
+    stub_page: bytes
+    stub_syms: tuple["KSym", ...]
+    elf: "ElfImage"
+    base: int
+    core_size: int
+    text: bytes                        # guest memory [base, base + core_size) after linking
+    exports: tuple[tuple[str, int], ...]
+    section_addr: tuple[tuple[int, int], ...]
+    fentry_sites: frozenset[int]
+    symbols: tuple["KSym", ...]
+    sym_values: tuple[int, ...]
+
+
+# (the functions, the vmlinux object's identity) -> its image. Values are immutable and hold
+# no machine state; a changed vmlinux.o (size or mtime) or function table is a new key.
+_IMAGES: dict[tuple, BootImage] = {}
+
+
+def _key(apis: Sequence["KApi"], vmlinux: Path) -> tuple:
+    st = os.stat(vmlinux)
+    return (str(vmlinux), st.st_mtime_ns, st.st_size, st.st_ino, tuple(apis))
+
+
+def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module":
+    """Give APIS their stub slots and link VMLINUX into K's memory: from this process's image
+    of that pair if there is one, else by the loader (and keep the image)."""
+    key = _key(apis, vmlinux)
+    image = _IMAGES.get(key)
+    if image is not None and _install(k, image):
+        return k.vmlinux  # type: ignore[return-value]
+    for api in apis:
+        k.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
+    stubs = tuple(k.cpu.stubs)
+    k.vmlinux = mod = k.loader.load_builtin(vmlinux.read_bytes())
+    if image is None:
+        _IMAGES[key] = BootImage(
+            stubs=stubs,
+            stub_page=k.mem.read(STUB_BASE, len(stubs) * SLOT),
+            stub_syms=tuple(k.kallsyms.owner_syms("vmlinux")),
+            elf=mod.image, base=mod.base, core_size=mod.core_size,
+            text=k.mem.read(mod.base, mod.core_size),
+            exports=tuple(mod.exports.items()), section_addr=tuple(mod.section_addr.items()),
+            fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
+            sym_values=tuple(mod.sym_values))
+    return mod
+
+
+def _install(k: "Kernel", image: BootImage) -> bool:
+    """Copy IMAGE into K (a machine with no stubs and no modules yet); False if K's memory
+    would put vmlinux elsewhere (then nothing was changed but the allocation)."""
+    from kernel.module.main import Module
+    base = k.module_alloc(image.core_size)
+    if base != image.base:
+        k.module_free(base)
+        return False
+    k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms)
+    k.mem.write(base, image.text)
+    k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
+                       state=ModuleState.LIVE, exports=dict(image.exports),
+                       section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
+                       symbols=list(image.symbols), sym_values=list(image.sym_values))
+    return True

@@ -1,0 +1,96 @@
+"""Boot reuse: the linked vmlinux image shared by the machines of a process (kernel.bootimage)
+and the boards (memory and engines) that powered-off machines hand on (kernel.cpu)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import S, VMLINUX, ko, needs_kernel
+
+pytestmark = needs_kernel
+
+
+def _image_state(k):
+    """What linking produced in K: stub page bytes and vmlinux's bytes and tables."""
+    from kernel.cpu import SLOT
+    from kernel.mm import STUB_BASE
+    vm = k.vmlinux
+    # the API stubs come first; the rest (host frames, the ftrace trampoline) are per machine
+    n = sum(1 for s in k.cpu.stubs if s.name in k.apis and k.apis[s.name].func is s.func)
+    return (k.mem.read(STUB_BASE, len(k.cpu.stubs) * SLOT),
+            [(s.name, s.addr, s.nargs, s.variadic, s.func) for s in k.cpu.stubs[:n]],
+            [(s.name, s.addr) for s in k.cpu.stubs],
+            k.mem.read(vm.base, vm.core_size), vm.base, vm.exports, vm.section_addr,
+            vm.fentry_sites, vm.symbols, vm.sym_values,
+            [(s.name, s.addr, s.type) for s in k.kallsyms.all()])
+
+
+def test_a_boot_from_the_image_equals_a_boot_by_the_loader(elf_cache, tmp_path):
+    from kernel.machine import Kernel
+    from kernel import bootimage
+    fresh = tmp_path / "vmlinux.o"
+    shutil.copyfile(VMLINUX, fresh)             # a vmlinux object this process never linked
+    assert not any(key[0] == str(fresh) for key in bootimage._IMAGES)
+    linked = Kernel.boot(elf_cache=elf_cache, vmlinux=fresh)     # the loader links it
+    assert any(key[0] == str(fresh) for key in bootimage._IMAGES)
+    copied = Kernel.boot(elf_cache=elf_cache, vmlinux=fresh)     # installed from the image
+    assert _image_state(copied) == _image_state(linked)
+    assert copied.vmlinux is not linked.vmlinux
+    assert copied.vmlinux.exports is not linked.vmlinux.exports  # its own tables
+    for k in (linked, copied):
+        assert k.fs.read("/proc/cmdline")            # vmlinux code runs (cmdline_proc_show)
+        k.shutdown()
+
+
+def test_a_changed_vmlinux_object_is_linked_again(elf_cache, tmp_path):
+    from kernel.machine import Kernel
+    from kernel import bootimage
+    fresh = tmp_path / "vmlinux.o"
+    shutil.copyfile(VMLINUX, fresh)
+    Kernel.boot(elf_cache=elf_cache, vmlinux=fresh).shutdown()
+    before = len(bootimage._IMAGES)
+    data = bytearray(fresh.read_bytes())
+    fresh.write_bytes(bytes(data) + b"\0" * 8)     # another file: size (and mtime) differ
+    Kernel.boot(elf_cache=elf_cache, vmlinux=fresh).shutdown()
+    assert len(bootimage._IMAGES) == before + 1
+
+
+def test_a_powered_off_machine_hands_on_its_board_wiped(elf_cache):
+    from kernel import cpu as cpumod
+    from kernel.machine import Kernel
+    from kernel.mm import HEAP_BASE
+    cpumod.SPARE_BOARDS.clear()
+    old = Kernel.boot(elf_cache=elf_cache)
+    old.init_module(ko("livepatch-callbacks-busymod"), "sleep_secs=1")
+    old.run_for(2 * S)
+    addr = old.heap.alloc(64)
+    old.mem.write(addr, b"left behind")
+    engines = list(old.cpu.engines)
+    old.shutdown()
+    assert len(cpumod.SPARE_BOARDS) == 1
+    with pytest.raises(ValueError):
+        old.mem.u64(addr)                        # the old machine lost its memory
+    old_records = len(old.printk.records)
+    new = Kernel.boot(elf_cache=elf_cache)
+    assert cpumod.SPARE_BOARDS == []
+    assert new.cpu.engines[:len(engines)] == engines[:len(new.cpu.engines)]  # same engines
+    assert new.mem.read(addr, 11) == bytes(11)   # zero again
+    assert new.mem.read(HEAP_BASE, 4096) != b"left behind"
+    # the engines' hooks call the new machine, and its code runs as on a new engine
+    new.init_module(ko("livepatch-callbacks-busymod"), "sleep_secs=1")
+    new.run_for(2 * S)
+    assert [r.text for r in new.printk.records][-1].endswith("busymod_work_func exit")
+    assert len(old.printk.records) == old_records   # nothing reached the old machine
+    new.shutdown()
+
+
+def test_a_machine_with_a_busy_engine_does_not_hand_its_board_on(elf_cache):
+    from kernel import cpu as cpumod
+    from kernel.machine import Kernel
+    cpumod.SPARE_BOARDS.clear()
+    k = Kernel.boot(elf_cache=elf_cache)
+    k.cpu._pool.pop()              # an engine some guest call still holds
+    assert k.cpu.power_off() is None
+    assert cpumod.SPARE_BOARDS == []
