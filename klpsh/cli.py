@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 CLOCKS = ("real", "virtual")
 KERNELS = ("4.19", "5.4")      # kernel/profile.py KERNEL_NAMES (not imported: start-up budget)
-SUBCOMMANDS = ("build", "replay")
+SUBCOMMANDS = ("build", "make", "replay")
 STATUS_USAGE = 2
 STATUS_NO_SCRIPT = 127
 
@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="klpsh",
         description="A shell over a simulated Linux kernel (4.19 or 5.4) that loads and runs "
                     "real .ko modules.",
-        epilog="Also: `klpsh build SRC.c... [-o DIR]` compiles modules; "
+        epilog="Also: `klpsh build [DIR | SRC.c...]` compiles modules (a directory by its Kbuild or "
+               "Makefile); `klpsh make [-C KDIR] [M=DIR] [modules|clean]` does it as make would; "
                "`klpsh replay FILE...` replays transcripts and compares them (both take --kernel).")
     p.add_argument("script", nargs="?", metavar="SCRIPT",
                    help="run the commands in SCRIPT ('-' for stdin) and exit")
@@ -138,13 +139,15 @@ def _silence(stream: TextIO) -> None:
 
 
 def _subcommand(name: str, args: list[str]) -> int:
-    """`klpsh build ...` -> kernel.kbuild.main; `klpsh replay ...` -> klpsh.transcript.main."""
-    target = {"build": "kernel.kbuild", "replay": "klpsh.transcript"}[name]
+    """`klpsh build ...` -> kernel.kbuild.main, `klpsh make ...` -> kernel.kbuild.make_main;
+    `klpsh replay ...` -> klpsh.transcript.main."""
+    target, entry = {"build": ("kernel.kbuild", "main"), "make": ("kernel.kbuild", "make_main"),
+                     "replay": ("klpsh.transcript", "main")}[name]
     module = _optional_module(target)
     if module is None:
         print(f"klpsh: {name}: not available in this version", file=sys.stderr)
         return STATUS_USAGE
-    return int(module.main(args))
+    return int(getattr(module, entry)(args))
 
 
 def _optional_module(name: str) -> ModuleType | None:

@@ -1,7 +1,7 @@
-#ifndef _LINUX_VERSION_H
-#define _LINUX_VERSION_H
-
-#define KERNEL_VERSION(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
-#define LINUX_VERSION_CODE	KERNEL_VERSION(4, 19, 0)
-
-#endif
+/*
+ * klpsh: generated/uapi/linux/version.h of a 4.19.0 build tree.  Modules
+ * compare LINUX_VERSION_CODE with KERNEL_VERSION(a, b, c) to pick the
+ * branch written for this kernel.
+ */
+#define LINUX_VERSION_CODE 267008
+#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + (c))

@@ -1,0 +1,59 @@
+"""The kernel functions and objects 4.19 exports with EXPORT_SYMBOL_GPL (the rest: EXPORT_SYMBOL).
+
+One table, checked name by name against the 4.19 sources (kernel/, mm/, lib/, fs/, drivers/base/,
+drivers/char/).  It covers the Python implementations of kernel/api/ and names other parts of the
+API add; vmlinux's own C exports say GPL or not themselves (EXPORT_SYMBOL_GPL in kernel/vmlinux).
+A module whose license is not GPL-compatible cannot link against these (kernel/module/main.py,
+resolve_symbol) and modpost refuses to build one that uses them (kernel/modpost.py).
+"""
+
+from __future__ import annotations
+
+GPL_ONLY: frozenset[str] = frozenset({
+    # workqueues (kernel/workqueue.c)
+    "__alloc_workqueue_key", "cancel_work_sync", "destroy_workqueue", "drain_workqueue",
+    "flush_work", "mod_delayed_work_on", "work_busy", "workqueue_congested",
+    "workqueue_set_max_active",
+    # RCU (kernel/rcu)
+    "call_rcu", "call_rcu_sched", "kfree_call_rcu", "rcu_barrier", "synchronize_rcu",
+    "synchronize_rcu_expedited", "synchronize_sched",
+    # kallsyms (kernel/kallsyms.c)
+    "kallsyms_lookup_name", "kallsyms_on_each_symbol", "sprint_symbol", "sprint_symbol_no_offset",
+    # livepatch (kernel/livepatch)
+    "klp_register_patch", "klp_unregister_patch", "klp_enable_patch", "klp_disable_patch",
+    "klp_shadow_alloc", "klp_shadow_free", "klp_shadow_free_all", "klp_shadow_get",
+    "klp_shadow_get_or_alloc",
+    # timekeeping (kernel/time/timekeeping.c, timer.c, time.c)
+    "ktime_get", "ktime_get_boot_fast_ns", "ktime_get_mono_fast_ns", "ktime_get_raw",
+    "ktime_get_raw_fast_ns", "ktime_get_real_seconds", "ktime_get_seconds", "ktime_get_ts64",
+    "ktime_get_with_offset", "round_jiffies", "round_jiffies_relative", "nsecs_to_jiffies",
+    "add_timer_on",
+    # params, procfs
+    "param_set_bool_enable_only", "proc_mkdir_data",
+    # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
+    "kthread_park", "kthread_unpark", "kthread_should_park", "kthread_freezable_should_stop",
+    "find_vpid", "get_task_pid", "task_active_pid_ns", "do_exit",
+    # modules (kernel/module.c), utsname (init/version.c)
+    "__module_address", "find_module", "init_uts_ns",
+    # the device model (drivers/base)
+    "__class_create", "class_destroy", "class_create_file_ns", "class_remove_file_ns",
+    "device_create", "device_destroy", "device_register", "device_unregister", "device_add",
+    "device_del", "put_device", "get_device", "device_initialize", "dev_set_name",
+    "device_create_file", "device_remove_file",
+    # kobjects and sysfs (lib/kobject.c, fs/sysfs)
+    "kobject_create_and_add", "kobject_init_and_add", "kobject_uevent", "kernel_kobj",
+    "sysfs_create_file_ns", "sysfs_remove_file_ns", "sysfs_create_group", "sysfs_remove_group",
+    "sysfs_create_groups", "sysfs_remove_groups", "sysfs_notify", "sysfs_create_bin_file",
+    "sysfs_remove_bin_file",
+    # debugfs (fs/debugfs)
+    "debugfs_create_dir", "debugfs_create_file", "debugfs_create_file_unsafe", "debugfs_remove",
+    "debugfs_remove_recursive", "debugfs_create_u8", "debugfs_create_u16", "debugfs_create_u32",
+    "debugfs_create_u64", "debugfs_create_x8", "debugfs_create_x16", "debugfs_create_x32",
+    "debugfs_create_x64", "debugfs_create_bool", "debugfs_create_blob", "debugfs_create_size_t",
+    "debugfs_create_atomic_t", "debugfs_create_symlink", "debugfs_lookup",
+})
+
+
+def is_gpl_only(name: str) -> bool:
+    """Whether 4.19 exports NAME to GPL-compatible modules only."""
+    return name in GPL_ONLY

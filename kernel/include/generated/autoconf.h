@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* klpsh: the configuration of include/config/auto.conf for C (generated/autoconf.h of 4.19). */
+#define CONFIG_64BIT 1
+#define CONFIG_X86 1
+#define CONFIG_X86_64 1
+#define CONFIG_MMU 1
+#define CONFIG_SMP 1
+#define CONFIG_NR_CPUS 64
+#define CONFIG_HZ_1000 1
+#define CONFIG_HZ 1000
+#define CONFIG_PREEMPT_NONE 1
+#define CONFIG_LOCALVERSION "-klpsh"
+#define CONFIG_DEFAULT_HOSTNAME "(none)"
+#define CONFIG_MODULES 1
+#define CONFIG_MODULE_UNLOAD 1
+#define CONFIG_MODULE_FORCE_UNLOAD 1
+#define CONFIG_KALLSYMS 1
+#define CONFIG_KALLSYMS_ALL 1
+#define CONFIG_PRINTK 1
+#define CONFIG_PRINTK_TIME 1
+#define CONFIG_BUG 1
+#define CONFIG_PROC_FS 1
+#define CONFIG_SYSFS 1
+#define CONFIG_DEBUG_FS 1
+#define CONFIG_SLUB 1
+#define CONFIG_TREE_RCU 1
+#define CONFIG_HIGH_RES_TIMERS 1
+#define CONFIG_FRAME_POINTER 1
+#define CONFIG_STACKTRACE 1
+#define CONFIG_FRAME_WARN 2048
+#define CONFIG_FUNCTION_TRACER 1
+#define CONFIG_DYNAMIC_FTRACE 1
+#define CONFIG_HAVE_FENTRY 1
+#define CONFIG_LIVEPATCH 1
+#define CONFIG_SAMPLES 1
+#define CONFIG_SAMPLE_LIVEPATCH_MODULE 1
