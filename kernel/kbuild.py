@@ -642,6 +642,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="define a macro for every source")
     parser.add_argument("--kernel", metavar="VERSION", default=None,
                         help="the kernel to build for: 4.19 (default) or 5.4 (its headers and vermagic)")
+    parser.add_argument("--intree", action="store_true", default=None,
+                        help="mark the modules in-tree (modinfo intree=Y), as kbuild does for the "
+                             "kernel's own modules (e.g. lib/livepatch): loading them does not "
+                             "taint the kernel O (default: only sources inside klpsh are)")
     parser.add_argument("--vmlinux", action="store_true",
                         help="(re)build kernel/vmlinux/vmlinux.o (into DIR with -o)")
     try:
@@ -663,10 +667,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "or a directory with a Kbuild or Makefile)")
                     return 1
                 build_dir(path, args.output, log=_out, diag=_err, extra_cflags=extra,
-                          kernel=args.kernel)
+                          kernel=args.kernel, intree=args.intree)
             else:
                 build_module(path, args.output, log=_out, diag=_err, ccflags=extra,
-                             kernel=args.kernel)
+                             kernel=args.kernel, intree=args.intree)
     except BuildError as exc:
         _report(exc)
         return 2 if exc.make_lines else 1

@@ -120,6 +120,9 @@ class Kernel:
         self.vmlinux = boot_vmlinux(self, [api for api in self.apis.values() if api.name not in absent],
                                     vmlinux)
         self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
+        cmdline = self.vmlinux.symbol("klpsh_boot_command_line")
+        if cmdline:
+            self.mem.write(cmdline, self.profile.command_line.encode() + b"\0")
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)

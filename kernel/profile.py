@@ -44,6 +44,8 @@ class LivepatchProfile:
     stacking: bool
     # the patch is freed when unpatching completes (sysfs gone, module put) (5.1+)
     free_on_disable: bool
+    # `echo 1 > enabled` re-enables a disabled (still registered) patch (4.19)
+    reenable: bool
     # patch->replace (struct klp_patch has .replace) and nop functions (5.1+)
     atomic_replace: bool
     # patch->enabled is set before the first completion attempt (5.1+) or after it (4.19)
@@ -72,6 +74,11 @@ class KernelProfile:
     livepatch: LivepatchProfile
 
     @property
+    def command_line(self) -> str:
+        """The boot command line (/proc/cmdline): the bootloader names this kernel's image."""
+        return f"BOOT_IMAGE=/boot/vmlinuz-{self.release} root=/dev/vda1 ro quiet"
+
+    @property
     def proc_version(self) -> str:
         """/proc/version."""
         return f"Linux version {self.release} (klpsh) {self.version}\n"
@@ -94,6 +101,7 @@ LINUX_4_19 = KernelProfile(
         sysfs_attrs=("enabled", "transition", "signal", "force"),
         stacking=True,
         free_on_disable=False,
+        reenable=True,
         atomic_replace=False,
         enabled_before_first_attempt=False,
         signals_timeout=None,
@@ -120,6 +128,7 @@ LINUX_5_4 = KernelProfile(
         sysfs_attrs=("enabled", "transition", "force"),
         stacking=False,
         free_on_disable=True,
+        reenable=False,
         atomic_replace=True,
         enabled_before_first_attempt=True,
         signals_timeout=15,                 # transition.c SIGNALS_TIMEOUT

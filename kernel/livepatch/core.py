@@ -1,17 +1,24 @@
 """Patch, object and function life cycle, sysfs and the module notifier hooks
-(kernel/livepatch/core.c, 4.19: register -> enable -> disable -> unregister)."""
+(kernel/livepatch/core.c).
+
+4.19: register -> enable -> disable -> unregister. 5.4 (5.1+): enable only (it initialises the
+patch), the patch is freed when disabled or replaced, cumulative patches with nop functions.
+Where the two differ, `self.profile` (kernel/profile.py LivepatchProfile) says which to do.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kernel import abi
 from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
-                        KlpFunc as CFunc, KlpObject as CObject, KlpPatch as CPatch, ModuleState)
+                        KlpFunc as CFunc, KlpObject as CObject, ModuleState)
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.livepatch import transition as tr
-from kernel.livepatch.patch import KlpOps, install_handler, klp_patch_object, klp_unpatch_object
+from kernel.livepatch.patch import (KlpOps, install_handler, klp_patch_object, klp_unpatch_object,
+                                    klp_unpatch_objects, klp_unpatch_objects_dynamic)
 from kernel.module.params import kstrtobool
 from kernel.printk import Logger
 from kernel.sched import Task
@@ -57,6 +64,12 @@ class KlpFunc:
     new_size: int = 0
     patched: bool = False
     transition: bool = False
+    nop: bool = False           # 5.4: added by a cumulative patch; runs the original (addr 0)
+
+    def set_old_addr(self, k: "Kernel", addr: int) -> None:
+        self.old_addr = addr
+        if self.addr:
+            k.mem.set_u64(self.addr + CFunc.old_addr.offset, addr)
 
 
 @dataclass(eq=False)
@@ -68,6 +81,7 @@ class KlpObject:
     mod: "Module | None" = None
     patched: bool = False
     post_unpatch_enabled: bool = False
+    dynamic: bool = False       # 5.4: made by a cumulative patch for its nops (no guest struct)
 
     @property
     def label(self) -> str:
@@ -78,11 +92,13 @@ class KlpObject:
 
     def set_patched(self, k: "Kernel", v: bool) -> None:
         self.patched = v
-        k.mem.set_u8(self.addr + CObject.patched.offset, int(v))
+        if self.addr:
+            k.mem.set_u8(self.addr + CObject.patched.offset, int(v))
 
     def set_mod(self, k: "Kernel", mod: "Module | None") -> None:
         self.mod = mod
-        k.mem.set_u64(self.addr + CObject.mod.offset, mod.struct_addr if mod else 0)
+        if self.addr:
+            k.mem.set_u64(self.addr + CObject.mod.offset, mod.struct_addr if mod else 0)
 
 
 @dataclass(eq=False)
@@ -90,8 +106,12 @@ class KlpPatch:
     addr: int
     mod: "Module"
     objs: list[KlpObject]
+    cstruct: type = abi.KlpPatch   # this kernel's struct klp_patch layout
     enabled: bool = False
+    replace: bool = False          # 5.4: a cumulative patch
+    forced: bool = False           # 5.4: a forced transition ran while it was listed
     dir: Dir = field(default_factory=Dir)
+    free_work: object = None       # 5.4: klp_free_patch_work_fn's work item
 
     @property
     def name(self) -> str:
@@ -99,7 +119,7 @@ class KlpPatch:
 
     def set_enabled(self, k: "Kernel", v: bool) -> None:
         self.enabled = v
-        k.mem.set_u8(self.addr + CPatch.enabled.offset, int(v))
+        k.mem.set_u8(self.addr + self.cstruct.enabled.offset, int(v))
 
 
 class Livepatch:
@@ -107,12 +127,15 @@ class Livepatch:
 
     def __init__(self, k: "Kernel") -> None:
         self.k = k
+        self.profile = k.profile.livepatch                  # what this kernel's livepatch does
+        self.patch_struct = getattr(abi, self.profile.patch_struct)
         self.log = Logger(k.printk, "livepatch: ", "kernel/livepatch/core.c", "livepatch")
         self.mutex = KMutex(k)                              # core.c klp_mutex
         self.patches: list[KlpPatch] = []                   # core.c klp_patches
         self.transition_patch: KlpPatch | None = None       # transition.c
         self.target_state = KLP_UNDEFINED                   # transition.c
-        self.forced = False                                 # transition.c klp_forced
+        self.forced = False                                 # transition.c klp_forced (4.19)
+        self.signals_cnt = 0                                # transition.c klp_signals_cnt (5.4)
         self.ops: dict[int, KlpOps] = {}                    # patch.c klp_ops
         self.shadows: dict[tuple[int, int], int] = {}       # shadow.c klp_shadow_hash
         self.trampoline = install_handler(k, self)
@@ -214,9 +237,10 @@ class Livepatch:
             out.append(KlpObject(addr, name, self._read_funcs(funcs_p), callbacks))  # type: ignore[arg-type]
             addr += CObject.size
 
-    def klp_register_patch(self, addr: int) -> None:
+    def _patch_module(self, addr: int) -> "Module":
+        """The checks klp_register_patch() (4.19) and klp_enable_patch() (5.4) start with."""
         k = self.k
-        mod_p = k.mem.u64(addr + CPatch.mod.offset) if addr else 0
+        mod_p = k.mem.u64(addr + self.patch_struct.mod.offset) if addr else 0
         mod = k.module_by_struct(mod_p) if mod_p else None
         if mod is None:
             raise KernelError(Errno.EINVAL)
@@ -225,22 +249,41 @@ class Livepatch:
             raise KernelError(Errno.EINVAL)
         if self.sysfs is None:
             raise KernelError(Errno.ENODEV)
+        return mod
+
+    def _klp_init_patch_early(self, addr: int, mod: "Module") -> KlpPatch:
+        """Read the patch's objects and functions from guest memory (-EINVAL if malformed)."""
+        k = self.k
+        objs_p = k.mem.u64(addr + self.patch_struct.objs.offset)
+        if not objs_p:
+            raise KernelError(Errno.EINVAL)
+        patch = KlpPatch(addr, mod, self._read_objects(objs_p), self.patch_struct)
+        if self.profile.atomic_replace:
+            patch.replace = bool(k.mem.u8(addr + self.patch_struct.replace.offset))
+        patch.set_enabled(k, False)
+        return patch
+
+    def _klp_init_patch(self, patch: KlpPatch) -> None:
+        """Sysfs directory, nops of a cumulative patch, objects; then onto klp_patches."""
+        self._kobject_add_patch_dir(patch.name)
+        if patch.replace:
+            self._klp_add_nops(patch)
+        for obj in patch.objs:
+            self._init_object(patch, obj)
+        self._sysfs_add(patch)
+        self.patches.append(patch)
+
+    def klp_register_patch(self, addr: int) -> None:
+        """4.19: initialise the patch and list it, disabled."""
+        mod = self._patch_module(addr)
         with self.mutex:
-            objs_p = k.mem.u64(addr + CPatch.objs.offset)
-            if not objs_p:
-                raise KernelError(Errno.EINVAL)
-            self._kobject_add_patch_dir(mod.name)
-            patch = KlpPatch(addr, mod, self._read_objects(objs_p))
-            patch.set_enabled(k, False)
+            patch = self._klp_init_patch_early(addr, mod)
             try:
-                for obj in patch.objs:
-                    self._init_object(patch, obj)
+                self._klp_init_patch(patch)
             except KernelError:
                 for obj in patch.objs:
                     self._free_object_loaded(obj)
                 raise
-            self._sysfs_add(patch)
-            self.patches.append(patch)
 
     def _kobject_add_patch_dir(self, name: str) -> None:
         """kobject_init_and_add() of /sys/kernel/livepatch/<name>: a name taken is -EEXIST.
@@ -276,14 +319,15 @@ class Livepatch:
                                          lambda sec, info: apply_klp_section(k, patch.mod, sec, info),
                                          self.log.err)
         for func in obj.funcs:
-            func.old_addr = klp_find_object_symbol(symbols_of, obj.name, func.old_name,
-                                                   func.old_sympos, self.log.err)
-            k.mem.set_u64(func.addr + CFunc.old_addr.offset, func.old_addr)
+            func.set_old_addr(k, klp_find_object_symbol(symbols_of, obj.name, func.old_name,
+                                                        func.old_sympos, self.log.err))
             size = k.kallsyms.lookup_size(func.old_addr)
             if size is None or size[0] == 0:
                 self.log.err(f"kallsyms size lookup failed for '{func.old_name}'")
                 raise KernelError(Errno.ENOENT)
             func.old_size = size[0]
+            if func.nop:
+                func.new_func = func.old_addr
             size = k.kallsyms.lookup_size(func.new_func)
             if size is None or size[0] == 0:
                 self.log.err(f"kallsyms size lookup failed for '{func.old_name}' replacement")
@@ -294,6 +338,8 @@ class Livepatch:
         obj.set_mod(self.k, None) if obj.name is not None else None
         for func in obj.funcs:
             func.old_addr = 0
+            if func.nop:
+                func.new_func = 0
 
     def klp_unregister_patch(self, addr: int) -> None:
         with self.mutex:
@@ -311,11 +357,31 @@ class Livepatch:
 
     # --- enable / disable --------------------------------------------------------------
     def klp_enable_patch(self, addr: int) -> None:
+        """Enable the patch at ADDR. 4.19: one klp_register_patch() registered. 5.4: called from
+        the patch module's init, it initialises, lists and enables the patch; on failure the
+        patch is freed again.
+
+        Raises: KernelError (-EINVAL, -ENODEV, -EBUSY, ...) or RawReturn (a callback's value).
+        """
+        if not self.profile.enable_registers:
+            with self.mutex:
+                patch = self.find_patch(addr)
+                if patch is None:
+                    raise KernelError(Errno.EINVAL)
+                self._klp_enable_patch(patch)
+            return
+        mod = self._patch_module(addr)
         with self.mutex:
-            patch = self.find_patch(addr)
-            if patch is None:
-                raise KernelError(Errno.EINVAL)
-            self._klp_enable_patch(patch)
+            patch = self._klp_init_patch_early(addr, mod)
+            if not self.k.loader.try_module_get(patch.mod):
+                raise KernelError(Errno.ENODEV)
+            try:
+                self._klp_init_patch(patch)
+                self._klp_enable_patch(patch)
+            except KernelError:
+                self.klp_free_patch_start(patch)
+                self.klp_free_patch_finish(patch)
+                raise
 
     def _klp_enable_patch(self, patch: KlpPatch) -> None:
         k = self.k
@@ -324,10 +390,11 @@ class Livepatch:
         if patch.enabled:
             k.warn_on("__klp_enable_patch: already enabled")
             raise KernelError(Errno.EINVAL)
-        i = self.patches.index(patch)
-        if i > 0 and not self.patches[i - 1].enabled:
-            raise KernelError(Errno.EBUSY)
-        if not k.loader.try_module_get(patch.mod):
+        if self.profile.stacking:
+            i = self.patches.index(patch)
+            if i > 0 and not self.patches[i - 1].enabled:
+                raise KernelError(Errno.EBUSY)
+        if not self.profile.enable_registers and not k.loader.try_module_get(patch.mod):
             raise KernelError(Errno.ENODEV)
         self.log.notice(f"enabling patch '{patch.name}'")
         tr.klp_init_transition(self, patch, KLP_PATCHED)
@@ -349,8 +416,12 @@ class Livepatch:
             tr.klp_cancel_transition(self)
             raise
         tr.klp_start_transition(self)
-        tr.klp_try_complete_transition(self)
-        patch.set_enabled(k, True)
+        if self.profile.enabled_before_first_attempt:
+            patch.set_enabled(k, True)
+            tr.klp_try_complete_transition(self)
+        else:
+            tr.klp_try_complete_transition(self)
+            patch.set_enabled(k, True)
 
     def klp_disable_patch(self, addr: int) -> None:
         with self.mutex:
@@ -365,16 +436,81 @@ class Livepatch:
             raise KernelError(Errno.EINVAL)
         if self.transition_patch is not None:
             raise KernelError(Errno.EBUSY)
-        i = self.patches.index(patch)
-        if i + 1 < len(self.patches) and self.patches[i + 1].enabled:
-            raise KernelError(Errno.EBUSY)
+        if self.profile.stacking:
+            i = self.patches.index(patch)
+            if i + 1 < len(self.patches) and self.patches[i + 1].enabled:
+                raise KernelError(Errno.EBUSY)
         tr.klp_init_transition(self, patch, KLP_UNPATCHED)
         for obj in patch.objs:
             if obj.patched:
                 self.pre_unpatch_callback(obj, "__klp_disable_patch")
         tr.klp_start_transition(self)
-        tr.klp_try_complete_transition(self)
-        patch.set_enabled(self.k, False)
+        if self.profile.enabled_before_first_attempt:
+            patch.set_enabled(self.k, False)
+            tr.klp_try_complete_transition(self)
+        else:
+            tr.klp_try_complete_transition(self)
+            patch.set_enabled(self.k, False)
+
+    # --- 5.4: freeing, atomic replace ------------------------------------------------
+    def klp_free_patch_start(self, patch: KlpPatch) -> None:
+        """Off klp_patches; the objects' sysfs entries go (what may be done under klp_mutex)."""
+        if patch in self.patches:
+            self.patches.remove(patch)
+        patch.dir.children = {n: c for n, c in patch.dir.children.items() if not isinstance(c, Dir)}
+
+    def klp_free_patch_finish(self, patch: KlpPatch) -> None:
+        """The sysfs directory goes, then the module reference (unless a force ran)."""
+        assert self.sysfs is not None
+        if self.sysfs.children.get(patch.name) is patch.dir:
+            self.sysfs.remove(patch.name)
+        if not patch.forced:
+            self.k.loader.module_put(patch.mod)
+
+    def schedule_free_work(self, patch: KlpPatch) -> None:
+        """schedule_work(&patch->free_work): klp_free_patch_finish() in a kworker."""
+        if patch.free_work is None:
+            patch.free_work = self.k.wq.host_work("klp_free_patch_work_fn",
+                                                  lambda: self.klp_free_patch_finish(patch))
+        self.k.wq.queue_work(patch.free_work)
+
+    def _klp_add_nops(self, patch: KlpPatch) -> None:
+        """A nop function in PATCH for every function an earlier patch changes and PATCH does
+        not: it runs the original, so replacing the earlier patches reverts those."""
+        for old_patch in self.patches:
+            for old_obj in old_patch.objs:
+                obj = next((o for o in patch.objs if o.name == old_obj.name), None)
+                if obj is None:
+                    obj = KlpObject(0, old_obj.name, [], (0, 0, 0, 0), dynamic=True)
+                    patch.objs.append(obj)
+                for old_func in old_obj.funcs:
+                    if not any(f.old_name == old_func.old_name and f.old_sympos == old_func.old_sympos
+                               for f in obj.funcs):
+                        obj.funcs.append(KlpFunc(0, old_func.old_name, 0, old_func.old_sympos, nop=True))
+
+    def klp_discard_replaced_patches(self, new_patch: KlpPatch) -> None:
+        """Every patch listed before NEW_PATCH is replaced by it: unpatched, freed, no callbacks."""
+        for old_patch in list(self.patches):
+            if old_patch is new_patch:
+                return
+            old_patch.set_enabled(self.k, False)
+            klp_unpatch_objects(self, old_patch)
+            self.klp_free_patch_start(old_patch)
+            self.schedule_free_work(old_patch)
+
+    def klp_discard_nops(self, patch: KlpPatch) -> None:
+        """The nops (and the objects made for them) have done their job once the replaced
+        patches are gone."""
+        klp_unpatch_objects_dynamic(self, patch)
+        for obj in list(patch.objs):
+            obj.funcs = [f for f in obj.funcs if not f.nop]
+            od = patch.dir.children.get(obj.label)
+            if obj.dynamic:
+                patch.objs.remove(obj)
+                patch.dir.children.pop(obj.label, None)
+            elif isinstance(od, Dir):
+                od.children = {n: c for n, c in od.children.items()
+                               if any(n == _func_dirname(f) for f in obj.funcs)}
 
     # --- module notifier hooks -------------------------------------------------------
     def klp_module_coming(self, mod: "Module") -> None:
@@ -445,32 +581,35 @@ class Livepatch:
     # --- sysfs -------------------------------------------------------------------------
     def _sysfs_add(self, patch: KlpPatch) -> None:
         d = patch.dir
-        d.children.update({
+        attrs = {
             "enabled": Attr(0o644, lambda: f"{int(patch.enabled)}\n", lambda s: self._enabled_store(patch, s)),
             "transition": Attr(0o444, lambda: f"{int(patch is self.transition_patch)}\n"),
             "signal": Attr(0o200, None, lambda s: self._signal_store(patch, s)),
             "force": Attr(0o200, None, lambda s: self._force_store(patch, s)),
-        })
+        }
+        d.children.update({name: attrs[name] for name in self.profile.sysfs_attrs})
         for obj in patch.objs:
             od = d.mkdir(obj.label)
             for func in obj.funcs:
-                od.children[f"{func.old_name},{func.old_sympos or 1}"] = Dir()
+                od.children[_func_dirname(func)] = Dir()
         assert self.sysfs is not None
         self.sysfs.children[patch.name] = d
 
     def _enabled_store(self, patch: KlpPatch, text: str) -> None:
         enabled = kstrtobool(text or None)
         with self.mutex:
-            if patch not in self.patches:
+            if self.profile.reenable and patch not in self.patches:
                 raise KernelError(Errno.EINVAL)
             if patch.enabled == enabled:
-                raise KernelError(Errno.EINVAL)
+                raise KernelError(Errno.EINVAL)       # already in requested state
             if patch is self.transition_patch:
                 tr.klp_reverse_transition(self)
-            elif enabled:
+            elif not enabled:
+                self._klp_disable_patch(patch)
+            elif self.profile.reenable:
                 self._klp_enable_patch(patch)
             else:
-                self._klp_disable_patch(patch)
+                raise KernelError(Errno.EINVAL)       # 5.4: a disabled patch stays disabled
 
     def _signal_store(self, patch: KlpPatch, text: str) -> None:
         if not kstrtobool(text or None):
@@ -487,3 +626,8 @@ class Livepatch:
             if patch is not self.transition_patch:
                 raise KernelError(Errno.EINVAL)
             tr.klp_force_transition(self)
+
+
+def _func_dirname(func: KlpFunc) -> str:
+    """/sys/kernel/livepatch/<patch>/<object>/<function,sympos> (sympos 0 shows as 1)."""
+    return f"{func.old_name},{func.old_sympos or 1}"

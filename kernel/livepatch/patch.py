@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 NOP5 = bytes.fromhex("0f1f440000")
 __all__ = ["KlpOps", "klp_find_ops", "klp_patch_object", "klp_unpatch_object", "klp_unpatch_objects",
-           "install_handler"]
+           "klp_unpatch_objects_dynamic", "install_handler"]
 
 
 @dataclass(eq=False)
@@ -51,8 +51,8 @@ def _klp_ftrace_handler(k: "Kernel", lp: "Livepatch") -> None:
         # The corresponding write barriers are in klp_init_transition(); one thread runs here.
         if task.patch_state == KLP_UNPATCHED:
             func = ops.func_stack[1] if len(ops.func_stack) > 1 else None
-    if func is None:
-        return  # run the original function
+    if func is None or func.nop:
+        return  # run the original function (a nop of a cumulative patch does so on purpose)
     k.mem.set_u64(rsp, func.new_func)
 
 
@@ -118,3 +118,15 @@ def klp_unpatch_objects(lp: "Livepatch", patch) -> None:
     for obj in patch.objs:
         if obj.patched:
             klp_unpatch_object(lp, obj)
+
+
+def klp_unpatch_objects_dynamic(lp: "Livepatch", patch) -> None:
+    """Unpatch only the nop functions; objects made for nops are then unpatched too."""
+    for obj in patch.objs:
+        if not obj.patched:
+            continue
+        for func in obj.funcs:
+            if func.nop and func.patched:
+                klp_unpatch_func(lp, func)
+        if obj.dynamic:
+            obj.set_patched(lp.k, False)

@@ -1,4 +1,5 @@
-"""The per-task consistency model (kernel/livepatch/transition.c, 4.19)."""
+"""The per-task consistency model (kernel/livepatch/transition.c; 4.19 and 5.4 as the
+kernel profile's livepatch part says: automatic signals, freeing, atomic replace)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def klp_start_transition(lp: "Livepatch") -> None:
     for task in _all_tasks(lp):
         if task.patch_state != lp.target_state:
             task.patch_pending = True
+    lp.signals_cnt = 0
 
 
 def _task_running(lp: "Livepatch", task: Task) -> bool:
@@ -157,11 +159,22 @@ def klp_try_complete_transition(lp: "Livepatch") -> bool:
         if not klp_try_switch_task(lp, idle, ranges):
             complete = False
     if not complete:
+        timeout = lp.profile.signals_timeout
+        if timeout is not None:
+            if lp.signals_cnt and not lp.signals_cnt % timeout:
+                klp_send_signals(lp)
+            lp.signals_cnt += 1
         now = k.clock.jiffies
         delay = round_jiffies_common(now + HZ, 0, now, False) - now
         k.wq.queue_delayed_work(lp.transition_work, delay)
         return False
+    patch = lp.transition_patch
+    assert patch is not None
     klp_complete_transition(lp)
+    if lp.profile.free_on_disable and not patch.enabled:
+        # 5.4: the patch is done with; free it from a work item (its sysfs may be the caller)
+        lp.klp_free_patch_start(patch)
+        lp.schedule_free_work(patch)
     return True
 
 
@@ -171,6 +184,9 @@ def klp_complete_transition(lp: "Livepatch") -> None:
     k = lp.k
     target = lp.target_state
     lp.log.debug("klp_complete_transition", f"'{patch.name}': completing {_WORD[target]} transition")
+    if patch.replace and target == KLP_PATCHED:
+        lp.klp_discard_replaced_patches(patch)
+        lp.klp_discard_nops(patch)
     if target == KLP_UNPATCHED:
         klp_unpatch_objects(lp, patch)
     for obj in patch.objs:
@@ -189,8 +205,8 @@ def klp_complete_transition(lp: "Livepatch") -> None:
         else:
             lp.post_unpatch_callback(obj, "klp_complete_transition")
     lp.log.notice(f"'{patch.name}': {_WORD[target]} complete")
-    if not lp.forced and target == KLP_UNPATCHED:
-        k.loader.module_put(patch.mod)
+    if not lp.profile.free_on_disable and not lp.forced and target == KLP_UNPATCHED:
+        k.loader.module_put(patch.mod)   # 4.19; 5.4 puts it when the patch is freed
     lp.target_state = KLP_UNDEFINED
     lp.transition_patch = None
 
@@ -202,8 +218,7 @@ def klp_cancel_transition(lp: "Livepatch") -> None:
     if lp.target_state != KLP_PATCHED:
         lp.k.warn_on("klp_cancel_transition: not patching")
         return
-    # Documentation/livepatch/callbacks.txt (Test 6) words this line without "patching".
-    lp.log.debug("klp_cancel_transition", f"'{patch.name}': canceling transition, going to unpatch")
+    lp.log.debug("klp_cancel_transition", f"'{patch.name}': {lp.profile.cancel_message}")
     lp.target_state = KLP_UNPATCHED
     klp_complete_transition(lp)
 
@@ -221,7 +236,10 @@ def klp_reverse_transition(lp: "Livepatch") -> None:
 
 
 def klp_send_signals(lp: "Livepatch") -> None:
-    lp.log.notice("signaling remaining tasks")
+    """Fake signals to the tasks still pending: 4.19 on `echo 1 > signal`; 5.4 by itself every
+    SIGNALS_TIMEOUT failed attempts, saying so the first time only."""
+    if lp.profile.signals_timeout is None or lp.signals_cnt == lp.profile.signals_timeout:
+        lp.log.notice("signaling remaining tasks")
     k = lp.k
     for task in k.sched.all_tasks():
         if not task.patch_pending:
@@ -239,7 +257,11 @@ def klp_force_transition(lp: "Livepatch") -> None:
     lp.log.warn("forcing remaining tasks to the patched state")
     for task in _all_tasks(lp):
         klp_update_patch_state(lp, task)
-    lp.forced = True
+    if lp.profile.forced_per_patch:
+        for patch in lp.patches:
+            patch.forced = True     # 5.4: these modules can never be removed
+    else:
+        lp.forced = True            # 4.19: no livepatch module can ever be removed
 
 
 def klp_transition_work_fn(lp: "Livepatch") -> None:
