@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import create_app_session, run_in_terminal
 from prompt_toolkit.filters import is_searching
-from prompt_toolkit.formatted_text import FormattedText, PygmentsTokens, StyleAndTextTuples, to_formatted_text
+from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -41,7 +41,7 @@ from prompt_toolkit.styles import BaseStyle, Style, merge_styles, style_from_pyg
 from prompt_toolkit.utils import is_dumb_terminal
 
 from klpsh.completer import KlpshCompleter
-from klpsh.highlight import LEVEL_CLASSES, DmesgLexer, KlpshLexer, KlpshStyle, TranscriptLexer
+from klpsh.highlight import LEVEL_CLASSES, KlpshLexer, KlpshStyle
 from klpsh.shell import Shell
 from klpsh.toolbar import toolbar_fragments
 
@@ -52,13 +52,18 @@ if TYPE_CHECKING:
 __all__ = ["run", "Repl", "Terminal", "history_path"]
 
 _DOC_PROMPT = re.compile(r"^\s*%\s+")
+_TOOL_ERROR = re.compile(r"\bERROR\b|: (?:write )?error\b|: command not found$|: No such file|"
+                         r"Invalid argument$|Operation not permitted$")
 TICK = 0.05            # real-time mode: how often the waiting prompt lets the machine catch up (s)
 TOOLBAR_REFRESH = 0.5  # how often the toolbar redraws (s)
 
 # What the REPL adds to the lexers' colours: prompt, toolbar, and printk levels as util-linux
 # dmesg --color shows them (errors and worse red, warnings bold yellow).
 UI_STYLE = {
-    "prompt": "bold",
+    # a colour (the terminal's own) makes prompt_toolkit draw the prompt's trailing space, so
+    # the prompt's text is in the output stream as it reads: expect("% ") matches
+    "prompt": "bold fg:ansidefault",
+    "output.error": "#ff5f5f",
     "bottom-toolbar": "reverse",
     "bottom-toolbar.busy": "reverse bold #ffaf00",
     "bottom-toolbar.blocked": "reverse #ff8787",
@@ -127,17 +132,8 @@ def _plain_output(stdout: TextIO) -> Any:
 
 def build_style(terminal: Terminal) -> BaseStyle:
     if not terminal.color:
-        return Style.from_dict({"bottom-toolbar": "reverse"})
+        return Style.from_dict({"bottom-toolbar": "reverse", "prompt": "fg:ansidefault"})
     return merge_styles([style_from_pygments_cls(KlpshStyle), Style.from_dict(UI_STYLE)])
-
-
-def lex(text: str, lexer: Any) -> StyleAndTextTuples:
-    """TEXT as prompt_toolkit fragments, coloured by a Pygments LEXER (one line, no newline)."""
-    tokens = [t for t in lexer.get_tokens(text) if t[1]]
-    if tokens and tokens[-1][1].endswith("\n"):  # the lexer's own line end
-        tok, value = tokens[-1]
-        tokens[-1] = (tok, value[:-1])
-    return to_formatted_text(PygmentsTokens(tokens))
 
 
 class LiveConsole:
@@ -149,8 +145,6 @@ class LiveConsole:
         self._lock = threading.Lock()
         self._pending: list[tuple[str, int | None, bool]] = []  # (text, printk level, is kernel)
         self._flush_scheduled = False
-        self._dmesg = DmesgLexer(stripnl=False)
-        self._output = TranscriptLexer(stripnl=False)
 
     def record(self, rec: "Record") -> None:
         """The printk console: one logged record."""
@@ -207,6 +201,7 @@ class LiveConsole:
         if not lines:
             return
         repl = self.repl
+        repl.end_caret_line()
         if not repl.terminal.color:
             repl.stdout.write("".join(text + "\n" for text, _, _ in lines))
             repl.stdout.flush()
@@ -219,11 +214,13 @@ class LiveConsole:
                              include_default_pygments_style=False)
 
     def _fragments(self, text: str, level: int | None, kernel: bool) -> StyleAndTextTuples:
-        frags = lex(text, self._dmesg if kernel else self._output)
-        if level is None or not 0 <= level < len(LEVEL_CLASSES):
-            return frags
-        cls = f"class:{LEVEL_CLASSES[level]} "
-        return [(cls + style, t, *rest) for style, t, *rest in frags]  # type: ignore[misc]
+        """A line is coloured as one unit (by its printk level, or as a tool's error), never
+        split by escapes: `expect("patching complete")` matches it on any terminal."""
+        if level is not None and 0 <= level < len(LEVEL_CLASSES):
+            return [(f"class:{LEVEL_CLASSES[level]}", text)]
+        if not kernel and _TOOL_ERROR.search(text):
+            return [("class:output.error", text)]
+        return [("", text)]
 
 
 class Repl:
@@ -242,6 +239,7 @@ class Repl:
         self.style = build_style(self.terminal)
         self.console = LiveConsole(self)
         self._interrupted = False
+        self._caret = False
         self.prompting: asyncio.AbstractEventLoop | None = None  # the loop, while the prompt is up
         self.shell = Shell(kernel, self.console.line, echo=False, console=False, cwd=cwd,
                            interrupted=lambda: self._interrupted)
@@ -330,6 +328,8 @@ class Repl:
                     break
                 self._guarded(self.kernel.catch_up)
                 status = self.shell.run_line(_DOC_PROMPT.sub("", line, count=1))
+        self.console.drain()
+        self.end_caret_line()
         return status
 
     @contextmanager
@@ -348,6 +348,14 @@ class Repl:
 
     def _on_sigint(self, signum: int, frame: object) -> None:
         self._interrupted = True
+        self._caret = True   # the terminal echoed ^C where the cursor was
+
+    def end_caret_line(self) -> None:
+        """After a Ctrl-C the terminal echoed `^C`: what comes next starts on a fresh line."""
+        if self._caret:
+            self._caret = False
+            self.stdout.write("\n")
+            self.stdout.flush()
 
     async def _follow_wall_clock(self) -> None:
         """Real-time mode: while the prompt waits, the machine keeps up with the wall clock."""
