@@ -136,6 +136,27 @@ def build_style(terminal: Terminal) -> BaseStyle:
     return merge_styles([style_from_pygments_cls(KlpshStyle), Style.from_dict(UI_STYLE)])
 
 
+_KERNEL_LINE = re.compile(r"^\s*\[\s*\d+\.\d+\]")
+
+
+def document_commands(text: str) -> list[str]:
+    """The command lines of what was typed or pasted, the document's `% ` prompt dropped. A
+    block copied from the document keeps its output (` [   54.607948] ...`) and maybe prose:
+    kernel lines are output, never commands; where the `% ` lines are indented (as the
+    document's examples are), a line indented less is prose (as klpsh.transcript reads it)."""
+    lines = text.splitlines() or [""]
+    indents = [len(ln) - len(ln.lstrip()) for ln in lines if _DOC_PROMPT.match(ln)]
+    floor = min(indents, default=0)
+    out = []
+    for ln in lines:
+        if _KERNEL_LINE.match(ln):
+            continue
+        if floor and not _DOC_PROMPT.match(ln) and len(ln) - len(ln.lstrip()) < floor:
+            continue
+        out.append(_DOC_PROMPT.sub("", ln, count=1))
+    return out
+
+
 class LiveConsole:
     """Where kernel lines and tool output go: straight out between prompts; above the prompt,
     through the event loop, while it is shown."""
@@ -318,16 +339,16 @@ class Repl:
 
     def execute(self, text: str) -> int:
         """Run what was entered now (the prompt is not shown meanwhile): one command a line, as
-        a paste may hold several; a leading `% ` (the document's prompt, pasted with a command
-        from callbacks.txt) is dropped."""
+        a paste may hold several; a block pasted from the document runs its `% ` commands and
+        passes over its output lines (see document_commands)."""
         self.console.drain()
         status = 0
         with self._ctrl_c_flags():
-            for line in text.splitlines() or [""]:
+            for line in document_commands(text):
                 if self.shell.exit_status is not None or self._interrupted:
                     break
                 self._guarded(self.kernel.catch_up)
-                status = self.shell.run_line(_DOC_PROMPT.sub("", line, count=1))
+                status = self.shell.run_line(line)
         self.console.drain()
         self.end_caret_line()
         return status

@@ -13,7 +13,12 @@ Replay boots one machine per file and issues each command at the virtual time th
 implies (the first timestamp after it, minus 1 ms), so that timers, the 1 s transition retries and
 busy workers interleave with the commands as in the transcript. Kernel lines logged between
 commands are shown as they come. Lines are compared by text, in order; the timestamps only give the
-largest deviation.
+largest deviation (`--tolerance SECONDS` makes them count).
+
+Replay never loses its place: once-per-boot notices (ONCE_PER_BOOT) are boot history on either
+side, a line the transcript lacks is passed over (only a line the next command owes moves that
+command earlier), and the report names only the lines that differ. Prose copied along with a
+section of the document is not transcript (see parse).
 """
 
 from __future__ import annotations
@@ -30,8 +35,19 @@ OUTPUT = "out"
 
 _CMD_RE = re.compile(r"^\s*%\s?(.*)$")
 _KERNEL_RE = re.compile(r"^\s*\[\s*(\d+)\.(\d+)\]\s?(.*)$")
-# The kernel says this once per boot; a transcript may or may not show it (as in the selftests).
-_IGNORED_RE = re.compile(r": tainting kernel with TAINT_LIVEPATCH$")
+# What the kernel says once per boot (the first module to taint it, the first use of something):
+# a transcript may or may not show it (its boot may have said it earlier), so replay treats every
+# one of them alike: it is neither expected nor an error, on either side.
+ONCE_PER_BOOT = (
+    r": tainting kernel with TAINT_LIVEPATCH$",                      # add_taint_module(), livepatch
+    r": loading out-of-tree module taints kernel\.$",                # TAINT_OOT_MODULE
+    r": module license '.*' taints kernel\.$",                       # TAINT_PROPRIETARY_MODULE
+    r"^Disabling lock debugging due to kernel taint$",               # the first taint of a boot
+    r": module verification failed: signature and/or required key missing - tainting kernel$",
+    r": module is from the staging directory, the quality is unknown, you have been warned\.$",
+    r"^Please remove unsupported %. in format string$",               # format_decode() WARN_ONCE
+)
+_IGNORED_RE = re.compile("|".join(f"(?:{p})" for p in ONCE_PER_BOOT))
 
 MS = 1_000_000
 US = 1_000
@@ -77,14 +93,28 @@ def parse_line(raw: str, lineno: int = 0) -> Line | None:
     return Line(OUTPUT, line.rstrip(), None, lineno)
 
 
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip())
+
+
 def parse(text: Union[str, Iterable[str]]) -> list[Line]:
-    """Parse a transcript (a string or an iterable of lines)."""
-    lines = text.splitlines() if isinstance(text, str) else text
+    """Parse a transcript (a string or an iterable of lines).
+
+    A section copied from the document keeps its prose: the document indents its examples
+    (` % insmod ...`), so where the commands are indented, a line of tool output must be too;
+    an unindented line (`Test 1`, `- load target module`, a paragraph) is prose, not output.
+    """
+    lines = list(text.splitlines() if isinstance(text, str) else text)
     out: list[Line] = []
     for n, raw in enumerate(lines, 1):
         parsed = parse_line(raw, n)
         if parsed is not None:
             out.append(parsed)
+    cmd_indents = [_indent(lines[ln.lineno - 1]) for ln in out if ln.kind == CMD]
+    floor = min(cmd_indents, default=0)
+    if floor:
+        out = [ln if ln.kind != OUTPUT else Line(OUTPUT, lines[ln.lineno - 1].rstrip()[floor:], None, ln.lineno)
+               for ln in out if ln.kind != OUTPUT or _indent(lines[ln.lineno - 1]) >= floor]
     return out
 
 
@@ -226,7 +256,13 @@ class _Restart(Exception):
 
 
 class _Run:
-    """One replay attempt of one file on a fresh machine."""
+    """One replay attempt of one file on a fresh machine.
+
+    What each command showed is matched against what the transcript has after it as a
+    subsequence: a line the transcript does not have (an extra notice, a warning) is passed
+    over, and only a line that belongs to the *next* command means that command was issued too
+    late (replay then restarts with it earlier). So one unexpected line never moves the plan.
+    """
 
     def __init__(self, kernel: object, blocks: list[tuple[Line, list[Line]]],
                  times: list[int | None], restarts: bool = True, pre: list[Line] | None = None) -> None:
@@ -238,7 +274,9 @@ class _Run:
         self.restarts = restarts
         self.actual: list[Line] = []
         self.block_start = 0          # index in actual where the current command's lines start
-        self.expected_block: list[Line] = list(pre or [])
+        self.expected_block: list[Line] = _relevant(pre or [])
+        self.matched = 0              # how many of expected_block have been shown, in order
+        self.scanned = 0              # how many of the current block's lines were matched so far
         self.shell = Shell(kernel, self._out)
 
     def _out(self, raw: str) -> None:
@@ -249,13 +287,17 @@ class _Run:
     def _console(self, record: object) -> None:
         self._out(record.format())  # type: ignore[attr-defined]
 
+    def _start_block(self, after: list[Line]) -> None:
+        self.block_start = len(self.actual)
+        self.expected_block = _relevant(after)
+        self.matched = self.scanned = 0
+
     def run(self) -> list[Line]:
         k = self.kernel
         for i, (cmd, after) in enumerate(self.blocks):
             when = self.times[i]
             self._advance(max(when or 0, k.clock.now), next_index=i)  # type: ignore[attr-defined]
-            self.block_start = len(self.actual)
-            self.expected_block = after
+            self._start_block(after)
             self.shell.run_line(cmd.text)
             if self.shell.exit_status is not None:
                 break
@@ -277,8 +319,9 @@ class _Run:
     def _advance(self, target: int, next_index: int | None) -> None:
         """Run events up to TARGET one at a time, showing kernel lines as they are logged.
 
-        If a line shows up that the transcript does not expect before the next command, the
-        command was planned too late: restart with it issued just before that line's event.
+        If a line shows up that belongs to the next command (and not to what the current one
+        still owes), that command was planned too late: restart with it issued just before
+        that line's event.
         """
         k = self.kernel
         consoles = k.printk.consoles  # type: ignore[attr-defined]
@@ -293,7 +336,7 @@ class _Run:
                     break
                 before = len(self.actual)
                 k.run_until_time(max(nxt, now))  # type: ignore[attr-defined]
-                if self.restarts and next_index is not None and len(self.actual) > before and not self._expected_so_far():
+                if self.restarts and next_index is not None and self._early(next_index, before):
                     new_ts = [ln.ts_ns for ln in self.actual[before:] if ln.ts_ns is not None]
                     when = (min(new_ts) if new_ts else nxt) - US
                     raise _Restart(next_index, when)
@@ -313,21 +356,39 @@ class _Run:
         finally:
             consoles.remove(self._console)
 
-    def _missing(self) -> bool:
-        """Has the current command shown a proper prefix of what is expected, lines still to come?"""
-        return self._expected_so_far() and len(self._shown()) < len(_relevant(self.expected_block))
-
     def _shown(self) -> list[Line]:
         shown = self.actual[self.block_start:]
         if shown and shown[0].kind == CMD:
             shown = shown[1:]  # the shell's echo of the command itself
         return _relevant(shown)
 
-    def _expected_so_far(self) -> bool:
-        """Does what the current command has shown so far match a prefix of what is expected?"""
-        got = [ln.key() for ln in self._shown()]
-        want = [ln.key() for ln in _relevant(self.expected_block)]
-        return len(got) <= len(want) and got == want[:len(got)]
+    def _match(self) -> list[Line]:
+        """Advance the subsequence match over lines shown since the last call; the lines that
+        matched nothing still expected (extras)."""
+        shown = self._shown()
+        extras = []
+        want = self.expected_block
+        for ln in shown[self.scanned:]:
+            keys = [w.key() for w in want[self.matched:]]
+            if ln.key() in keys:
+                self.matched += keys.index(ln.key()) + 1
+            else:
+                extras.append(ln)
+        self.scanned = len(shown)
+        return extras
+
+    def _missing(self) -> bool:
+        """Are lines of the current command still to come?"""
+        self._match()
+        return self.matched < len(self.expected_block)
+
+    def _early(self, next_index: int, before: int) -> bool:
+        """Did the lines just shown (from index BEFORE) include one the next command owes?"""
+        extras = {ln.key() for ln in self._match()}
+        if not extras:
+            return False
+        nxt = {ln.key() for ln in _relevant(self.blocks[next_index][1])}
+        return bool(extras & nxt)
 
 
 Out = Union[Callable[[str], None], IO[str]]
@@ -396,54 +457,131 @@ def _replay_run(path: str, elf_cache: object = None, kernel: str | None = None,
     return pre, blocks, run
 
 
-def replay_file(path: str, elf_cache: object = None, kernel: str | None = None,
-                ) -> tuple[bool, list[str], float | None]:
-    """Replay one file on KERNEL ("4.19", the default, or "5.4"): (matched, report lines after
-    the verdict, largest |Δt| in seconds)."""
+def _show(ln: Line) -> str:
+    """A line as the transcript writes it."""
+    if ln.kind == CMD:
+        return f"% {ln.text}"
+    if ln.ts_ns is not None:
+        sec, ns = divmod(ln.ts_ns, NSEC_PER_SEC)
+        return f"[{sec:5d}.{ns // 1000:06d}] {ln.text}"
+    return ln.text
+
+
+def differences(want: list[Line], got: list[Line], tolerance: float | None = None) -> list[str]:
+    """What differs between the transcript (WANT) and the replay (GOT), one line each, naming
+    the transcript's line: missing lines, extra lines, different lines and, with TOLERANCE
+    (seconds), lines whose time is off by more than that. Empty when they agree."""
+    import difflib  # only a comparison needs it
+
+    report: list[str] = []
+    sm = difflib.SequenceMatcher(a=[ln.key() for ln in want], b=[ln.key() for ln in got],
+                                 autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            if tolerance is None:
+                continue
+            for a, b in zip(want[i1:i2], got[j1:j2]):
+                if a.ts_ns is not None and b.ts_ns is not None and \
+                        abs(b.ts_ns - a.ts_ns) > tolerance * NSEC_PER_SEC:
+                    delta = (b.ts_ns - a.ts_ns) / NSEC_PER_SEC
+                    report.append(f"  line {a.lineno}: {delta:+.6f} s off (tolerance {tolerance:g} s): "
+                                  f"{_show(a)}  replay: {_show(b)[:15]}")
+            continue
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(pairs):
+            a, b = want[i1 + k], got[j1 + k]
+            report.append(f"  line {a.lineno}: expected: {_show(a)}")
+            report.append(f"  {' ' * len(str(a.lineno))}       got:      {_show(b)}")
+        for a in want[i1 + pairs:i2]:
+            report.append(f"  line {a.lineno}: missing: {_show(a)}")
+        anchor = want[i1 - 1].lineno if i1 else 0
+        for b in got[j1 + pairs:j2]:
+            where = f"after line {anchor}" if anchor else "before line 1"
+            report.append(f"  {where}: extra: {_show(b)}")
+    return report
+
+
+def replay_file(path: str, elf_cache: object = None,
+                tolerance: float | None = None) -> tuple[bool, list[str], float | None]:
+    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds).
+
+    Lines are compared by text; with TOLERANCE (seconds) their times must also agree within it.
+    """
     try:
-        pre, blocks, run = _replay_run(path, elf_cache, kernel)
+        pre, blocks, run = _replay_run(path, elf_cache)
     except ReplayError as e:
         return False, [str(e)], None
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
     got = _relevant(run.actual)
-    wk, gk = [ln.key() for ln in want], [ln.key() for ln in got]
-    if wk != gk:
-        import difflib  # only a mismatch needs it
-        diff = difflib.unified_diff(wk, gk, fromfile=f"{path} (expected)", tofile="replay (actual)",
-                                    lineterm="")
-        return False, list(diff), None
+    report = differences(want, got, tolerance)
+    if report:
+        return False, report, None
     devs = [abs(a.ts_ns - b.ts_ns) for a, b in zip(want, got)
             if a.ts_ns is not None and b.ts_ns is not None]
     return True, [], (max(devs) / 1e9 if devs else 0.0)
 
 
-USAGE = "usage: klpsh replay [--script] [--kernel 4.19|5.4] FILE..."
+USAGE = "usage: klpsh replay [--script] [--tolerance SECONDS] [--timeline DIR] FILE..."
+
+
+def _options(args: list[str]) -> tuple[dict[str, object], list[str]] | str:
+    """--script, --tolerance SECONDS, --timeline DIR; the files. A string is an error."""
+    opts: dict[str, object] = {"script": False, "tolerance": None, "timeline": None}
+    paths: list[str] = []
+    it = iter(args)
+    for a in it:
+        name, eq, value = a.partition("=")
+        if a == "--script":
+            opts["script"] = True
+        elif name in ("--tolerance", "--timeline"):
+            value = value if eq else next(it, "")
+            if not value:
+                return f"klpsh replay: option '{name}' requires an argument"
+            if name == "--tolerance":
+                try:
+                    tol = float(value)
+                except ValueError:
+                    tol = -1.0
+                if not tol >= 0:
+                    return f"klpsh replay: invalid tolerance '{value}' (seconds, e.g. 0.005)"
+                opts["tolerance"] = tol
+            else:
+                opts["timeline"] = value
+        elif a.startswith("-") and a != "-":
+            return USAGE
+        else:
+            paths.append(a)
+    if not paths:
+        return USAGE
+    return opts, paths
 
 
 def replay(paths: Iterable[str], out: Out | None = None) -> int:
     """`klpsh replay FILE...`: 0 iff every transcript replays exactly.
 
-    `--script` prints each transcript as a batch script with its timing instead.
+    `--script` prints each transcript as a batch script with its timing instead;
+    `--tolerance SECONDS` also fails lines whose time is off by more than that (by default
+    timestamps only give the largest deviation); `--timeline DIR` writes each file's last
+    transition as DIR/<name>.svg.
     """
     write = _writer(out)
-    paths = list(paths)
-    as_script = "--script" in paths
-    paths = [p for p in paths if p != "--script"]
-    kernel, paths = _kernel_option(paths)
-    if kernel == "" or not paths or any(p.startswith("-") and p != "-" for p in paths):
-        write(USAGE)
+    parsed = _options(list(paths))
+    if isinstance(parsed, str):
+        write(parsed)
         return 2
-    if as_script:
-        return _print_scripts(paths, write)
+    opts, files = parsed
+    if opts["script"]:
+        return _print_scripts(files, write)
     try:
         from kernel.module.elf import ElfCache
         cache: object = ElfCache()
     except Exception:  # noqa: BLE001
         cache = None
     status = 0
-    for path in paths:
+    tolerance = opts["tolerance"]
+    for path in files:
         try:
-            ok, report, dev = replay_file(path, cache, kernel)
+            ok, report, dev = replay_file(path, cache, tolerance)  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001
             ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
         if ok:
@@ -458,25 +596,6 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
                 if ln not in errors:
                     write(ln)
     return status
-
-
-def _kernel_option(args: list[str]) -> tuple[str | None, list[str]]:
-    """Take `--kernel X` / `--kernel=X` out of ARGS: (X, the rest); X is "" if it names no
-    kernel klpsh has, None if the option is absent."""
-    from kernel.profile import KERNEL_NAMES
-    kernel: str | None = None
-    rest: list[str] = []
-    it = iter(args)
-    for a in it:
-        if a == "--kernel":
-            kernel = next(it, "")
-        elif a.startswith("--kernel="):
-            kernel = a.partition("=")[2]
-        else:
-            rest.append(a)
-    if kernel is not None and kernel not in KERNEL_NAMES:
-        kernel = ""
-    return kernel, rest
 
 
 def _print_scripts(paths: list[str], write: Callable[[str], None]) -> int:

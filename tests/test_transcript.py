@@ -88,7 +88,8 @@ def test_garbled_file_fails_with_diff(tmp_path: Path) -> None:
     out = io.StringIO()
     assert transcript.replay([str(bad)], out) == 1
     text = out.getvalue()
-    assert text.startswith(f"FAIL {bad}") and "-\ufffd\ufffd garbage" in text and "+hi" in text
+    assert text.splitlines() == [f"FAIL {bad}", "  line 2: expected: \ufffd\ufffd garbage",
+                                 "          got:      hi"]
     assert "Traceback" not in text
 
 
@@ -111,7 +112,7 @@ def test_round_trip(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 1
-    assert "-goodbye" in out.getvalue() and "+hello" in out.getvalue()
+    assert "  line 2: expected: goodbye\n          got:      hello\n" in out.getvalue()
 
 
 def test_transcripts_are_verbatim() -> None:
@@ -177,7 +178,7 @@ def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
     path.write_text("% echo a\na\n% echo b\nb\n% echo c\nc\n[ 9.000000] tick9\n")
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 1
-    assert "+tick5" in out.getvalue()
+    assert "  after line 4: extra: [    5.000000] tick5\n" in out.getvalue()
 
     # The machine is slower than the transcript: the next command waits for the owed line.
     path.write_text("% echo a\na\n[ 4.000000] tick5\n% echo b\nb\n% echo c\nc\n[ 9.000000] tick9\n")
