@@ -221,7 +221,7 @@ class Kernel:
     def utsname(self) -> "NewUtsname":
         """uname(2): init_utsname() with this kernel's release."""
         from kernel.utsname import init_utsname
-        return init_utsname(self.release)
+        return init_utsname(self.release, self.profile.version)
 
     def taint_mask(self) -> int:
         return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)

@@ -66,7 +66,7 @@ class KernelProfile:
 
     name: str                       # what --kernel takes: "4.19", "5.4"
     release: str                    # uname -r, UTS_RELEASE
-    version: str                    # uname -v
+    version: str                    # uname -v (init/version.c UTS_VERSION)
     vermagic: str                   # linux/vermagic.h VERMAGIC_STRING
     include_dirs: tuple[Path, ...]  # searched in order: this kernel's overlay, then the shared one
     vmlinux_object: Path
@@ -90,7 +90,7 @@ _VMLINUX = _KERNEL_DIR / "vmlinux" / "vmlinux.o"
 LINUX_4_19 = KernelProfile(
     name="4.19",
     release="4.19.0-klpsh",
-    version="#1 SMP",
+    version="#1 SMP Mon Oct 22 00:00:00 UTC 2018",      # 4.19's release day
     vermagic="4.19.0-klpsh SMP mod_unload ",
     include_dirs=(_INCLUDE,),
     vmlinux_object=_VMLINUX,
@@ -116,7 +116,7 @@ LINUX_4_19 = KernelProfile(
 LINUX_5_4 = KernelProfile(
     name="5.4",
     release="5.4.0-klpsh",
-    version="#1 SMP",
+    version="#1 SMP Sun Nov 24 00:00:00 UTC 2019",      # 5.4's release day
     vermagic="5.4.0-klpsh SMP mod_unload ",
     include_dirs=(_KERNEL_DIR / "include-5.4", _INCLUDE),
     vmlinux_object=_VMLINUX,

@@ -21,6 +21,6 @@ class NewUtsname:
     domainname: str = "(none)"
 
 
-def init_utsname(release: str) -> NewUtsname:
-    """The utsname of a kernel of RELEASE (the Kernel's own release string)."""
-    return NewUtsname(UTS_SYSNAME, UTS_NODENAME, release, UTS_VERSION, UTS_MACHINE)
+def init_utsname(release: str, version: str = UTS_VERSION) -> NewUtsname:
+    """The utsname of a kernel of RELEASE and VERSION (the Kernel's profile's strings)."""
+    return NewUtsname(UTS_SYSNAME, UTS_NODENAME, release, version, UTS_MACHINE)

@@ -87,7 +87,8 @@ def test_release_surfaces_follow_the_profile(name, elf_cache):
     try:
         assert k.profile is PROFILES[name]
         assert k.release == PROFILES[name].release
-        assert k.fs.read("/proc/version") == f"Linux version {k.release} (klpsh) #1 SMP\n"
+        assert k.fs.read("/proc/version") == f"Linux version {k.release} (klpsh) {k.profile.version}\n"
+        assert (k.utsname().release, k.utsname().version) == (k.release, k.profile.version)
     finally:
         k.shutdown()
 
@@ -160,7 +161,7 @@ def test_cli_kernel_option_boots_5_4():
                           input="cat /proc/version\n", capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "Linux version 5.4.0-klpsh (klpsh) #1 SMP" in proc.stdout
+    assert "Linux version 5.4.0-klpsh (klpsh) #1 SMP Sun Nov 24 00:00:00 UTC 2019" in proc.stdout
     bad = subprocess.run([sys.executable, "-m", "klpsh", "--kernel", "2.6", "-"], input="",
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert bad.returncode == 2 and "invalid choice: '2.6'" in bad.stderr
