@@ -16,6 +16,7 @@ from unicorn import x86_const as X
 
 from kernel.module.kallsyms import KSym
 from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, BadAddress, GuestMemory
+from kernel.watchdog import HOST_CALL_COST, HOST_CALL_NS, NS_PER_INSN, SLICE_INSNS, SoftLockup
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -27,8 +28,6 @@ SLOT = 16
 HOST_RET_OFFSET = 8
 ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
             X.UC_X86_REG_R8, X.UC_X86_REG_R9)
-# A guest call that runs this many instructions without returning or blocking is stuck.
-SOFT_LOCKUP_INSNS = 50_000_000
 NESTED_GAP = 256
 _REGS = ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
          "r12", "r13", "r14", "r15", "eflags")
@@ -50,6 +49,7 @@ class GuestFault(Exception):
     def __init__(self, kind: str, rip: int, addr: int, regs: dict[str, int], trace: list[int]) -> None:
         super().__init__(f"{kind} at {rip:#x}")
         self.kind, self.rip, self.addr, self.regs, self.trace = kind, rip, addr, regs, trace
+        self.duration = 0    # a soft lockup: how long the CPU was stuck (s)
 
 
 class GuestBug(Exception):
@@ -101,6 +101,12 @@ class GuestContext:
     stack_base: int = 0
     levels: list[Level] = field(default_factory=list)
     frames: list[StubFrame] = field(default_factory=list)
+
+
+def _pass_through() -> tuple[type[BaseException], ...]:
+    from kernel.errno import RawReturn
+    from kernel.sched import TaskKilled
+    return (GuestFault, GuestBug, TaskKilled, RawReturn)
 
 
 class VarArgs:
@@ -176,6 +182,7 @@ class Cpu:
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
         return board
+        self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
 
     # --- stub page -------------------------------------------------------------------
     def add_stub(self, name: str, func: Callable[..., Any] | None, nargs: int = 0,
@@ -282,13 +289,7 @@ class Cpu:
         uc.reg_write(X.UC_X86_REG_RBP, 0)
         ctx.levels.append(Level(sentinel, sp, len(ctx.frames)))
         try:
-            try:
-                uc.emu_start(fn, sentinel, count=SOFT_LOCKUP_INSNS)
-            except UcError as e:
-                raise self._fault(uc, task, str(e)) from None
-            rip = uc.reg_read(X.UC_X86_REG_RIP)
-            if rip != sentinel:
-                raise self._fault(uc, task, "soft lockup")
+            self._run(uc, task, fn, sentinel)
             return uc.reg_read(X.UC_X86_REG_RAX)
         finally:
             ctx.levels.pop()
@@ -297,6 +298,33 @@ class Cpu:
             else:
                 ctx.engine = None
                 self._release(uc)
+
+    def _run(self, uc: Uc, task: "Task", pc: int, sentinel: int) -> None:
+        """Run from PC until the return to SENTINEL, a slice of instructions at a time: each
+        full slice is CPU time the task spends (kernel/watchdog.py), which may find it stuck."""
+        watchdog = self.kernel.watchdog
+        while True:
+            try:
+                uc.emu_start(pc, sentinel, count=SLICE_INSNS)
+            except UcError as e:
+                raise self._fault(uc, task, str(e)) from None
+            pc = uc.reg_read(X.UC_X86_REG_RIP)
+            if pc == sentinel:
+                return
+            lockup = watchdog.charge(task, SLICE_INSNS * NS_PER_INSN)
+            if lockup is not None:
+                raise self._lockup(uc, task, lockup)
+            self.kernel.sched.cond_preempt(task)
+
+    def _lockup(self, uc: Uc, task: "Task", lockup: SoftLockup, at_call: bool = False) -> GuestFault:
+        """The soft-lockup report's view of the task; AT_CALL: it was entering a kernel
+        function, whose caller is the first return address."""
+        f = self._fault(uc, task, "soft lockup")
+        f.duration = lockup.duration
+        rsp = f.regs["rsp"]
+        if at_call and self.mem.valid(rsp, 8):
+            f.trace.insert(0, self.mem.u64(rsp))
+        return f
 
     @staticmethod
     def _regs(uc: Uc) -> dict[str, int]:
@@ -359,10 +387,16 @@ class Cpu:
     def _hook_stub(self, uc: Uc, addr: int, size: int, _data: object) -> None:
         if addr & (SLOT - 1):
             return
-        stub = self.stubs[(addr - STUB_BASE) // SLOT]
+        index = (addr - STUB_BASE) // SLOT
+        if index >= len(self.stubs):
+            return  # past the last slot: the int3 filler traps there and becomes an Oops
+        stub = self.stubs[index]
         if stub.func is None:
             return  # a host frame symbol: its ud2 faults and becomes an Oops
         task = self.kernel.current
+        lockup = self.kernel.watchdog.charge(task, HOST_CALL_COST.get(stub.name, HOST_CALL_NS))
+        if lockup is not None:
+            raise self._lockup(uc, task, lockup, at_call=True)
         rsp = uc.reg_read(X.UC_X86_REG_RSP)
         frame = StubFrame(addr, rsp, uc.reg_read(X.UC_X86_REG_RBP))
         task.ctx.frames.append(frame)
@@ -371,13 +405,37 @@ class Cpu:
                 fixed = [uc.reg_read(r) for r in ARG_REGS[:stub.nargs]]
                 ret = stub.func(self.kernel, *fixed, VarArgs(uc, self.mem, rsp, stub.nargs))
             else:
-                ret = stub.func(self.kernel, *[uc.reg_read(r) for r in ARG_REGS[:stub.nargs]])
+                ret = stub.func(self.kernel, *self._args(uc, rsp, stub.nargs))
         except BadAddress as e:
             raise self._stub_fault(uc, task, addr, e.addr) from None
+        except self._pass:
+            raise
+        except Exception as e:  # noqa: BLE001 - a bug in a kernel function is a kernel BUG
+            raise self._host_bug(uc, e) from None
         finally:
             task.ctx.frames.pop()
         if ret is not None:
             uc.reg_write(X.UC_X86_REG_RAX, int(ret) & MASK64)
+
+    def _args(self, uc: Uc, rsp: int, n: int) -> list[int]:
+        """The first N integer arguments (SysV): six registers, then the caller's stack above
+        the return address."""
+        regs = [uc.reg_read(r) for r in ARG_REGS[:n]]
+        for i in range(len(ARG_REGS), n):
+            regs.append(self.mem.u64(rsp + 8 * (i - len(ARG_REGS) + 1)))
+        return regs
+
+    def _host_bug(self, uc: Uc, e: Exception) -> GuestBug:
+        """A Python kernel function failed: BUG() at the innermost line of kernel code."""
+        import traceback
+        root = __file__.rsplit("/", 2)[0] + "/"         # the checkout: kernel/ is below it
+        where = ("kernel/cpu.py", 0)
+        for fr in traceback.extract_tb(e.__traceback__):
+            if fr.filename.startswith(root) and not fr.filename.endswith("/cpu.py"):
+                where = (fr.filename[len(root):], fr.lineno or 0)
+        regs = self._regs(uc)
+        trace = self.stack_trace(self.kernel.current) or []
+        return GuestBug(where[0], where[1], trace=[0, *trace], regs=regs)
 
     # --- stacks ----------------------------------------------------------------------
     def _walk(self, rsp: int, rbp: int, task: "Task", first: int | None) -> list[int] | None:

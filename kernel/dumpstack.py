@@ -163,8 +163,8 @@ class DumpStack:
     def soft_lockup(self, task: "Task", e: GuestFault) -> None:
         """watchdog_timer_fn(): the report of a CPU stuck in one task; taint L afterwards.
         (Linux leaves the task spinning; here it is killed, and says so.)"""
-        self._log(KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for 22s! "
-                              f"[{task.comm}:{task.pid}]")
+        self._log(KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for "
+                              f"{e.duration}s! [{task.comm}:{task.pid}]")
         self.print_modules()
         self.show_regs(task, e.regs, e.trace)
         self.k.add_taint("L")

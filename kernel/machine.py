@@ -23,8 +23,10 @@ from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
 from kernel.printk import Logger, Printk
 from kernel.profile import KernelProfile, get_profile
-from kernel.sched import SIGKILL, SIGSEGV, Scheduler, Task, TaskKilled, TaskKind, TaskState
+from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
+                          SyscallAbandoned, Task, TaskKilled, TaskKind, TaskState, WaitBound)
 from kernel.time import Clock, Event, WallClockPacer
+from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import Livepatch
@@ -78,6 +80,9 @@ class Kernel:
         self.kallsyms = Kallsyms()
         self.cpu = Cpu(self, self.mem, board.engines)
         self.sched = Scheduler(self)
+        self.watchdog = Watchdog(self, NR_CPUS)
+        self.hung_task: Any = None                # kernel.hung_task.HungTask, made at boot
+        self.interrupted: Callable[[], bool] = lambda: False   # the user asked to stop waiting
         self.livepatch: "Livepatch | None" = None
         self.loader = ModuleLoader(self)
         self.vfs = Vfs()
@@ -112,6 +117,7 @@ class Kernel:
 
     def _boot(self, vmlinux: Path) -> None:
         from kernel.fs.proc import proc_init
+        from kernel.hung_task import HungTask, hung_task_sysctl_init
         from kernel.livepatch.core import Livepatch
         from kernel.module.sysfs import module_sysfs_init
         from kernel.workqueue import Workqueues
@@ -138,7 +144,9 @@ class Kernel:
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
         self.cpu.warm(1)
+        self.hung_task = HungTask(self)
         proc_init(self)
+        hung_task_sysctl_init(self, self.vfs.root.mkdir("proc/sys/kernel"))
         module_sysfs_init(self)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
@@ -316,9 +324,19 @@ class Kernel:
         return self.run_guest(task, fn, args, via=via, fatal=True)
 
     # --- entry points for the shell ----------------------------------------------------
+    def wait_bound(self, ns: int = WAIT_LIMIT_NS) -> WaitBound:
+        """The limits of one wait of the shell for the machine (NS of machine time)."""
+        return WaitBound(self.clock.now + ns, self.watchdog.cpu_ns + WAIT_CPU_NS, WAIT_EVENTS,
+                         self.interrupted)
+
     def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False) -> T:
         """Run FN in a user task (a child process COMM, or the shell itself), driving the
-        machine until it returns; its KernelError propagates to the caller."""
+        machine until it returns; its KernelError propagates to the caller.
+
+        A task that has not returned within the wait's bounds is left as it is (blocked,
+        or kept off the CPU if it was running) and SyscallAbandoned is raised; it exits
+        whenever its call returns. The shell's own task is then replaced by a new one.
+        """
         task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
         box: dict[str, Any] = {}
 
@@ -333,8 +351,18 @@ class Kernel:
             finally:
                 if self.livepatch is not None:
                     self.livepatch.exit_to_usermode(task)
+                if box.get("abandoned") and not in_shell:
+                    self.sched.exit_task(task)
         self.sched.start(task, body)
-        self.sched.run_until(lambda: task._thread is None)
+        bound = self.wait_bound()
+        if not self.sched.run_until(lambda: task._thread is None, bound=bound):
+            box["abandoned"] = True
+            why = bound.why(self)
+            if task in self.sched.runqueue or task.state is TaskState.RUNNING:
+                self.sched.park(task)
+            if in_shell:
+                self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+            raise SyscallAbandoned(task, why)
         if not in_shell:
             self.sched.exit_task(task)
         else:

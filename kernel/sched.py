@@ -67,6 +67,12 @@ SLEEP_FRAMES: dict[str, tuple[str, ...]] = {
 
 PROC_COMM_LEN = 64       # fs/proc/array.c: tcomm[64]
 
+NSEC_PER_SEC = 1_000_000_000
+# How long a command waits for the task running it: machine time, CPU time its tasks may
+# spend, timer events. Past any of them the shell gets control back; the task stays as it is.
+WAIT_LIMIT_NS = 300 * NSEC_PER_SEC
+WAIT_CPU_NS = 30 * NSEC_PER_SEC
+WAIT_EVENTS = 200_000
 SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over contexts started while unwinding
 
 
@@ -117,6 +123,11 @@ class Task:
     kernel: "Kernel | None" = None
     wq_desc: str = ""               # a kworker's worker->desc: the workqueue it last ran for
     wq_busy: bool = False           # ... and whether it runs a work item now (current_work)
+    nvcsw: int = 0                  # voluntary context switches (it blocked)
+    nivcsw: int = 0                 # involuntary ones (it was preempted)
+    last_switch_count: int = 0      # hung_task.c: nvcsw + nivcsw at its last check
+    last_switch_time: int = 0       # ... and the jiffies then
+    parked: bool = False            # left running when its command was given up (kept off the CPU)
 
     @property
     def is_kthread(self) -> bool:
@@ -187,8 +198,8 @@ class Scheduler:
         self._pids = itertools.count(1)
         self._driver: greenlet | None = None             # who switched to the current task
         self._threads: dict[_TaskThread, None] = {}      # contexts not yet ended, in start order
-        self.need_resched = False
         self.errors: list[BaseException] = []
+        self.bound: "WaitBound | None" = None     # the wait of the command being run
 
     # --- tasks -----------------------------------------------------------------------
     def new_task(self, comm: str, kind: TaskKind, base: str = "user", sleep_on: str = "user",
@@ -233,7 +244,7 @@ class Scheduler:
 
     def wake(self, task: Task) -> bool:
         """Make a blocked task runnable; False if it was not blocked."""
-        if task._thread is None or task in self.runqueue or task is self.current:
+        if task._thread is None or task.parked or task in self.runqueue or task is self.current:
             return False
         task.state = TaskState.RUNNING
         self.runqueue.append(task)
@@ -247,9 +258,52 @@ class Scheduler:
         if th.killed:
             raise TaskExit()  # shutting down: code unwinding a killed task does not sleep again
         task.state = state
+        task.nvcsw += 1
+        hung = self.kernel.hung_task
+        if hung is not None and state is TaskState.UNINTERRUPTIBLE:
+            hung.task_blocked(task)
         self._back_to_driver()
         if task.state is TaskState.DEAD or th.killed:
             raise TaskExit()
+
+    def need_resched(self) -> bool:
+        """Someone else wants the CPU: a runnable task, a due timer, or the driver (a
+        command's wait has run out of budget)."""
+        due = self.kernel.clock.next_event_time()
+        return bool(self.runqueue) or (due is not None and due <= self.kernel.clock.now) \
+            or self.preempt_requested
+
+    def preempt(self) -> None:
+        """Called in the current task's thread: give up the CPU but stay runnable."""
+        task = self.current
+        assert task is not None and task._thread is not None
+        th = task._thread
+        if th.killed:
+            raise TaskExit()
+        task.nivcsw += 1
+        task.state = TaskState.RUNNING
+        self.runqueue.append(task)
+        self._back_to_driver()
+        if task.state is TaskState.DEAD or th.killed:
+            raise TaskExit()
+
+    def cond_preempt(self, task: Task) -> None:
+        """A point where a task that keeps its CPU lets the driver look at the time: only
+        when its command's budget of CPU time has run out (the kernel is not preemptible)."""
+        if self.preempt_requested and task is self.current:
+            self.preempt()
+
+    @property
+    def preempt_requested(self) -> bool:
+        bound = self.bound
+        return bound is not None and bound.exceeded(self.kernel)
+
+    def park(self, task: Task) -> None:
+        """Keep a runnable task off the CPU for good: its command was given up while it ran
+        (on Linux it would hold a CPU forever; here it stops costing host work)."""
+        task.parked = True
+        if task in self.runqueue:
+            self.runqueue.remove(task)
 
     def _back_to_driver(self) -> None:
         self.current = None
@@ -260,6 +314,7 @@ class Scheduler:
     def _switch_to(self, task: Task) -> None:
         th = task._thread
         assert th is not None
+        self.kernel.watchdog.new_run(task.cpu)
         self.current = task
         task.state = TaskState.RUNNING
         self._run(th)
@@ -296,22 +351,88 @@ class Scheduler:
         self.current = None
 
     # --- driving ---------------------------------------------------------------------
-    def run_pending(self) -> None:
-        """Run every runnable task until all are blocked or done."""
-        while self.runqueue:
+    def run_pending(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Run every runnable task until all are blocked or done (or STOP() holds)."""
+        while self.runqueue and not stop():
             self._switch_to(self.runqueue.popleft())
 
-    def run_until(self, done: Callable[[], bool], limit: int | None = None) -> bool:
-        """Drive the machine until DONE() holds or virtual time would pass LIMIT (ns)."""
+    def run_until(self, done: Callable[[], bool], limit: int | None = None,
+                  bound: "WaitBound | None" = None) -> bool:
+        """Drive the machine until DONE() holds or virtual time would pass LIMIT (ns).
+
+        BOUND, if given, also ends the drive (False) once it is exceeded: too much virtual
+        time, CPU time or events, or the user interrupted the wait.
+        """
         clock = self.kernel.clock
-        while True:
-            self.run_pending()
-            if done():
-                return True
-            horizon = limit if limit is not None else 1 << 62
-            ev = clock.pop_due(horizon)
-            if ev is None:
-                if limit is not None:
-                    clock.advance_to(limit)
-                return done()
-            ev.fn()
+        outer, self.bound = self.bound, bound if bound is not None else self.bound
+        stop = (lambda: False) if bound is None else (lambda: bound.exceeded(self.kernel))
+        try:
+            while True:
+                self.run_pending(stop)
+                if done():
+                    return True
+                if stop():
+                    return False
+                horizon = limit
+                if bound is not None:
+                    horizon = bound.deadline if horizon is None else min(horizon, bound.deadline)
+                ev = clock.pop_due(horizon if horizon is not None else 1 << 62)
+                if ev is None:
+                    if horizon is not None:
+                        clock.advance_to(horizon)
+                    return done()
+                if bound is not None:
+                    bound.events += 1
+                ev.fn()
+        finally:
+            self.bound = outer
+
+
+@dataclass
+class WaitBound:
+    """How long a command may wait for the machine: virtual time, virtual CPU time spent by
+    its tasks, timer events run, and whether the user interrupted (Ctrl-C)."""
+
+    deadline: int                   # clock time (ns)
+    cpu_ns: int                     # watchdog.cpu_ns at which it is used up
+    max_events: int
+    interrupted: Callable[[], bool] = lambda: False
+    events: int = 0
+
+    def exceeded(self, k: "Kernel") -> bool:
+        return (k.clock.now >= self.deadline or k.watchdog.cpu_ns > self.cpu_ns
+                or self.events > self.max_events or self.interrupted())
+
+    def why(self, k: "Kernel") -> str:
+        """What ran out, in words for the user."""
+        if self.interrupted():
+            return "interrupted"
+        if k.watchdog.cpu_ns > self.cpu_ns:
+            return "cpu"
+        if self.events > self.max_events:
+            return "events"
+        return "time"
+
+
+class SyscallAbandoned(Exception):
+    """The shell stopped waiting for a task: WHY is 'time', 'cpu', 'events' or 'interrupted'."""
+
+    def __init__(self, task: "Task", why: str) -> None:
+        super().__init__(f"{task.comm}:{task.pid} {why}")
+        self.task, self.why = task, why
+
+    def message(self) -> str:
+        """What the shell says about it."""
+        t = self.task
+        state = "running" if t.state is TaskState.RUNNING else f"in state {t.state.value}"
+        if self.why == "interrupted":
+            head = f"stopped waiting for {t.comm} (pid {t.pid})"
+        elif self.why == "cpu":
+            head = (f"{t.comm} (pid {t.pid}) has used {WAIT_CPU_NS // NSEC_PER_SEC} s of CPU "
+                    "time without returning")
+        elif self.why == "events":
+            head = f"{t.comm} (pid {t.pid}) has not returned after {WAIT_EVENTS} timer events"
+        else:
+            head = (f"{t.comm} (pid {t.pid}) has not returned after "
+                    f"{WAIT_LIMIT_NS // NSEC_PER_SEC} s of machine time")
+        return f"klpsh: {head}; it stays in the kernel, {state} (see ps)"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
-from kernel.sched import TaskKilled
+from kernel.sched import SyscallAbandoned, TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ REDIRECTS = (">", ">>")
 _OPEN_ERRORS = frozenset({Errno.ENOENT, Errno.EACCES, Errno.EISDIR, Errno.ENOTDIR, Errno.EPERM})
 STATUS_NOT_FOUND = 127
 STATUS_USAGE = 2
+STATUS_INTERRUPTED = 130   # 128 + SIGINT
 
 
 class ShellSyntaxError(Exception):
@@ -161,6 +162,7 @@ class Shell:
         stdout = _Lines(self.out)
         stdin: str | None = None
         status = 0
+        self.kernel.interrupted = self.interrupted
         with self._console():
             for i, (spec, argv) in enumerate(zip(specs, [cmd.argv, *cmd.pipe])):
                 last = i == len(specs) - 1
@@ -196,6 +198,9 @@ class Shell:
         except TaskKilled as e:  # the tool died in the kernel: bash reports the signal
             self.out(e.text)
             return 128 + e.signo
+        except SyscallAbandoned as e:  # the tool never came back from the kernel
+            self.out(e.message())
+            return STATUS_INTERRUPTED if e.why == "interrupted" else 1
 
     def _write(self, prog: str, path: str, data: str) -> int:
         """The redirection: write the tool's output to PATH as one write(2), like echo does."""
@@ -210,6 +215,9 @@ class Shell:
         except TaskKilled as e:
             self.out(e.text)
             return 128 + e.signo
+        except SyscallAbandoned as e:
+            self.out(e.message())
+            return STATUS_INTERRUPTED if e.why == "interrupted" else 1
         except KernelError as e:
             if e.errno in _OPEN_ERRORS:
                 self.out(f"bash: {path}: {strerror(e.errno)}")

@@ -108,6 +108,13 @@ def schedule(k: "Kernel") -> None:
 
 @kapi()
 def cond_resched(k: "Kernel") -> int:
+    """A schedule point: the CPU's stopper thread gets to run (the soft-lockup watchdog is
+    touched); if anyone else wants the CPU, the task is switched out (1)."""
+    me = k.sched.current
+    k.watchdog.touch(me.cpu)
+    if k.sched.need_resched():
+        k.sched.preempt()
+        return 1
     return 0
 
 
