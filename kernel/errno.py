@@ -23,6 +23,7 @@ class Errno(IntEnum):
     ENOTDIR = 20
     EISDIR = 21
     EINVAL = 22
+    EFBIG = 27
     ENOSPC = 28
     EROFS = 30
     ERANGE = 34
@@ -49,6 +50,7 @@ _STRERROR = {
     Errno.ENODEV: "No such device",
     Errno.ENOTDIR: "Not a directory",
     Errno.EISDIR: "Is a directory",
+    Errno.EFBIG: "File too large",
     Errno.EINVAL: "Invalid argument",
     Errno.ENOSPC: "No space left on device",
     Errno.EROFS: "Read-only file system",

@@ -25,7 +25,7 @@ from kernel.printk import Logger, Printk
 from kernel.profile import KernelProfile, get_profile
 from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
                           SyscallAbandoned, Task, TaskKilled, TaskKind, TaskState, WaitBound)
-from kernel.time import Clock, Event, WallClockPacer
+from kernel.time import KTIME_MAX, NSEC_PER_SEC, Clock, Event, WallClockPacer
 from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
@@ -155,6 +155,7 @@ class Kernel:
         if self.clock_mode == "real":
             # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
             self.clock.pacer = WallClockPacer(self.clock.now)
+            self.clock.pacer.stop = lambda: self.interrupted()
 
     def shutdown(self) -> None:
         """Power off: unwind every task's execution context (each holds the machine) and give
@@ -178,6 +179,11 @@ class Kernel:
         return len(self.sched.on_cpu()) <= cpu
 
     # --- memory, symbols ---------------------------------------------------------------
+    @property
+    def vmalloc_limit(self) -> int:
+        """The largest buffer the kernel could vmalloc (a module image to load)."""
+        return HEAP_END - HEAP_BASE
+
     def alloc_stack(self) -> int:
         return self.stacks.alloc(THREAD_SIZE)
 
@@ -376,6 +382,25 @@ class Kernel:
 
     def delete_module(self, name: str, flags: int = 0, comm: str = "rmmod") -> None:
         self.syscall(comm, lambda: self.loader.delete_module(name, flags))
+
+    def sleep_for(self, ns: int | None) -> str | None:
+        """The shell's sleep: let NS of machine time pass (None: for ever). None once it has;
+        else why the wait was cut short, in words ('interrupted' for Ctrl-C)."""
+        forever = ns is None or self.clock.now + ns > KTIME_MAX
+        bound = self.wait_bound(WAIT_LIMIT_NS if forever or ns is None else ns)
+        self.sched.run_until(lambda: False, bound=bound)
+        why = bound.why(self)
+        if why == "time":
+            if not forever:
+                return None
+            return (f"stopped after {WAIT_LIMIT_NS // NSEC_PER_SEC} s of machine time "
+                    "(a sleep that long would never end)")
+        if why == "events":
+            return f"stopped at {self.clock.now / NSEC_PER_SEC:.6f} s: {WAIT_EVENTS} timer events ran meanwhile"
+        if why == "cpu":
+            return (f"stopped at {self.clock.now / NSEC_PER_SEC:.6f} s: tasks ran "
+                    f"{WAIT_CPU_NS // NSEC_PER_SEC} s of CPU time meanwhile")
+        return why
 
     def run_for(self, ns: int) -> None:
         self.run_until_time(self.clock.now + max(ns, 0))

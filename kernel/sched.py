@@ -73,6 +73,7 @@ NSEC_PER_SEC = 1_000_000_000
 WAIT_LIMIT_NS = 300 * NSEC_PER_SEC
 WAIT_CPU_NS = 30 * NSEC_PER_SEC
 WAIT_EVENTS = 200_000
+WALL_SLICE_NS = 50_000_000   # real-time mode: how often a wait looks at Ctrl-C
 SHUTDOWN_ROUNDS = 8      # Scheduler.shutdown(): passes over contexts started while unwinding
 
 
@@ -376,6 +377,8 @@ class Scheduler:
                 horizon = limit
                 if bound is not None:
                     horizon = bound.deadline if horizon is None else min(horizon, bound.deadline)
+                if clock.pacer is not None and not self._follow_wall(horizon, stop):
+                    return done()
                 ev = clock.pop_due(horizon if horizon is not None else 1 << 62)
                 if ev is None:
                     if horizon is not None:
@@ -386,6 +389,21 @@ class Scheduler:
                 ev.fn()
         finally:
             self.bound = outer
+
+    def _follow_wall(self, horizon: int | None, stop: Callable[[], bool]) -> bool:
+        """Real-time mode: let the wall clock reach the next event (or HORIZON) a slice at a
+        time, so that STOP() (Ctrl-C) is seen while waiting; False if it was."""
+        clock = self.kernel.clock
+        target = clock.next_event_time()
+        if horizon is not None:
+            target = horizon if target is None else min(target, horizon)
+        if target is None:
+            return True             # nothing to wait for
+        while clock.now < target:
+            if stop():
+                return False
+            clock.advance_to(min(target, clock.now + WALL_SLICE_NS))
+        return True
 
 
 @dataclass

@@ -15,6 +15,7 @@ NSEC_PER_JIFFY = NSEC_PER_SEC // HZ
 # include/linux/jiffies.h: jiffies start 300 s before wrapping a 32-bit counter.
 INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF
 MAX_JIFFY_OFFSET = ((1 << 63) - 1) // 2 - 1
+KTIME_MAX = (1 << 63) - 1       # the clock never goes past this (ns)
 
 # Timer wheel geometry of 4.19 (LVL_CLK_SHIFT 3, LVL_BITS 6).
 _LVL_CLK_SHIFT = 3
@@ -77,6 +78,9 @@ class Event:
         self.cancelled = True
 
 
+_PACE_SLICE = NSEC_PER_SEC // 20
+
+
 class WallClockPacer:
     """`--clock real`: machine time may not run ahead of the wall clock.
 
@@ -89,15 +93,18 @@ class WallClockPacer:
         self.anchor = anchor
         self._monotonic, self._sleep = monotonic, sleep
         self._wall0 = monotonic()
+        self.stop: Callable[[], bool] = lambda: False   # give up waiting (Ctrl-C)
 
     def wall_now(self) -> int:
         """The virtual time the wall clock has reached."""
         return self.anchor + int((self._monotonic() - self._wall0) * NSEC_PER_SEC)
 
     def wait_until(self, when: int) -> None:
-        """Sleep until the wall clock reaches virtual time WHEN."""
+        """Sleep until the wall clock reaches virtual time WHEN (or STOP() says not to)."""
         while (ahead := when - self.wall_now()) > 0:
-            self._sleep(ahead / NSEC_PER_SEC)
+            if self.stop():
+                return
+            self._sleep(min(ahead, _PACE_SLICE) / NSEC_PER_SEC)
 
 
 class Clock:
@@ -122,7 +129,7 @@ class Clock:
         return (j - INITIAL_JIFFIES) * NSEC_PER_JIFFY
 
     def at(self, when: int, fn: Callable[[], None]) -> Event:
-        ev = Event(max(when, self.now), next(self._seq), fn)
+        ev = Event(min(max(when, self.now), KTIME_MAX), next(self._seq), fn)
         heapq.heappush(self._events, ev)
         return ev
 
@@ -147,6 +154,7 @@ class Clock:
         return ev
 
     def advance_to(self, when: int) -> None:
+        when = min(when, KTIME_MAX)
         if when > self.now:
             self._pace(when)
             self.now = when

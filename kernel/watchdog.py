@@ -5,7 +5,7 @@ function costs some (the table below). What a run (the time since the task last 
 has spent shows on the clock in steps of RUN_CLOCK_STEP, so a command's ordinary work takes no
 visible time, while a task that keeps its CPU moves the machine's time as it goes.
 
-Each CPU's watchdog hrtimer fires every sample_period (2/5 of the soft-lockup threshold, 4 s
+Each CPU's watchdog hrtimer fires every sample_period (a fifth of the soft-lockup threshold, 4 s
 for watchdog_thresh 10) on the clock's grid. A CPU that schedules (or idles) lets its stopper
 thread run after the tick, which records touch_ts; a CPU that has not scheduled for more than
 2 * watchdog_thresh seconds, counted in get_timestamp()'s units (2^30 ns), is soft locked up:
@@ -69,8 +69,8 @@ class Watchdog:
 
     @property
     def sample_period(self) -> int:
-        """set_sample_period(): the hrtimer period, 2/5 of the soft-lockup threshold."""
-        return self.softlockup_thresh * NSEC_PER_SEC * 2 // 5
+        """set_sample_period(): the hrtimer period, a fifth of the soft-lockup threshold."""
+        return self.softlockup_thresh * (NSEC_PER_SEC // 5)
 
     @property
     def softlockup_thresh(self) -> int:
@@ -111,12 +111,14 @@ class Watchdog:
         period = self.sample_period
         if period and self.thresh:
             tick = clock.now - clock.now % period + period
-            while tick <= end and found is None:
+            while tick <= end:
                 clock.advance_to(tick)
                 found = self._timer_fn(task.cpu, tick)
+                if found is not None:
+                    return found        # reported at the tick; the task goes no further
                 tick += period
         clock.advance_to(end)
-        return found
+        return None
 
     def _timer_fn(self, cpu: int, now: int) -> SoftLockup | None:
         """watchdog_timer_fn() on CPU at NOW while a task holds it (is_softlockup())."""

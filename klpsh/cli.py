@@ -67,7 +67,17 @@ def _run(opts: argparse.Namespace) -> int:
         repl = _optional_module("klpsh.repl")
         if repl is not None:
             return int(repl.run(clock=opts.clock or "real", prompt=opts.prompt, kernel=opts.kernel))
-    return run_batch(sys.stdin, opts.clock or "virtual", kernel=opts.kernel)
+    return run_batch(_stdin_lines(), opts.clock or "virtual", kernel=opts.kernel)
+
+
+def _stdin_lines() -> Iterable[str]:
+    """Standard input as lines of text whatever its bytes: invalid UTF-8 becomes U+FFFD, as
+    a script file's does, instead of ending the run."""
+    buf = getattr(sys.stdin, "buffer", None)
+    if buf is None:
+        return sys.stdin
+    import io
+    return io.TextIOWrapper(buf, encoding="utf-8", errors="replace")
 
 
 def _run_file(path: str, clock: str, kernel: str | None = None) -> int:

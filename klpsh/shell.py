@@ -122,7 +122,7 @@ class Shell:
 
     def run_line(self, line: str) -> int:
         """Run one command line and return its exit status. Never raises."""
-        text = line.strip()
+        text = line.replace("\0", "").strip()   # as bash, ignore NUL bytes in the input
         if not text or text.startswith("#"):
             return 0
         if self.echo:

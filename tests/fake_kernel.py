@@ -153,6 +153,10 @@ class FakeKernel:
         self.log(f"{name}: {name}_exit")
         del self.modules[name]
 
+    def sleep_for(self, ns: int | None) -> str | None:
+        self.run_for(300 * 10**9 if ns is None else ns)
+        return None if ns is not None else "stopped after 300 s of machine time"
+
     def run_for(self, ns: int) -> None:
         end = self.now + ns
         for when, text in sorted(t for t in self.timers if t[0] <= end):

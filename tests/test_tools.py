@@ -354,7 +354,7 @@ def test_sleep_sums_arguments(run: Run) -> None:
     assert run("sleep 1 0.5") == 0 and run.k.now == 1_500_000_000
 
 
-@pytest.mark.parametrize("arg", ["abc", "-1", "1x", "", "nan", "1/2"])
+@pytest.mark.parametrize("arg", ["abc", "1x", "", "nan", "1/2", "1e", "0x", "1ss", "0x1p"])
 def test_sleep_invalid(run: Run, arg: str) -> None:
     assert parse_interval(arg) is None
     if arg:
@@ -363,9 +363,48 @@ def test_sleep_invalid(run: Run, arg: str) -> None:
         assert run.k.now == 0
 
 
+@pytest.mark.parametrize("arg,seconds", [
+    ("0x10", 16), ("1e3", 1000), ("inf", float("inf")), ("INFINITY", float("inf")), ("1e99999", float("inf")),
+    (" 2", 2), ("+3", 3), ("0x1p3", 8), (".5", 0.5), ("5.", 5), ("1.5e2s", 150), ("1d", 86400), ("-0", 0),
+    ("1e-99999", 0), ("9" * 5000, float("inf")), ("1e" + "9" * 5000, float("inf")),
+])
+def test_sleep_takes_what_strtod_takes(arg: str, seconds: float) -> None:
+    assert parse_interval(arg) == seconds
+
+
+def test_sleep_rejects_a_blank_after_the_number_and_negatives() -> None:
+    assert parse_interval("1 ") is None and parse_interval("-inf") is None and parse_interval("-1") is None
+
+
+def test_sleep_options_and_negative_numbers(run: Run) -> None:
+    assert run("sleep -1") == 1
+    assert run.stderr == "sleep: invalid option -- '1'\nTry 'sleep --help' for more information.\n"
+    assert run("sleep 1 -0.5") == 1 and run.k.now == 0
+    assert run("sleep --help") == 0 and run.stdout.startswith("Usage: sleep NUMBER[SUFFIX]...\n")
+    assert run("sleep --version") == 0 and run.stdout == "sleep (GNU coreutils) 8.30\n"
+
+
+def test_sleep_for_ever_is_bounded(run: Run) -> None:
+    assert run("sleep inf") == 1
+    assert run.stderr == "klpsh: sleep: stopped after 300 s of machine time\n"
+
+
 def test_sleep_missing_operand(run: Run) -> None:
     assert run("sleep") == 1
     assert run.stderr == "sleep: missing operand\nTry 'sleep --help' for more information.\n"
+
+
+# --- echo -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("arg,text", [
+    ("a\\tb", "a\tb\n"), ("\\", "\\\n"), ("x\\", "x\\\n"), ("\\q", "\\q\n"),
+    ("\\x41\\x4a1", "AJ1\n"), ("\\x", "\\x\n"), ("\\0101\\0", "A\0\n"), ("\\u00e9", "\u00e9\n"),
+    ("\\U0001F600", "\U0001F600\n"), ("\\U7fffffff", "\\U7FFFFFFF\n"), ("\\ud800", "\\uD800\n"),
+    ("ab\\cde", "ab"), ("\\e[0m", "\x1b[0m\n"),
+])
+def test_echo_e_escapes_as_bash(run: Run, arg: str, text: str) -> None:
+    assert run(f"echo -e {arg}") == 0
+    assert run.stdout == text
 
 
 # --- ps, help, exit ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Not a tool itself; insmod, rmmod, modprobe and lsmod build on it.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,14 +83,33 @@ class LoadError(Exception):
     reason: str
 
 
+INT_MAX = (1 << 31) - 1          # kernel_read_file()'s limit for a module (finit_module)
+
+
 def read_module(ctx: ToolContext, filename: str) -> bytes:
-    """The bytes of module FILENAME as kmod reads them (samples/livepatch/ maps to the bundle)."""
-    path: Path = ctx.resolve_path(filename)
+    """The bytes of module FILENAME as kmod reads them (samples/livepatch/ maps to the bundle).
+
+    Refused before reading, as kmod and the kernel refuse them: what is not a regular file
+    (kmod reads its magic, then mmap()s st_size bytes: a device's 0 fails with EINVAL), a file larger than
+    kernel_read_file() takes (EFBIG), or one larger than the machine has memory (ENOMEM).
+    """
     try:
-        path.stat()
+        path: Path = ctx.resolve_path(filename)
+        st = path.stat()
     except OSError as e:
         raise LoadError("load", e.strerror or str(e)) from None
+    except ValueError:          # a NUL in the name: the C string ends there
+        return read_module(ctx, filename.split("\0", 1)[0])
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError("insert", strerror(Errno.EISDIR))
+    if not stat.S_ISREG(st.st_mode):
+        raise LoadError("insert", mod_strerror(Errno.EINVAL))
+    if st.st_size > INT_MAX:
+        raise LoadError("insert", mod_strerror(Errno.EFBIG))
+    if st.st_size > getattr(ctx.kernel, "vmalloc_limit", INT_MAX):
+        raise LoadError("insert", mod_strerror(Errno.ENOMEM))
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            return f.read(st.st_size)
     except OSError as e:
         raise LoadError("insert", e.strerror or str(e)) from None
