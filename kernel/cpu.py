@@ -160,6 +160,7 @@ class Cpu:
         self.engines: list[Uc] = []
         self._hooks: list[int] = []      # the stub hook of each engine, in self.engines order
         self.text_patches = 0
+        self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
         for uc in engines:
             uc.ctl_flush_tb()            # translations of the last machine's code
             self._adopt(uc)
@@ -182,7 +183,6 @@ class Cpu:
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
         return board
-        self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
 
     # --- stub page -------------------------------------------------------------------
     def add_stub(self, name: str, func: Callable[..., Any] | None, nargs: int = 0,
