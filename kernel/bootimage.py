@@ -39,6 +39,7 @@ class BootImage:
     core_size: int
     text: bytes                        # guest memory [base, base + core_size) after linking
     exports: tuple[tuple[str, int], ...]
+    gpl_exports: frozenset[str]        # the exports of __ksymtab_gpl
     section_addr: tuple[tuple[int, int], ...]
     fentry_sites: frozenset[int]
     symbols: tuple["KSym", ...]
@@ -73,7 +74,8 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             stub_syms=tuple(k.kallsyms.owner_syms("vmlinux")),
             elf=mod.image, base=mod.base, core_size=mod.core_size,
             text=k.mem.read(mod.base, mod.core_size),
-            exports=tuple(mod.exports.items()), section_addr=tuple(mod.section_addr.items()),
+            exports=tuple(mod.exports.items()), gpl_exports=frozenset(mod.gpl_exports),
+            section_addr=tuple(mod.section_addr.items()),
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
             sym_values=tuple(mod.sym_values))
     return mod
@@ -91,6 +93,7 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
                        state=ModuleState.LIVE, exports=dict(image.exports),
+                       gpl_exports=set(image.gpl_exports),
                        section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
     return True

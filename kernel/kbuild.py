@@ -329,8 +329,9 @@ class _Builder:
     """Stages 1 and 2 of `make modules` for a list of jobs (scripts/Makefile.build, modpost)."""
 
     def __init__(self, tree: HeaderTree, log: Log | None, diag: Log | None, tmp: Path,
-                 make_style: bool) -> None:
+                 make_style: bool, gpl_check: bool = True) -> None:
         self.tree = tree
+        self.gpl_check = gpl_check
         self.log = log
         self.diag = diag
         self.tmp = tmp
@@ -412,7 +413,8 @@ class _Builder:
                 # klp-convert resolves the symbols of a livepatch module after modpost
                 syms = modpost.ObjectSymbols(syms.defined, {}, syms.exports, syms.modinfo)
             try:
-                depends[i] = modpost.check_module(job.modpath(), syms, exports, warn=warn)
+                depends[i] = modpost.check_module(job.modpath(), syms, exports, warn=warn,
+                                                  gpl_check=self.gpl_check)
             except modpost.ModpostError as exc:
                 lines = ([f"make[1]: *** [scripts/Makefile.modpost:92: __modpost] Error 1",
                           "make: *** [Makefile:1520: modules] Error 2"] if self.make_style else [])
@@ -449,13 +451,15 @@ class _Builder:
 
 def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = None,
                  diag: Log | None = None, intree: bool | None = None,
-                 kernel: str | None = None, ccflags: Sequence[str] = ()) -> Path:
+                 kernel: str | None = None, ccflags: Sequence[str] = (),
+                 gpl_check: bool = True) -> Path:
     """Build SOURCE (a module's .c file) into OUTDIR/<stem>.ko and return that path.
 
     log receives the kbuild progress lines, diag the compiler's warnings.  intree defaults to
     whether the source lies inside the klpsh tree.  kernel picks the headers (and so the
     vermagic): "4.19" (default) or "5.4".  CCFLAGS are added after the kernel's flags.
-    Raises BuildError.
+    gpl_check=False skips modpost's GPL-only check (a module built against a kernel whose
+    export table says otherwise: the loader still refuses it).  Raises BuildError.
     """
     source = Path(source)
     if not source.is_file():
@@ -470,7 +474,8 @@ def build_module(source: Path, outdir: Path | None = None, *, log: Log | None = 
                list(ccflags), show=lambda p: _display(p),
                intree=_is_intree(source) if intree is None else intree)
     with tempfile.TemporaryDirectory(prefix="klpsh-build-") as tmpname:
-        builder = _Builder(HeaderTree.for_kernel(kernel), log, diag, Path(tmpname), make_style=False)
+        builder = _Builder(HeaderTree.for_kernel(kernel), log, diag, Path(tmpname), make_style=False,
+                           gpl_check=gpl_check)
         builder.compile_job(job, 0)
         depends = _quiet_modpost(builder, job)
         return builder.finish_job(job, 0, depends)

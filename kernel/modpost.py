@@ -121,7 +121,8 @@ def kernel_exports(vmlinux_o: Path) -> dict[str, bool]:
     return out
 
 
-def check_module(modpath: str, syms: ObjectSymbols, exports: Exports, *, warn) -> list[str]:
+def check_module(modpath: str, syms: ObjectSymbols, exports: Exports, *, warn,
+                 gpl_check: bool = True) -> list[str]:
     """modpost's checks of one module (MODPATH: its path without .ko); returns the modules it
     depends on.  Warnings go to WARN; a GPL-only symbol in a non-GPL module raises ModpostError."""
     licenses = syms.modinfo.get("license", [])
@@ -139,7 +140,7 @@ def check_module(modpath: str, syms: ObjectSymbols, exports: Exports, *, warn) -
                 warn(f'WARNING: "{name}" [{modpath}.ko] undefined!')
             continue
         owner, gpl = found
-        if gpl and not gpl_ok:
+        if gpl and not gpl_ok and gpl_check:
             raise ModpostError(f"FATAL: modpost: GPL-incompatible module {modpath}.ko "
                                f"uses GPL-only symbol '{name}'")
         if owner != "vmlinux" and owner not in depends:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable
 from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, KernelParam, KernelParamOps,
                         KparamArray, ModuleState)
 from kernel.abi import Module as CModule
+from kernel.api.gpl_only import is_gpl_only
 from kernel.cpu import s32
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
@@ -57,6 +58,7 @@ class Module:
     users: list["Module"] = field(default_factory=list)     # modules depending on us
     params: list[ModuleParam] = field(default_factory=list)
     exports: dict[str, int] = field(default_factory=dict)
+    gpl_exports: set[str] = field(default_factory=set)      # names of exports from __ksymtab_gpl
     section_addr: dict[int, int] = field(default_factory=dict)
     fentry_sites: set[int] = field(default_factory=set)
     symbols: list[KSym] = field(default_factory=list)
@@ -236,14 +238,23 @@ class ModuleLoader:
         mod.sym_values = values
 
     def _resolve_symbol(self, mod: Module, name: str) -> int | None:
+        """resolve_symbol(): a module whose license taints the kernel (not GPL-compatible) does
+        not see GPL-only exports (check_symbol: EXPORT_SYMBOL_GPL, kernel/api/gpl_only.py)."""
+        gplok = TAINT_PROPRIETARY not in mod.taints
         for other in self.modules.values():
             if other is not mod and other.state != ModuleState.UNFORMED and name in other.exports:
+                if not gplok and name in other.gpl_exports:
+                    return None
                 if other not in mod.uses:
                     if not self.try_module_get(other):
                         return None
                     mod.uses.append(other)
                     other.users.append(mod)
                 return other.exports[name]
+        if not gplok:
+            vmlinux = self.k.vmlinux
+            if (vmlinux is not None and name in vmlinux.gpl_exports) or is_gpl_only(name):
+                return None
         return self.k.resolve_kernel_symbol(name)
 
     def _apply_relocations(self, mod: Module) -> None:
@@ -290,6 +301,8 @@ class ModuleLoader:
                     k.log.err(f"{mod.name}: exports duplicate symbol {sym} (owned by {k.export_owner(sym)})")
                     raise KernelError(Errno.ENOEXEC)
                 mod.exports[sym] = mem.u64(ent)
+                if secname == "__ksymtab_gpl":
+                    mod.gpl_exports.add(sym)
 
     def _read_fentry(self, mod: Module) -> None:
         mcount = mod.image.find_sec("__mcount_loc")
