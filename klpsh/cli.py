@@ -1,6 +1,8 @@
 """The `klpsh` command: REPL on a terminal, batch on a script or stdin, `build`, `replay`.
 
 Batch and replay never import prompt_toolkit (start-up budget); the REPL is imported lazily.
+Where the environment forbids writing bytecode next to the sources (PYTHONDONTWRITEBYTECODE),
+the command keeps it in the user's cache directory instead, so only its first start compiles.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ KERNELS = ("4.19", "5.4")      # kernel/profile.py KERNEL_NAMES (not imported: s
 SUBCOMMANDS = ("build", "make", "replay")
 STATUS_USAGE = 2
 STATUS_NO_SCRIPT = 127
+NO_CACHE_ENV = "KLPSH_NO_BYTECODE_CACHE"   # set (non-empty): compile every start, write nothing
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +46,27 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def bytecode_cache(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str | None:
+    """If bytecode may not be written beside the sources and no other place is set, keep it
+    under $XDG_CACHE_HOME/klpsh/pycache (sys.pycache_prefix) for the modules imported from
+    now on; returns that directory, or None if nothing changed. Stale entries are recompiled
+    as usual (source mtime and size, per interpreter version); an unwritable directory only
+    means compiling again."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix or env.get(NO_CACHE_ENV):
+        return None
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    sys.pycache_prefix = os.path.join(base, "klpsh", "pycache")
+    sys.dont_write_bytecode = False
+    return sys.pycache_prefix
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `klpsh` console script and `python -m klpsh`."""
+    """Entry point of the `klpsh` console script and `python -m klpsh` (ARGV None: the
+    process's own arguments, and bytecode_cache() applies)."""
+    if argv is None:
+        bytecode_cache()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if args[:1] and args[0] in SUBCOMMANDS:

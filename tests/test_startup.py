@@ -1,0 +1,71 @@
+"""Start-up: the bytecode cache the command keeps when the environment forbids writing
+bytecode beside the sources, and which modules each mode imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, needs_kernel
+
+SCRIPT = "cat /proc/cmdline\n"
+
+
+def _run(env: dict[str, str], *args: str, stdin: str = SCRIPT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "klpsh", *args], input=stdin, text=True,
+                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPYCACHEPREFIX", "KLPSH_NO_BYTECODE_CACHE")}
+    env.update(PYTHONDONTWRITEBYTECODE="1", XDG_CACHE_HOME=str(tmp_path / "cache"), **extra)
+    return env
+
+
+def _cached(tmp_path: Path) -> set[str]:
+    root = tmp_path / "cache" / "klpsh" / "pycache"
+    return {p.name.split(".")[0] for p in root.rglob("*.pyc")} if root.exists() else set()
+
+
+@needs_kernel
+def test_without_bytecode_writes_the_command_caches_it_under_the_user_cache(tmp_path):
+    env = _env(tmp_path)
+    first = _run(env)
+    assert first.returncode == 0, first.stderr
+    assert "% cat /proc/cmdline" in first.stdout
+    cached = _cached(tmp_path)
+    assert {"machine", "cpu", "sched", "shell"} <= cached      # the kernel and shell modules
+    again = _run(env)
+    assert again.returncode == 0 and again.stdout == first.stdout
+
+
+@needs_kernel
+def test_the_cache_can_be_refused(tmp_path):
+    out = _run(_env(tmp_path, KLPSH_NO_BYTECODE_CACHE="1"))
+    assert out.returncode == 0, out.stderr
+    assert _cached(tmp_path) == set()
+
+
+def test_bytecode_cache_leaves_a_set_up_place_alone(monkeypatch, tmp_path):
+    from klpsh import cli
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "theirs"))
+    assert cli.bytecode_cache({"XDG_CACHE_HOME": str(tmp_path)}) is None
+    assert sys.pycache_prefix == str(tmp_path / "theirs")
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)       # bytecode goes beside the sources
+    assert cli.bytecode_cache({"XDG_CACHE_HOME": str(tmp_path)}) is None
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert cli.bytecode_cache({"XDG_CACHE_HOME": "relative/dir"}) is None
+    assert cli.bytecode_cache({"XDG_CACHE_HOME": str(tmp_path)}) == str(tmp_path / "klpsh" / "pycache")
+    assert sys.pycache_prefix == str(tmp_path / "klpsh" / "pycache") and not sys.dont_write_bytecode
+
+
+def test_main_with_arguments_changes_no_interpreter_setting(monkeypatch, capsys):
+    from klpsh import cli
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    assert cli.main(["--help"]) == 0
+    assert sys.pycache_prefix is None and sys.dont_write_bytecode
