@@ -1,5 +1,5 @@
-"""parse_elf() decodes symbol and relocation tables in bulk; they must agree, entry for entry,
-with what pyelftools itself reads from the same sections."""
+"""parse_elf() decodes section headers, symbol and relocation tables with struct; they must
+agree, entry for entry, with what pyelftools itself reads from the same files."""
 
 from __future__ import annotations
 
@@ -48,3 +48,21 @@ def test_tables_match_pyelftools(path):
         want_r = [(r["r_offset"], r["r_info_type"], r["r_info_sym"], r["r_addend"]) for r in sec.iter_relocations()]
         assert [(r.offset, r.type, r.sym, r.addend) for r in img.relas[idx]] == want_r
     assert sum(len(v) for v in img.relas.values()) > 0
+
+
+_SHT = {"SHT_NULL": 0, "SHT_PROGBITS": 1, "SHT_SYMTAB": 2, "SHT_STRTAB": 3, "SHT_RELA": 4,
+        "SHT_NOTE": 7, "SHT_NOBITS": 8, "SHT_REL": 9, "SHT_GROUP": 17}
+
+
+@pytest.mark.parametrize("path", _images(), ids=lambda p: p.name)
+def test_sections_match_pyelftools(path):
+    image = path.read_bytes()
+    img = parse_elf(image)
+    elf = ELFFile(io.BytesIO(image))
+    want = [(i, s.name, _code(s["sh_type"], _SHT), s["sh_flags"], max(s["sh_addralign"], 1), s["sh_size"],
+             s["sh_info"], s["sh_link"], b"" if s["sh_type"] == "SHT_NOBITS" else s.data())
+            for i, s in enumerate(elf.iter_sections())]
+    got = [(s.index, s.name, s.sh_type, s.sh_flags, s.sh_addralign, s.sh_size, s.sh_info, s.sh_link, s.data)
+           for s in img.sections]
+    assert got == want
+    assert {".text", ".symtab", ".strtab"} <= {s.name for s in img.sections}
