@@ -501,14 +501,15 @@ def differences(want: list[Line], got: list[Line], tolerance: float | None = Non
     return report
 
 
-def replay_file(path: str, elf_cache: object = None,
-                tolerance: float | None = None) -> tuple[bool, list[str], float | None]:
-    """Replay one file: (matched, report lines after the verdict, largest |Δt| in seconds).
+def replay_file(path: str, elf_cache: object = None, tolerance: float | None = None,
+                kernel: str | None = None) -> tuple[bool, list[str], float | None]:
+    """Replay one file on KERNEL ("4.19", the default, or "5.4"): (matched, report lines after
+    the verdict, largest |Δt| in seconds).
 
     Lines are compared by text; with TOLERANCE (seconds) their times must also agree within it.
     """
     try:
-        pre, blocks, run = _replay_run(path, elf_cache)
+        pre, blocks, run = _replay_run(path, elf_cache, kernel)
     except ReplayError as e:
         return False, [str(e)], None
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
@@ -521,19 +522,22 @@ def replay_file(path: str, elf_cache: object = None,
     return True, [], (max(devs) / 1e9 if devs else 0.0)
 
 
-USAGE = "usage: klpsh replay [--script] [--tolerance SECONDS] [--timeline DIR] FILE..."
+USAGE = ("usage: klpsh replay [--script] [--kernel 4.19|5.4] [--tolerance SECONDS] "
+         "[--timeline DIR] FILE...")
+KERNELS = ("4.19", "5.4")      # kernel/profile.py KERNEL_NAMES (not imported: start-up budget)
 
 
 def _options(args: list[str]) -> tuple[dict[str, object], list[str]] | str:
-    """--script, --tolerance SECONDS, --timeline DIR; the files. A string is an error."""
-    opts: dict[str, object] = {"script": False, "tolerance": None, "timeline": None}
+    """--script, --kernel NAME, --tolerance SECONDS, --timeline DIR; the files. A string is an
+    error."""
+    opts: dict[str, object] = {"script": False, "tolerance": None, "timeline": None, "kernel": None}
     paths: list[str] = []
     it = iter(args)
     for a in it:
         name, eq, value = a.partition("=")
         if a == "--script":
             opts["script"] = True
-        elif name in ("--tolerance", "--timeline"):
+        elif name in ("--tolerance", "--timeline", "--kernel"):
             value = value if eq else next(it, "")
             if not value:
                 return f"klpsh replay: option '{name}' requires an argument"
@@ -545,6 +549,11 @@ def _options(args: list[str]) -> tuple[dict[str, object], list[str]] | str:
                 if not tol >= 0:
                     return f"klpsh replay: invalid tolerance '{value}' (seconds, e.g. 0.005)"
                 opts["tolerance"] = tol
+            elif name == "--kernel":
+                if value not in KERNELS:
+                    return (f"klpsh replay: invalid kernel '{value}' "
+                            f"(choose from {', '.join(KERNELS)})")
+                opts["kernel"] = value
             else:
                 opts["timeline"] = value
         elif a.startswith("-") and a != "-":
@@ -560,6 +569,7 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
     """`klpsh replay FILE...`: 0 iff every transcript replays exactly.
 
     `--script` prints each transcript as a batch script with its timing instead;
+    `--kernel 5.4` boots that kernel instead of 4.19;
     `--tolerance SECONDS` also fails lines whose time is off by more than that (by default
     timestamps only give the largest deviation); `--timeline DIR` writes each file's last
     transition as DIR/<name>.svg.
@@ -581,7 +591,8 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
     tolerance = opts["tolerance"]
     for path in files:
         try:
-            ok, report, dev = replay_file(path, cache, tolerance)  # type: ignore[arg-type]
+            ok, report, dev = replay_file(path, cache, tolerance,  # type: ignore[arg-type]
+                                          opts["kernel"])  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001
             ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
         if ok:
