@@ -425,7 +425,7 @@ class Cpu:
             regs.append(self.mem.u64(rsp + 8 * (i - len(ARG_REGS) + 1)))
         return regs
 
-    def _host_bug(self, uc: Uc, e: Exception) -> GuestBug:
+    def _host_bug(self, uc: Uc | None, e: Exception) -> GuestBug:
         """A Python kernel function failed: BUG() at the innermost line of kernel code."""
         import traceback
         root = __file__.rsplit("/", 2)[0] + "/"         # the checkout: kernel/ is below it
@@ -433,9 +433,36 @@ class Cpu:
         for fr in traceback.extract_tb(e.__traceback__):
             if fr.filename.startswith(root) and not fr.filename.endswith("/cpu.py"):
                 where = (fr.filename[len(root):], fr.lineno or 0)
-        regs = self._regs(uc)
-        trace = self.stack_trace(self.kernel.current) or []
+        task = self.kernel.current
+        regs = self._regs(uc) if uc is not None else self._host_regs(task, 0)
+        trace = self.stack_trace(task) or []
         return GuestBug(where[0], where[1], trace=[0, *trace], regs=regs)
+
+    def _host_regs(self, task: "Task", rip: int) -> dict[str, int]:
+        """Registers for a report from kernel code no guest call is under: RIP, and the
+        task's stack pointer at the top of its stack."""
+        regs = dict.fromkeys(_REGS, 0)
+        regs["rip"] = rip
+        regs["rsp"] = task.ctx.stack_base + THREAD_SIZE - 64 if task.ctx.stack_base else 0
+        return regs
+
+    def call_host(self, task: "Task", stub: Stub, args: tuple[int, ...]) -> Any:
+        """Call a Python kernel function that kernel code found through a function pointer
+        (no guest call in between): a bad pointer it follows is an Oops in TASK at that
+        function, a failure of its own a kernel BUG, as for a call from guest code."""
+        assert stub.func is not None
+        try:
+            return stub.func(self.kernel, *args[:stub.nargs])
+        except BadAddress as e:
+            uc = task.ctx.engine
+            regs = self._regs(uc) if uc is not None else self._host_regs(task, stub.addr)
+            regs["rip"] = stub.addr
+            trace = [*(self.stack_trace(task) or [])]
+            raise GuestFault("UC_ERR_READ_UNMAPPED", stub.addr, e.addr, regs, trace) from None
+        except self._pass:
+            raise
+        except Exception as e:  # noqa: BLE001 - a bug in a kernel function is a kernel BUG
+            raise self._host_bug(task.ctx.engine, e) from None
 
     # --- stacks ----------------------------------------------------------------------
     def _walk(self, rsp: int, rbp: int, task: "Task", first: int | None) -> list[int] | None:

@@ -25,6 +25,7 @@ class Errno(IntEnum):
     EINVAL = 22
     EFBIG = 27
     ENOSPC = 28
+    ESPIPE = 29
     EROFS = 30
     ERANGE = 34
     ENOSYS = 38
@@ -53,6 +54,7 @@ _STRERROR = {
     Errno.EFBIG: "File too large",
     Errno.EINVAL: "Invalid argument",
     Errno.ENOSPC: "No space left on device",
+    Errno.ESPIPE: "Illegal seek",
     Errno.EROFS: "Read-only file system",
     Errno.ERANGE: "Numerical result out of range",
     Errno.ENOSYS: "Function not implemented",

@@ -323,7 +323,7 @@ class Kernel:
             assert stub.func is not None
             task.host_stack.append(via)
             try:
-                ret = stub.func(self, *args[:stub.nargs])
+                ret = self.cpu.call_host(task, stub, args)
             finally:
                 task.host_stack.pop()
             return 0 if ret is None else int(ret) & MASK64

@@ -75,8 +75,15 @@ class GuestMemory:
     def _off(self, addr: int, n: int) -> int:
         off = addr - self.base
         if off < 0 or off + n > self.size:
-            raise BadAddress(addr)
+            # the fault is at the first byte outside guest memory
+            raise BadAddress(addr if off < 0 or off >= self.size else self.base + self.size)
         return off
+
+    def check(self, addr: int, n: int) -> None:
+        """Fault (BadAddress) unless all of [ADDR, ADDR+N) is guest memory: a bulk access
+        by kernel code is refused up front, at the address it would have faulted on."""
+        if n > 0:
+            self._off(addr, n)
 
     def valid(self, addr: int, n: int = 1) -> bool:
         return 0 <= addr - self.base and addr - self.base + n <= self.size
@@ -129,6 +136,14 @@ class GuestMemory:
         if end < 0:
             end = min(off + maxlen, self.size)
         return self.buf[off:end].decode("latin-1")
+
+    def strnlen(self, addr: int, maxlen: int) -> int:
+        """Bytes before the first NUL at ADDR, looking at most MAXLEN bytes (and not past the
+        end of guest memory); no copy is made."""
+        off = self._off(addr, 1)
+        stop = min(off + max(maxlen, 0), self.size)
+        end = self.buf.find(b"\0", off, stop)
+        return (end if end >= 0 else stop) - off
 
     def put_cstr(self, addr: int, s: str) -> None:
         self.write(addr, s.encode("latin-1", "replace") + b"\0")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))       # the fuzzers under fuzz/ (tests run them briefly)
 MODULES = ROOT / "modules"
 VMLINUX = ROOT / "kernel" / "vmlinux" / "vmlinux.o"
 S = 1_000_000_000

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from kernel.api import kapi
 from kernel.api.seq_file import seq_open, seq_open_private, seq_release, seq_release_private, single_open
 from kernel.fs.procfs import ProcDirEntry
+from kernel.mm import BadAddress
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 S_IFDIR = 0o040000
+PDE_OPS_OFFSET = 0x38              # proc_dir_entry.seq_ops/single_show, the first member read (4.19 x86-64)
 S_IRUGO, S_IXUGO = 0o444, 0o111
 # what proc_create_single() and proc_create_seq() entries are served by
 SINGLE_FOPS = {"open": "proc_single_open", "read": "seq_read", "llseek": "seq_lseek",
@@ -41,7 +43,7 @@ def _ret(de: ProcDirEntry | None) -> int:
 def proc_create_data(k: "Kernel", name: int, mode: int, parent: int, fops: int, data: int) -> int:
     if not fops:                              # BUG_ON(proc_fops == NULL)
         from kernel.cpu import GuestBug
-        raise GuestBug("fs/proc/generic.c", 502, k.cpu.stack_trace(k.current))
+        raise GuestBug("fs/proc/generic.c", 502, k.cpu.stack_trace(k.current), k.cpu.regs(k.current))
     return _ret(k.procfs.create_reg(_name(k, name), mode & 0xFFFF, _parent(k, parent), data, fops))
 
 
@@ -70,8 +72,23 @@ def proc_create_seq_private(k: "Kernel", name: int, mode: int, parent: int, ops:
     return _ret(de)
 
 
+# PDE(inode): container_of(inode, struct proc_inode, vfs_inode)->pde, 40 bytes before the
+# inode in 4.19's struct proc_inode (pid, fd, op, then pde; vfs_inode at 64)
+PROC_I_PDE = -40
+
+
 def _pde(k: "Kernel", inode: int) -> ProcDirEntry:
-    return k.procfs.by_inode[inode]
+    """PDE(INODE). An inode that is no proc inode is read as Linux reads it: the word where
+    proc_inode's pde would be, then that pointer's proc_dir_entry, which faults unless it is
+    one (a zeroed word: a NULL pointer dereference)."""
+    de = k.procfs.by_inode.get(inode)
+    if de is not None:
+        return de
+    ptr = k.mem.u64((inode + PROC_I_PDE) & ((1 << 64) - 1))
+    de = k.procfs.by_addr.get(ptr)
+    if de is None:
+        raise BadAddress(ptr + PDE_OPS_OFFSET)
+    return de
 
 
 @kapi()

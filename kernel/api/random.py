@@ -7,6 +7,7 @@ run gives the same numbers every time; prandom_seed() mixes a seed in, as in Lin
 from __future__ import annotations
 
 import hashlib
+import random
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
@@ -15,12 +16,23 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 
+CHUNK = 1 << 20
+
+
+def fill_random(k: "Kernel", rng: random.Random, buf: int, n: int) -> None:
+    """Write N bytes of RNG's output at BUF, a chunk at a time; a range that leaves guest
+    memory faults where it leaves it (before any byte is written)."""
+    k.mem.check(buf, n)
+    for off in range(0, n, CHUNK):
+        k.mem.write(buf + off, rng.randbytes(min(CHUNK, n - off)))
+
+
 @kapi()
 def get_random_bytes(k: "Kernel", buf: int, nbytes: int) -> None:
     n = nbytes & 0xFFFFFFFF
     if n >> 31 or not n:       # int nbytes: nothing for zero or negative
         return
-    k.mem.write(buf, k.random.randbytes(n))
+    fill_random(k, k.random, buf, n)
 
 
 @kapi()
@@ -40,7 +52,12 @@ def get_random_u64(k: "Kernel") -> int:
 
 @kapi()
 def add_device_randomness(k: "Kernel", buf: int, size: int) -> None:
-    digest = hashlib.blake2b(k.mem.read(buf, size & 0xFFFFFFFF), digest_size=8).digest()
+    n = size & 0xFFFFFFFF
+    k.mem.check(buf, n)
+    h = hashlib.blake2b(digest_size=8)
+    for off in range(0, n, CHUNK):
+        h.update(k.mem.read(buf + off, min(CHUNK, n - off)))
+    digest = h.digest()
     k.random.seed(k.random.getrandbits(64) ^ int.from_bytes(digest, "little"))
 
 
@@ -51,8 +68,7 @@ def prandom_u32(k: "Kernel") -> int:
 
 @kapi()
 def prandom_bytes(k: "Kernel", buf: int, nbytes: int) -> None:
-    if nbytes:
-        k.mem.write(buf, k.prandom.randbytes(nbytes))
+    fill_random(k, k.prandom, buf, nbytes)     # size_t bytes
 
 
 @kapi()

@@ -289,7 +289,7 @@ def single_release(k: "Kernel", inode: int, file: int) -> int:
 
 @kapi("__seq_open_private")
 def seq_open_private_(k: "Kernel", file: int, ops: int, psize: int) -> int:
-    private = k.slab.kmalloc(s32(psize), zero=True)
+    private = k.slab.kmalloc(s32(psize), zero=True)     # an int psize, taken as a size_t
     if not private:
         return 0
     if s32(seq_open(k, file, ops)):

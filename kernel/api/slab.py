@@ -12,7 +12,11 @@ from kernel.mm import PAGE_SIZE, BadAddress
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
-KMALLOC_MAX = 4 << 20
+KMALLOC_MAX = 4 << 20              # PAGE_SIZE << (MAX_ORDER - 1): the largest buddy block
+SIZE_MAX = (1 << 64) - 1
+# __alloc_pages_nodemask()'s WARN_ON_ONCE for order >= MAX_ORDER (line of a 4.19 tree, approximate)
+ALLOC_ORDER_WARN = ("mm/page_alloc.c", 4377)
+GFP_NOWARN = 0x200                 # __GFP_NOWARN
 ZERO_SIZE_PTR = 16
 
 
@@ -25,10 +29,14 @@ class Slab:
         self.caches: dict[int, KmemCache] = {}        # struct kmem_cache address -> cache
         self.cache_of: dict[int, KmemCache] = {}      # every cache object's address -> its cache
 
-    def kmalloc(self, size: int, zero: bool = False) -> int:
+    def kmalloc(self, size: int, zero: bool = False, flags: int = 0) -> int:
+        """__kmalloc(): SIZE is a size_t (a negative int a caller passed is huge); past the
+        largest order the page allocator WARNs once (unless __GFP_NOWARN) and gives NULL."""
+        size &= SIZE_MAX
         if size == 0:
             return ZERO_SIZE_PTR
         if size > KMALLOC_MAX:
+            self.order_too_large(flags)
             return 0
         try:
             addr = self.k.heap.alloc(size)
@@ -37,6 +45,16 @@ class Slab:
         if zero:
             self.k.mem.zero(addr, size)
         return addr
+
+    def order_too_large(self, flags: int) -> None:
+        """__alloc_pages_nodemask(): WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) for an order
+        >= MAX_ORDER, reached from kmalloc_large()."""
+        k = self.k
+        if flags & GFP_NOWARN or "alloc_pages_order" in k.printk.once or k.sched.current is None:
+            return
+        k.printk.once.add("alloc_pages_order")
+        k.warn(*ALLOC_ORDER_WARN, k.cpu.host_addr("__alloc_pages_nodemask"),
+               frames=("alloc_pages_current", "kmalloc_order", "kmalloc_order_trace"))
 
     def owns(self, addr: int) -> bool:
         return self.k.heap.size_of(addr) is not None
@@ -57,7 +75,7 @@ __GFP_ZERO = 0x8000
 
 @kapi()
 def kmalloc(k: "Kernel", size: int, flags: int) -> int:
-    return k.slab.kmalloc(size, zero=bool(flags & __GFP_ZERO))
+    return k.slab.kmalloc(size, zero=bool(flags & __GFP_ZERO), flags=flags)
 
 
 @kapi("__kmalloc")
@@ -67,21 +85,19 @@ def kmalloc_(k: "Kernel", size: int, flags: int) -> int:
 
 @kapi()
 def kzalloc(k: "Kernel", size: int, flags: int) -> int:
-    return k.slab.kmalloc(size, zero=True)
+    return k.slab.kmalloc(size, zero=True, flags=flags)
 
 
 @kapi()
 def kcalloc(k: "Kernel", n: int, size: int, flags: int) -> int:
-    if size and n > KMALLOC_MAX // size:
-        return 0
-    return k.slab.kmalloc(n * size, zero=True)
+    return kmalloc_array(k, n, size, flags | __GFP_ZERO)
 
 
 @kapi()
 def kmalloc_array(k: "Kernel", n: int, size: int, flags: int) -> int:
-    if size and n > KMALLOC_MAX // size:
+    if size and n > SIZE_MAX // size:          # check_mul_overflow(): NULL, no warning
         return 0
-    return k.slab.kmalloc(n * size, zero=bool(flags & __GFP_ZERO))
+    return k.slab.kmalloc(n * size, zero=bool(flags & __GFP_ZERO), flags=flags)
 
 
 @kapi()

@@ -62,10 +62,10 @@ def strncpy_from_user(k: "Kernel", dst: int, src: int, count: int) -> int:
         return 0
     if not k.mem.valid(src):
         return -Errno.EFAULT
-    data = k.mem.read(src, min(count, k.mem.base + k.mem.size - src))
-    end = data.find(b"\0")
-    n = end if end >= 0 else len(data)
-    k.mem.write(dst, data[:n] + (b"\0" if n < count else b""))
+    n = k.mem.strnlen(src, count)
+    if n < count and not k.mem.valid(src + n):
+        return -Errno.EFAULT                    # the string runs off the end of memory
+    k.mem.write(dst, k.mem.read(src, n) + (b"\0" if n < count else b""))
     return n
 
 
@@ -75,6 +75,7 @@ def strnlen_user(k: "Kernel", src: int, n: int) -> int:
     n = s64(n)
     if not k.mem.valid(src) or n <= 0:
         return 0
-    data = k.mem.read(src, min(n, k.mem.base + k.mem.size - src))
-    end = data.find(b"\0")
-    return end + 1 if end >= 0 else n + 1
+    length = k.mem.strnlen(src, n)
+    if length < n:
+        return length + 1 if k.mem.valid(src + length) else 0   # a fault before the NUL: 0
+    return n + 1

@@ -1,0 +1,102 @@
+"""Each Python kernel function takes its arguments as untrusted guest values: bad pointers
+fault in the calling task, sizes past memory give NULL/-ENOMEM or the kernel's WARN, and a
+failure of the Python code itself would be a `kernel BUG at kernel/...py` (none is)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import needs_kernel
+from fuzz.common import Findings, host_bugs
+from fuzz.kernel_calls import fuzz_kernel_calls
+from kernel.errno import Errno, KernelError
+from kernel.sched import TaskKilled
+
+pytestmark = needs_kernel
+MASK = (1 << 64) - 1
+
+
+def call(k, name: str, *args: int) -> int | str:
+    """NAME(ARGS) from a user task as module code would call it; its rax, or how it ended."""
+    stub = k.cpu.stub_by_name[name]
+    try:
+        return k.syscall("fuzz", lambda: k.cpu.call(k.current, stub.addr, args, via="do_syscall_64"))
+    except KernelError as e:
+        return f"error {e.errno.name}"
+    except TaskKilled:
+        return "killed"
+
+
+def buf(k, n: int = 4096) -> int:
+    a = k.heap.alloc(n)
+    k.mem.zero(a, n)
+    return a
+
+
+def cstr(k, s: str) -> int:
+    a = buf(k, len(s) + 1)
+    k.mem.put_cstr(a, s)
+    return a
+
+
+def test_no_llseek_is_espipe(kernel):
+    assert call(kernel, "no_llseek", buf(kernel), 0, 0) == -Errno.ESPIPE & MASK
+
+
+def test_proc_create_without_fops_is_the_bug_on_of_4_19(kernel):
+    out = call(kernel, "proc_create", cstr(kernel, "nofops"), 0o444, 0, 0)
+    assert out == "error EFAULT"                   # the Oops ends the system call
+    text = "\n".join(kernel.lines)
+    assert "kernel BUG at fs/proc/generic.c:502!" in text
+    assert "RSP: 0018:" in text and not host_bugs(kernel.lines)
+    assert not kernel.fs.exists("/proc/nofops")
+
+
+def test_huge_kmalloc_warns_once_and_gives_null(kernel):
+    assert call(kernel, "__kmalloc", 1 << 40, 0xCC0) == 0
+    warn = [l for l in kernel.lines if l.startswith("WARNING: ")]
+    assert len(warn) == 1 and " at mm/page_alloc.c:" in warn[0] and "__alloc_pages_nodemask" in warn[0]
+    assert "kmalloc_order_trace" in "\n".join(kernel.lines)
+    n = len(kernel.lines)
+    assert call(kernel, "__kmalloc", 1 << 40, 0xCC0) == 0     # WARN_ON_ONCE
+    assert call(kernel, "kmalloc_array", 1 << 62, 8, 0xCC0) == 0   # overflow: quietly NULL
+    assert kernel.lines[n:] == []
+    assert call(kernel, "__kmalloc", 4 << 20, 0xCC0) not in (0, 16)   # the largest order is fine
+
+
+def test_gfp_nowarn_keeps_quiet(kernel):
+    assert call(kernel, "__kmalloc", MASK, 0xCC0 | 0x200) == 0
+    assert not any(l.startswith("WARNING") for l in kernel.lines)
+
+
+def test_seq_open_private_with_a_negative_size_is_enomem(kernel):
+    file = buf(kernel)
+    assert call(kernel, "seq_open_private", file, buf(kernel), (-5) & MASK) == -Errno.ENOMEM & MASK
+    assert any(" at mm/page_alloc.c:" in l for l in kernel.lines)
+    assert not host_bugs(kernel.lines)
+
+
+def test_get_random_bytes_past_the_end_of_memory_faults(kernel):
+    out = call(kernel, "get_random_bytes", buf(kernel), 0x7FFF_FFFF)
+    assert out == "error EFAULT"
+    assert any(l.startswith("BUG: unable to handle kernel paging request at ") for l in kernel.lines)
+    assert not host_bugs(kernel.lines)
+    n = len(kernel.lines)
+    b = buf(kernel)
+    call(kernel, "get_random_bytes", b, 0x8000_0000)       # a negative int: nothing at all
+    assert kernel.lines[n:] == [] and kernel.mem.read(b, 64) == bytes(64)
+
+
+@pytest.mark.parametrize("name", ["proc_single_open", "proc_seq_open", "proc_seq_release"])
+def test_proc_open_helpers_on_an_inode_that_is_no_proc_inode(kernel, name):
+    inode = buf(kernel) + 64                  # zeroed memory: PDE(inode) reads NULL
+    assert call(kernel, name, inode, buf(kernel)) == "error EFAULT"
+    assert "BUG: unable to handle kernel NULL pointer dereference at 0000000000000038" in kernel.lines
+    assert not host_bugs(kernel.lines)
+
+
+def test_random_calls_to_every_kernel_function(elf_cache):
+    f = Findings("kernel calls")
+    fuzz_kernel_calls(419, 400, f, elf_cache=elf_cache)
+    assert f.clean, f.samples
+    assert f.outcomes.get("returned", 0) > 100
