@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="'real': machine time follows the wall clock (default in the REPL); "
                         "'virtual': it moves only with sleep and blocking commands (default in batch)")
     p.add_argument("--prompt", default="% ", help="the REPL's prompt (default: '%% ')")
+    p.add_argument("--timeline", metavar="FILE.svg",
+                   help="batch: when the script ends, draw its last livepatch transition as an "
+                        "SVG picture in FILE.svg (FILE-N.svg for each transition N)")
     p.add_argument("--kernel", choices=KERNELS, default=KERNELS[0],
                    help="the kernel to boot: 4.19 (default) or 5.4 (the 5.1+ livepatch API: "
                         "enable-only, atomic replace, automatic signals)")
@@ -84,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(opts: argparse.Namespace) -> int:
     if opts.script not in (None, "-"):
-        return _run_file(opts.script, opts.clock or "virtual", opts.kernel)
-    if opts.script is None and sys.stdin.isatty():
+        return _run_file(opts.script, opts.clock or "virtual", opts.kernel, opts.timeline)
+    if opts.script is None and sys.stdin.isatty() and opts.timeline is None:
         repl = _optional_module("klpsh.repl")
         if repl is not None:
             return int(repl.run(clock=opts.clock or "real", prompt=opts.prompt, kernel=opts.kernel))
-    return run_batch(_stdin_lines(), opts.clock or "virtual", kernel=opts.kernel)
+    return run_batch(_stdin_lines(), opts.clock or "virtual", kernel=opts.kernel,
+                     timeline=opts.timeline)
 
 
 def _stdin_lines() -> Iterable[str]:
@@ -102,20 +106,20 @@ def _stdin_lines() -> Iterable[str]:
     return io.TextIOWrapper(buf, encoding="utf-8", errors="replace")
 
 
-def _run_file(path: str, clock: str, kernel: str | None = None) -> int:
+def _run_file(path: str, clock: str, kernel: str | None = None, timeline: str | None = None) -> int:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.readlines()
     except OSError as e:
         print(f"klpsh: {path}: {e.strerror}", file=sys.stderr)
         return STATUS_NO_SCRIPT
-    return run_batch(lines, clock, kernel=kernel)
+    return run_batch(lines, clock, kernel=kernel, timeline=timeline)
 
 
 def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | None = None,
-              kernel: str | None = None) -> int:
+              kernel: str | None = None, timeline: str | None = None) -> int:
     """Boot a machine (KERNEL: "4.19", the default, or "5.4") and run LINES through the shell,
-    writing the transcript to STREAM."""
+    writing the transcript to STREAM; with TIMELINE, draw its transitions there as SVG."""
     out = LineWriter(stream or sys.stdout)
     try:
         from klpsh.shell import Shell
@@ -125,9 +129,26 @@ def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | Non
         out(f"klpsh: internal error: {type(e).__name__}: {e}")
         return 1
     try:
-        return Shell(machine, out).run_script(lines)
+        status = Shell(machine, out).run_script(lines)
+        if timeline is not None:
+            status = _draw(machine, timeline) or status
+        return status
     finally:
         getattr(machine, "shutdown", lambda: None)()  # end its task threads (a stand-in kernel has none)
+
+
+def _draw(machine: "Kernel", path: str) -> int:
+    """--timeline: the script's transitions as SVG (only now is the drawing code imported)."""
+    from klpsh.timeline import write_svgs
+
+    try:
+        if not write_svgs(machine, path, every=True):
+            print("klpsh: --timeline: no livepatch transition to draw", file=sys.stderr)
+            return 1
+    except OSError as e:
+        print(f"klpsh: {path}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def boot(clock: str, kernel: str | None = None) -> "Kernel":

@@ -23,6 +23,7 @@ section of the document is not transcript (see parse).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -502,16 +503,26 @@ def differences(want: list[Line], got: list[Line], tolerance: float | None = Non
 
 
 def replay_file(path: str, elf_cache: object = None, tolerance: float | None = None,
-                kernel: str | None = None) -> tuple[bool, list[str], float | None]:
+                kernel: str | None = None, timeline: str | None = None,
+                ) -> tuple[bool, list[str], float | None]:
     """Replay one file on KERNEL ("4.19", the default, or "5.4"): (matched, report lines after
     the verdict, largest |Δt| in seconds).
 
     Lines are compared by text; with TOLERANCE (seconds) their times must also agree within it.
+    TIMELINE (a directory): the run's transitions are drawn there as <name>.svg (the last) and
+    <name>-N.svg (each).
     """
     try:
         pre, blocks, run = _replay_run(path, elf_cache, kernel)
     except ReplayError as e:
         return False, [str(e)], None
+    if timeline is not None:
+        from klpsh.timeline import write_svgs
+
+        try:
+            write_svgs(run.kernel, os.path.join(timeline, Path(path).stem + ".svg"), every=True)
+        except OSError as e:
+            return False, [f"klpsh: replay: {timeline}: {e.strerror or e}"], None
     want = _relevant(pre + [ln for cmd, after in blocks for ln in [cmd] + after])
     got = _relevant(run.actual)
     report = differences(want, got, tolerance)
@@ -592,7 +603,7 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
     for path in files:
         try:
             ok, report, dev = replay_file(path, cache, tolerance,  # type: ignore[arg-type]
-                                          opts["kernel"])  # type: ignore[arg-type]
+                                          opts["kernel"], opts["timeline"])  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001
             ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
         if ok:

@@ -17,6 +17,7 @@ from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_L
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.livepatch import transition as tr
+from kernel.livepatch.history import TransitionHistory
 from kernel.livepatch.patch import (KlpOps, install_handler, klp_patch_object, klp_unpatch_object,
                                     klp_unpatch_objects, klp_unpatch_objects_dynamic)
 from kernel.module.params import kstrtobool
@@ -141,6 +142,7 @@ class Livepatch:
         self.trampoline = install_handler(k, self)
         self.transition_work = None
         self.sysfs: Dir | None = None
+        self.history = TransitionHistory(lambda: k.clock.now)  # klpsh: for `timeline`
         # What the document's runs had enabled: every livepatch pr_debug but the per-task one.
         k.printk.dyndbg.rules.extend([("module", "livepatch", True),
                                       ("func", "klp_try_switch_task", False)])
@@ -160,6 +162,8 @@ class Livepatch:
             child.patch_state = self.target_state
         else:
             child.patch_state = KLP_UNDEFINED
+        if self.transition_patch is not None:
+            self.history.switched(child, child.patch_state, "forked")
 
     def klp_update_patch_state(self, task: Task) -> None:
         tr.klp_update_patch_state(self, task)

@@ -27,11 +27,16 @@ def _all_tasks(lp: "Livepatch") -> list[Task]:
     return lp.k.sched.all_tasks() + lp.k.sched.idle
 
 
-def klp_update_patch_state(lp: "Livepatch", task: Task) -> None:
-    """On the way to user space and in the idle loop: adopt the target state if pending."""
+def klp_update_patch_state(lp: "Livepatch", task: Task, how: str = "") -> None:
+    """On the way to user space and in the idle loop: adopt the target state if pending.
+
+    HOW names the occasion for the history (default: the idle loop or the way to user space).
+    """
     if task.patch_pending:
         task.patch_pending = False
         task.patch_state = lp.target_state
+        lp.history.switched(task, task.patch_state,
+                            how or ("idle loop" if task.kind is TaskKind.IDLE else "exit to user space"))
 
 
 def klp_init_transition(lp: "Livepatch", patch: "KlpPatch", state: int) -> None:
@@ -41,8 +46,10 @@ def klp_init_transition(lp: "Livepatch", patch: "KlpPatch", state: int) -> None:
     lp.target_state = state
     lp.log.debug("klp_init_transition", f"'{patch.name}': initializing {_WORD[state]} transition")
     initial = KLP_UNPATCHED if state == KLP_PATCHED else KLP_PATCHED
-    for task in _all_tasks(lp):
+    tasks = _all_tasks(lp)
+    for task in tasks:
         task.patch_state = initial
+    lp.history.init(patch.name, state, tasks)
     for obj in patch.objs:
         for func in obj.funcs:
             func.transition = True
@@ -52,9 +59,12 @@ def klp_start_transition(lp: "Livepatch") -> None:
     patch = lp.transition_patch
     assert patch is not None
     lp.log.notice(f"'{patch.name}': starting {_WORD[lp.target_state]} transition")
+    pending = 0
     for task in _all_tasks(lp):
         if task.patch_state != lp.target_state:
             task.patch_pending = True
+            pending += 1
+    lp.history.event("start", f"starting {_WORD[lp.target_state]} transition, {pending} tasks pending")
     lp.signals_cnt = 0
 
 
@@ -111,9 +121,11 @@ def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int
     if blocker is not None:
         reporter, why = blocker
         lp.log.debug("klp_try_switch_task", f"{reporter}: {task.comm}:{task.pid} {why}")
+        lp.history.attempt_failed(task, reporter, why)
         return False
     task.patch_pending = False
     task.patch_state = lp.target_state
+    lp.history.switched(task, task.patch_state, "switch attempt")
     return True
 
 
@@ -151,14 +163,15 @@ def klp_try_complete_transition(lp: "Livepatch") -> bool:
         return False
     k = lp.k
     ranges = _relevant_ranges(lp)
-    complete = True
+    pending = 0
     for task in k.sched.all_tasks():
         if not klp_try_switch_task(lp, task, ranges):
-            complete = False
+            pending += 1
     for idle in k.sched.idle:
         if not klp_try_switch_task(lp, idle, ranges):
-            complete = False
-    if not complete:
+            pending += 1
+    lp.history.attempted(pending)
+    if pending:
         timeout = lp.profile.signals_timeout
         if timeout is not None:
             if lp.signals_cnt and not lp.signals_cnt % timeout:
@@ -205,6 +218,7 @@ def klp_complete_transition(lp: "Livepatch") -> None:
         else:
             lp.post_unpatch_callback(obj, "klp_complete_transition")
     lp.log.notice(f"'{patch.name}': {_WORD[target]} complete")
+    lp.history.event("complete", f"{_WORD[target]} complete")
     if not lp.profile.free_on_disable and not lp.forced and target == KLP_UNPATCHED:
         k.loader.module_put(patch.mod)   # 4.19; 5.4 puts it when the patch is freed
     lp.target_state = KLP_UNDEFINED
@@ -219,6 +233,7 @@ def klp_cancel_transition(lp: "Livepatch") -> None:
         lp.k.warn_on("klp_cancel_transition: not patching")
         return
     lp.log.debug("klp_cancel_transition", f"'{patch.name}': {lp.profile.cancel_message}")
+    lp.history.event("cancel", lp.profile.cancel_message)
     lp.target_state = KLP_UNPATCHED
     klp_complete_transition(lp)
 
@@ -226,8 +241,9 @@ def klp_cancel_transition(lp: "Livepatch") -> None:
 def klp_reverse_transition(lp: "Livepatch") -> None:
     patch = lp.transition_patch
     assert patch is not None
-    lp.log.debug("klp_reverse_transition", f"'{patch.name}': reversing transition from "
-                 + ("patching to unpatching" if lp.target_state == KLP_PATCHED else "unpatching to patching"))
+    how = "patching to unpatching" if lp.target_state == KLP_PATCHED else "unpatching to patching"
+    lp.log.debug("klp_reverse_transition", f"'{patch.name}': reversing transition from {how}")
+    lp.history.event("reverse", f"reversing transition from {how}")
     patch.set_enabled(lp.k, not patch.enabled)
     lp.target_state = KLP_UNPATCHED if lp.target_state == KLP_PATCHED else KLP_PATCHED
     for task in _all_tasks(lp):
@@ -241,13 +257,14 @@ def klp_send_signals(lp: "Livepatch") -> None:
     if lp.profile.signals_timeout is None or lp.signals_cnt == lp.profile.signals_timeout:
         lp.log.notice("signaling remaining tasks")
     k = lp.k
-    for task in k.sched.all_tasks():
-        if not task.patch_pending:
-            continue
+    signalled = [t for t in k.sched.all_tasks() if t.patch_pending]
+    lp.history.event("signal", "signaling remaining tasks: " + ", ".join(
+        f"{t.comm}:{t.pid}" for t in signalled))
+    for task in signalled:
         if task.is_kthread:
             wake_up_state(k, task, (TaskState.INTERRUPTIBLE,))
         elif task._thread is None:
-            klp_update_patch_state(lp, task)  # wakes, returns to user space, switches
+            klp_update_patch_state(lp, task, "signal")  # wakes, returns to user space, switches
         else:
             task.sigpending = True
             wake_up_state(k, task, (TaskState.INTERRUPTIBLE,))
@@ -255,8 +272,11 @@ def klp_send_signals(lp: "Livepatch") -> None:
 
 def klp_force_transition(lp: "Livepatch") -> None:
     lp.log.warn("forcing remaining tasks to the patched state")
-    for task in _all_tasks(lp):
-        klp_update_patch_state(lp, task)
+    tasks = _all_tasks(lp)
+    lp.history.event("force", "forcing remaining tasks: " + ", ".join(
+        f"{t.comm}:{t.pid}" for t in tasks if t.patch_pending))
+    for task in tasks:
+        klp_update_patch_state(lp, task, "force")
     if lp.profile.forced_per_patch:
         for patch in lp.patches:
             patch.forced = True     # 5.4: these modules can never be removed
