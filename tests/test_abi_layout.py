@@ -69,6 +69,8 @@ CONSTANTS: dict[str, int] = {
     "__GFP_ZERO": abi.GFP_ZERO,
 }
 
+# headers that, as 4.19's, refuse to be included but through their parent
+ONLY_FROM_PARENT = {"asm/bitops.h": "linux/bitops.h", "linux/rwlock.h": "linux/spinlock.h"}
 FENTRY_PROLOGUE = bytes.fromhex("0f1f440000") + b"\x55"   # nopl 0x0(%rax,%rax,1); push %rbp
 ALLOWED_RELOCS = {"R_X86_64_64", "R_X86_64_32", "R_X86_64_32S", "R_X86_64_PC32", "R_X86_64_PLT32"}
 
@@ -172,7 +174,7 @@ def test_every_header_compiles_alone_with_warnings_as_errors(tmp_path: Path) -> 
     assert "linux/module.h" in headers
     flags = kbuild.compile_flags("hdr", "hdr")
     failures = []
-    for header in headers:
+    for header in (h for h in headers if h not in ONLY_FROM_PARENT):
         src = tmp_path / "hdr.c"
         src.write_text(f"#include <{header}>\nint klpsh_hdr_dummy;\n")
         proc = subprocess.run(["gcc", *flags, "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
@@ -189,9 +191,30 @@ def _sections(path: Path) -> dict[str, object]:
         return {s.name: s.header for s in ELFFile(f).iter_sections()}
 
 
+def _frames_before_calls(path: Path) -> list[str]:
+    """Functions that make a call before pushing %rbp (objdump's disassembly).  gcc may shrink-
+    wrap or schedule the frame setup after the fentry NOP, but never past a call, so the
+    frame-pointer walk of a task suspended in a kernel function sees every caller."""
+    objdump = shutil.which("objdump")
+    if objdump is None:
+        return []
+    out = subprocess.run([objdump, "-d", "--no-show-raw-insn", "-j", ".text", str(path)],
+                         capture_output=True, text=True, check=False).stdout
+    bad, name, framed = [], "", False
+    for line in out.splitlines():
+        if line.endswith(">:"):
+            name, framed = line.split("<", 1)[1][:-2], False
+        elif "push   %rbp" in line:
+            framed = True
+        elif "\tcall" in line and not framed and name:
+            bad.append(name)
+            name = ""
+    return bad
+
+
 def _check_code(path: Path) -> None:
-    """Every function starts with the fentry NOP and push %rbp; __mcount_loc lists those NOPs;
-    relocation types are the ones the loader implements."""
+    """Every function starts with the fentry NOP and sets up its frame before any call;
+    __mcount_loc lists those NOPs; relocation types are the ones the loader implements."""
     with path.open("rb") as f:
         elf = ELFFile(f)
         text = elf.get_section_by_name(".text").data()
@@ -200,7 +223,7 @@ def _check_code(path: Path) -> None:
                  if sym["st_info"]["type"] == "STT_FUNC" and sym["st_shndx"] == text_index}
         assert funcs
         for addr, name in funcs.items():
-            assert text[addr:addr + 6] == FENTRY_PROLOGUE, f"{path.name}: {name} prologue"
+            assert text[addr:addr + 5] == FENTRY_PROLOGUE[:5], f"{path.name}: {name} prologue"
         mcount = elf.get_section_by_name(".rela__mcount_loc")
         assert mcount is not None
         locs = {r["r_addend"] for r in mcount.iter_relocations()}
@@ -213,6 +236,7 @@ def _check_code(path: Path) -> None:
             if isinstance(sec, RelocationSection):
                 for rel in sec.iter_relocations():
                     assert names[rel["r_info_type"]] in ALLOWED_RELOCS, f"{path.name}: {sec.name}"
+    assert not _frames_before_calls(path), f"{path.name}: calls before the frame is set up"
 
 
 def _modinfo(path: Path) -> list[str]:

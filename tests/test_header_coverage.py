@@ -13,12 +13,16 @@ from kernel import kbuild
 pytestmark = [needs_kernel, needs_gcc]
 _DECL = re.compile(r"\*/ (?:extern )?[^(]*?\b(\w+) \(")
 NOT_KERNEL = {"init_module", "cleanup_module"}   # what a module itself defines
+# headers that refuse to be included on their own, as 4.19's do (they come with their parent)
+INCLUDED_BY_OTHERS = {"asm/bitops.h", "linux/rwlock.h"}
 
 
 def test_every_declared_function_is_implemented(kernel, tmp_path):
-    headers = sorted(p.name for p in (kbuild.INCLUDE_DIR / "linux").glob("*.h"))
+    include = kbuild.INCLUDE_DIR
+    headers = sorted(p.relative_to(include).as_posix() for sub in ("linux", "asm")
+                     for p in (include / sub).rglob("*.h"))
     src = tmp_path / "all.c"
-    src.write_text("".join(f"#include <linux/{h}>\n" for h in headers))
+    src.write_text("".join(f"#include <{h}>\n" for h in headers if h not in INCLUDED_BY_OTHERS))
     aux = tmp_path / "aux.txt"
     flags = kbuild.compile_flags("all", "all")
     subprocess.run(["gcc", *flags, "-c", str(src), "-o", str(tmp_path / "all.o"), "-aux-info", str(aux)],

@@ -14,6 +14,7 @@
 #include <linux/compiler.h>
 #include <linux/limits.h>
 #include <linux/bits.h>
+#include <linux/bitops.h>
 #include <linux/typecheck.h>
 #include <linux/build_bug.h>
 #include <linux/printk.h>

@@ -11,16 +11,12 @@ typedef struct spinlock {
 	unsigned int lock;
 } spinlock_t;
 
-typedef struct {
-	unsigned int lock;
-} rwlock_t;
-
 #define __RAW_SPIN_LOCK_UNLOCKED(lockname)	{ .lock = 0 }
 #define __SPIN_LOCK_UNLOCKED(lockname)		{ .lock = 0 }
-#define __RW_LOCK_UNLOCKED(lockname)		{ .lock = 0 }
 
 #define DEFINE_RAW_SPINLOCK(x)	raw_spinlock_t x = __RAW_SPIN_LOCK_UNLOCKED(x)
 #define DEFINE_SPINLOCK(x)	spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
-#define DEFINE_RWLOCK(x)	rwlock_t x = __RW_LOCK_UNLOCKED(x)
+
+#include <linux/rwlock_types.h>
 
 #endif

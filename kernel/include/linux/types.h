@@ -80,6 +80,9 @@ typedef struct {
 /* LP64: atomic_long_t is the 64-bit atomic */
 typedef atomic64_t atomic_long_t;
 
+#define DECLARE_BITMAP(name, bits) \
+	unsigned long name[((bits) + 8 * sizeof(long) - 1) / (8 * sizeof(long))]
+
 struct list_head {
 	struct list_head *next, *prev;
 };

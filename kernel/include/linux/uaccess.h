@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/sched.h>
+#include <asm/uaccess.h>
 
 #define VERIFY_READ	0
 #define VERIFY_WRITE	1
