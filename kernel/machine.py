@@ -17,7 +17,7 @@ from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Vfs
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
-                       STUB_BASE, STUB_END, THREAD_SIZE, Allocator)
+                       STUB_BASE, STUB_END, Allocator, StackAllocator)
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -75,7 +75,7 @@ class Kernel:
         self.mem = board.mem
         self.heap = Allocator(HEAP_BASE, HEAP_END)
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
-        self.stacks = Allocator(STACKS_BASE, STACKS_END)
+        self.stacks = StackAllocator(STACKS_BASE, STACKS_END)
         self.slab = Slab(self)
         self.kallsyms = Kallsyms()
         self.cpu = Cpu(self, self.mem, board.engines)
@@ -185,7 +185,7 @@ class Kernel:
         return HEAP_END - HEAP_BASE
 
     def alloc_stack(self) -> int:
-        return self.stacks.alloc(THREAD_SIZE)
+        return self.stacks.alloc()
 
     def module_alloc(self, size: int) -> int:
         return self.modules_mem.alloc(size)
@@ -262,7 +262,7 @@ class Kernel:
     def task_struct(self, task: Task) -> int:
         """The guest `struct task_struct` of TASK, created on first use."""
         if not task.guest_struct:
-            addr = self.stacks.alloc(TaskStruct.size)
+            addr = self.heap.alloc(TaskStruct.size)     # the task_struct cache
             self.mem.zero(addr, TaskStruct.size)
             self.mem.set_u32(addr + TaskStruct.pid.offset, task.pid)
             self.mem.set_u32(addr + TaskStruct.tgid.offset, task.pid)
@@ -281,8 +281,21 @@ class Kernel:
         return self._structs.get(addr)
 
     def on_task_exit(self, task: Task) -> None:
+        """release_task(): the stack goes with the task (free_thread_stack), and so does a
+        user task's task_struct (a kthread's stays for kthread_stop(), which holds it)."""
+        ctx = task.ctx
+        if ctx.stack_base and ctx.engine is None and not ctx.levels:
+            self.stacks.free(ctx.stack_base)
+            ctx.stack_base = 0
+        if not task.is_kthread:
+            self.put_task_struct(task)
+
+    def put_task_struct(self, task: Task) -> None:
+        """The last reference to TASK's guest task_struct is gone: free it."""
         if task.guest_struct:
             self._structs.pop(task.guest_struct, None)
+            self.heap.free(task.guest_struct)
+            task.guest_struct = 0
 
     def on_module_freed(self, mod: Module) -> None:
         pass

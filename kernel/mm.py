@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import struct
+from dataclasses import dataclass
 
 from kernel.errno import Errno, KernelError
 
@@ -149,48 +150,190 @@ class GuestMemory:
         self.write(addr, s.encode("latin-1", "replace") + b"\0")
 
 
-def _size_class(size: int) -> int:
-    if size <= 16:
-        return 16
-    if size <= PAGE_SIZE:
-        return 1 << (size - 1).bit_length()
-    return (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+PAGE_SHIFT = 12
+KMALLOC_MIN = 16
+MAX_ORDER = 14                  # the largest block: 64 MiB (a vmalloc'd module image)
 
 
-class Allocator:
-    """kmalloc-style: power-of-two classes up to a page, page multiples above; naturally aligned."""
+def get_order(size: int) -> int:
+    """The buddy order of a block of SIZE bytes (at least one page)."""
+    pages = (max(size, 1) + PAGE_SIZE - 1) >> PAGE_SHIFT
+    return (pages - 1).bit_length()
 
-    def __init__(self, start: int, end: int) -> None:
-        self.start, self.end = start, end
-        self._bump = start
-        self._free: dict[int, list[int]] = {}
-        self.live: dict[int, int] = {}  # addr -> size class
 
-    def alloc(self, size: int) -> int:
-        cls = _size_class(max(size, 1))
-        free = self._free.get(cls)
-        if free:
-            addr = free.pop()
-        else:
-            align = min(cls, PAGE_SIZE)
-            addr = (self._bump + align - 1) & ~(align - 1)
-            if addr + cls > self.end:
-                raise KernelError(Errno.ENOMEM)
-            self._bump = addr + cls
-        self.live[addr] = cls
+class BuddyAllocator:
+    """mm/page_alloc.c in miniature: blocks of 2^order pages, naturally aligned; a freed block
+    merges with its free buddy, so freed memory serves any later size."""
+
+    def __init__(self, start: int, end: int, max_order: int = MAX_ORDER) -> None:
+        self.start, self.end, self.max_order = start, end, max_order
+        self._free: list[set[int]] = [set() for _ in range(max_order + 1)]
+        self.order_of: dict[int, int] = {}          # allocated block -> its order
+        self.pages_in_use = 0
+        addr = start
+        while addr < end:                           # the range as maximal aligned blocks
+            order = max_order
+            while order and (addr & ((PAGE_SIZE << order) - 1) or addr + (PAGE_SIZE << order) > end):
+                order -= 1
+            self._free[order].add(addr)
+            addr += PAGE_SIZE << order
+
+    def alloc_order(self, order: int) -> int:
+        """A block of 2^ORDER pages (lowest free address first); ENOMEM if none is left."""
+        if order > self.max_order:
+            raise KernelError(Errno.ENOMEM)
+        o = order
+        while o <= self.max_order and not self._free[o]:
+            o += 1
+        if o > self.max_order:
+            raise KernelError(Errno.ENOMEM)
+        addr = self._free[o].pop()
+        while o > order:                            # split: the upper halves stay free
+            o -= 1
+            self._free[o].add(addr + (PAGE_SIZE << o))
+        self.order_of[addr] = order
+        self.pages_in_use += 1 << order
         return addr
 
     def free(self, addr: int) -> bool:
-        """Return ADDR to its class; False if it was not allocated here (double free)."""
+        """Give a block back, merging it with its buddies; False if ADDR is not a block."""
+        order = self.order_of.pop(addr, None)
+        if order is None:
+            return False
+        self.pages_in_use -= 1 << order
+        while order < self.max_order:
+            buddy = self.start + ((addr - self.start) ^ (PAGE_SIZE << order))
+            if buddy not in self._free[order]:
+                break
+            self._free[order].discard(buddy)
+            addr = min(addr, buddy)
+            order += 1
+        self._free[order].add(addr)
+        return True
+
+    @property
+    def free_pages(self) -> int:
+        return sum(len(s) << o for o, s in enumerate(self._free))
+
+
+@dataclass(eq=False)
+class _Slab:
+    """One page of kmalloc-SIZE objects and those of them that are free (LIFO)."""
+
+    page: int
+    free: list[int]
+
+
+class Allocator:
+    """kmalloc over the buddy allocator (mm/slub.c, simplified): objects up to a page come
+    from the slabs of power-of-two kmalloc-N classes (one page each, naturally aligned
+    objects); bigger ones are whole buddy blocks (kmalloc_large). A slab whose objects are all
+    free goes back to the buddy allocator (one empty slab per class is kept)."""
+
+    def __init__(self, start: int, end: int, max_order: int = MAX_ORDER) -> None:
+        self.start, self.end = start, end
+        self.pages = BuddyAllocator(start, end, max_order)
+        self.live: dict[int, int] = {}              # addr -> its size (class or block)
+        self._partial: dict[int, dict[int, _Slab]] = {}   # class -> page -> slab with free objects
+        self._slab_of: dict[int, _Slab] = {}        # page -> slab (kmalloc pages only)
+        self._empty: dict[int, _Slab] = {}          # class -> the one empty slab kept
+        self.bytes_in_use = 0
+
+    @staticmethod
+    def size_class(size: int) -> int:
+        if size <= KMALLOC_MIN:
+            return KMALLOC_MIN
+        if size <= PAGE_SIZE:
+            return 1 << (size - 1).bit_length()
+        return PAGE_SIZE << get_order(size)
+
+    def alloc(self, size: int) -> int:
+        """SIZE bytes, naturally aligned to their class; ENOMEM when memory is exhausted."""
+        cls = self.size_class(max(size, 1))
+        if cls >= PAGE_SIZE:
+            addr = self.pages.alloc_order(get_order(cls))
+        else:
+            addr = self._slab_alloc(cls)
+        self.live[addr] = cls
+        self.bytes_in_use += cls
+        return addr
+
+    def _slab_alloc(self, cls: int) -> int:
+        partial = self._partial.setdefault(cls, {})
+        if partial:
+            slab = partial[next(reversed(partial))]
+        else:
+            slab = self._empty.pop(cls, None)
+            if slab is None:
+                page = self.pages.alloc_order(0)
+                slab = _Slab(page, list(range(page + PAGE_SIZE - cls, page - 1, -cls)))
+                self._slab_of[page] = slab
+            partial[slab.page] = slab
+        addr = slab.free.pop()
+        if not slab.free:
+            del partial[slab.page]
+        return addr
+
+    def free(self, addr: int) -> bool:
+        """Return ADDR; False if it was not allocated here (double free)."""
         cls = self.live.pop(addr, None)
         if cls is None:
             return False
-        self._free.setdefault(cls, []).append(addr)
+        self.bytes_in_use -= cls
+        if cls >= PAGE_SIZE:
+            self.pages.free(addr)
+            return True
+        page = addr & ~(PAGE_SIZE - 1)
+        slab = self._slab_of[page]
+        slab.free.append(addr)
+        partial = self._partial[cls]
+        if len(slab.free) == PAGE_SIZE // cls:           # every object free: the slab goes
+            partial.pop(page, None)
+            if cls in self._empty:
+                del self._slab_of[page]
+                self.pages.free(page)
+            else:
+                self._empty[cls] = slab
+        elif len(slab.free) == 1:
+            partial[page] = slab
         return True
 
     def size_of(self, addr: int) -> int | None:
         return self.live.get(addr)
 
     @property
-    def bytes_in_use(self) -> int:
-        return sum(self.live.values())
+    def pages_in_use(self) -> int:
+        return self.pages.pages_in_use
+
+
+class StackAllocator:
+    """Task stacks (vmalloc'd, CONFIG_VMAP_STACK): THREAD_SIZE each with a guard page below it
+    (never mapped), in slots reused as tasks exit."""
+
+    SLOT = THREAD_SIZE + PAGE_SIZE
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        self._next = start
+        self._free: list[int] = []
+        self.in_use = 0
+
+    def alloc(self) -> int:
+        """The lowest address of a new stack (its guard page is the page below)."""
+        if self._free:
+            base = self._free.pop()
+        else:
+            if self._next + self.SLOT > self.end:
+                raise KernelError(Errno.ENOMEM)
+            base = self._next + PAGE_SIZE
+            self._next += self.SLOT
+        self.in_use += 1
+        return base
+
+    def free(self, base: int) -> None:
+        self._free.append(base)
+        self.in_use -= 1
+
+    def guard_of(self, addr: int) -> bool:
+        """ADDR lies in a guard page."""
+        return self.start <= addr < self._next and (addr - self.start) % self.SLOT < PAGE_SIZE

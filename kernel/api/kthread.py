@@ -63,8 +63,11 @@ def kthread_stop(k: "Kernel", tsk: int) -> int:
         data["started"] = True
         data["exited"] = True
         k.sched.exit_task(task)
+        k.put_task_struct(task)
         return errret(Errno.EINTR)
     wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE, TaskState.IDLE))
     q = data.setdefault("exitq", WaitQueue())
     q.wait_event(k, lambda: data["exited"])
+    if not task.alive:
+        k.put_task_struct(task)
     return data.get("ret", 0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel.abi import Module as CModule
+from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.module.main import module_flags_taint
 
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
     from kernel.module.params import ModuleParam
 
 _INITSTATE = {"LIVE": "live", "COMING": "coming", "GOING": "going", "UNFORMED": "unformed"}
+# lib/kobject.c of 4.19: the WARN in kobject_add_internal() for a nameless kobject
+KOBJECT_EMPTY_NAME_WARN = ("lib/kobject.c", 231)
 
 
 def module_sysfs_init(k: "Kernel") -> None:
@@ -27,7 +31,22 @@ def _param_attr(k: "Kernel", mod: "Module", p: "ModuleParam") -> Attr:
     return Attr(mode, lambda: p.get(k), store if mode & 0o222 else None)
 
 
+def kobject_add_internal(k: "Kernel", kobj: int, name: str, frames: tuple[str, ...]) -> None:
+    """The checks of kobject_add_internal() that klpsh's sysfs can fail: a kobject needs a
+    name (WARN, -EINVAL). FRAMES: the host functions that called it, innermost first."""
+    if not name:
+        file, line = KOBJECT_EMPTY_NAME_WARN
+        k.warn(file, line, k.cpu.host_addr("kobject_add_internal"),
+               f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!",
+               frames=frames)
+        raise KernelError(Errno.EINVAL)
+
+
 def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
+    # mod_sysfs_init(): kobject_init_and_add(&mod->mkobj.kobj, ..., "%s", mod->name)
+    kobject_add_internal(k, mod.struct_addr + CModule.init.offset, mod.name,
+                         ("kobject_init_and_add", "mod_sysfs_setup", "load_module",
+                          "__do_sys_finit_module"))
     d = Dir({
         "initstate": Attr(0o444, lambda: _INITSTATE[mod.state.name] + "\n"),
         "refcnt": Attr(0o444, lambda: f"{mod.refcnt}\n"),
