@@ -31,7 +31,7 @@ __all__ = [
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
+    "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
     "SysInfo", "KlpshProcEntry",
     "STRUCTS", "STRUCTS_5_4",
 ]
@@ -324,11 +324,47 @@ class KlpPatch(_GuestStruct):
     _fields_ = [("mod", _ptr), ("objs", _ptr), ("list", ListHead), ("enabled", _bool)]
 
 
+class KlpFunc54(_GuestStruct):
+    """struct klp_func of the 5.4 headers: `node` on its object's func_list (klp_for_each_func),
+    `nop` for the functions a cumulative patch adds."""
+
+    _fields_ = [
+        ("old_name", _ptr),
+        ("new_func", _ptr),
+        ("old_sympos", _ulong),
+        ("old_addr", _ulong),
+        ("node", ListHead),
+        ("stack_node", ListHead),
+        ("old_size", _ulong),
+        ("new_size", _ulong),
+        ("nop", _bool),
+        ("patched", _bool),
+        ("transition", _bool),
+    ]
+
+
+class KlpObject54(_GuestStruct):
+    """struct klp_object of the 5.4 headers: `func_list` of its functions, `node` on the patch's
+    obj_list (klp_for_each_object), `dynamic` for the objects a cumulative patch adds."""
+
+    _fields_ = [
+        ("name", _ptr),
+        ("funcs", _ptr),
+        ("callbacks", KlpCallbacks),
+        ("func_list", ListHead),
+        ("node", ListHead),
+        ("mod", _ptr),
+        ("dynamic", _bool),
+        ("patched", _bool),
+    ]
+
+
 class KlpPatch54(_GuestStruct):
-    """struct klp_patch of the 5.4 headers (kernel/include-5.4): .replace after objs."""
+    """struct klp_patch of the 5.4 headers (kernel/include-5.4): .replace after objs, the
+    obj_list that klp_for_each_object() walks (static and dynamic objects)."""
 
     _fields_ = [("mod", _ptr), ("objs", _ptr), ("replace", _bool), ("list", ListHead),
-                ("enabled", _bool), ("forced", _bool)]
+                ("obj_list", ListHead), ("enabled", _bool), ("forced", _bool)]
 
 
 class RwSemaphore(_GuestStruct):
@@ -427,11 +463,13 @@ del _cls
 
 
 # What kernel/include-5.4 lays out differently or renames (checked by tests/test_k54_abi.py):
-# struct klp_func and struct klp_object keep the 4.19 layout (old_addr is spelled old_func).
+# the lists of 5.4 (patch->obj_list, obj->func_list), nop and dynamic; old_addr is old_func.
 STRUCTS_5_4: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
-    "struct klp_func": (KlpFunc, {"old_addr": "old_func"}),
+    "struct klp_func": (KlpFunc54, {"old_addr": "old_func"}),
     "struct klp_callbacks": (KlpCallbacks, {}),
-    "struct klp_object": (KlpObject, {}),
+    "struct klp_object": (KlpObject54, {}),
     "struct klp_patch": (KlpPatch54, {}),
 }
-KlpPatch54.size = ctypes.sizeof(KlpPatch54)  # type: ignore[attr-defined]
+for _cls in (KlpFunc54, KlpObject54, KlpPatch54):
+    _cls.size = ctypes.sizeof(_cls)  # type: ignore[attr-defined]
+del _cls

@@ -15,7 +15,9 @@ Documentation/livepatch/*.rst):
     earlier ones atomically, with dynamic nop functions for what they no longer patch;
   - the `signal` attribute is gone: stalled tasks get fake signals automatically every
     SIGNALS_TIMEOUT (15) failed transition attempts;
-  - `force` marks the patches (patch->forced), so only forced patches keep their modules.
+  - `force` marks the patches (patch->forced), so only forced patches keep their modules;
+  - struct klp_patch/klp_object/klp_func carry obj_list/func_list (klp_for_each_object() and
+    klp_for_each_func() walk them, the dynamic objects and nops of a cumulative patch included).
 """
 
 from __future__ import annotations
@@ -56,8 +58,14 @@ class LivepatchProfile:
     forced_per_patch: bool
     # pr_debug of klp_cancel_transition()
     cancel_message: str
-    # the struct klp_patch layout of this kernel's linux/livepatch.h (kernel/abi.py)
+    # the struct klp_patch / klp_object / klp_func layouts of this kernel's linux/livepatch.h
+    # (kernel/abi.py)
     patch_struct: str
+    object_struct: str
+    func_struct: str
+    # the core keeps patch->obj_list and obj->func_list in guest memory, dynamic objects and
+    # nop functions allocated there, as klp_for_each_object()/klp_for_each_func() walk them (5.1+)
+    object_lists: bool
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,9 @@ LINUX_4_19 = KernelProfile(
         # nine 4.19 transcripts follow the document.
         cancel_message="canceling transition, going to unpatch",
         patch_struct="KlpPatch",
+        object_struct="KlpObject",
+        func_struct="KlpFunc",
+        object_lists=False,
     ),
 )
 
@@ -135,6 +146,9 @@ LINUX_5_4 = KernelProfile(
         forced_per_patch=True,
         cancel_message="canceling patching transition, going to unpatch",
         patch_struct="KlpPatch54",
+        object_struct="KlpObject54",
+        func_struct="KlpFunc54",
+        object_lists=True,
     ),
 )
 

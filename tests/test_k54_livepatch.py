@@ -265,3 +265,85 @@ def test_replace_with_a_target_module_loaded_later(k, mods):
     k.run_for(S)
     assert "test_klp_callbacks_busy: busymod_work_func, sleeping 0 seconds ..." in k.lines[n:]
     assert not any("applying patch" in ln for ln in k.lines[n:])
+
+
+WALKER = """
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/module.h>
+#include <linux/livepatch.h>
+#include <linux/seq_file.h>
+static int replace;
+module_param(replace, int, 0644);
+static struct klp_patch patch;
+static void walk(const char *when)
+{
+	struct klp_object *obj, *tmp_obj;
+	struct klp_func *func, *tmp_func;
+	klp_for_each_object(&patch, obj) {
+		pr_info("%s: object %s%s\\n", when, obj->name ? obj->name : "vmlinux",
+			obj->dynamic ? " (dynamic)" : "");
+		klp_for_each_func(obj, func)
+			pr_info("%s:   %s,%lu%s\\n", when, func->old_name, func->old_sympos ? func->old_sympos : 1,
+				func->nop ? " (nop)" : "");
+	}
+	klp_for_each_object_safe(&patch, obj, tmp_obj)
+		klp_for_each_func_safe(obj, func, tmp_func)
+			if (!func->old_func)
+				pr_info("%s: %s has no address\\n", when, func->old_name);
+}
+static int pre_patch(struct klp_object *obj) { walk("pre_patch"); return 0; }
+static void post_patch(struct klp_object *obj) { walk("post_patch"); }
+static int walker_meminfo(struct seq_file *m, void *v) { seq_puts(m, "walked\\n"); return 0; }
+static struct klp_func funcs[] = { { .old_name = "meminfo_proc_show", .new_func = walker_meminfo }, { } };
+static struct klp_object objs[] = {
+	{ .funcs = funcs, .callbacks = { .pre_patch = pre_patch, .post_patch = post_patch } }, { } };
+static struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs };
+static int __init walker_init(void) { patch.replace = replace; return klp_enable_patch(&patch); }
+static void __exit walker_exit(void) { }
+module_init(walker_init);
+module_exit(walker_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+"""
+
+
+def test_klp_for_each_object_and_func_walk_the_5_4_lists(k, mods):
+    """klp_for_each_object()/klp_for_each_func() walk patch->obj_list and obj->func_list: a
+    cumulative patch's pre-patch callback sees the dynamic objects and nops the core added,
+    its post-patch callback (after klp_discard_nops()) only its own functions."""
+    k.init_module(mods("test_klp_callbacks_demo"), "")          # vmlinux, mod, busy objects
+    k.run_for(2 * S)
+    k.init_module(mods("test_klp_livepatch"), "")
+    k.run_for(2 * S)
+    n = len(k.lines)
+    k.init_module(mods("walker", WALKER), "replace=1")
+    k.run_for(2 * S)
+    walked = [ln.partition(": ")[2] for ln in k.lines[n:] if ln.startswith("walker: ") and "taints" not in ln]
+    assert walked == [
+        "pre_patch: object vmlinux",
+        "pre_patch:   meminfo_proc_show,1",
+        "pre_patch:   cmdline_proc_show,1 (nop)",
+        "pre_patch: object test_klp_callbacks_mod (dynamic)",
+        "pre_patch: object test_klp_callbacks_busy (dynamic)",
+        "pre_patch:   busymod_work_func,1 (nop)",
+        "pre_patch: busymod_work_func has no address",         # its module is not loaded
+        "post_patch: object vmlinux",
+        "post_patch:   meminfo_proc_show,1",
+    ]
+    assert k.fs.listdir(LP) == ["walker"]
+    k.fs.write(f"{LP}/walker/enabled", "0\n")
+    k.run_for(2 * S)
+    for name in ("walker", "test_klp_livepatch", "test_klp_callbacks_demo"):
+        k.delete_module(name)
+    assert k.fs.listdir(LP) == []
+
+
+def test_a_patch_without_replace_has_only_its_own_objects(k, mods):
+    n = len(k.lines)
+    k.init_module(mods("test_klp_livepatch"), "")
+    k.run_for(2 * S)
+    k.init_module(mods("walker", WALKER), "")
+    k.run_for(2 * S)
+    walked = [ln.partition(": ")[2] for ln in k.lines[n:] if ln.startswith("walker: ") and "taints" not in ln]
+    assert walked == ["pre_patch: object vmlinux", "pre_patch:   meminfo_proc_show,1",
+                      "post_patch: object vmlinux", "post_patch:   meminfo_proc_show,1"]

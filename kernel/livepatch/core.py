@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from kernel import abi
 from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
-                        KlpFunc as CFunc, KlpObject as CObject, ModuleState)
+                        ModuleState)
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
+from kernel.list import LIST_POISON1, INIT_LIST_HEAD, list_add_tail, list_del
 from kernel.livepatch import transition as tr
 from kernel.livepatch.history import TransitionHistory
 from kernel.livepatch.patch import (KlpOps, install_handler, klp_patch_object, klp_unpatch_object,
@@ -65,12 +66,13 @@ class KlpFunc:
     new_size: int = 0
     patched: bool = False
     transition: bool = False
-    nop: bool = False           # 5.4: added by a cumulative patch; runs the original (addr 0)
+    nop: bool = False           # 5.4: added by a cumulative patch; runs the original
+    cstruct: type = abi.KlpFunc  # this kernel's struct klp_func layout
 
     def set_old_addr(self, k: "Kernel", addr: int) -> None:
         self.old_addr = addr
         if self.addr:
-            k.mem.set_u64(self.addr + CFunc.old_addr.offset, addr)
+            k.mem.set_u64(self.addr + self.cstruct.old_addr.offset, addr)
 
 
 @dataclass(eq=False)
@@ -82,7 +84,8 @@ class KlpObject:
     mod: "Module | None" = None
     patched: bool = False
     post_unpatch_enabled: bool = False
-    dynamic: bool = False       # 5.4: made by a cumulative patch for its nops (no guest struct)
+    dynamic: bool = False       # 5.4: made by a cumulative patch for its nops
+    cstruct: type = abi.KlpObject  # this kernel's struct klp_object layout
 
     @property
     def label(self) -> str:
@@ -94,12 +97,12 @@ class KlpObject:
     def set_patched(self, k: "Kernel", v: bool) -> None:
         self.patched = v
         if self.addr:
-            k.mem.set_u8(self.addr + CObject.patched.offset, int(v))
+            k.mem.set_u8(self.addr + self.cstruct.patched.offset, int(v))
 
     def set_mod(self, k: "Kernel", mod: "Module | None") -> None:
         self.mod = mod
         if self.addr:
-            k.mem.set_u64(self.addr + CObject.mod.offset, mod.struct_addr if mod else 0)
+            k.mem.set_u64(self.addr + self.cstruct.mod.offset, mod.struct_addr if mod else 0)
 
 
 @dataclass(eq=False)
@@ -130,6 +133,8 @@ class Livepatch:
         self.k = k
         self.profile = k.profile.livepatch                  # what this kernel's livepatch does
         self.patch_struct = getattr(abi, self.profile.patch_struct)
+        self.object_struct = getattr(abi, self.profile.object_struct)
+        self.func_struct = getattr(abi, self.profile.func_struct)
         self.log = Logger(k.printk, "livepatch: ", "kernel/livepatch/core.c", "livepatch")
         self.mutex = KMutex(k)                              # core.c klp_mutex
         self.patches: list[KlpPatch] = []                   # core.c klp_patches
@@ -183,7 +188,9 @@ class Livepatch:
 
     def _set_post_unpatch_enabled(self, obj: KlpObject, v: bool) -> None:
         obj.post_unpatch_enabled = v
-        self.k.mem.set_u8(obj.addr + CObject.callbacks.offset + KlpCallbacks.post_unpatch_enabled.offset, int(v))
+        if obj.addr:
+            self.k.mem.set_u8(obj.addr + obj.cstruct.callbacks.offset
+                              + KlpCallbacks.post_unpatch_enabled.offset, int(v))
 
     def pre_patch_callback(self, obj: KlpObject, via: str) -> int:
         ret = self._call(obj, 0, via)
@@ -206,7 +213,7 @@ class Livepatch:
         return next((p for p in self.patches if p.addr == addr), None)
 
     def _read_funcs(self, addr: int) -> list[KlpFunc]:
-        mem, out = self.k.mem, []
+        mem, out, CFunc = self.k.mem, [], self.func_struct
         while True:
             name_p = mem.u64(addr + CFunc.old_name.offset)
             new = mem.u64(addr + CFunc.new_func.offset)
@@ -218,11 +225,11 @@ class Livepatch:
             name = mem.cstr(name_p, KSYM_NAME_LEN + 1)
             if len(name) >= KSYM_NAME_LEN:
                 raise KernelError(Errno.EINVAL)
-            out.append(KlpFunc(addr, name, new, pos))
+            out.append(KlpFunc(addr, name, new, pos, cstruct=CFunc))
             addr += CFunc.size
 
     def _read_objects(self, addr: int) -> list[KlpObject]:
-        mem, out = self.k.mem, []
+        mem, out, CObject = self.k.mem, [], self.object_struct
         if not addr:
             raise KernelError(Errno.EINVAL)
         while True:
@@ -238,7 +245,8 @@ class Livepatch:
             cb = addr + CObject.callbacks.offset
             callbacks = tuple(mem.u64(cb + getattr(KlpCallbacks, f).offset)
                               for f in ("pre_patch", "post_patch", "pre_unpatch", "post_unpatch"))
-            out.append(KlpObject(addr, name, self._read_funcs(funcs_p), callbacks))  # type: ignore[arg-type]
+            out.append(KlpObject(addr, name, self._read_funcs(funcs_p), callbacks,  # type: ignore[arg-type]
+                                 cstruct=CObject))
             addr += CObject.size
 
     def _patch_module(self, addr: int) -> "Module":
@@ -265,7 +273,91 @@ class Livepatch:
         if self.profile.atomic_replace:
             patch.replace = bool(k.mem.u8(addr + self.patch_struct.replace.offset))
         patch.set_enabled(k, False)
+        if self.profile.object_lists:
+            INIT_LIST_HEAD(k.mem, addr + self.patch_struct.obj_list.offset)
+            for obj in patch.objs:
+                self._list_object(patch, obj)
         return patch
+
+    # --- 5.4: patch->obj_list and obj->func_list in guest memory -----------------------
+    def _list_object(self, patch: KlpPatch, obj: KlpObject) -> None:
+        """klp_init_object_early(): OBJ (and its functions) onto the patch's lists."""
+        mem, C = self.k.mem, obj.cstruct
+        INIT_LIST_HEAD(mem, obj.addr + C.func_list.offset)
+        list_add_tail(mem, obj.addr + C.node.offset, patch.addr + patch.cstruct.obj_list.offset)
+        for func in obj.funcs:
+            self._list_func(obj, func)
+
+    def _list_func(self, obj: KlpObject, func: KlpFunc) -> None:
+        """klp_init_func_early(): FUNC onto its object's func_list."""
+        list_add_tail(self.k.mem, func.addr + func.cstruct.node.offset,
+                      obj.addr + obj.cstruct.func_list.offset)
+
+    def _alloc_dynamic(self, size: int, name: str | None) -> tuple[int, int]:
+        """kzalloc() of a dynamic object or nop function and kstrdup() of its name."""
+        k = self.k
+        addr = k.slab.kmalloc(size, zero=True)
+        name_p = k.slab.kmalloc(len(name) + 1) if name is not None else 0
+        if not addr or (name is not None and not name_p):
+            k.slab.kfree(addr)
+            k.slab.kfree(name_p)
+            raise KernelError(Errno.ENOMEM)
+        if name_p:
+            k.mem.put_cstr(name_p, name)
+        return addr, name_p
+
+    def _alloc_object_dynamic(self, patch: KlpPatch, name: str | None) -> KlpObject:
+        """klp_alloc_object_dynamic(): an object a cumulative patch needs for its nops."""
+        C = self.object_struct
+        addr, name_p = (self._alloc_dynamic(C.size, name) if self.profile.object_lists else (0, 0))
+        obj = KlpObject(addr, name, [], (0, 0, 0, 0), dynamic=True, cstruct=C)
+        if addr:
+            self.k.mem.set_u64(addr + C.name.offset, name_p)
+            self.k.mem.set_u8(addr + C.dynamic.offset, 1)
+            self._list_object(patch, obj)
+        patch.objs.append(obj)
+        return obj
+
+    def _alloc_func_nop(self, obj: KlpObject, old: KlpFunc) -> KlpFunc:
+        """klp_alloc_func_nop(): a function that runs the original of OLD."""
+        C = self.func_struct
+        addr, name_p = (self._alloc_dynamic(C.size, old.old_name) if self.profile.object_lists
+                        else (0, 0))
+        func = KlpFunc(addr, old.old_name, 0, old.old_sympos, nop=True, cstruct=C)
+        if addr:
+            mem = self.k.mem
+            mem.set_u64(addr + C.old_name.offset, name_p)
+            mem.set_u64(addr + C.old_sympos.offset, old.old_sympos)
+            mem.set_u8(addr + C.nop.offset, 1)
+            self._list_func(obj, func)
+        obj.funcs.append(func)
+        return func
+
+    def _free_func(self, func: KlpFunc) -> None:
+        """Off its object's func_list; a nop's memory goes back (klp_free_func_nop)."""
+        if not (self.profile.object_lists and func.addr):
+            return
+        mem = self.k.mem
+        node = func.addr + func.cstruct.node.offset
+        if mem.u64(node) != LIST_POISON1:
+            list_del(mem, node)
+        if func.nop:
+            self.k.slab.kfree(mem.u64(func.addr + func.cstruct.old_name.offset))
+            self.k.slab.kfree(func.addr)
+            func.addr = 0
+
+    def _free_object(self, obj: KlpObject) -> None:
+        """Off the patch's obj_list; a dynamic object's memory goes back."""
+        if not (self.profile.object_lists and obj.addr):
+            return
+        mem = self.k.mem
+        node = obj.addr + obj.cstruct.node.offset
+        if mem.u64(node) != LIST_POISON1:
+            list_del(mem, node)
+        if obj.dynamic:
+            self.k.slab.kfree(mem.u64(obj.addr + obj.cstruct.name.offset))
+            self.k.slab.kfree(obj.addr)
+            obj.addr = 0
 
     def _klp_init_patch(self, patch: KlpPatch) -> None:
         """Sysfs directory, nops of a cumulative patch, objects; then onto klp_patches."""
@@ -332,6 +424,8 @@ class Livepatch:
             func.old_size = size[0]
             if func.nop:
                 func.new_func = func.old_addr
+                if func.addr:
+                    k.mem.set_u64(func.addr + func.cstruct.new_func.offset, func.new_func)
             size = k.kallsyms.lookup_size(func.new_func)
             if size is None or size[0] == 0:
                 self.log.err(f"kallsyms size lookup failed for '{func.old_name}' replacement")
@@ -341,9 +435,11 @@ class Livepatch:
     def _free_object_loaded(self, obj: KlpObject) -> None:
         obj.set_mod(self.k, None) if obj.name is not None else None
         for func in obj.funcs:
-            func.old_addr = 0
+            func.set_old_addr(self.k, 0)
             if func.nop:
                 func.new_func = 0
+                if func.addr:
+                    self.k.mem.set_u64(func.addr + func.cstruct.new_func.offset, 0)
 
     def klp_unregister_patch(self, addr: int) -> None:
         with self.mutex:
@@ -462,6 +558,10 @@ class Livepatch:
         if patch in self.patches:
             self.patches.remove(patch)
         patch.dir.children = {n: c for n, c in patch.dir.children.items() if not isinstance(c, Dir)}
+        for obj in patch.objs:                        # klp_free_objects(): off the lists
+            for func in obj.funcs:
+                self._free_func(func)
+            self._free_object(obj)
 
     def klp_free_patch_finish(self, patch: KlpPatch) -> None:
         """The sysfs directory goes, then the module reference (unless a force ran)."""
@@ -485,12 +585,11 @@ class Livepatch:
             for old_obj in old_patch.objs:
                 obj = next((o for o in patch.objs if o.name == old_obj.name), None)
                 if obj is None:
-                    obj = KlpObject(0, old_obj.name, [], (0, 0, 0, 0), dynamic=True)
-                    patch.objs.append(obj)
+                    obj = self._alloc_object_dynamic(patch, old_obj.name)
                 for old_func in old_obj.funcs:
                     if not any(f.old_name == old_func.old_name and f.old_sympos == old_func.old_sympos
                                for f in obj.funcs):
-                        obj.funcs.append(KlpFunc(0, old_func.old_name, 0, old_func.old_sympos, nop=True))
+                        self._alloc_func_nop(obj, old_func)
 
     def klp_discard_replaced_patches(self, new_patch: KlpPatch) -> None:
         """Every patch listed before NEW_PATCH is replaced by it: unpatched, freed, no callbacks."""
@@ -507,9 +606,13 @@ class Livepatch:
         patches are gone."""
         klp_unpatch_objects_dynamic(self, patch)
         for obj in list(patch.objs):
+            for func in obj.funcs:
+                if func.nop:
+                    self._free_func(func)
             obj.funcs = [f for f in obj.funcs if not f.nop]
             od = patch.dir.children.get(obj.label)
             if obj.dynamic:
+                self._free_object(obj)
                 patch.objs.remove(obj)
                 patch.dir.children.pop(obj.label, None)
             elif isinstance(od, Dir):

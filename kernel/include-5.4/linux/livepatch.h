@@ -8,10 +8,12 @@
  * klp_disable_patch() any more.
  *
  * The fields a livepatch module fills in keep the 5.4 names and order;
- * the core-private part is what the Python livepatch core needs, laid out
- * so that struct klp_func and struct klp_object are those of 4.19 (with
- * nop/dynamic in their tail padding).  Layouts: kernel/ABI.md,
- * kernel/abi.py KlpFunc, KlpCallbacks, KlpObject, KlpPatch54.
+ * the core-private part is what the Python livepatch core needs: as in 5.4,
+ * the patch's objects are on patch->obj_list and an object's functions on
+ * obj->func_list (the static ones and those a cumulative patch adds), which
+ * klp_for_each_object() and klp_for_each_func() walk.  There is no kobject
+ * (sysfs is the core's).  Layouts: kernel/ABI.md, kernel/abi.py KlpFunc54,
+ * KlpCallbacks, KlpObject54, KlpPatch54.
  */
 #ifndef _LINUX_LIVEPATCH_H_
 #define _LINUX_LIVEPATCH_H_
@@ -31,9 +33,10 @@
  * @new_func:	the replacement (in the livepatch module)
  * @old_sympos:	which of several same-named symbols in the object (1-based;
  *		0 means the name must be unique)
- * @old_func, @stack_node, @old_size, @new_size, @patched, @transition,
- * @nop:	owned by the livepatch core (@nop: added by a cumulative patch
- *		for a function it no longer changes: runs the original)
+ * @old_func, @node, @stack_node, @old_size, @new_size, @nop, @patched,
+ * @transition:	owned by the livepatch core (@node: on the object's
+ *		func_list; @nop: added by a cumulative patch for a function it no
+ *		longer changes: runs the original)
  */
 struct klp_func {
 	/* external */
@@ -43,11 +46,12 @@ struct klp_func {
 
 	/* internal */
 	void *old_func;
+	struct list_head node;
 	struct list_head stack_node;
 	unsigned long old_size, new_size;
+	bool nop;
 	bool patched;
 	bool transition;
-	bool nop;
 };
 
 struct klp_object;
@@ -73,8 +77,10 @@ struct klp_callbacks {
  * @name:	module name, or NULL for vmlinux
  * @funcs:	array terminated by an all-zero entry
  * @callbacks:	optional hooks
- * @mod, @patched, @dynamic: owned by the livepatch core (@mod is NULL while
- *		the module is not loaded; @dynamic: made by a cumulative patch)
+ * @func_list, @node, @mod, @dynamic, @patched: owned by the livepatch core
+ *		(@func_list: its functions; @node: on the patch's obj_list; @mod is
+ *		NULL while the module is not loaded; @dynamic: made by a cumulative
+ *		patch)
  */
 struct klp_object {
 	/* external */
@@ -83,9 +89,11 @@ struct klp_object {
 	struct klp_callbacks callbacks;
 
 	/* internal */
+	struct list_head func_list;
+	struct list_head node;
 	struct module *mod;
-	bool patched;
 	bool dynamic;
+	bool patched;
 };
 
 /**
@@ -93,7 +101,8 @@ struct klp_object {
  * @mod:	the livepatch module (THIS_MODULE)
  * @objs:	array terminated by an all-zero entry
  * @replace:	replace all earlier patches (a cumulative patch)
- * @list, @enabled, @forced: owned by the livepatch core
+ * @list, @obj_list, @enabled, @forced: owned by the livepatch core
+ *		(@obj_list: its objects, the static and the dynamic ones)
  */
 struct klp_patch {
 	/* external */
@@ -103,10 +112,12 @@ struct klp_patch {
 
 	/* internal */
 	struct list_head list;
+	struct list_head obj_list;
 	bool enabled;
 	bool forced;
 };
 
+/* the arrays a module declares */
 #define klp_for_each_object_static(patch, obj) \
 	for (obj = (patch)->objs; obj->funcs || obj->name; obj++)
 
@@ -115,7 +126,37 @@ struct klp_patch {
 	     func->old_name || func->new_func || func->old_sympos;	\
 	     func++)
 
+/* the lists the core keeps once klp_enable_patch() initialised the patch */
+#define klp_for_each_object_safe(patch, obj, tmp_obj)		\
+	list_for_each_entry_safe(obj, tmp_obj, &(patch)->obj_list, node)
+
+#define klp_for_each_object(patch, obj)	\
+	list_for_each_entry(obj, &(patch)->obj_list, node)
+
+#define klp_for_each_func_safe(obj, func, tmp_func)			\
+	list_for_each_entry_safe(func, tmp_func, &(obj)->func_list, node)
+
+#define klp_for_each_func(obj, func)	\
+	list_for_each_entry(func, &(obj)->func_list, node)
+
 int klp_enable_patch(struct klp_patch *);
+
+void arch_klp_init_object_loaded(struct klp_patch *patch,
+				 struct klp_object *obj);
+
+/* called by the module loader and the scheduler, not exported to modules */
+int klp_module_coming(struct module *mod);
+void klp_module_going(struct module *mod);
+
+struct task_struct;
+void klp_copy_process(struct task_struct *child);
+void klp_update_patch_state(struct task_struct *task);
+
+/* x86-64 has reliable stack traces (CONFIG_HAVE_RELIABLE_STACKTRACE) */
+static inline bool klp_have_reliable_stack(void)
+{
+	return true;
+}
 
 /* shadow variables: extra data attached to an existing object, keyed by <obj, id> */
 typedef int (*klp_shadow_ctor_t)(void *obj, void *shadow_data, void *ctor_data);
