@@ -30,7 +30,7 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
     "SysInfo", "KlpshProcEntry",
     "STRUCTS", "STRUCTS_5_4",
@@ -263,19 +263,123 @@ class FileOperations(_GuestStruct):
     _fields_ = [(name, _ulong if name == "mmap_supported_flags" else _ptr) for name in FOPS_MEMBERS]
 
 
-class Inode(_GuestStruct):
-    """struct inode (the members drivers use)."""
+class Qstr(_GuestStruct):
+    """struct qstr: a name with its hash and length."""
 
-    _fields_ = [("i_mode", _u16), ("i_flags", _uint), ("i_ino", _ulong), ("i_size", _long),
-                ("i_private", _ptr)]
+    _fields_ = [("hash", _uint), ("len", _uint), ("name", _ptr)]
+
+
+class Dentry(_GuestStruct):
+    """struct dentry (4.19 layout; the VFS fills d_parent, d_name, d_inode, d_iname)."""
+
+    _fields_ = [("d_flags", _uint), ("d_seq", _uint), ("d_hash", HlistNode), ("d_parent", _ptr),
+                ("d_name", Qstr), ("d_inode", _ptr), ("d_iname", _u8 * 32), ("d_lockref", _ulong),
+                ("d_op", _ptr), ("d_sb", _ptr), ("d_time", _ulong), ("d_fsdata", _ptr),
+                ("d_lru", ListHead), ("d_child", ListHead), ("d_subdirs", ListHead),
+                ("d_u", _u8 * 16)]
+
+
+class Path(_GuestStruct):
+    """struct path."""
+
+    _fields_ = [("mnt", _ptr), ("dentry", _ptr)]
+
+
+class Timespec64(_GuestStruct):
+    """struct timespec64."""
+
+    _fields_ = [("tv_sec", _long), ("tv_nsec", _long)]
+
+
+class RwSemaphore(_GuestStruct):
+    """struct rw_semaphore (4.19 x86-64: count, wait_list, wait_lock, osq, owner)."""
+
+    _fields_ = [("count", _long), ("wait_list", ListHead), ("wait_lock", Spinlock),
+                ("osq", _int), ("owner", _ptr)]
+
+
+class Inode(_GuestStruct):
+    """struct inode, 4.19 layout (x86-64 with the config fs.h names); i_data is opaque."""
+
+    _fields_ = [
+        ("i_mode", _u16), ("i_opflags", _u16), ("i_uid", _uint), ("i_gid", _uint),
+        ("i_flags", _uint), ("i_acl", _ptr), ("i_default_acl", _ptr), ("i_op", _ptr),
+        ("i_sb", _ptr), ("i_mapping", _ptr), ("i_security", _ptr), ("i_ino", _ulong),
+        ("i_nlink", _uint), ("i_rdev", _uint), ("i_size", _long), ("i_atime", Timespec64),
+        ("i_mtime", Timespec64), ("i_ctime", Timespec64), ("i_lock", Spinlock),
+        ("i_bytes", _u16), ("i_blkbits", _u8), ("i_write_hint", _u8), ("i_blocks", _ulong),
+        ("i_state", _ulong), ("i_rwsem", RwSemaphore), ("dirtied_when", _ulong),
+        ("dirtied_time_when", _ulong), ("i_hash", HlistNode), ("i_io_list", ListHead),
+        ("i_wb", _ptr), ("i_wb_frn_winner", _int), ("i_wb_frn_avg_time", _u16),
+        ("i_wb_frn_history", _u16), ("i_lru", ListHead), ("i_sb_list", ListHead),
+        ("i_wb_list", ListHead), ("i_rcu", _u8 * 16),
+        ("i_version", _long), ("i_count", _int), ("i_dio_count", _int), ("i_writecount", _int),
+        ("i_readcount", _int), ("i_fop", _ptr), ("i_flctx", _ptr), ("i_data", _u8 * 168),
+        ("i_devices", ListHead), ("i_cdev", _ptr), ("i_generation", _uint),
+        ("i_fsnotify_mask", _uint), ("i_fsnotify_marks", _ptr), ("i_private", _ptr),
+    ]
 
 
 class File(_GuestStruct):
-    """struct file (the members drivers use)."""
+    """struct file, 4.19 layout (x86-64, CONFIG_SECURITY and CONFIG_EPOLL)."""
 
-    _fields_ = [("f_inode", _ptr), ("f_op", _ptr), ("f_lock", Spinlock), ("f_count", _long),
-                ("f_flags", _uint), ("f_mode", _uint), ("f_pos", _long), ("f_version", _ulong),
-                ("private_data", _ptr)]
+    _fields_ = [
+        ("f_u", _u8 * 16), ("f_path", Path), ("f_inode", _ptr), ("f_op", _ptr),
+        ("f_lock", Spinlock), ("f_write_hint", _int), ("f_count", _long), ("f_flags", _uint),
+        ("f_mode", _uint), ("f_pos_lock", Mutex), ("f_pos", _long), ("f_owner", _u8 * 32),
+        ("f_cred", _ptr), ("f_ra", _u8 * 32), ("f_version", _ulong), ("f_security", _ptr),
+        ("private_data", _ptr), ("f_ep_links", ListHead), ("f_tfile_llink", ListHead),
+        ("f_mapping", _ptr), ("f_wb_err", _uint),
+    ]
+
+
+class Kobject(_GuestStruct):
+    """struct kobject (4.19; the state bits are one unsigned int)."""
+
+    _fields_ = [("name", _ptr), ("entry", ListHead), ("parent", _ptr), ("kset", _ptr),
+                ("ktype", _ptr), ("sd", _ptr), ("kref", _uint), ("_state", _uint)]
+
+
+class Cdev(_GuestStruct):
+    """struct cdev (4.19)."""
+
+    _fields_ = [("kobj", Kobject), ("owner", _ptr), ("ops", _ptr), ("list", ListHead),
+                ("dev", _uint), ("count", _uint)]
+
+
+class Class(_GuestStruct):
+    """struct class (4.19)."""
+
+    _fields_ = [("name", _ptr), ("owner", _ptr), ("class_groups", _ptr), ("dev_groups", _ptr),
+                ("dev_kobj", _ptr), ("dev_uevent", _ptr), ("devnode", _ptr),
+                ("class_release", _ptr), ("dev_release", _ptr), ("shutdown_pre", _ptr),
+                ("ns_type", _ptr), ("namespace", _ptr), ("get_ownership", _ptr), ("pm", _ptr),
+                ("p", _ptr)]
+
+
+class DeviceType(_GuestStruct):
+    """struct device_type (4.19)."""
+
+    _fields_ = [("name", _ptr), ("groups", _ptr), ("uevent", _ptr), ("devnode", _ptr),
+                ("release", _ptr), ("pm", _ptr)]
+
+
+class Device(_GuestStruct):
+    """struct device: the members drivers use, in 4.19's order."""
+
+    _fields_ = [("parent", _ptr), ("p", _ptr), ("kobj", Kobject), ("init_name", _ptr),
+                ("type", _ptr), ("mutex", Mutex), ("bus", _ptr), ("driver", _ptr),
+                ("platform_data", _ptr), ("driver_data", _ptr), ("devt", _uint), ("id", _uint),
+                ("devres_lock", Spinlock), ("devres_head", ListHead), ("knode_class", _u8 * 32),
+                ("class_", _ptr), ("groups", _ptr), ("release", _ptr), ("_offline", _u8)]
+
+
+class MiscDevice(_GuestStruct):
+    """struct miscdevice (4.19)."""
+
+    _fields_ = [("minor", _int), ("name", _ptr), ("fops", _ptr), ("list", ListHead),
+                ("parent", _ptr), ("this_device", _ptr), ("groups", _ptr), ("nodename", _ptr),
+                ("mode", _u16)]
 
 
 class KlpFunc(_GuestStruct):
@@ -367,13 +471,6 @@ class KlpPatch54(_GuestStruct):
                 ("obj_list", ListHead), ("enabled", _bool), ("forced", _bool)]
 
 
-class RwSemaphore(_GuestStruct):
-    """struct rw_semaphore (4.19 x86-64: count, wait_list, wait_lock, osq, owner)."""
-
-    _fields_ = [("count", _long), ("wait_list", ListHead), ("wait_lock", Spinlock),
-                ("osq", _int), ("owner", _ptr)]
-
-
 class WaitQueueHead(_GuestStruct):
     """struct wait_queue_head (wait_queue_head_t); its sleepers are kept host-side."""
 
@@ -444,6 +541,16 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct file_operations": (FileOperations, {}),
     "struct inode": (Inode, {}),
     "struct file": (File, {}),
+    "struct qstr": (Qstr, {}),
+    "struct dentry": (Dentry, {}),
+    "struct path": (Path, {}),
+    "struct timespec64": (Timespec64, {}),
+    "struct kobject": (Kobject, {"_state": None}),
+    "struct cdev": (Cdev, {}),
+    "struct class": (Class, {}),
+    "struct device_type": (DeviceType, {}),
+    "struct device": (Device, {"class_": "class", "_offline": None}),
+    "struct miscdevice": (MiscDevice, {}),
     "struct klp_func": (KlpFunc, {}),
     "struct klp_callbacks": (KlpCallbacks, {}),
     "struct klp_object": (KlpObject, {}),

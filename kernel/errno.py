@@ -11,25 +11,49 @@ class Errno(IntEnum):
     ESRCH = 3
     EINTR = 4
     EIO = 5
+    ENXIO = 6
     E2BIG = 7
     ENOEXEC = 8
+    EBADF = 9
+    ECHILD = 10
     EAGAIN = 11
     ENOMEM = 12
     EACCES = 13
     EFAULT = 14
+    ENOTBLK = 15
     EBUSY = 16
     EEXIST = 17
+    EXDEV = 18
     ENODEV = 19
     ENOTDIR = 20
     EISDIR = 21
     EINVAL = 22
+    ENFILE = 23
+    EMFILE = 24
+    ENOTTY = 25
+    ETXTBSY = 26
     EFBIG = 27
     ENOSPC = 28
     ESPIPE = 29
     EROFS = 30
+    EMLINK = 31
+    EPIPE = 32
+    EDOM = 33
     ERANGE = 34
+    EDEADLK = 35
+    ENAMETOOLONG = 36
+    ENOLCK = 37
     ENOSYS = 38
     ENOTEMPTY = 39
+    ENODATA = 61
+    ETIME = 62
+    EOVERFLOW = 75
+    EILSEQ = 84
+    EOPNOTSUPP = 95
+    ETIMEDOUT = 110
+    EALREADY = 114
+    EINPROGRESS = 115
+    ECANCELED = 125
 
 
 EWOULDBLOCK = Errno.EAGAIN
@@ -59,6 +83,31 @@ _STRERROR = {
     Errno.ERANGE: "Numerical result out of range",
     Errno.ENOSYS: "Function not implemented",
     Errno.ENOTEMPTY: "Directory not empty",
+    Errno.ENXIO: "No such device or address",
+    Errno.EBADF: "Bad file descriptor",
+    Errno.ECHILD: "No child processes",
+    Errno.ENOTBLK: "Block device required",
+    Errno.EXDEV: "Invalid cross-device link",
+    Errno.ENFILE: "Too many open files in system",
+    Errno.EMFILE: "Too many open files",
+    Errno.ENOTTY: "Inappropriate ioctl for device",
+    Errno.ETXTBSY: "Text file busy",
+    Errno.ESPIPE: "Illegal seek",
+    Errno.EMLINK: "Too many links",
+    Errno.EPIPE: "Broken pipe",
+    Errno.EDOM: "Numerical argument out of domain",
+    Errno.EDEADLK: "Resource deadlock avoided",
+    Errno.ENAMETOOLONG: "File name too long",
+    Errno.ENOLCK: "No locks available",
+    Errno.ENODATA: "No data available",
+    Errno.ETIME: "Timer expired",
+    Errno.EOVERFLOW: "Value too large for defined data type",
+    Errno.EILSEQ: "Invalid or incomplete multibyte or wide character",
+    Errno.EOPNOTSUPP: "Operation not supported",
+    Errno.ETIMEDOUT: "Connection timed out",
+    Errno.EALREADY: "Operation already in progress",
+    Errno.EINPROGRESS: "Operation now in progress",
+    Errno.ECANCELED: "Operation canceled",
 }
 
 

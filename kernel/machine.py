@@ -16,6 +16,8 @@ from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Vfs
+from kernel.fs.char_dev import CharDevs
+from kernel.fs.syscalls import FsCalls
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
                        STUB_BASE, STUB_END, Allocator, StackAllocator)
 from kernel.module.elf import ElfCache
@@ -86,7 +88,11 @@ class Kernel:
         self.livepatch: "Livepatch | None" = None
         self.loader = ModuleLoader(self)
         self.vfs = Vfs()
-        self.fs = _FsCalls(self)
+        self.fs = FsCalls(self)
+        self.chrdevs = CharDevs(self)             # fs/char_dev.c: majors, minors, cdevs
+        self.devices: Any = None                  # kernel.api.device.DeviceCore, made at boot
+        self.devtmpfs: Any = None                 # kernel.fs.devtmpfs.Devtmpfs (/dev)
+        self.misc: Any = None                     # kernel.api.miscdevice.MiscDevices
         self.taints: set[str] = set()
         self.ptr_key = b"klpsh-boot-key-0"
         # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
@@ -116,6 +122,7 @@ class Kernel:
         return k
 
     def _boot(self, vmlinux: Path) -> None:
+        from kernel.api.device import driver_init
         from kernel.fs.proc import proc_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
         from kernel.livepatch.core import Livepatch
@@ -146,6 +153,7 @@ class Kernel:
         self.cpu.warm(1)
         self.hung_task = HungTask(self)
         proc_init(self)
+        driver_init(self)
         hung_task_sysctl_init(self, self.vfs.root.mkdir("proc/sys/kernel"))
         module_sysfs_init(self)
         self.livepatch.klp_init()
@@ -348,15 +356,19 @@ class Kernel:
         return WaitBound(self.clock.now + ns, self.watchdog.cpu_ns + WAIT_CPU_NS, WAIT_EVENTS,
                          self.interrupted)
 
-    def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False) -> T:
-        """Run FN in a user task (a child process COMM, or the shell itself), driving the
+    def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False,
+                task: Task | None = None) -> T:
+        """Run FN in a user task (a child process COMM, or the shell itself, or TASK: a
+        process that makes several calls and exits when its owner says), driving the
         machine until it returns; its KernelError propagates to the caller.
 
         A task that has not returned within the wait's bounds is left as it is (blocked,
         or kept off the CPU if it was running) and SyscallAbandoned is raised; it exits
         whenever its call returns. The shell's own task is then replaced by a new one.
         """
-        task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
+        keep = task is not None and not in_shell
+        if task is None:
+            task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
         box: dict[str, Any] = {}
 
         def body() -> None:
@@ -382,7 +394,7 @@ class Kernel:
             if in_shell:
                 self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
             raise SyscallAbandoned(task, why)
-        if not in_shell:
+        if not in_shell and not (keep and not isinstance(box.get("err"), TaskKilled)):
             self.sched.exit_task(task)
         else:
             task.state = TaskState.INTERRUPTIBLE
@@ -492,40 +504,4 @@ class Kernel:
     def dump_stack(self, task: Task | None, frames: Sequence[str] = ()) -> None:
         if task is not None:
             self.dumpstack.dump_stack(task, frames)
-
-
-class _FsCalls:
-    """open/read/write on /sys and /proc, each done by a user task as the syscall would."""
-
-    def __init__(self, k: Kernel) -> None:
-        self.k = k
-
-    def read(self, path: str, comm: str = "cat") -> str:
-        show = self.k.vfs.open_read(path)
-        return self.k.syscall(comm, show)
-
-    def write(self, path: str, data: str, comm: str = "bash") -> int:
-        """One write(2) of DATA: the count ->store returned. A store that returns a positive
-        count short of the whole (klp_enable_patch() passing up a pre-patch callback's 1)
-        made a short write; the caller's stdio writes the rest."""
-        store = self.k.vfs.open_write(path)
-        if not data:
-            return 0  # sysfs_kf_write(): a zero-length write never reaches ->store
-        try:
-            self.k.syscall(comm, lambda: store(data), in_shell=(comm == "bash"))
-        except RawReturn as e:
-            if e.ret > 0:
-                return min(e.ret, len(data))
-            raise
-        return len(data)
-
-    def listdir(self, path: str) -> list[str]:
-        return self.k.vfs.listdir(path)
-
-    def isdir(self, path: str) -> bool:
-        return self.k.vfs.isdir(path)
-
-    def exists(self, path: str) -> bool:
-        return self.k.vfs.exists(path)
-
 

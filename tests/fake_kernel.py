@@ -73,6 +73,10 @@ class FakeFs:
             raise KernelError(Errno.EACCES)
         return text
 
+    def read_stream(self, path: str, comm: str = "cat", flags: int = 0):  # noqa: ANN201
+        """The file as one read, as the real FsCalls.read_stream yields it."""
+        yield self.read(path, comm).encode("latin-1")
+
     def write(self, path: str, data: str, comm: str = "bash") -> None:
         tree = self._tree()
         if path not in tree:

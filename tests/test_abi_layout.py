@@ -31,7 +31,8 @@ PROC_INTERNAL_H = REPO / "kernel" / "vmlinux" / "fs" / "proc" / "internal.h"
 LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linux/workqueue.h",
                    "linux/seq_file.h", "linux/mutex.h", "linux/completion.h", "linux/mm.h",
                    "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h",
-                   "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h"]
+                   "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h", "linux/cdev.h", "linux/device.h",
+                   "linux/miscdevice.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {
@@ -80,9 +81,10 @@ def _c_ident(name: str) -> str:
 
 
 def _fields(cls: type[ctypes.Structure], renames: dict[str, str]) -> list[tuple[str, str, int, int]]:
-    """(python name, C name, offset, size) of each field of a mirror."""
+    """(python name, C name, offset, size) of each field of a mirror (a field renamed to
+    None stands for bit-fields, which have no offset: their place is checked by the next)."""
     return [(name, renames.get(name, name), getattr(cls, name).offset, getattr(cls, name).size)
-            for name, *_ in cls._fields_]
+            for name, *_ in cls._fields_ if renames.get(name, name) is not None]
 
 
 def _layout_source() -> str:
@@ -152,7 +154,7 @@ def test_abi_md_sizes() -> None:
     """The sizes kernel/ABI.md promises."""
     expected = {"ListHead": 16, "Module": 104, "KernelParamOps": 32, "KernelParam": 40,
                 "TaskStruct": 48, "WorkStruct": 32, "TimerList": 40, "DelayedWork": 88,
-                "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "Inode": 32, "File": 64, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
+                "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "Inode": 584, "File": 256, "Dentry": 192, "Qstr": 16, "Path": 16, "Kobject": 64, "Cdev": 104, "Class": 120, "MiscDevice": 80, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
                 "Mutex": 32, "Spinlock": 4, "RwSemaphore": 40, "WaitQueueHead": 24, "Completion": 32, "SysInfo": 112, "KernelSymbol": 16}
     assert {name: getattr(abi, name).size for name in expected} == expected
 

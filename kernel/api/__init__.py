@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
-            "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs")
+            "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs",
+            "char_dev", "device", "miscdevice")
 
 
 @dataclass(frozen=True)

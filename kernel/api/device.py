@@ -1,0 +1,466 @@
+"""linux/device.h: classes, devices and dev_printk (drivers/base/class.c, core.c, 4.19).
+
+DeviceCore (k.devices) keeps what the driver core knows of each guest struct class and
+struct device: its sysfs directory (/sys/class/CLASS/NAME, /sys/devices/virtual/CLASS/NAME)
+and its /dev node (kernel.fs.devtmpfs), made by device_add() and removed by device_del().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from kernel.abi import Class, Device, DeviceType, Kobject
+from kernel.api import kapi
+from kernel.api.vsprintf import VaList, vsnprintf
+from kernel.cpu import VarArgs
+from kernel.errno import Errno
+from kernel.fs import Attr, Dir
+from kernel.fs.char_dev import MAJOR, MINOR
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+MAX_ERRNO = 4095
+KOBJ_STATE_INITIALIZED, KOBJ_STATE_IN_SYSFS = 1, 2
+FMT_MAX = 1 << 12
+WARN_RELEASE = ("drivers/base/core.c", 895)       # device_release()'s WARN (4.19, approximate)
+_SYSFS_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal",
+                     "kobject_add")
+
+
+def err_ptr(e: int) -> int:
+    return -abs(e) & (2**64 - 1)
+
+
+def is_err_or_null(p: int) -> bool:
+    return p == 0 or p >= 2**64 - MAX_ERRNO
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    """A registered struct class: its name and its /sys/class directory."""
+
+    addr: int
+    name: str
+    sysdir: Dir
+    created: bool                 # made by class_create() (freed by class_destroy())
+    # a kernel class's own devnode() (misc_devnode): the node name (None: the device's) and mode
+    devnode: Callable[[int], tuple[str | None, int]] | None = None
+
+
+@dataclass(eq=False)
+class DevInfo:
+    """A device_add()ed struct device."""
+
+    addr: int
+    name: str
+    cls: ClassInfo | None
+    devt: int
+    node: str | None = None       # its /dev name
+    created: bool = False         # made by device_create() (freed by its last put)
+
+
+class DeviceCore:
+    """The driver core of one Kernel."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k = k
+        sys = k.vfs.root.mkdir("sys")
+        self.class_dir = sys.mkdir("class")
+        self.virtual_dir = sys.mkdir("devices/virtual")
+        self.classes: dict[int, ClassInfo] = {}
+        self.devices: dict[int, DevInfo] = {}
+        self.created: set[int] = set()          # device_create()d devices, not yet released
+        self._empty = 0
+
+    def empty_string(self) -> int:
+        """A guest "" (what dev_driver_string() returns for a device of no driver or class)."""
+        if not self._empty:
+            self._empty = self.k.slab.kmalloc(1, zero=True)
+        return self._empty
+
+    def class_by_name(self, name: str) -> ClassInfo | None:
+        return next((c for c in self.classes.values() if c.name == name), None)
+
+    def warn_dup(self, path: str, name: str) -> None:
+        """sysfs_warn_dup() and kobject_add_internal()'s -EEXIST line."""
+        k = self.k
+        k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{path}'\n")
+        task = k.sched.current
+        if task is not None:
+            k.dump_stack(task, _SYSFS_DUP_FRAMES)
+        k.printk.printk(f"\x013kobject_add_internal failed for {name} with -EEXIST, don't try "
+                        "to register things with the same name in the same directory.\n")
+
+    # --- classes ---------------------------------------------------------------------
+    def class_register(self, cls: int, created: bool) -> int:
+        k = self.k
+        name = k.mem.cstr(k.mem.u64(cls + Class.name.offset), 64)
+        if name in self.class_dir.children:
+            self.warn_dup(f"/class/{name}", name)
+            return -Errno.EEXIST
+        info = ClassInfo(cls, name, self.class_dir.mkdir(name), created)
+        self.classes[cls] = info
+        return 0
+
+    def class_unregister(self, cls: int) -> ClassInfo | None:
+        info = self.classes.pop(cls, None)
+        if info is not None:
+            self.class_dir.remove(info.name)
+            self.virtual_dir.remove(info.name)
+        return info
+
+    # --- devices ---------------------------------------------------------------------
+    def name_of(self, dev: int) -> str:
+        mem = self.k.mem
+        init = mem.u64(dev + Device.init_name.offset)
+        name = init or mem.u64(dev + Device.kobj.offset + Kobject.name.offset)
+        return mem.cstr(name, 256) if name else ""
+
+    def set_name(self, dev: int, name: str) -> int:
+        """kobject_set_name(): a kmalloc'd copy, '/' turned into '!'."""
+        k = self.k
+        kobj_name = dev + Device.kobj.offset + Kobject.name.offset
+        data = name.replace("/", "!").encode("latin-1", "replace")
+        ptr = k.slab.kmalloc(len(data) + 1)
+        if not ptr:
+            return -Errno.ENOMEM
+        k.mem.write(ptr, data + b"\0")
+        k.slab.kfree(k.mem.u64(kobj_name))
+        k.mem.set_u64(kobj_name, ptr)
+        return 0
+
+    def initialize(self, dev: int) -> None:
+        mem = self.k.mem
+        kobj = dev + Device.kobj.offset
+        mem.set_u32(kobj + Kobject.kref.offset, 1)
+        mem.set_u32(kobj + Kobject._state.offset, KOBJ_STATE_INITIALIZED)
+        for member in ("devres_head",):
+            head = dev + getattr(Device, member).offset
+            mem.set_u64(head, head)
+            mem.set_u64(head + 8, head)
+        head = dev + Device.mutex.offset + 16
+        mem.set_u64(head, head)
+        mem.set_u64(head + 8, head)
+
+    def devnode(self, dev: int, cls: ClassInfo | None) -> tuple[str, int]:
+        """device_get_devnode(): the /dev name and mode, from the type's or class's devnode()."""
+        k, mem = self.k, self.k.mem
+        mode_box = k.heap.alloc(8)
+        mem.set_u64(mode_box, 0)
+        try:
+            name_ptr = 0
+            dtype = mem.u64(dev + Device.type.offset)
+            fn = mem.u64(dtype + DeviceType.devnode.offset) if dtype else 0
+            if fn:
+                name_ptr = k.call_fn(fn, (dev, mode_box, 0, 0), "device_get_devnode")
+            elif cls is not None and cls.devnode is not None:
+                host_name, mode = cls.devnode(dev)
+                return host_name or self.name_of(dev).replace("!", "/"), mode
+            elif cls is not None:
+                fn = mem.u64(cls.addr + Class.devnode.offset)
+                if fn:
+                    name_ptr = k.call_fn(fn, (dev, mode_box), "device_get_devnode")
+            mode = mem.u16(mode_box)
+            if name_ptr and not is_err_or_null(name_ptr):
+                name = mem.cstr(name_ptr, 256)
+                k.slab.kfree(name_ptr)
+                return name, mode
+            return self.name_of(dev).replace("!", "/"), mode
+        finally:
+            k.heap.free(mode_box)
+
+    def add(self, dev: int) -> int:
+        """device_add(): the name, the sysfs directory, the /dev node."""
+        k, mem = self.k, self.k.mem
+        init = mem.u64(dev + Device.init_name.offset)
+        if init:
+            rc = self.set_name(dev, mem.cstr(init, 256))
+            if rc:
+                return rc
+            mem.set_u64(dev + Device.init_name.offset, 0)
+        name = self.name_of(dev)
+        if not name:
+            return -Errno.EINVAL
+        cls = self.classes.get(mem.u64(dev + Device.class_.offset))
+        devt = mem.u32(dev + Device.devt.offset)
+        where = (self.virtual_dir.mkdir(cls.name) if cls is not None
+                 else k.vfs.root.mkdir("sys/devices"))
+        if name in where.children:
+            self.warn_dup(f"/devices/{'virtual/' + cls.name + '/' if cls else ''}{name}", name)
+            return -Errno.EEXIST
+        info = DevInfo(dev, name, cls, devt)
+        d = Dir()
+        d.children["uevent"] = Attr(0o644, lambda: self.uevent(info), lambda _s: None)
+        if MAJOR(devt):
+            d.children["dev"] = Attr(0o444, lambda: f"{MAJOR(devt)}:{MINOR(devt)}\n")
+        d.children["power"] = Dir()
+        where.children[name] = d
+        if cls is not None:
+            cls.sysdir.children[name] = d
+        kobj = dev + Device.kobj.offset
+        mem.set_u32(kobj + Kobject._state.offset,
+                    mem.u32(kobj + Kobject._state.offset) | KOBJ_STATE_IN_SYSFS)
+        self.devices[dev] = info
+        if MAJOR(devt):
+            node, mode = self.devnode(dev, cls)
+            info.node = node
+            k.devtmpfs.create_node(node, mode, devt)
+        return 0
+
+    def uevent(self, info: DevInfo) -> str:
+        lines = []
+        if MAJOR(info.devt):
+            lines += [f"MAJOR={MAJOR(info.devt)}", f"MINOR={MINOR(info.devt)}",
+                      f"DEVNAME={info.node or info.name}"]
+        return "".join(line + "\n" for line in lines)
+
+    def delete(self, dev: int) -> None:
+        """device_del(): the /dev node and the sysfs directory go."""
+        info = self.devices.pop(dev, None)
+        if info is None:
+            return
+        if info.node is not None:
+            self.k.devtmpfs.delete_node(info.node)
+        if info.cls is not None:
+            info.cls.sysdir.remove(info.name)
+            self.virtual_dir.mkdir(info.cls.name).remove(info.name)
+        else:
+            self.k.vfs.root.mkdir("sys/devices").remove(info.name)
+        kobj = dev + Device.kobj.offset
+        mem = self.k.mem
+        mem.set_u32(kobj + Kobject._state.offset,
+                    mem.u32(kobj + Kobject._state.offset) & ~KOBJ_STATE_IN_SYSFS)
+
+    def get(self, dev: int) -> None:
+        kref = dev + Device.kobj.offset + Kobject.kref.offset
+        self.k.mem.set_u32(kref, self.k.mem.u32(kref) + 1)
+
+    def put(self, dev: int) -> None:
+        """put_device(): the last reference calls the release (device_release())."""
+        k, mem = self.k, self.k.mem
+        kref = dev + Device.kobj.offset + Kobject.kref.offset
+        refs = mem.u32(kref)
+        if refs == 0:
+            return
+        mem.set_u32(kref, refs - 1)
+        if refs > 1:
+            return
+        name_ptr = mem.u64(dev + Device.kobj.offset + Kobject.name.offset)
+        name = mem.cstr(name_ptr, 256) if name_ptr else ""
+        if dev in self.created:
+            self.created.discard(dev)
+            k.slab.kfree(name_ptr)
+            k.slab.kfree(dev)          # device_create_release()
+            return
+        release = mem.u64(dev + Device.release.offset)
+        dtype = mem.u64(dev + Device.type.offset)
+        if not release and dtype:
+            release = mem.u64(dtype + DeviceType.release.offset)
+        cls = mem.u64(dev + Device.class_.offset)
+        if not release and cls:
+            release = mem.u64(cls + Class.dev_release.offset)
+        mem.set_u64(dev + Device.kobj.offset + Kobject.name.offset, 0)
+        if release:
+            k.call_fn(release, (dev,), "device_release")
+        else:
+            k.warn(WARN_RELEASE[0], WARN_RELEASE[1], k.cpu.host_addr("device_release"),
+                   f"Device '{name}' does not have a release() function, it is broken and "
+                   "must be fixed. See Documentation/kobject.txt.\n",
+                   frames=("kobject_put", "put_device"))
+        k.slab.kfree(name_ptr)
+
+
+# --- classes ---------------------------------------------------------------------------------
+@kapi("__class_create")
+def class_create(k: "Kernel", owner: int, name: int, key: int) -> int:
+    cls = k.slab.kmalloc(Class.size, zero=True)
+    if not cls:
+        return err_ptr(Errno.ENOMEM)
+    k.mem.set_u64(cls + Class.name.offset, name)
+    k.mem.set_u64(cls + Class.owner.offset, owner)
+    rc = k.devices.class_register(cls, created=True)
+    if rc:
+        k.slab.kfree(cls)
+        return err_ptr(rc)
+    return cls
+
+
+@kapi("__class_register")
+def class_register(k: "Kernel", cls: int, key: int) -> int:
+    return k.devices.class_register(cls, created=False)
+
+
+@kapi()
+def class_unregister(k: "Kernel", cls: int) -> None:
+    info = k.devices.class_unregister(cls)
+    if info is not None and not info.created:
+        release = k.mem.u64(cls + Class.class_release.offset)
+        if release:
+            k.call_fn(release, (cls,), "class_release")
+
+
+@kapi()
+def class_destroy(k: "Kernel", cls: int) -> None:
+    if is_err_or_null(cls):
+        return
+    info = k.devices.class_unregister(cls)
+    if info is not None and info.created:
+        k.slab.kfree(cls)              # class_create_release()
+
+
+# --- devices ---------------------------------------------------------------------------------
+def device_create_vargs(k: "Kernel", cls: int, parent: int, devt: int, drvdata: int,
+                        groups: int, name: str) -> int:
+    """device_create_groups_vargs(): a new struct device, added; or an ERR_PTR."""
+    if is_err_or_null(cls):
+        return err_ptr(Errno.ENODEV)
+    core = k.devices
+    dev = k.slab.kmalloc(Device.size, zero=True)
+    if not dev:
+        return err_ptr(Errno.ENOMEM)
+    core.initialize(dev)
+    mem = k.mem
+    mem.set_u32(dev + Device.devt.offset, devt & 0xFFFF_FFFF)
+    mem.set_u64(dev + Device.class_.offset, cls)
+    mem.set_u64(dev + Device.parent.offset, parent)
+    mem.set_u64(dev + Device.groups.offset, groups)
+    mem.set_u64(dev + Device.driver_data.offset, drvdata)
+    core.created.add(dev)
+    rc = core.set_name(dev, name) or core.add(dev)
+    if rc:
+        core.put(dev)
+        return err_ptr(rc)
+    return dev
+
+
+@kapi(variadic=True)
+def device_create(k: "Kernel", cls: int, parent: int, devt: int, drvdata: int, fmt: int,
+                  va: VarArgs) -> int:
+    name = vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), va.next)
+    return device_create_vargs(k, cls, parent, devt, drvdata, 0, name)
+
+
+@kapi(variadic=True)
+def device_create_with_groups(k: "Kernel", cls: int, parent: int, devt: int, drvdata: int,
+                              groups: int, fmt: int, va: VarArgs) -> int:
+    name = vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), va.next)
+    return device_create_vargs(k, cls, parent, devt, drvdata, groups, name)
+
+
+@kapi()
+def device_destroy(k: "Kernel", cls: int, devt: int) -> None:
+    """class_find_device() by devt, then put_device() and device_unregister()."""
+    devt &= 0xFFFF_FFFF
+    for info in list(k.devices.devices.values()):
+        if info.cls is not None and info.cls.addr == cls and info.devt == devt:
+            device_unregister(k, info.addr)     # (the lookup's reference, put at once)
+            return
+
+
+@kapi()
+def device_initialize(k: "Kernel", dev: int) -> None:
+    k.devices.initialize(dev)
+
+
+@kapi()
+def device_add(k: "Kernel", dev: int) -> int:
+    return k.devices.add(dev)
+
+
+@kapi()
+def device_register(k: "Kernel", dev: int) -> int:
+    k.devices.initialize(dev)
+    return k.devices.add(dev)
+
+
+@kapi()
+def device_del(k: "Kernel", dev: int) -> None:
+    k.devices.delete(dev)
+
+
+@kapi()
+def device_unregister(k: "Kernel", dev: int) -> None:
+    k.devices.delete(dev)
+    k.devices.put(dev)
+
+
+@kapi()
+def get_device(k: "Kernel", dev: int) -> int:
+    if dev:
+        k.devices.get(dev)
+    return dev
+
+
+@kapi()
+def put_device(k: "Kernel", dev: int) -> None:
+    if dev:
+        k.devices.put(dev)
+
+
+@kapi(variadic=True)
+def dev_set_name(k: "Kernel", dev: int, fmt: int, va: VarArgs) -> int:
+    return k.devices.set_name(dev, vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), va.next))
+
+
+def driver_string(k: "Kernel", dev: int) -> str:
+    """dev_driver_string(): the driver's name, else the bus's, else the class's."""
+    mem = k.mem
+    for member in (Device.driver, Device.bus, Device.class_):
+        obj = mem.u64(dev + member.offset)
+        if obj:
+            name = mem.u64(obj)                 # each struct's first member is its name
+            return mem.cstr(name, 64) if name else ""
+    return ""
+
+
+@kapi()
+def dev_driver_string(k: "Kernel", dev: int) -> int:
+    mem = k.mem
+    for member in (Device.driver, Device.bus, Device.class_):
+        obj = mem.u64(dev + member.offset)
+        if obj:
+            return mem.u64(obj)
+    return k.devices.empty_string()
+
+
+def driver_init(k: "Kernel") -> None:
+    """driver_init() and the char-device parts of the boot: the driver core, devtmpfs on
+    /dev, the registered majors, the misc class; /proc/devices and /proc/misc."""
+    from kernel.api.miscdevice import misc_init
+    from kernel.fs.devtmpfs import Devtmpfs
+    k.devices = DeviceCore(k)
+    k.devtmpfs = Devtmpfs(k)
+    k.chrdevs.boot()
+    proc = k.vfs.root.mkdir("proc")
+    proc.children["devices"] = Attr(0o444, k.chrdevs.proc_devices)
+    misc_init(k)
+
+
+# --- dev_printk ------------------------------------------------------------------------------
+def _dev_emit(k: "Kernel", level: str, dev: int, fmt: int, next_arg) -> None:  # noqa: ANN001
+    msg = vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), next_arg)
+    if not dev:
+        k.printk.printk(f"{level}(NULL device *): {msg}")
+        return
+    k.printk.printk(f"{level}{driver_string(k, dev)} {k.devices.name_of(dev)}: {msg}")
+
+
+@kapi(variadic=True)
+def dev_printk(k: "Kernel", level: int, dev: int, fmt: int, va: VarArgs) -> None:
+    _dev_emit(k, k.mem.cstr(level, 8), dev, fmt, va.next)
+
+
+def _level_printer(name: str, level: str) -> None:
+    def fn(k: "Kernel", dev: int, fmt: int, va: VarArgs) -> None:
+        _dev_emit(k, level, dev, fmt, va.next)
+    fn.__name__ = name
+    kapi(name, variadic=True)(fn)
+
+
+for _name, _lvl in (("dev_emerg", 0), ("dev_alert", 1), ("dev_crit", 2), ("dev_err", 3),
+                    ("dev_warn", 4), ("dev_notice", 5), ("_dev_info", 6)):
+    _level_printer(_name, f"\x01{_lvl}")
+
+__all__ = ["DeviceCore", "VaList"]

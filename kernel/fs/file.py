@@ -1,0 +1,332 @@
+"""Open files: guest `struct file` objects and the VFS calls into file_operations
+(fs/open.c do_dentry_open, fs/read_write.c, fs/ioctl.c, fs/file_table.c __fput; 4.19).
+
+A FileNode is a VFS file served by guest file operations (a /proc entry, a /dev node, a
+debugfs file). OpenFile is one open of it: a struct file (with a dentry for f_path) and
+the user buffer its reads and writes use. Every method runs in the calling task, inside a
+system call (kernel.fs.syscalls); errors are KernelError with the errno the syscall returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from kernel.abi import Dentry, File, FileOperations, Inode
+from kernel.api import s32, s64
+from kernel.errno import Errno, KernelError
+from kernel.fs import Attr
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.module.main import Module
+
+S_IFMT, S_IFREG, S_IFCHR = 0o170000, 0o100000, 0o020000
+FMODE_READ, FMODE_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE = 0x1, 0x2, 0x4, 0x8, 0x10
+FMODE_CAN_READ, FMODE_CAN_WRITE = 0x20000, 0x40000
+O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
+O_CREAT, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o1000, 0o2000, 0o4000
+SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
+FIONBIO = 0x5421
+ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
+ERESTARTSYS = 512                   # a signal interrupted the call (EINTR for the user)
+
+OPEN_FRAMES = ("do_sys_open", "do_filp_open", "path_openat", "vfs_open", "do_dentry_open")
+READ_FRAMES = ("ksys_read", "vfs_read", "__vfs_read")
+WRITE_FRAMES = ("ksys_write", "vfs_write", "__vfs_write")
+LSEEK_FRAMES = ("ksys_lseek", "vfs_llseek")
+IOCTL_FRAMES = ("ksys_ioctl", "do_vfs_ioctl", "vfs_ioctl")
+CLOSE_FRAMES = ("exit_to_usermode_loop", "task_work_run", "__fput")
+
+
+def open_fmode(flags: int) -> int:
+    """OPEN_FMODE(): FMODE_READ/WRITE from the O_ACCMODE bits."""
+    return ((flags + 1) & O_ACCMODE) & (FMODE_READ | FMODE_WRITE)
+
+
+@dataclass(eq=False)
+class FileNode(Attr):
+    """A file whose opens, reads and writes go through guest file operations.
+
+    FOPS is inode->i_fop. GET_FOPS, if set, is the filesystem's own open (chrdev_open):
+    it finds the operations the driver registered (or raises ENXIO) and may set up the
+    inode (i_cdev) first. VIA names the host functions each call is made from.
+    """
+
+    name: str = ""
+    inode: int = 0
+    fops: int = 0
+    ftype: int = S_IFREG
+    rdev: int | None = None
+    get_fops: Callable[["FileNode", int], int] | None = None
+    missing_op: int = Errno.EINVAL          # what a read/write without ->read/->write gets
+    via: dict[str, str] = field(default_factory=dict)
+
+
+class OpenFile:
+    """One struct file of a FileNode, open in the task that opened it."""
+
+    def __init__(self, k: "Kernel", node: FileNode, flags: int) -> None:
+        self.k = k
+        self.node = node
+        self.flags = flags
+        self.addr = 0
+        self.dentry = 0
+        self.buf = 0
+        self.buf_size = 0
+        self.released = False
+        self.owner: "Module | None" = None      # the module fops_get() pinned (chrdev_open)
+
+    # --- guest objects -------------------------------------------------------------------
+    def _alloc(self) -> None:
+        k, mem, node = self.k, self.k.mem, self.node
+        self.dentry = k.slab.kmalloc(Dentry.size, zero=True)
+        name = node.name.encode()[:31]
+        iname = self.dentry + Dentry.d_iname.offset
+        mem.write(iname, name + b"\0")
+        mem.set_u32(self.dentry + Dentry.d_name.offset + 4, len(name))
+        mem.set_u64(self.dentry + Dentry.d_name.offset + 8, iname)
+        mem.set_u64(self.dentry + Dentry.d_inode.offset, node.inode)
+        mem.set_u64(self.dentry + Dentry.d_parent.offset, self.dentry)
+        f = self.addr = k.slab.kmalloc(File.size, zero=True)
+        mem.set_u64(f + File.f_path.offset + 8, self.dentry)
+        mem.set_u64(f + File.f_inode.offset, node.inode)
+        mem.set_u64(f + File.f_op.offset, node.fops)
+        mem.set_u64(f + File.f_count.offset, 1)
+        mem.set_u32(f + File.f_flags.offset, self.flags & ~(O_CREAT | O_TRUNC))
+        mem.set_u32(f + File.f_mode.offset,
+                    open_fmode(self.flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE)
+
+    def _free(self) -> None:
+        k = self.k
+        if self.buf:
+            k.heap.free(self.buf)
+            self.buf = 0
+        k.slab.kfree(self.addr)
+        k.slab.kfree(self.dentry)
+
+    @property
+    def f_op(self) -> int:
+        return self.k.mem.u64(self.addr + File.f_op.offset)
+
+    @property
+    def f_mode(self) -> int:
+        return self.k.mem.u32(self.addr + File.f_mode.offset)
+
+    @property
+    def pos(self) -> int:
+        return self.k.mem.s64(self.addr + File.f_pos.offset)
+
+    def op(self, member: str) -> int:
+        """The f_op member MEMBER (0 when the file has no such operation)."""
+        fops = self.f_op
+        return self.k.mem.u64(fops + getattr(FileOperations, member).offset) if fops else 0
+
+    def _call(self, frames: tuple[str, ...], member: str, fn: int, args: tuple[int, ...]) -> int:
+        k = self.k
+        task = k.current
+        task.host_stack.extend(frames)
+        try:
+            return k.call_fn(fn, args, self.node.via.get(member, frames[-1]))
+        finally:
+            del task.host_stack[-len(frames):]
+
+    def user_buffer(self, size: int) -> int:
+        """The caller's buffer of SIZE bytes (guest memory a read or write hands in)."""
+        if size > self.buf_size:
+            if self.buf:
+                self.k.heap.free(self.buf)
+            self.buf = self.k.heap.alloc(max(size, 1))
+            self.buf_size = size
+        return self.buf
+
+    # --- the calls -----------------------------------------------------------------------
+    def open(self) -> "OpenFile":
+        """do_dentry_open(): the struct file, the filesystem's open, then f_op->open."""
+        self._alloc()
+        node, k = self.node, self.k
+        try:
+            if node.get_fops is not None:
+                fops = node.get_fops(node, self.addr)   # chrdev_open(): the driver's operations
+                if fops and not self._get_owner(fops):
+                    raise KernelError(Errno.ENXIO)
+                k.mem.set_u64(self.addr + File.f_op.offset, fops)
+            opener = self.op("open")
+            if opener:
+                rv = s32(self._call(OPEN_FRAMES, "open", opener, (node.inode, self.addr)))
+                if rv:
+                    self._put_owner()
+                    raise KernelError(_user_errno(-rv))
+        except BaseException:
+            self._free()
+            raise
+        mode = self.f_mode
+        if mode & FMODE_READ and self.op("read"):
+            mode |= FMODE_CAN_READ
+        if mode & FMODE_WRITE and self.op("write"):
+            mode |= FMODE_CAN_WRITE
+        k.mem.set_u32(self.addr + File.f_mode.offset, mode)
+        return self
+
+    def _get_owner(self, fops: int) -> bool:
+        """fops_get(): pin the module that owns FOPS; False if it is going away."""
+        owner = self.k.mem.u64(fops + FileOperations.owner.offset)
+        m = self.k.module_by_struct(owner) if owner else None
+        if m is None:
+            return True
+        if not self.k.loader.try_module_get(m):
+            return False
+        self.owner = m
+        return True
+
+    def _put_owner(self) -> None:
+        if self.owner is not None:
+            self.k.loader.module_put(self.owner)
+            self.owner = None
+
+    def read(self, count: int) -> bytes:
+        """vfs_read() of COUNT bytes into the user buffer: what the call returned."""
+        mode = self.f_mode
+        if not mode & FMODE_READ:
+            raise KernelError(Errno.EBADF)
+        fn = self.op("read")
+        if not fn or not mode & FMODE_CAN_READ:
+            raise KernelError(self.node.missing_op)
+        buf = self.user_buffer(count)
+        n = s64(self._call(READ_FRAMES, "read", fn,
+                           (self.addr, buf, count, self.addr + File.f_pos.offset)))
+        if n < 0:
+            raise KernelError(_user_errno(-n))
+        return self.k.mem.read(buf, min(n, count))
+
+    def write(self, data: bytes) -> int:
+        """vfs_write() of DATA from the user buffer: the count the call returned."""
+        mode = self.f_mode
+        if not mode & FMODE_WRITE:
+            raise KernelError(Errno.EBADF)
+        fn = self.op("write")
+        if not fn or not mode & FMODE_CAN_WRITE:
+            raise KernelError(self.node.missing_op)
+        buf = self.user_buffer(len(data))
+        self.k.mem.write(buf, data)
+        n = s64(self._call(WRITE_FRAMES, "write", fn,
+                           (self.addr, buf, len(data), self.addr + File.f_pos.offset)))
+        if n < 0:
+            raise KernelError(_user_errno(-n))
+        return min(n, len(data))
+
+    def llseek(self, offset: int, whence: int) -> int:
+        """vfs_llseek(): f_op->llseek if the file is seekable, else ESPIPE (no_llseek)."""
+        if whence not in (SEEK_SET, SEEK_CUR, SEEK_END):
+            raise KernelError(Errno.EINVAL)
+        fn = self.op("llseek") if self.f_mode & FMODE_LSEEK else 0
+        if not fn:
+            raise KernelError(Errno.ESPIPE)
+        rv = s64(self._call(LSEEK_FRAMES, "llseek", fn, (self.addr, offset & (2**64 - 1), whence)))
+        if rv < 0 and -rv <= 4095:
+            raise KernelError(_user_errno(-rv))
+        return rv
+
+    def ioctl(self, cmd: int, arg: int) -> int:
+        """do_vfs_ioctl(): FIONBIO here, the rest to f_op->unlocked_ioctl (ENOTTY without)."""
+        cmd &= 0xFFFF_FFFF
+        if cmd == FIONBIO:
+            self.set_nonblock(self.k.mem.u32(arg) != 0 if self.k.mem.valid(arg, 4) else None)
+            return 0
+        fn = self.op("unlocked_ioctl")
+        if not fn:
+            raise KernelError(Errno.ENOTTY)
+        rv = s64(self._call(IOCTL_FRAMES, "unlocked_ioctl", fn, (self.addr, cmd, arg)))
+        if rv == -ENOIOCTLCMD:
+            raise KernelError(Errno.ENOTTY)
+        if rv < 0 and -rv <= 4095:
+            raise KernelError(_user_errno(-rv))
+        return rv
+
+    def set_nonblock(self, on: bool | None) -> None:
+        if on is None:
+            raise KernelError(Errno.EFAULT)
+        at = self.addr + File.f_flags.offset
+        flags = self.k.mem.u32(at)
+        self.k.mem.set_u32(at, flags | O_NONBLOCK if on else flags & ~O_NONBLOCK)
+
+    def release(self) -> None:
+        """__fput(): f_op->release, the module reference dropped, the file freed."""
+        if self.released:
+            return
+        self.released = True
+        fn = self.op("release")
+        try:
+            if fn:
+                self._call(CLOSE_FRAMES, "release", fn, (self.node.inode, self.addr))
+        finally:
+            self._put_owner()
+            self._free()
+
+
+def _user_errno(e: int) -> int:
+    """What a kernel-internal errno becomes on the way out (ERESTARTSYS -> EINTR)."""
+    return {ERESTARTSYS: Errno.EINTR, ENOIOCTLCMD: Errno.ENOTTY}.get(e, e)
+
+
+def new_inode(k: "Kernel", mode: int, rdev: int = 0, private: int = 0, fops: int = 0) -> int:
+    """A guest struct inode with i_mode, i_rdev, i_private and i_fop (new_inode())."""
+    mem = k.mem
+    ino = k.slab.kmalloc(Inode.size, zero=True)
+    mem.set_u16(ino + Inode.i_mode.offset, mode)
+    mem.set_u32(ino + Inode.i_rdev.offset, rdev)
+    mem.set_u32(ino + Inode.i_nlink.offset, 1)
+    mem.set_u64(ino + Inode.i_private.offset, private)
+    mem.set_u64(ino + Inode.i_fop.offset, fops)
+    mem.set_u32(ino + Inode.i_count.offset, 1)
+    mem.set_u64(ino + Inode.i_ino.offset, k.fs.next_ino())
+    for member in ("i_devices", "i_lru", "i_sb_list", "i_wb_list", "i_io_list"):
+        head = ino + getattr(Inode, member).offset
+        mem.set_u64(head, head)
+        mem.set_u64(head + 8, head)
+    return ino
+
+
+READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize)
+READ_ALL_LIMIT = 1 << 20          # read_all() of a file that never ends stops here
+
+
+def read_all(k: "Kernel", node: FileNode, flags: int = O_RDONLY) -> str:
+    """open, read to end of file, close, all in the current task (one call of kernel code
+    that reads a file whole, as the older kernfs-style show does)."""
+    f = OpenFile(k, node, flags).open()
+    out: list[bytes] = []
+    total = 0
+    try:
+        while total < READ_ALL_LIMIT:
+            data = f.read(READ_CHUNK)
+            if not data:
+                break
+            out.append(data)
+            total += len(data)
+    finally:
+        f.release()
+    return b"".join(out).decode("latin-1")
+
+
+def write_all(k: "Kernel", node: FileNode, text: str,
+              flags: int = O_WRONLY | O_CREAT | O_TRUNC) -> None:
+    """open for writing, write everything, close, in the current task."""
+    raw = text.encode("latin-1", "replace")
+    f = OpenFile(k, node, flags).open()
+    try:
+        done = 0
+        while done < len(raw):
+            n = f.write(raw[done:])
+            if n == 0:
+                break
+            done += n
+    finally:
+        f.release()
+
+
+def attach_rw(k: "Kernel", node: FileNode) -> FileNode:
+    """Give NODE show/store that read and write it whole through its file operations."""
+    node.show = lambda: read_all(k, node)
+    node.store = lambda text: write_all(k, node, text)
+    return node

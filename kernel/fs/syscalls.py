@@ -1,0 +1,251 @@
+"""The file system calls the shell's tools make: open/read/write/lseek/ioctl/close on
+/proc, /sys and /dev, each a system call of a user task (the tool's process, or the shell
+itself for a redirection), as the task would make it.
+
+Files with guest file operations (kernel.fs.file.FileNode) are opened as a struct file and
+read a call at a time; kernfs attributes (show/store text) are read whole, as sysfs does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from kernel.errno import Errno, KernelError, RawReturn
+from kernel.fs import Attr, Dir
+from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, FileNode, OpenFile
+from kernel.sched import TaskKind, WaitBound
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+T = TypeVar("T")
+READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize: 128 KiB)
+STREAM_LIMIT = 1 << 20            # a file that never ends: its reader is stopped after this much
+
+
+@dataclass
+class StreamEnd:
+    """Why a streamed read stopped before end of file ('bytes', 'time', 'cpu', 'events',
+    'interrupted'), and how much it had read."""
+
+    why: str
+    nbytes: int
+
+    def message(self, prog: str, path: str) -> str:
+        """What the shell says about a read it cut short."""
+        from kernel.sched import WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS
+        from kernel.time import NSEC_PER_SEC
+        reason = {
+            "bytes": f"{STREAM_LIMIT >> 20} MiB read and the file has not ended",
+            "time": f"{WAIT_LIMIT_NS // NSEC_PER_SEC} s of machine time and the file has not ended",
+            "cpu": f"{WAIT_CPU_NS // NSEC_PER_SEC} s of CPU time and the file has not ended",
+            "events": f"{WAIT_EVENTS} timer events and the file has not ended",
+            "interrupted": "interrupted",
+        }.get(self.why, self.why)
+        return f"klpsh: {prog}: {path}: stopped after {self.nbytes} bytes ({reason})"
+
+
+class Process:
+    """A user process of the shell (or the shell itself): its system calls and open files."""
+
+    def __init__(self, k: "Kernel", comm: str, in_shell: bool = False) -> None:
+        self.k = k
+        self.comm = comm
+        self.in_shell = in_shell
+        self.task: "Task" = k.shell if in_shell else k.sched.new_task(comm, TaskKind.USER, parent=k.shell)
+        self.files: list[OpenFile] = []
+        self.lost = False                # a call never returned: the task stays in the kernel
+        self.dead = False                # the task was killed in a call (an Oops)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """One system call FN in this process's task."""
+        from kernel.sched import SyscallAbandoned, TaskKilled
+        if self.dead or self.lost:
+            raise KernelError(Errno.ESRCH)
+        try:
+            return self.k.syscall(self.comm, fn, in_shell=self.in_shell, task=self.task)
+        except SyscallAbandoned:
+            self.lost = True
+            raise
+        except TaskKilled:
+            self.dead = not self.in_shell
+            raise
+
+    def open(self, node: FileNode, flags: int) -> OpenFile:
+        f = self.call(lambda: OpenFile(self.k, node, flags).open())
+        self.files.append(f)
+        return f
+
+    def close(self, f: OpenFile) -> None:
+        if f in self.files:
+            self.files.remove(f)
+            self.call(f.release)
+
+    def exit(self) -> None:
+        """do_exit(): the files still open are closed (by the exiting task; for a task an
+        Oops killed, by its do_exit: here a task standing in for it), then it is gone."""
+        if self.lost:
+            return
+        if self.dead:
+            files, self.files = self.files, []
+            for f in files:
+                self.k.syscall(self.comm, f.release)
+            return
+        try:
+            for f in list(self.files):
+                self.close(f)
+        finally:
+            if not self.in_shell and not self.lost and not self.dead:
+                self.k.sched.exit_task(self.task)
+
+    def __enter__(self) -> "Process":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.exit()
+
+
+class FsCalls:
+    """The machine's file system calls, by path."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k = k
+        self._ino = itertools.count(1000)
+
+    def next_ino(self) -> int:
+        """get_next_ino(): a new inode number."""
+        return next(self._ino)
+
+    # --- lookups -------------------------------------------------------------------------
+    def lookup(self, path: str) -> Dir | Attr:
+        return self.k.vfs.lookup(path)
+
+    def listdir(self, path: str) -> list[str]:
+        return self.k.vfs.listdir(path)
+
+    def isdir(self, path: str) -> bool:
+        return self.k.vfs.isdir(path)
+
+    def exists(self, path: str) -> bool:
+        return self.k.vfs.exists(path)
+
+    def _file_node(self, path: str, want_write: bool) -> Dir | Attr:
+        node = self.lookup(path)
+        if isinstance(node, Dir):
+            raise KernelError(Errno.EISDIR)
+        if isinstance(node, FileNode):
+            return node
+        # kernfs attribute: permission checked at open, as kernfs does
+        if want_write:
+            self.k.vfs.open_write(path)
+        else:
+            self.k.vfs.open_read(path)
+        return node
+
+    # --- reading -------------------------------------------------------------------------
+    def read_stream(self, path: str, comm: str = "cat", flags: int = O_RDONLY,
+                    chunk: int = READ_CHUNK, limit: int = STREAM_LIMIT) -> Iterator[bytes]:
+        """open PATH, read CHUNK at a time until end of file, close; each read(2) a separate
+        system call whose data is yielded as it comes. A file that does not end stops the
+        stream at LIMIT bytes or when the wait's bounds are used up: then StreamStopped."""
+        node = self._file_node(path, want_write=False)
+        with Process(self.k, comm) as proc:
+            if not isinstance(node, FileNode):
+                show = node.show
+                assert show is not None
+                yield proc.call(show).encode("latin-1", "replace")
+                return
+            f = proc.open(node, flags)
+            bound: WaitBound = self.k.wait_bound()
+            total = 0
+            while True:
+                if total >= limit or bound.exceeded(self.k):
+                    raise StreamStopped(StreamEnd("bytes" if total >= limit else bound.why(self.k),
+                                                  total))
+                data = proc.call(lambda: f.read(chunk))
+                if not data:
+                    break
+                total += len(data)
+                yield data
+
+    def read(self, path: str, comm: str = "cat") -> str:
+        """The whole file as text (what `grep PATTERN FILE` reads); a file that does not
+        end, as far as it was read."""
+        got: list[bytes] = []
+        try:
+            for data in self.read_stream(path, comm):
+                got.append(data)
+        except StreamStopped:
+            pass
+        return b"".join(got).decode("latin-1")
+
+    # --- writing -------------------------------------------------------------------------
+    def write(self, path: str, data: str, comm: str = "bash", flags: int = O_WRONLY | O_CREAT | O_TRUNC) -> int:
+        """One write(2) of DATA (after the open a redirection makes): the count written.
+        A kernfs store that returns a positive count short of the whole (klp_enable_patch()
+        passing up a pre-patch callback's 1) made a short write; the caller's stdio writes
+        the rest."""
+        node = self._file_node(path, want_write=True)
+        raw = data.encode("latin-1", "replace")
+        in_shell = comm == "bash"
+        with Process(self.k, comm, in_shell=in_shell) as proc:
+            if isinstance(node, FileNode):
+                f = proc.open(node, flags)
+                done = 0
+                while done < len(raw):
+                    n = proc.call(lambda: f.write(raw[done:]))
+                    if n == 0:
+                        break
+                    done += n
+                return len(data) if done >= len(raw) else done
+            if not data:
+                return 0  # sysfs_kf_write(): a zero-length write never reaches ->store
+            store = node.store
+            assert store is not None
+            try:
+                proc.call(lambda: store(data))
+            except RawReturn as e:
+                if e.ret > 0:
+                    return min(e.ret, len(data))
+                raise
+            return len(data)
+
+    # --- one file, several calls (ioctl, non-blocking opens) -------------------------------
+    def ioctl(self, path: str, cmd: int, arg: int | bytes | None, comm: str = "ioctl",
+              flags: int = O_RDONLY, arg_size: int = 0) -> tuple[int, bytes]:
+        """open PATH, ioctl(fd, CMD, ARG), close: the return value and, when ARG points to a
+        buffer (bytes given, or ARG_SIZE of zeroes), what the buffer holds afterwards."""
+        node = self._file_node(path, want_write=False)
+        if not isinstance(node, FileNode):
+            raise KernelError(Errno.ENOTTY)
+        with Process(self.k, comm) as proc:
+            f = proc.open(node, flags)
+            buf_data: bytes | None = None
+            if isinstance(arg, bytes) or arg_size:
+                buf_data = arg if isinstance(arg, bytes) else b"\0" * arg_size
+                buf_data = buf_data.ljust(arg_size, b"\0")
+
+            def call() -> tuple[int, bytes]:
+                if buf_data is None:
+                    return f.ioctl(cmd, int(arg or 0)), b""
+                buf = f.user_buffer(len(buf_data))
+                self.k.mem.write(buf, buf_data)
+                rv = f.ioctl(cmd, buf)
+                return rv, self.k.mem.read(buf, len(buf_data))
+            return proc.call(call)
+
+
+class StreamStopped(Exception):
+    """A streamed read cut short (StreamEnd says why)."""
+
+    def __init__(self, end: StreamEnd) -> None:
+        super().__init__(end.why)
+        self.end = end
+
+
+__all__ = ["FsCalls", "Process", "StreamEnd", "StreamStopped", "READ_CHUNK", "STREAM_LIMIT",
+           "O_NONBLOCK"]

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * klpsh: the device model drivers use (drivers/base, kernel/api/device.py):
+ * classes, devices and their /dev nodes (devtmpfs), dev_printk.  struct
+ * class is laid out as 4.19; struct device has the members drivers touch, in
+ * 4.19's order (the driver-core internals between them are left out).
+ */
+#ifndef _DEVICE_H_
+#define _DEVICE_H_
+
+#include <linux/types.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/kdev_t.h>
+#include <linux/err.h>
+#include <linux/printk.h>
+#include <linux/compiler.h>
+#include <linux/gfp.h>
+#include <linux/uidgid.h>
+
+struct device;
+struct device_private;
+struct device_driver;
+struct device_type;
+struct bus_type;
+struct module;
+struct attribute_group;
+struct kobj_uevent_env;
+struct kobj_ns_type_operations;
+struct dev_pm_ops;
+struct subsys_private;
+struct lock_class_key;
+
+struct class {
+	const char		*name;
+	struct module		*owner;
+
+	const struct attribute_group	**class_groups;
+	const struct attribute_group	**dev_groups;
+	struct kobject			*dev_kobj;
+
+	int (*dev_uevent)(struct device *dev, struct kobj_uevent_env *env);
+	char *(*devnode)(struct device *dev, umode_t *mode);
+
+	void (*class_release)(struct class *class);
+	void (*dev_release)(struct device *dev);
+
+	int (*shutdown_pre)(struct device *dev);
+
+	const struct kobj_ns_type_operations *ns_type;
+	const void *(*namespace)(struct device *dev);
+
+	void (*get_ownership)(struct device *dev, kuid_t *uid, kgid_t *gid);
+
+	const struct dev_pm_ops *pm;
+
+	struct subsys_private *p;
+};
+
+struct device_type {
+	const char *name;
+	const struct attribute_group **groups;
+	int (*uevent)(struct device *dev, struct kobj_uevent_env *env);
+	char *(*devnode)(struct device *dev, umode_t *mode, kuid_t *uid, kgid_t *gid);
+	void (*release)(struct device *dev);
+	const struct dev_pm_ops *pm;
+};
+
+struct klist_node {
+	void			*n_klist;
+	struct list_head	n_node;
+	struct kref		n_ref;
+};
+
+struct device {
+	struct device		*parent;
+	struct device_private	*p;
+	struct kobject		kobj;
+	const char		*init_name;
+	const struct device_type *type;
+	struct mutex		mutex;
+	struct bus_type	*bus;
+	struct device_driver *driver;
+	void		*platform_data;
+	void		*driver_data;
+	dev_t			devt;
+	u32			id;
+	spinlock_t		devres_lock;
+	struct list_head	devres_head;
+	struct klist_node	knode_class;
+	struct class		*class;
+	const struct attribute_group **groups;
+	void	(*release)(struct device *dev);
+	bool			offline_disabled:1;
+	bool			offline:1;
+	bool			of_node_reused:1;
+};
+
+static inline const char *dev_name(const struct device *dev)
+{
+	/* Use the init name until the kobject becomes available */
+	if (dev->init_name)
+		return dev->init_name;
+	return kobject_name(&dev->kobj);
+}
+
+static inline void *dev_get_drvdata(const struct device *dev)
+{
+	return dev->driver_data;
+}
+
+static inline void dev_set_drvdata(struct device *dev, void *data)
+{
+	dev->driver_data = data;
+}
+
+static inline struct device *kobj_to_dev(struct kobject *kobj)
+{
+	return (struct device *)((char *)kobj - __builtin_offsetof(struct device, kobj));
+}
+
+/* classes */
+extern struct class * __must_check __class_create(struct module *owner, const char *name,
+						  struct lock_class_key *key);
+extern void class_destroy(struct class *cls);
+extern int __must_check __class_register(struct class *class, struct lock_class_key *key);
+extern void class_unregister(struct class *class);
+
+#define class_create(owner, name)		\
+({						\
+	static struct lock_class_key *__key;	\
+	__class_create(owner, name, (struct lock_class_key *)&__key); \
+})
+
+#define class_register(class)			\
+({						\
+	static struct lock_class_key *__key;	\
+	__class_register(class, (struct lock_class_key *)&__key); \
+})
+
+/* devices */
+extern __printf(5, 6) struct device *device_create(struct class *cls, struct device *parent,
+						  dev_t devt, void *drvdata, const char *fmt, ...);
+extern __printf(6, 7) struct device *device_create_with_groups(struct class *cls,
+			struct device *parent, dev_t devt, void *drvdata,
+			const struct attribute_group **groups, const char *fmt, ...);
+extern void device_destroy(struct class *cls, dev_t devt);
+extern int __must_check device_register(struct device *dev);
+extern void device_unregister(struct device *dev);
+extern void device_initialize(struct device *dev);
+extern int __must_check device_add(struct device *dev);
+extern void device_del(struct device *dev);
+extern struct device *get_device(struct device *dev);
+extern void put_device(struct device *dev);
+extern __printf(2, 3) int dev_set_name(struct device *dev, const char *name, ...);
+extern const char *dev_driver_string(const struct device *dev);
+
+/* dev_printk: "<driver> <device>: message" */
+extern __printf(3, 4) void dev_printk(const char *level, const struct device *dev,
+				       const char *fmt, ...);
+extern __printf(2, 3) void dev_emerg(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void dev_alert(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void dev_crit(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void dev_err(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void dev_warn(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void dev_notice(const struct device *dev, const char *fmt, ...);
+extern __printf(2, 3) void _dev_info(const struct device *dev, const char *fmt, ...);
+
+#ifndef dev_fmt
+#define dev_fmt(fmt) fmt
+#endif
+
+#define dev_info(dev, fmt, ...) _dev_info(dev, dev_fmt(fmt), ##__VA_ARGS__)
+
+#if defined(DEBUG)
+#define dev_dbg(dev, fmt, ...) dev_printk(KERN_DEBUG, dev, dev_fmt(fmt), ##__VA_ARGS__)
+#else
+#define dev_dbg(dev, fmt, ...)						\
+({									\
+	if (0)								\
+		dev_printk(KERN_DEBUG, dev, dev_fmt(fmt), ##__VA_ARGS__); \
+})
+#endif
+#define dev_vdbg dev_dbg
+
+/* module_driver(): a module whose init registers one driver and whose exit unregisters it */
+#define module_driver(__driver, __register, __unregister, ...) \
+static int __init __driver##_init(void) \
+{ \
+	return __register(&(__driver) , ##__VA_ARGS__); \
+} \
+module_init(__driver##_init); \
+static void __exit __driver##_exit(void) \
+{ \
+	__unregister(&(__driver) , ##__VA_ARGS__); \
+} \
+module_exit(__driver##_exit);
+
+#endif /* _DEVICE_H_ */
