@@ -230,8 +230,11 @@ class Scheduler:
         (not queued, not sleeping), at most one per CPU; the idle tasks fill the rest."""
         cur = self.current
         running = [cur] if cur is not None else []
-        running += [t for t in self.tasks.values() if t is not cur and t.state is TaskState.RUNNING
-                    and t._thread is not None and t not in self.runqueue]
+        # only a task with an execution context can be on a CPU: look at those, not every task
+        others = [th.task for th in self._threads]
+        running += sorted((t for t in others if t is not cur and t.state is TaskState.RUNNING
+                           and t._thread is not None and t not in self.runqueue),
+                          key=lambda t: t.pid)
         return running[:len(self.idle) or 1]
 
     # --- context switches ------------------------------------------------------------

@@ -98,6 +98,13 @@ def test_kworkers_show_their_workqueue_and_ps_shows_the_idle_tasks(sh):
     assert sh.run(f"cat /proc/{pid}/status")[0] == f"Name:\t{worker}"
 
 
+class _Context:
+    """Stands for the execution context of a task that has code on a CPU."""
+
+    def __init__(self, task: object) -> None:
+        self.task = task
+
+
 def test_one_running_task_per_cpu(sh):
     """A second task on a CPU takes CPU 1 from swapper/1: the idle task is then not running."""
     from kernel.sched import TaskKind, TaskState
@@ -107,14 +114,19 @@ def test_one_running_task_per_cpu(sh):
     me = k.sched.new_task("checker", TaskKind.KTHREAD)
     t = k.sched.new_task("spinner", TaskKind.KTHREAD)
     t.state = TaskState.RUNNING
-    t._thread = object()          # has code on a CPU, neither queued nor the one running now
+    ctx = _Context(t)
+    t._thread = ctx               # has code on a CPU, neither queued nor the one running now
+    k.sched._threads[ctx] = None
     k.sched.current = me
     try:
         assert k.sched.on_cpu() == [me, t]
         assert not k.cpu_idle(0) and not k.cpu_idle(1)
         from kernel.livepatch.transition import _task_running
-        assert not _task_running(k.livepatch, k.sched.idle[1]), "swapper/1 is not running beside it"
-        assert _task_running(k.livepatch, t)
+        on_cpu = frozenset(k.sched.on_cpu())
+        assert not _task_running(k.livepatch, k.sched.idle[1], on_cpu), \
+            "swapper/1 is not running beside it"
+        assert _task_running(k.livepatch, t, on_cpu)
     finally:
         t._thread = None
+        k.sched._threads.pop(ctx, None)
         k.sched.current = None

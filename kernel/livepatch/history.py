@@ -140,7 +140,11 @@ class TransitionHistory:
         rec.events.append(Event("init", now, text=f"initializing {WORD[target]} transition"))
         self.records.append(rec)
         self.current = rec
-        for task in tasks:
+        for i, task in enumerate(tasks):
+            if i >= MAX_RECORDS:                 # a row per task up to the limit, then counted
+                rec.dropped += len(tasks) - i
+                break
+            rec._records += 1
             self._track(rec, task).states.append((now, task.patch_state, "init"))
 
     def event(self, kind: str, text: str = "") -> None:
@@ -175,11 +179,31 @@ class TransitionHistory:
         rec = self.current
         if rec is None:
             return
+        if rec._records >= MAX_RECORDS and (task.pid, -1) not in rec.tasks:
+            rec.dropped += 1                     # no room for a new row either
+            return
         track = self._track(rec, task)
         if track.states and track.states[-1][1] == state:
             return
         if rec._room():
             track.states.append((self._now(), state, how))
+
+    def switched_many(self, tasks: list["Task"], state: int, how: str) -> None:
+        """TASKS (no idle task among them) took STATE at once; past MAX_RECORDS only counted."""
+        rec = self.current
+        if rec is None or not tasks:
+            return
+        now, rows = self._now(), rec.tasks
+        for i, task in enumerate(tasks):
+            if rec._records >= MAX_RECORDS:
+                rec.dropped += len(tasks) - i
+                return
+            track = rows.get((task.pid, -1))
+            if track is None:
+                track = self._track(rec, task)
+            if not track.states or track.states[-1][1] != state:
+                rec._records += 1
+                track.states.append((now, state, how))
 
     def attempted(self, pending: int) -> None:
         """klp_try_complete_transition() ran once; PENDING tasks are left to switch."""

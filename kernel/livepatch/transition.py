@@ -68,14 +68,15 @@ def klp_start_transition(lp: "Livepatch") -> None:
     lp.signals_cnt = 0
 
 
-def _task_running(lp: "Livepatch", task: Task) -> bool:
-    """task_running(): on a CPU right now (not merely runnable)."""
+def _task_running(lp: "Livepatch", task: Task, on_cpu: frozenset[Task]) -> bool:
+    """task_running(): on a CPU right now (not merely runnable); ON_CPU is Scheduler.on_cpu(),
+    taken once an attempt (nothing runs while the attempt looks at the tasks)."""
     k = lp.k
     if task is k.sched.current:
         return True
     if task.kind is TaskKind.IDLE:
         return k.cpu_idle(task.cpu)
-    return task in k.sched.on_cpu()
+    return task in on_cpu
 
 
 def _relevant_ranges(lp: "Livepatch") -> list[tuple[int, int, str]]:
@@ -99,10 +100,10 @@ def _relevant_ranges(lp: "Livepatch") -> list[tuple[int, int, str]]:
     return out
 
 
-def _switch_blocker(lp: "Livepatch", task: Task,
-                    ranges: list[tuple[int, int, str]]) -> tuple[str, str] | None:
+def _switch_blocker(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]],
+                    on_cpu: frozenset[Task]) -> tuple[str, str] | None:
     """Why TASK can't switch now: (the kernel function that reports it, what holds it), or None."""
-    if _task_running(lp, task) and task is not lp.k.sched.current:
+    if _task_running(lp, task, on_cpu) and task is not lp.k.sched.current:
         return "klp_try_switch_task", "is running"
     if task.ctx.frames or task.host_stack:
         trace = lp.k.cpu.stack_trace(task)
@@ -114,10 +115,11 @@ def _switch_blocker(lp: "Livepatch", task: Task,
     return None
 
 
-def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]]) -> bool:
+def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, str]],
+                        on_cpu: frozenset[Task]) -> bool:
     if task.patch_state == lp.target_state:
         return True
-    blocker = _switch_blocker(lp, task, ranges)
+    blocker = _switch_blocker(lp, task, ranges, on_cpu)
     if blocker is not None:
         reporter, why = blocker
         lp.log.debug("klp_try_switch_task", f"{reporter}: {task.comm}:{task.pid} {why}")
@@ -149,8 +151,9 @@ def klp_transition_status(lp: "Livepatch") -> TransitionStatus | None:
     tasks = _all_tasks(lp)
     pending = [t for t in tasks if t.patch_state != lp.target_state]
     blockers = []
+    on_cpu = frozenset(lp.k.sched.on_cpu())
     for task in pending:
-        blocker = _switch_blocker(lp, task, ranges)
+        blocker = _switch_blocker(lp, task, ranges, on_cpu)
         blockers.append((task, blocker[1] if blocker else "switches at the next attempt"))
     return TransitionStatus(patch.name, _WORD[lp.target_state], len(tasks) - len(pending),
                             len(tasks), tuple(blockers))
@@ -163,12 +166,25 @@ def klp_try_complete_transition(lp: "Livepatch") -> bool:
         return False
     k = lp.k
     ranges = _relevant_ranges(lp)
+    on_cpu = frozenset(k.sched.on_cpu())
+    target, current = lp.target_state, k.sched.current
     pending = 0
+    switched: list[Task] = []
     for task in k.sched.all_tasks():
-        if not klp_try_switch_task(lp, task, ranges):
+        if task.patch_state == target:
+            continue
+        if task is not current and not task.ctx.frames and not task.host_stack \
+                and task not in on_cpu:
+            # klp_try_switch_task() of a task that is neither running nor inside any code:
+            # nothing on its stack to check (the common case, kept to a few attribute reads)
+            task.patch_pending = False
+            task.patch_state = target
+            switched.append(task)
+        elif not klp_try_switch_task(lp, task, ranges, on_cpu):
             pending += 1
+    lp.history.switched_many(switched, target, "switch attempt")
     for idle in k.sched.idle:
-        if not klp_try_switch_task(lp, idle, ranges):
+        if not klp_try_switch_task(lp, idle, ranges, on_cpu):
             pending += 1
     lp.history.attempted(pending)
     if pending:
