@@ -32,7 +32,7 @@ __all__ = [
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
-    "SysInfo", "KlpshProcEntry",
+    "SysInfo", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
 ]
 
@@ -190,6 +190,17 @@ class TaskStruct(_GuestStruct):
         ("tgid", _int),
         ("comm", ctypes.c_char * TASK_COMM_LEN),
         ("flags", _uint),                       # PF_*
+        ("tasks", ListHead),                    # on init_task.tasks (for_each_process)
+        ("real_parent", _ptr),
+        ("parent", _ptr),
+        ("mm", _ptr),                           # NULL for kernel threads
+        ("active_mm", _ptr),
+        ("prio", _int),
+        ("static_prio", _int),
+        ("normal_prio", _int),
+        ("rt_priority", _uint),
+        ("exit_code", _int),
+        ("exit_signal", _int),
     ]
 
 
@@ -503,6 +514,25 @@ class SysInfo(_GuestStruct):
     ]
 
 
+class NewUtsname(_GuestStruct):
+    """struct new_utsname: six NUL-terminated strings of up to 64 characters."""
+
+    _fields_ = [(name, ctypes.c_char * 65) for name in
+                ("sysname", "nodename", "release", "version", "machine", "domainname")]
+
+
+class UtsNamespace(_GuestStruct):
+    """struct uts_namespace (vmlinux's init_uts_ns): the kref, then the names."""
+
+    _fields_ = [
+        ("kref", _uint),
+        ("name", NewUtsname),
+        ("user_ns", _ptr),
+        ("ucounts", _ptr),
+        ("ns", ctypes.c_char * 24),
+    ]
+
+
 class KparamString(_GuestStruct):
     """struct kparam_string (module_param_string): the buffer and its size."""
 
@@ -561,6 +591,8 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct rw_semaphore": (RwSemaphore, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
+    "struct new_utsname": (NewUtsname, {}),
+    "struct uts_namespace": (UtsNamespace, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),
 }
 

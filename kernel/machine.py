@@ -104,10 +104,13 @@ class Kernel:
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem
+        self.semaphores: dict[int, list] = {}     # struct semaphore address -> its sleepers
         self.rcu: Any = None                      # kernel.api.rcu.RcuState, made on first use
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.procfs: Any = None                   # kernel.fs.procfs.Procfs, made at boot
         self._structs: dict[int, Task] = {}
+        self.pids: dict[int, int] = {}            # pid number -> its struct pid (kernel/api/pid.py)
+        self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
 
@@ -136,6 +139,8 @@ class Kernel:
         cmdline = self.vmlinux.symbol("klpsh_boot_command_line")
         if cmdline:
             self.mem.write(cmdline, self.profile.command_line.encode() + b"\0")
+        from kernel.utsname import init_utsname, uts_init
+        uts_init(self, init_utsname(self.release, self.profile.version))
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
@@ -241,9 +246,9 @@ class Kernel:
         return self.profile.release
 
     def utsname(self) -> "NewUtsname":
-        """uname(2): init_utsname() with this kernel's release."""
-        from kernel.utsname import init_utsname
-        return init_utsname(self.release, self.profile.version)
+        """uname(2): init_uts_ns, as boot filled it from this kernel's release."""
+        from kernel.utsname import init_utsname, read_utsname
+        return read_utsname(self, init_utsname(self.release, self.profile.version))
 
     def taint_mask(self) -> int:
         return sum(1 << TAINT_ORDER.index(c) for c in self.taints if c in TAINT_ORDER)
@@ -270,13 +275,8 @@ class Kernel:
     def task_struct(self, task: Task) -> int:
         """The guest `struct task_struct` of TASK, created on first use."""
         if not task.guest_struct:
-            addr = self.heap.alloc(TaskStruct.size)     # the task_struct cache
-            self.mem.zero(addr, TaskStruct.size)
-            self.mem.set_u32(addr + TaskStruct.pid.offset, task.pid)
-            self.mem.set_u32(addr + TaskStruct.tgid.offset, task.pid)
-            self.mem.write(addr + TaskStruct.comm.offset, task.comm.encode()[:15] + b"\0")
-            task.guest_struct = addr
-            self._structs[addr] = task
+            from kernel.fork import alloc_task_struct
+            alloc_task_struct(self, task)
         self.mem.set_u32(task.guest_struct + TaskStruct.patch_state.offset, task.patch_state)
         return task.guest_struct
 
@@ -301,6 +301,8 @@ class Kernel:
     def put_task_struct(self, task: Task) -> None:
         """The last reference to TASK's guest task_struct is gone: free it."""
         if task.guest_struct:
+            from kernel.fork import unhash_process
+            unhash_process(self, task)
             self._structs.pop(task.guest_struct, None)
             self.heap.free(task.guest_struct)
             task.guest_struct = 0

@@ -113,6 +113,8 @@ class Task:
     patch_state: int = KLP_UNDEFINED
     patch_pending: bool = False      # TIF_PATCH_PENDING
     sigpending: bool = False         # TIF_SIGPENDING (fake signal from livepatch)
+    signals: int = 0                 # pending signals, bit SIG-1 (kernel/api/signal.py)
+    allowed_signals: int = 0         # a kthread's allow_signal()s: it ignores the others
     ctx: GuestContext = field(default_factory=GuestContext)
     guest_struct: int = 0
     parent: "Task | None" = None
@@ -215,6 +217,8 @@ class Scheduler:
         lp = self.kernel.livepatch
         if lp is not None:
             lp.copy_process(t, parent)
+        if getattr(self.kernel, "vmlinux", None) is not None:
+            self.kernel.task_struct(t)       # on init_task.tasks from the start
         return t
 
     def exit_task(self, task: Task) -> None:

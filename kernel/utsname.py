@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+from kernel.abi import NewUtsname as _GuestUtsname
+from kernel.abi import UtsNamespace
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
 
 UTS_SYSNAME = "Linux"
 UTS_NODENAME = "klpsh"
@@ -24,3 +31,27 @@ class NewUtsname:
 def init_utsname(release: str, version: str = UTS_VERSION) -> NewUtsname:
     """The utsname of a kernel of RELEASE and VERSION (the Kernel's profile's strings)."""
     return NewUtsname(UTS_SYSNAME, UTS_NODENAME, release, version, UTS_MACHINE)
+
+
+def _init_uts_ns(k: "Kernel") -> int:
+    """The address of vmlinux's init_uts_ns.name (0 when vmlinux has none)."""
+    base = k.vmlinux.symbol("init_uts_ns") if k.vmlinux is not None else 0
+    return base + UtsNamespace.name.offset if base else 0
+
+
+def uts_init(k: "Kernel", uts: NewUtsname) -> None:
+    """Boot: write UTS into init_uts_ns, where modules (utsname()) and uname(2) read it."""
+    name = _init_uts_ns(k)
+    if name:
+        for f in fields(NewUtsname):
+            data = getattr(uts, f.name).encode()[:64]
+            k.mem.write(name + getattr(_GuestUtsname, f.name).offset, data + b"\0" * (65 - len(data)))
+
+
+def read_utsname(k: "Kernel", default: NewUtsname) -> NewUtsname:
+    """uname(2): what init_uts_ns holds now (DEFAULT when vmlinux has no init_uts_ns)."""
+    name = _init_uts_ns(k)
+    if not name:
+        return default
+    return NewUtsname(*(k.mem.read(name + getattr(_GuestUtsname, f.name).offset, 65)
+                        .split(b"\0", 1)[0].decode(errors="replace") for f in fields(NewUtsname)))

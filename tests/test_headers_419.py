@@ -3,6 +3,8 @@ bitmaps (vmlinux's lib/find_bit.c, lib/bitmap.c), rwlocks, ioctl numbers, asm/er
 
 from __future__ import annotations
 
+import re
+
 from conftest import needs_gcc, needs_kernel
 
 pytestmark = [needs_kernel, needs_gcc]
@@ -28,3 +30,47 @@ def test_bitops_bitmaps_rwlocks_and_ioctl_numbers(kernel, test_module):
         "ioctl: 0x6b00 0x80046b01 0x40086b02 0xc0186b03 nr=3 type=k size=24 dir=3",
         "errno: EAGAIN=11 ENOTTY=25 EOWNERDEAD=130",
     ]
+
+
+def test_task_list_pids_utsname_time_signals_and_semaphores(kernel, test_module):
+    """for_each_process over init_task.tasks, find_get_pid/pid_task, utsname(), the 32-bit
+    time readers reached from <linux/module.h>, time64_to_tm, kref, a kthread that allowed
+    SIGKILL (SIGUSR1 is ignored), complete_and_exit, and a semaphore between two tasks."""
+    kernel.init_module(test_module("procs_demo"), "")
+    lines = kernel.lines[-15:]
+    users = sum(not t.is_kthread for t in kernel.sched.all_tasks()) + 1   # and insmod, gone
+    m = re.fullmatch(r"tasks: (\d+), kernel threads: (\d+), me listed: 1, first: systemd", lines[0])
+    assert m and int(m[1]) - int(m[2]) == users, lines[0]
+    pid = re.fullmatch(r"pid (\d+) is insmod \(1\)", lines[3])
+    assert pid and int(pid[1]) > 1
+    assert lines[1:] == [
+        "current: insmod parent of kthreadd: swapper/0 prio 120 nice 0",
+        f"uname: Linux klpsh {kernel.release} x86_64",
+        lines[3],
+        "pid 99999 found: 0",
+        "date 2018-10-22 00:00 wday 1 yday 294, same second: 1",
+        "kref 2", "kref put 0", "kref released", "kref put 1",
+        "O_NONBLOCK=04000 O_APPEND=02000 smp_processor_id=0",
+        "worker: has the semaphore",
+        "down_trylock while the worker holds it: 1",
+        "after SIGUSR1 (not allowed): got_signal=0",
+        "after SIGKILL: fatal=1, down_trylock=0",
+    ]
+    assert not any(t.comm == "procs_demo" for t in kernel.sched.all_tasks())   # it exited
+
+
+def test_a_module_changing_nodename_changes_uname(kernel, build):
+    kernel.init_module(build("uts_set", """
+#include <linux/module.h>
+#include <linux/utsname.h>
+#include <linux/string.h>
+static int __init uts_set_init(void)
+{
+	strscpy(utsname()->nodename, "patched", sizeof(utsname()->nodename));
+	return 0;
+}
+module_init(uts_set_init);
+MODULE_LICENSE("GPL");
+"""), "")
+    assert kernel.utsname().nodename == "patched"
+    assert kernel.utsname().release == kernel.release

@@ -33,6 +33,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
     "kthread_park", "kthread_unpark", "kthread_should_park", "kthread_freezable_should_stop",
     "find_vpid", "get_task_pid", "task_active_pid_ns", "do_exit",
+    "find_get_pid", "get_pid_task", "put_pid", "pid_vnr", "__get_task_comm",
     # modules (kernel/module.c), utsname (init/version.c)
     "__module_address", "find_module", "init_uts_ns",
     # the device model (drivers/base)

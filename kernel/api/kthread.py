@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kernel.api import errret, kapi
+from kernel.api import errret, kapi, s64
 from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno
-from kernel.sched import TaskKind, TaskState
+from kernel.sched import TaskExit, TaskKilled, TaskKind, TaskState
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.sched import Task
 
 
+class DoExit(TaskExit):
+    """do_exit() in a kernel thread: its function never returns; CODE is its exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def _kthread_main(k: "Kernel", task: "Task") -> None:
     data = task.kthread_data
-    data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
+    try:
+        data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
+    except DoExit as e:
+        data["ret"] = e.code
     data["exited"] = True
     exitq = data.get("exitq")
     if exitq is not None:
@@ -71,3 +82,20 @@ def kthread_stop(k: "Kernel", tsk: int) -> int:
     if not task.alive:
         k.put_task_struct(task)
     return data.get("ret", 0)
+
+
+@kapi()
+def do_exit(k: "Kernel", code: int) -> None:
+    """The calling task ends here (kernel/exit.c): a kthread's kthread_stop() gets CODE."""
+    me = k.sched.current
+    if "fn" in me.kthread_data:
+        raise DoExit(s64(code))
+    raise TaskKilled(me.comm, 9)
+
+
+@kapi()
+def complete_and_exit(k: "Kernel", comp: int, code: int) -> None:
+    if comp:
+        from kernel.api.wait import complete
+        complete(k, comp)
+    do_exit(k, code)

@@ -142,6 +142,14 @@ def proc_set_size(k: "Kernel", de: int, size: int) -> None:
 
 
 @kapi()
+def proc_set_user(k: "Kernel", de: int, uid: int, gid: int) -> None:
+    """The owner of the entry (kuid_t and kgid_t come by value, one register each)."""
+    pde = k.procfs.by_addr.get(de)
+    if pde is not None:
+        pde.uid, pde.gid = uid & 0xFFFF_FFFF, gid & 0xFFFF_FFFF
+
+
+@kapi()
 def remove_proc_entry(k: "Kernel", name: int, parent: int) -> None:
     k.procfs.remove(_name(k, name), _parent(k, parent))
 

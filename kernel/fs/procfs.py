@@ -49,6 +49,8 @@ class ProcDirEntry:
     single_show: int = 0            # proc_create_single()
     seq_ops: int = 0                # proc_create_seq_private()
     state_size: int = 0
+    uid: int = 0                    # proc_set_user()
+    gid: int = 0
     children: dict[str, "ProcDirEntry"] = field(default_factory=dict)
 
     @property

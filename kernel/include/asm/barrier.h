@@ -22,4 +22,8 @@
 	___p1;					\
 })
 
+/* what 4.19's barrier.h pulls in as well */
+#include <linux/stringify.h>
+#include <linux/types.h>
+
 #endif

@@ -9,4 +9,10 @@ extern struct task_struct *get_current(void);
 
 #define current get_current()
 
+/* what 4.19's current.h pulls in as well */
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+
 #endif

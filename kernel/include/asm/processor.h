@@ -8,4 +8,17 @@ static inline void cpu_relax(void)
 	__asm__ __volatile__("rep; nop" : : : "memory");
 }
 
+/* what 4.19's processor.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/cache.h>
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/irqflags.h>
+#include <linux/log2.h>
+
 #endif

@@ -139,4 +139,7 @@ __KLPSH_ATOMIC_OPS(atomic_long, atomic_long_t, long)
 	__cmpxchg_old;								\
 })
 
+/* what 4.19's atomic.h pulls in as well */
+#include <linux/build_bug.h>
+
 #endif /* _LINUX_ATOMIC_H */

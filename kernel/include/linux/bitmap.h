@@ -118,4 +118,11 @@ static inline void bitmap_clear(unsigned long *map, unsigned int start, unsigned
 	__bitmap_clear(map, start, nbits);
 }
 
+/* what 4.19's bitmap.h pulls in as well */
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+
 #endif /* __LINUX_BITMAP_H */

@@ -63,4 +63,10 @@ extern __noreturn void __klpsh_bug(const char *file, int line);
 #define WARN_TAINT(condition, taint, format...)		WARN(condition, format)
 #define WARN_TAINT_ONCE(condition, taint, format...)	WARN_ONCE(condition, format)
 
+/* what 4.19's bug.h pulls in as well */
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+
 #endif /* _LINUX_BUG_H */

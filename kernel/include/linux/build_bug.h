@@ -15,4 +15,9 @@
 
 #define static_assert(expr, ...)	_Static_assert(expr, #expr)
 
+/* what 4.19's build_bug.h pulls in as well */
+#include <asm/barrier.h>
+#include <linux/stringify.h>
+#include <linux/types.h>
+
 #endif

@@ -8,4 +8,7 @@
 #define L1_CACHE_BYTES	(1 << L1_CACHE_SHIFT)
 #define SMP_CACHE_BYTES	L1_CACHE_BYTES
 
+/* what 4.19's cache.h pulls in as well */
+#include <linux/export.h>
+
 #endif

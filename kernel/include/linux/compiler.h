@@ -22,4 +22,9 @@
 
 #define unreachable()		__builtin_unreachable()
 
+/* what 4.19's compiler.h pulls in as well */
+#include <asm/barrier.h>
+#include <linux/stringify.h>
+#include <linux/types.h>
+
 #endif /* _LINUX_COMPILER_H */

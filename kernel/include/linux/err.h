@@ -47,4 +47,8 @@ static inline int __must_check PTR_ERR_OR_ZERO(__force const void *ptr)
 	return 0;
 }
 
+/* what 4.19's err.h pulls in as well */
+#include <asm/barrier.h>
+#include <linux/stringify.h>
+
 #endif /* _LINUX_ERR_H */

@@ -1,35 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* klpsh: open(2) flags of x86-64 (asm-generic/fcntl.h values, as 4.19). */
+/* klpsh: the open flags a driver tests in file->f_flags (O_NONBLOCK, O_APPEND ...). */
 #ifndef _LINUX_FCNTL_H
 #define _LINUX_FCNTL_H
 
-#define O_ACCMODE	00000003
-#define O_RDONLY	00000000
-#define O_WRONLY	00000001
-#define O_RDWR		00000002
-#define O_CREAT		00000100
-#define O_EXCL		00000200
-#define O_NOCTTY	00000400
-#define O_TRUNC		00001000
-#define O_APPEND	00002000
-#define O_NONBLOCK	00004000
-#define O_DSYNC		00010000
-#define FASYNC		00020000
-#define O_DIRECT	00040000
-#define O_LARGEFILE	00100000
-#define O_DIRECTORY	00200000
-#define O_NOFOLLOW	00400000
-#define O_NOATIME	01000000
-#define O_CLOEXEC	02000000
-#define __O_SYNC	04000000
-#define O_SYNC		(__O_SYNC|O_DSYNC)
-#define O_PATH		010000000
-#define O_NDELAY	O_NONBLOCK
+#include <asm-generic/fcntl.h>
 
-#define F_DUPFD		0
-#define F_GETFD		1
-#define F_SETFD		2
-#define F_GETFL		3
-#define F_SETFL		4
+#define AT_FDCWD		-100
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_REMOVEDIR		0x200
+
+/* what 4.19's fcntl.h pulls in as well */
+#include <linux/types.h>
 
 #endif /* _LINUX_FCNTL_H */

@@ -317,4 +317,21 @@ extern ssize_t simple_read_from_buffer(void __user *to, size_t count, loff_t *pp
 extern ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *ppos,
 				      const void __user *from, size_t count);
 
+/* what 4.19's fs.h pulls in as well */
+#include <linux/completion.h>
+#include <linux/fcntl.h>
+#include <linux/gfp.h>
+#include <linux/hash.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/semaphore.h>
+#include <linux/smp.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
+#include <linux/ktime.h>
+
 #endif /* _LINUX_FS_H */

@@ -66,4 +66,14 @@
 #define GFP_HIGHUSER		(GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE	(GFP_HIGHUSER | __GFP_MOVABLE)
 
+/* what 4.19's gfp.h pulls in as well */
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <linux/smp.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/ktime.h>
+
 #endif /* __LINUX_GFP_H */

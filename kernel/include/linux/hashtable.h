@@ -109,4 +109,16 @@ static inline void hash_del_rcu(struct hlist_node *node)
 	hlist_for_each_entry_safe(obj, tmp,				\
 		&name[hash_min(key, HASH_BITS(name))], member)
 
+/* what 4.19's hashtable.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/preempt.h>
+#include <linux/time64.h>
+
 #endif /* _LINUX_HASHTABLE_H */

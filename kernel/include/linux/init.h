@@ -60,4 +60,8 @@ typedef void (*exitcall_t)(void);
 	static exitcall_t __exitcall_##fn __used \
 		__attribute__((__section__(".exitcall.exit"))) = fn;
 
+/* what 4.19's init.h pulls in as well */
+#include <asm/barrier.h>
+#include <linux/stringify.h>
+
 #endif /* _LINUX_INIT_H */

@@ -94,4 +94,16 @@ static inline unsigned long nsecs_to_jiffies(u64 n)
 	return (unsigned long)(n / (NSEC_PER_SEC / HZ));
 }
 
+/* what 4.19's jiffies.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/time.h>
+
 #endif /* _LINUX_JIFFIES_H */

@@ -34,4 +34,18 @@ static inline void print_ip_sym(unsigned long ip)
 	printk("[<%p>] %pS\n", (void *) ip, (void *) ip);
 }
 
+/* what 4.19's kallsyms.h pulls in as well */
+#include <linux/completion.h>
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/kref.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/semaphore.h>
+#include <linux/uidgid.h>
+#include <linux/vmalloc.h>
+
 #endif /* _LINUX_KALLSYMS_H */

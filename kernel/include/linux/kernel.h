@@ -184,6 +184,11 @@ extern long simple_strtol(const char *cp, char **endp, unsigned int base);
 extern unsigned long long simple_strtoull(const char *cp, char **endp, unsigned int base);
 extern long long simple_strtoll(const char *cp, char **endp, unsigned int base);
 
+/* the calling task ends (a kernel thread: kthread_stop() returns CODE) */
+struct completion;
+extern void do_exit(long code) __noreturn;
+extern void complete_and_exit(struct completion *comp, long code) __noreturn;
+
 /* taint flags (values as in 4.19; the kernel keeps the mask) */
 #define TAINT_PROPRIETARY_MODULE	0
 #define TAINT_FORCED_MODULE		1
@@ -207,5 +212,11 @@ extern long long simple_strtoll(const char *cp, char **endp, unsigned int base);
 
 /* the string functions are so commonly used without their header that we pull it in */
 #include <linux/string.h>
+
+/* what 4.19's kernel.h pulls in as well */
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/log2.h>
 
 #endif /* _LINUX_KERNEL_H */

@@ -1,36 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* klpsh: struct kref (a refcount_t) and its inline helpers, as 4.19. */
+/* klpsh: kref, a reference count whose last put calls a release function (4.19 API). */
 #ifndef _KREF_H_
 #define _KREF_H_
 
-#include <linux/types.h>
-#include <linux/atomic.h>
-
-typedef struct refcount_struct {
-	atomic_t refs;
-} refcount_t;
-
-#define REFCOUNT_INIT(n)	{ .refs = ATOMIC_INIT(n), }
-
-static inline unsigned int refcount_read(const refcount_t *r)
-{
-	return atomic_read(&r->refs);
-}
-
-static inline void refcount_set(refcount_t *r, unsigned int n)
-{
-	atomic_set(&r->refs, n);
-}
-
-static inline void refcount_inc(refcount_t *r)
-{
-	atomic_inc(&r->refs);
-}
-
-static inline bool refcount_dec_and_test(refcount_t *r)
-{
-	return atomic_dec_and_test(&r->refs);
-}
+#include <linux/spinlock.h>
+#include <linux/refcount.h>
 
 struct kref {
 	refcount_t refcount;
@@ -53,6 +27,7 @@ static inline void kref_get(struct kref *kref)
 	refcount_inc(&kref->refcount);
 }
 
+/* drop a reference; the last one calls RELEASE (and kref_put returns 1) */
 static inline int kref_put(struct kref *kref, void (*release)(struct kref *kref))
 {
 	if (refcount_dec_and_test(&kref->refcount)) {
@@ -61,5 +36,20 @@ static inline int kref_put(struct kref *kref, void (*release)(struct kref *kref)
 	}
 	return 0;
 }
+
+static inline int __must_check kref_get_unless_zero(struct kref *kref)
+{
+	return refcount_inc_not_zero(&kref->refcount);
+}
+
+/* what 4.19's kref.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/time64.h>
 
 #endif /* _KREF_H_ */

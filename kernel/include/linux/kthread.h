@@ -28,4 +28,8 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data), void *da
 extern int kthread_stop(struct task_struct *k);
 extern bool kthread_should_stop(void);
 
+/* what 4.19's kthread.h pulls in as well */
+#include <linux/kref.h>
+#include <linux/seq_file.h>
+
 #endif /* _LINUX_KTHREAD_H */

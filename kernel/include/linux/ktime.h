@@ -124,6 +124,37 @@ static inline struct timespec64 ktime_to_timespec64(const ktime_t kt)
 	return ts;
 }
 
+static inline struct timespec ktime_to_timespec(const ktime_t kt)
+{
+	return timespec64_to_timespec(ktime_to_timespec64(kt));
+}
+
+static inline struct timeval ktime_to_timeval(const ktime_t kt)
+{
+	return ns_to_timeval(kt);
+}
+
+static inline ktime_t timespec_to_ktime(struct timespec ts)
+{
+	return ktime_set(ts.tv_sec, ts.tv_nsec);
+}
+
+static inline ktime_t timeval_to_ktime(struct timeval tv)
+{
+	return ktime_set(tv.tv_sec, tv.tv_usec * NSEC_PER_USEC);
+}
+
 #include <linux/timekeeping.h>
+
+/* what 4.19's ktime.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 
 #endif /* _LINUX_KTIME_H */

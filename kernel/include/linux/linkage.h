@@ -5,4 +5,7 @@
 #include <linux/compiler_types.h>
 #include <linux/stringify.h>
 
+/* what 4.19's linkage.h pulls in as well */
+#include <linux/export.h>
+
 #endif

@@ -155,4 +155,17 @@ struct klp_module_reloc {
 		.sympos = pos,						\
 	}
 
+/* what 4.19's livepatch.h pulls in as well */
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
+#include <linux/kref.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/semaphore.h>
+#include <linux/uidgid.h>
+#include <linux/vmalloc.h>
+
 #endif /* _LINUX_LIVEPATCH_H_ */

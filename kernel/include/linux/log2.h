@@ -34,4 +34,7 @@ static inline __attribute__((const)) unsigned long __rounddown_pow_of_two(unsign
 /* ceil(log2(n)): the order of the smallest power of two >= n */
 #define order_base_2(n)			((n) > 1 ? ilog2((n) - 1) + 1 : 0)
 
+/* what 4.19's log2.h pulls in as well */
+#include <linux/bitops.h>
+
 #endif /* _LINUX_LOG2_H */

@@ -103,4 +103,14 @@ static inline bool is_livepatch_module(struct module *mod)
 #define symbol_get(x)	((typeof(&x))(&(x)))
 #define symbol_put(x)	do { } while (0)
 
+/* what 4.19's module.h pulls in as well */
+#include <linux/completion.h>
+#include <linux/gfp.h>
+#include <linux/kref.h>
+#include <linux/numa.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <linux/smp.h>
+#include <linux/uidgid.h>
+
 #endif /* _LINUX_MODULE_H */

@@ -49,4 +49,13 @@ extern bool mutex_is_locked(struct mutex *lock);
 #define mutex_lock_interruptible_nested(lock, subclass)	mutex_lock_interruptible(lock)
 #define mutex_lock_io(lock)				mutex_lock(lock)
 
+/* what 4.19's mutex.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+
 #endif /* __LINUX_MUTEX_H */

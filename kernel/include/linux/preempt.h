@@ -18,4 +18,16 @@
 #define in_task()		1
 #define in_atomic()		0
 
+/* what 4.19's preempt.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/list.h>
+#include <linux/time64.h>
+
 #endif

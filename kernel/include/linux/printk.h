@@ -90,4 +90,9 @@ extern void dump_stack(void);
 #define pr_notice_ratelimited(fmt, ...)	pr_notice(fmt, ##__VA_ARGS__)
 #define pr_info_ratelimited(fmt, ...)	pr_info(fmt, ##__VA_ARGS__)
 
+/* what 4.19's printk.h pulls in as well */
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+
 #endif /* __KERNEL_PRINTK__ */

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/fs.h>
+#include <linux/uidgid.h>
 
 struct proc_dir_entry;
 struct seq_file;
@@ -43,6 +44,7 @@ extern struct proc_dir_entry *proc_create_seq_private(const char *name, umode_t 
 	proc_create_seq_private(name, mode, parent, ops, 0, NULL)
 
 extern void proc_set_size(struct proc_dir_entry *de, loff_t size);
+extern void proc_set_user(struct proc_dir_entry *de, kuid_t uid, kgid_t gid);
 extern void remove_proc_entry(const char *name, struct proc_dir_entry *parent);
 extern int remove_proc_subtree(const char *name, struct proc_dir_entry *parent);
 extern void proc_remove(struct proc_dir_entry *de);

@@ -35,4 +35,9 @@ static inline u32 prandom_u32_max(u32 ep_ro)
 	return (u32)(((u64) prandom_u32() * ep_ro) >> 32);
 }
 
+/* what 4.19's random.h pulls in as well */
+#include <asm/ioctl.h>
+#include <linux/atomic.h>
+#include <linux/list.h>
+
 #endif /* _LINUX_RANDOM_H */

@@ -105,4 +105,16 @@ static inline void hlist_add_head_rcu(struct hlist_node *n, struct hlist_head *h
 #define hlist_for_each_entry_rcu_notrace(pos, head, member) \
 	hlist_for_each_entry_rcu(pos, head, member)
 
+/* what 4.19's rculist.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/preempt.h>
+#include <linux/time64.h>
+
 #endif /* _LINUX_RCULIST_H */

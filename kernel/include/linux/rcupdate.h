@@ -43,4 +43,17 @@ extern void rcu_barrier_sched(void);
 #define __kfree_rcu(head, offset)						do {										BUILD_BUG_ON(!__is_kfree_rcu_offset(offset));				kfree_call_rcu(head, (rcu_callback_t)(unsigned long)(offset)); 	} while (0)
 #define kfree_rcu(ptr, rcu_head)						__kfree_rcu(&((ptr)->rcu_head), offsetof(typeof(*(ptr)), rcu_head))
 
+/* what 4.19's rcupdate.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/list.h>
+#include <linux/preempt.h>
+#include <linux/time64.h>
+
 #endif

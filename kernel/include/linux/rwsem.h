@@ -76,4 +76,14 @@ extern void up_read_non_owner(struct rw_semaphore *sem);
 #define down_write_killable_nested(sem, subclass)	down_write_killable(sem)
 #define down_write_nest_lock(sem, nest_lock)	down_write(sem)
 
+/* what 4.19's rwsem.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/spinlock.h>
+#include <linux/time64.h>
+
 #endif /* _LINUX_RWSEM_H */

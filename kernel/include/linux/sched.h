@@ -26,7 +26,40 @@ struct task_struct {
 	pid_t		tgid;
 	char		comm[TASK_COMM_LEN];
 	unsigned int	flags;		/* PF_* below */
+	struct list_head tasks;		/* init_task.tasks: every task (for_each_process) */
+	struct task_struct *real_parent;
+	struct task_struct *parent;
+	void		*mm;		/* NULL for kernel threads */
+	void		*active_mm;
+	int		prio;
+	int		static_prio;
+	int		normal_prio;
+	unsigned int	rt_priority;
+	int		exit_code;
+	int		exit_signal;
 };
+
+extern struct task_struct init_task;	/* swapper/0, the head of the task list */
+
+/* nice values and priorities (linux/sched/prio.h) */
+#define MAX_NICE		19
+#define MIN_NICE		-20
+#define NICE_WIDTH		(MAX_NICE - MIN_NICE + 1)
+#define MAX_USER_RT_PRIO	100
+#define MAX_RT_PRIO		MAX_USER_RT_PRIO
+#define MAX_PRIO		(MAX_RT_PRIO + NICE_WIDTH)
+#define DEFAULT_PRIO		(MAX_RT_PRIO + NICE_WIDTH / 2)
+#define NICE_TO_PRIO(nice)	((nice) + DEFAULT_PRIO)
+#define PRIO_TO_NICE(prio)	((prio) - DEFAULT_PRIO)
+
+static inline int task_nice(const struct task_struct *p)
+{
+	return PRIO_TO_NICE(p->static_prio);
+}
+
+/* copy TSK's name into BUF (at least TASK_COMM_LEN bytes) */
+extern char *__get_task_comm(char *buf, size_t buf_size, struct task_struct *tsk);
+#define get_task_comm(buf, tsk)	__get_task_comm(buf, sizeof(buf), tsk)
 
 /* task states (4.19 values) */
 #define TASK_RUNNING		0x0000
@@ -95,5 +128,17 @@ static inline bool is_idle_task(const struct task_struct *p)
 {
 	return !!(p->flags & PF_IDLE);
 }
+
+/* what 4.19's sched.h pulls in as well */
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
+#include <linux/ktime.h>
 
 #endif /* _LINUX_SCHED_H */

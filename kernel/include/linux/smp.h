@@ -10,4 +10,16 @@
 #define get_cpu()		({ preempt_disable(); smp_processor_id(); })
 #define put_cpu()		preempt_enable()
 
+/* what 4.19's smp.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/irqflags.h>
+#include <linux/list.h>
+#include <linux/time64.h>
+
 #endif

@@ -83,4 +83,15 @@ static __always_inline int raw_spin_trylock(raw_spinlock_t *lock)
 
 #include <linux/rwlock.h>
 
+/* what 4.19's spinlock.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/time64.h>
+
 #endif /* __LINUX_SPINLOCK_H */

@@ -19,4 +19,8 @@ typedef struct spinlock {
 
 #include <linux/rwlock_types.h>
 
+/* what 4.19's spinlock_types.h pulls in as well */
+#include <linux/atomic.h>
+#include <linux/build_bug.h>
+
 #endif

@@ -51,4 +51,11 @@ static inline __must_check char *strstrip(char *str)
 	return strim(str);
 }
 
+/* what 4.19's string.h pulls in as well */
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+
 #endif /* _LINUX_STRING_H_ */

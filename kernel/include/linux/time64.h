@@ -20,4 +20,8 @@ struct timespec64 {
 #define NSEC_PER_SEC	1000000000L
 #define FSEC_PER_SEC	1000000000000000LL
 
+/* what 4.19's time64.h pulls in as well */
+#include <asm/barrier.h>
+#include <linux/stringify.h>
+
 #endif

@@ -29,8 +29,6 @@ extern void ktime_get_ts64(struct timespec64 *ts);
 extern void ktime_get_real_ts64(struct timespec64 *tv);
 extern void ktime_get_raw_ts64(struct timespec64 *ts);
 extern void ktime_get_coarse_real_ts64(struct timespec64 *ts);
-extern unsigned long get_seconds(void);
-extern void do_gettimeofday(struct timeval *tv);
 
 static inline ktime_t ktime_get_real(void)
 {
@@ -89,5 +87,10 @@ static inline void get_monotonic_boottime64(struct timespec64 *ts)
 {
 	*ts = ktime_to_timespec64(ktime_get_boottime());
 }
+
+#include <linux/timekeeping32.h>
+
+/* what 4.19's timekeeping.h pulls in as well */
+#include <linux/errno.h>
 
 #endif /* _LINUX_TIMEKEEPING_H */

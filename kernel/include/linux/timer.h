@@ -59,4 +59,15 @@ extern int timer_pending(const struct timer_list *timer);
 extern unsigned long round_jiffies(unsigned long j);
 extern unsigned long round_jiffies_relative(unsigned long j);
 
+/* what 4.19's timer.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/spinlock.h>
+#include <linux/ktime.h>
+
 #endif /* _LINUX_TIMER_H */

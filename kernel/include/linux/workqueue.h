@@ -191,4 +191,14 @@ extern bool flush_work(struct work_struct *work);
 extern bool flush_delayed_work(struct delayed_work *dwork);
 extern void flush_scheduled_work(void);
 
+/* what 4.19's workqueue.h pulls in as well */
+#include <asm/current.h>
+#include <asm/ioctl.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+
 #endif /* _LINUX_WORKQUEUE_H */

@@ -1,0 +1,93 @@
+"""The guest side of a task's life (kernel/fork.c copy_process, kernel/exit.c
+__unhash_process): its struct task_struct and its place on init_task.tasks, the list that
+for_each_process() walks, in creation order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.abi import ListHead, TaskStruct
+from kernel.sched import TaskKind
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.sched import Task
+
+DEFAULT_PRIO = 120          # MAX_RT_PRIO + NICE_WIDTH / 2: nice 0
+MM_STRUCT_SIZE = 1024       # the zeroed stand-in a user task's mm points at
+
+
+def _list_add_tail(k: "Kernel", new: int, head: int) -> None:
+    prev = k.mem.u64(head + ListHead.prev.offset)
+    k.mem.set_u64(new + ListHead.next.offset, head)
+    k.mem.set_u64(new + ListHead.prev.offset, prev)
+    k.mem.set_u64(prev + ListHead.next.offset, new)
+    k.mem.set_u64(head + ListHead.prev.offset, new)
+
+
+def _list_del(k: "Kernel", entry: int) -> None:
+    nxt = k.mem.u64(entry + ListHead.next.offset)
+    prev = k.mem.u64(entry + ListHead.prev.offset)
+    if nxt and prev:
+        k.mem.set_u64(prev + ListHead.next.offset, nxt)
+        k.mem.set_u64(nxt + ListHead.prev.offset, prev)
+    k.mem.set_u64(entry + ListHead.next.offset, 0)
+    k.mem.set_u64(entry + ListHead.prev.offset, 0)
+
+
+def init_task_addr(k: "Kernel") -> int:
+    """vmlinux's init_task (swapper/0), 0 before vmlinux is loaded."""
+    return k.vmlinux.symbol("init_task") if k.vmlinux is not None else 0
+
+
+def _user_mm(k: "Kernel") -> int:
+    if not k.user_mm:
+        k.user_mm = k.stacks.alloc(MM_STRUCT_SIZE)
+        k.mem.zero(k.user_mm, MM_STRUCT_SIZE)
+    return k.user_mm
+
+
+def alloc_task_struct(k: "Kernel", task: "Task") -> int:
+    """Give TASK its guest task_struct (init_task for swapper/0) and, unless it is another
+    CPU's idle task, put it at the tail of init_task.tasks."""
+    head = init_task_addr(k)
+    is_init = task.kind is TaskKind.IDLE and task.cpu == 0 and head and not k.task_by_struct(head)
+    addr = head if is_init else k.heap.alloc(TaskStruct.size)     # the task_struct cache
+    k.mem.zero(addr, TaskStruct.size)
+    k.mem.set_u32(addr + TaskStruct.pid.offset, task.pid)
+    k.mem.set_u32(addr + TaskStruct.tgid.offset, task.pid)
+    k.mem.write(addr + TaskStruct.comm.offset, task.comm.encode()[:15] + b"\0")
+    if task.is_kthread:
+        k.mem.set_u32(addr + TaskStruct.flags.offset, _PF_KTHREAD)
+    for name in ("prio", "static_prio", "normal_prio"):
+        k.mem.set_u32(addr + getattr(TaskStruct, name).offset, DEFAULT_PRIO)
+    k.mem.set_u32(addr + TaskStruct.exit_signal.offset, _SIGCHLD)
+    task.guest_struct = addr
+    k._structs[addr] = task
+    tasks = addr + TaskStruct.tasks.offset
+    if is_init or not head:
+        k.mem.set_u64(tasks + ListHead.next.offset, tasks)
+        k.mem.set_u64(tasks + ListHead.prev.offset, tasks)
+        parent = addr
+    else:
+        if task.kind is not TaskKind.IDLE:
+            _list_add_tail(k, tasks, head + TaskStruct.tasks.offset)
+        parent = k.task_struct(task.parent) if task.parent is not None else head
+    k.mem.set_u64(addr + TaskStruct.real_parent.offset, parent)
+    k.mem.set_u64(addr + TaskStruct.parent.offset, parent)
+    if task.kind is TaskKind.USER:
+        mm = _user_mm(k)
+        k.mem.set_u64(addr + TaskStruct.mm.offset, mm)
+        k.mem.set_u64(addr + TaskStruct.active_mm.offset, mm)
+    return addr
+
+
+def unhash_process(k: "Kernel", task: "Task") -> None:
+    """An exited task leaves the task list (its struct stays readable, as a reaped task's
+    would until its last reference goes)."""
+    if task.guest_struct and task.guest_struct != init_task_addr(k):
+        _list_del(k, task.guest_struct + TaskStruct.tasks.offset)
+
+
+_PF_KTHREAD = 0x00200000
+_SIGCHLD = 17
