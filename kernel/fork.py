@@ -42,7 +42,7 @@ def init_task_addr(k: "Kernel") -> int:
 
 def _user_mm(k: "Kernel") -> int:
     if not k.user_mm:
-        k.user_mm = k.stacks.alloc(MM_STRUCT_SIZE)
+        k.user_mm = k.heap.alloc(MM_STRUCT_SIZE)
         k.mem.zero(k.user_mm, MM_STRUCT_SIZE)
     return k.user_mm
 

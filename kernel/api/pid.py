@@ -29,7 +29,7 @@ def _task_of_nr(k: "Kernel", nr: int) -> "Task | None":
 def _pid_struct(k: "Kernel", nr: int) -> int:
     addr = k.pids.get(nr)
     if addr is None:
-        addr = k.stacks.alloc(PID_STRUCT_SIZE)
+        addr = k.heap.alloc(PID_STRUCT_SIZE)
         k.mem.zero(addr, PID_STRUCT_SIZE)
         k.mem.set_u32(addr + _COUNT, 1)
         k.mem.set_u32(addr + _NR, nr)

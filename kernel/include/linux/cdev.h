@@ -30,4 +30,8 @@ extern int cdev_device_add(struct cdev *cdev, struct device *dev);
 extern void cdev_device_del(struct cdev *cdev, struct device *dev);
 extern void cdev_del(struct cdev *);
 
+/* what 4.19's cdev.h pulls in as well */
+#include <linux/completion.h>
+#include <linux/stat.h>
+
 #endif /* _LINUX_CDEV_H */

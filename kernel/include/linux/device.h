@@ -198,4 +198,8 @@ static void __exit __driver##_exit(void) \
 } \
 module_exit(__driver##_exit);
 
+/* what 4.19's device.h pulls in as well */
+#include <linux/completion.h>
+#include <linux/stat.h>
+
 #endif /* _DEVICE_H_ */

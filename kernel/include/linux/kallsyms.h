@@ -47,5 +47,6 @@ static inline void print_ip_sym(unsigned long ip)
 #include <linux/semaphore.h>
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
+#include <linux/kobject.h>
 
 #endif /* _LINUX_KALLSYMS_H */

@@ -36,4 +36,8 @@ static inline const char *kobject_name(const struct kobject *kobj)
 	return kobj->name;
 }
 
+/* what 4.19's kobject.h pulls in as well */
+#include <linux/gfp.h>
+#include <linux/stat.h>
+
 #endif /* _KOBJECT_H_ */

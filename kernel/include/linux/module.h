@@ -112,5 +112,6 @@ static inline bool is_livepatch_module(struct module *mod)
 #include <linux/rwsem.h>
 #include <linux/smp.h>
 #include <linux/uidgid.h>
+#include <linux/kobject.h>
 
 #endif /* _LINUX_MODULE_H */
