@@ -37,6 +37,8 @@ class BootImage:
     elf: "ElfImage"
     base: int
     core_size: int
+    text_size: int
+    ro_size: int
     text: bytes                        # guest memory [base, base + core_size) after linking
     exports: tuple[tuple[str, int], ...]
     gpl_exports: frozenset[str]        # the exports of __ksymtab_gpl
@@ -72,7 +74,8 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             stubs=stubs,
             stub_page=k.mem.read(STUB_BASE, len(stubs) * SLOT),
             stub_syms=tuple(k.kallsyms.owner_syms("vmlinux")),
-            elf=mod.image, base=mod.base, core_size=mod.core_size,
+            elf=mod.image, base=mod.base, core_size=mod.core_size, text_size=mod.text_size,
+            ro_size=mod.ro_size,
             text=k.mem.read(mod.base, mod.core_size),
             exports=tuple(mod.exports.items()), gpl_exports=frozenset(mod.gpl_exports),
             section_addr=tuple(mod.section_addr.items()),
@@ -92,8 +95,10 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms)
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
+                       text_size=image.text_size, ro_size=image.ro_size,
                        state=ModuleState.LIVE, exports=dict(image.exports),
                        gpl_exports=set(image.gpl_exports),
                        section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
+    k.loader.module_enable_ro_nx(k.vmlinux)
     return True

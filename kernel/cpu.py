@@ -11,11 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from unicorn import UC_ARCH_X86, UC_HOOK_CODE, UC_MODE_64, UC_PROT_ALL, Uc, UcError
+from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALID,
+                     UC_HOOK_TLB_FILL, UC_MEM_FETCH, UC_MEM_FETCH_UNMAPPED, UC_MEM_READ,
+                     UC_MEM_WRITE, UC_MEM_WRITE_UNMAPPED, UC_MODE_64, UC_PROT_ALL, UC_TLB_VIRTUAL,
+                     Uc, UcError)
 from unicorn import x86_const as X
+from unicorn.unicorn_const import UC_CTL_TLB_FLUSH
 
+from kernel.fault import canonical, error_code
 from kernel.module.kallsyms import KSym
-from kernel.mm import STUB_BASE, STUB_END, THREAD_SIZE, BadAddress, GuestMemory
+from kernel.mm import (PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STUB_BASE, STUB_END,
+                       THREAD_SIZE, BadAddress, GuestMemory, PageTable)
+from kernel.traps import do_irq_no_handler, is_external, trap_name
 from kernel.watchdog import HOST_CALL_COST, HOST_CALL_NS, NS_PER_INSN, SLICE_INSNS, SoftLockup
 
 if TYPE_CHECKING:
@@ -44,12 +51,24 @@ def s32(v: int) -> int:
 
 
 class GuestFault(Exception):
-    """Guest code faulted (bad access, invalid opcode) or never returned (soft lockup)."""
+    """Guest code faulted (a page fault, a CPU exception) or never returned (soft lockup).
 
-    def __init__(self, kind: str, rip: int, addr: int, regs: dict[str, int], trace: list[int]) -> None:
+    TRAP names it as die() does ("page fault", "divide error", "int3", "general protection
+    fault", "invalid opcode", "soft lockup"); ADDR is CR2 for a page fault, ACCESS its kind
+    (read/write/fetch), ERROR_CODE the hardware error code."""
+
+    def __init__(self, kind: str, rip: int, addr: int, regs: dict[str, int], trace: list[int],
+                 trap: str = "", error_code: int | None = None, access: str = "") -> None:
         super().__init__(f"{kind} at {rip:#x}")
         self.kind, self.rip, self.addr, self.regs, self.trace = kind, rip, addr, regs, trace
         self.duration = 0    # a soft lockup: how long the CPU was stuck (s)
+        self.access = access or ("write" if "WRITE" in kind else "fetch" if "FETCH" in kind else "read")
+        if not trap:
+            trap = ("soft lockup" if kind == "soft lockup" else "invalid opcode" if "INSN_INVALID" in kind
+                    else "page fault" if "UNMAPPED" in kind or "PROT" in kind else "general protection fault")
+        self.trap = trap
+        self.error_code = error_code if error_code is not None else (
+            {"write": 2, "fetch": 0x10}.get(self.access, 0) if trap == "page fault" else 0)
 
 
 class GuestBug(Exception):
@@ -91,6 +110,29 @@ class Level:
     sentinel: int
     sp: int
     nframes: int = 0
+
+
+@dataclass
+class EngineState:
+    """What one engine's hooks found out while it ran: the page-fault address and access the
+    TLB refused, a CPU exception raised, and the page-table generation its TLB holds."""
+
+    tlb_gen: int = -1
+    fault: tuple[int, str] | None = None
+    trap: tuple[int, int] | None = None      # (vector, rip)
+
+
+# An access the page table refuses is given an alias frame here (outside guest RAM) with the
+# low 48 bits of its page, so Unicorn's unmapped-memory hook learns its exact address.
+ALIAS_BASE = 1 << 48
+_ALIAS_MASK = (1 << 48) - 1
+_NEED = {UC_MEM_READ: PROT_READ, UC_MEM_WRITE: PROT_WRITE, UC_MEM_FETCH: PROT_EXEC}
+_ACCESS = {UC_MEM_READ: "read", UC_MEM_WRITE: "write", UC_MEM_FETCH: "fetch"}
+
+
+def flush_tlb(uc: Uc) -> None:
+    """Drop every TLB entry of UC (UC_CTL_TLB_FLUSH, which the bindings have no method for)."""
+    uc._Uc__ctl_w(UC_CTL_TLB_FLUSH)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -154,15 +196,19 @@ class Cpu:
     def __init__(self, kernel: "Kernel", mem: GuestMemory, engines: list[Uc] = ()) -> None:  # type: ignore[assignment]
         self.kernel = kernel
         self.mem = mem
+        self.pt: PageTable = kernel.pagetable
+        self.state: dict[Uc, EngineState] = {}
+        self._alias: dict[int, tuple[int, int]] = {}    # alias frame -> (page, UC_MEM_* access)
         self.stubs: list[Stub] = []
         self.stub_by_name: dict[str, Stub] = {}
         self._pool: list[Uc] = []
         self.engines: list[Uc] = []
-        self._hooks: list[int] = []      # the stub hook of each engine, in self.engines order
+        self._hooks: list[list[int]] = []   # the hooks of each engine, in self.engines order
         self.text_patches = 0
         self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
         for uc in engines:
             uc.ctl_flush_tb()            # translations of the last machine's code
+            flush_tlb(uc)                # ... and the last machine's page table
             self._adopt(uc)
             self._pool.append(uc)
 
@@ -170,8 +216,10 @@ class Cpu:
         """The machine is off: drop every engine's hook (which holds this Cpu) and hand the
         board on if every engine is idle; else give the memory back to the host."""
         idle = len(self._pool) == len(self.engines)
-        for uc, hook in zip(self.engines, self._hooks):
-            uc.hook_del(hook)
+        for uc, hooks in zip(self.engines, self._hooks):
+            for hook in hooks:
+                uc.hook_del(hook)
+        self.state.clear()
         engines, self.engines, self._pool, self._hooks = self.engines, [], [], []
         if not idle:
             self.mem.close()
@@ -225,12 +273,66 @@ class Cpu:
     def _new_engine(self) -> Uc:
         uc = Uc(UC_ARCH_X86, UC_MODE_64)
         uc.mem_map_ptr(self.mem.base, self.mem.size, UC_PROT_ALL, self.mem.host_addr)
+        uc.ctl_set_tlb_mode(UC_TLB_VIRTUAL)     # addresses translate through _tlb_fill
         self._adopt(uc)
         return uc
 
     def _adopt(self, uc: Uc) -> None:
-        self._hooks.append(uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1))
+        self._hooks.append([
+            uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1),
+            uc.hook_add(UC_HOOK_TLB_FILL, self._tlb_fill),
+            uc.hook_add(UC_HOOK_MEM_INVALID, self._hook_bad_access),
+            uc.hook_add(UC_HOOK_INTR, self._hook_intr),
+        ])
+        self.state[uc] = EngineState()
         self.engines.append(uc)
+
+    # --- the MMU -----------------------------------------------------------------------
+    def _tlb_fill(self, uc: Uc, vaddr: int, access: int, entry: Any, _data: object) -> bool:
+        """A TLB miss: the page's frame and rights from the page table; an access it does not
+        allow goes to an alias frame outside RAM, to fault there with its address."""
+        pt = self.pt
+        i = (vaddr - pt.base) >> PAGE_SHIFT
+        if 0 <= i < pt.npages:
+            prot = pt.prot[i]
+            if prot & _NEED.get(access, PROT_READ):
+                entry.paddr = vaddr
+                entry.perms = prot
+                return True
+        alias = ALIAS_BASE | (vaddr & _ALIAS_MASK & ~(PAGE_SIZE - 1))
+        self._alias[alias] = (vaddr & ~(PAGE_SIZE - 1), access)
+        entry.paddr = alias
+        entry.perms = UC_PROT_ALL
+        return True
+
+    def _hook_bad_access(self, uc: Uc, access: int, addr: int, size: int, value: int, _data: object) -> bool:
+        """An access reached memory that is not there: remember where (the page fault's CR2)."""
+        page = self._alias.get(addr & ~(PAGE_SIZE - 1))
+        if page is not None:
+            vaddr, acc = page
+            self.state[uc].fault = (vaddr | (addr & (PAGE_SIZE - 1)), _ACCESS.get(acc, "read"))
+        else:
+            kind = "fetch" if access == UC_MEM_FETCH_UNMAPPED else "write" if access == UC_MEM_WRITE_UNMAPPED else "read"
+            self.state[uc].fault = (addr, kind)
+        return False
+
+    def _hook_intr(self, uc: Uc, vector: int, _data: object) -> None:
+        """A CPU exception or `int $N`: a device vector is do_IRQ()'s (the code goes on);
+        anything else stops the engine to be reported (RIP as the CPU leaves it: at a fault,
+        past a trap such as int3)."""
+        if is_external(vector):
+            do_irq_no_handler(self.kernel, self.kernel.current.cpu, vector)
+            return
+        self.state[uc].trap = (vector, uc.reg_read(X.UC_X86_REG_RIP))
+        uc.emu_stop()
+
+    def sync_tlb(self, uc: Uc) -> None:
+        """Before UC runs guest code again: drop its TLB if pages lost rights since it last did
+        (each engine does this itself, never while another engine's task is parked in it)."""
+        st = self.state[uc]
+        if st.tlb_gen != self.pt.generation:
+            flush_tlb(uc)
+            st.tlb_gen = self.pt.generation
 
     def _acquire(self) -> Uc:
         return self._pool.pop() if self._pool else self._new_engine()
@@ -303,11 +405,16 @@ class Cpu:
         """Run from PC until the return to SENTINEL, a slice of instructions at a time: each
         full slice is CPU time the task spends (kernel/watchdog.py), which may find it stuck."""
         watchdog = self.kernel.watchdog
+        st = self.state[uc]
         while True:
+            if st.tlb_gen != self.pt.generation:
+                self.sync_tlb(uc)
             try:
                 uc.emu_start(pc, sentinel, count=SLICE_INSNS)
             except UcError as e:
                 raise self._fault(uc, task, str(e)) from None
+            if st.trap is not None:
+                raise self._trap(uc, task)
             pc = uc.reg_read(X.UC_X86_REG_RIP)
             if pc == sentinel:
                 return
@@ -335,17 +442,52 @@ class Cpu:
         uc = task.ctx.engine
         return self._regs(uc) if uc is not None else None
 
-    def _fault(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
-        regs = self._regs(uc)
-        trace = self._walk_fp(regs["rbp"], task)
+    def _trace(self, task: "Task", regs: dict[str, int], fetch: bool = False) -> list[int]:
+        """The call trace of a fault: the frame-pointer chain (a bad fetch: first the return
+        address the call left), the call's sentinel, the frames below a nested call."""
+        trace = []
+        if fetch and self._on_stack(task, regs["rsp"]):
+            trace.append(self.mem.u64(regs["rsp"]))
+        trace += self._walk_fp(regs["rbp"], task)
         if task.ctx.levels and task.ctx.levels[-1].sentinel not in trace:
             trace.append(task.ctx.levels[-1].sentinel)
         trace.extend(self._outer_frames(task))
         trace.extend(task.host_frames())
-        addr = 0
-        if "READ" in kind or "WRITE" in kind or "FETCH" in kind:
-            addr = self._fault_addr(uc, regs["rip"])
-        return GuestFault(kind, regs["rip"], addr, regs, trace)
+        return trace
+
+    def _on_stack(self, task: "Task", addr: int) -> bool:
+        lo = task.ctx.stack_base
+        return bool(lo) and lo <= addr <= lo + THREAD_SIZE - 8
+
+    def _fault(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
+        """Guest code stopped on an error (UcError text KIND): a page fault where the MMU
+        hooks saw the access, else what Unicorn says."""
+        regs = self._regs(uc)
+        st = self.state.get(uc)
+        fault = st.fault if st is not None else None
+        if st is not None:
+            st.fault = None
+            flush_tlb(uc)                # forget the alias frame the fault went through
+        if fault is None or not ("UNMAPPED" in kind or "PROT" in kind):
+            addr = self._fault_addr(uc, regs["rip"]) if "UNMAPPED" in kind else 0
+            return GuestFault(kind, regs["rip"], addr, regs, self._trace(task, regs))
+        addr, access = fault
+        trace = self._trace(task, regs, fetch=access == "fetch")
+        if not canonical(addr):
+            return GuestFault(kind, regs["rip"], 0, regs, trace, trap="general protection fault",
+                              error_code=0)
+        return GuestFault(kind, regs["rip"], addr, regs, trace, trap="page fault",
+                          error_code=error_code(self.pt, addr, access), access=access)
+
+    def _trap(self, uc: Uc, task: "Task") -> GuestFault:
+        """A CPU exception the interrupt hook stopped on: die() with its name."""
+        st = self.state[uc]
+        assert st.trap is not None
+        vector, rip = st.trap
+        st.trap = None
+        regs = dict(self._regs(uc), rip=rip)
+        return GuestFault(trap_name(vector), rip, 0, regs, self._trace(task, regs),
+                          trap=trap_name(vector), error_code=0)
 
     def _outer_frames(self, task: "Task") -> list[int]:
         """Below a nested call: the kernel entries it was made from and the guest frames
@@ -414,6 +556,8 @@ class Cpu:
             raise self._host_bug(uc, e) from None
         finally:
             task.ctx.frames.pop()
+        if self.state[uc].tlb_gen != self.pt.generation:
+            self.sync_tlb(uc)            # pages lost rights while the task was in the kernel
         if ret is not None:
             uc.reg_write(X.UC_X86_REG_RAX, int(ret) & MASK64)
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
+from kernel.fault import NX_WARNING, STACK_OVERFLOW, X86_PF_INSTR, dump_pagetable, stack_guard_hit
+from kernel.mm import PAGE_SIZE, PROT_EXEC, THREAD_SIZE
 from kernel.printk import KERN_ALERT, KERN_CRIT, KERN_EMERG, KERN_INFO, KERN_WARNING
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ CR0 = 0x0000_0000_8005_0033
 CR4 = 0x0000_0000_0000_06F0
 GS_BASE = 0xFFFF_8880_3EC0_0000    # CPU 0's per-CPU area
 USER_FS = 0x0000_7F6A_2C3D_B540    # a user task's TLS base
-PF_WRITE, PF_INSTR = 0x2, 0x10     # page fault error code bits
 _REG_ROWS = (("rax", "rbx", "rcx"), ("rdx", "rsi", "rdi"), ("rbp", "r8", "r9"),
              ("r10", "r11", "r12"), ("r13", "r14", "r15"))
 _REG_NAMES = {"r8": "R08", "r9": "R09"}
@@ -80,7 +81,8 @@ class DumpStack:
         self._log(KERN_DEFAULT, f"RIP: 0010:{k.kallsyms.sprint_symbol(rip)}")
         start = rip - PROLOGUE
         n = PROLOGUE + 1 + EPILOGUE
-        if not k.mem.valid(start, n):
+        pt = k.pagetable
+        if not k.mem.valid(start, n) or not (pt.present(start) and pt.present(start + n - 1)):
             self._log(KERN_DEFAULT, "Code: Bad RIP value.")
             return
         code = k.mem.read(start, n)
@@ -119,10 +121,10 @@ class DumpStack:
 
     # --- the reports -----------------------------------------------------------------------
     def oops(self, task: "Task", e: GuestFault | GuestBug) -> None:
-        """die() for a page fault, an invalid opcode or BUG(): the report, taint D; the caller
-        then kills the task."""
+        """die() for a page fault, a CPU exception or BUG(): the report, taint D; the caller
+        then kills the task (or panics, in interrupt context)."""
         k = self.k
-        if isinstance(e, GuestFault) and e.kind == "soft lockup":
+        if isinstance(e, GuestFault) and e.trap == "soft lockup":
             self.soft_lockup(task, e)
             return
         page_fault = False
@@ -136,18 +138,13 @@ class DumpStack:
             self._log(KERN_WARNING, "------------[ cut here ]------------")
             self._log(KERN_CRIT, f"kernel BUG at {e.file}:{e.line}!")
             title, code = "invalid opcode", 0
-        elif "INSN_INVALID" in e.kind:
+        elif e.trap == "page fault":
             regs, trace = e.regs, e.trace
-            title, code = "invalid opcode", 0
+            self.cr2 = e.addr
+            title, code, page_fault = self.page_fault(task, e)
         else:
             regs, trace = e.regs, e.trace
-            page_fault = True
-            code = (PF_WRITE if "WRITE" in e.kind else 0) | (PF_INSTR if "FETCH" in e.kind else 0)
-            what = "NULL pointer dereference" if e.addr < 4096 else "paging request"
-            self._log(KERN_ALERT, f"BUG: unable to handle kernel {what} at {e.addr:016x}")
-            self._log(KERN_INFO, "PGD 0 P4D 0 ")
-            self.cr2 = e.addr
-            title = "Oops"
+            title, code = e.trap, e.error_code
         if self.exec_summary is None:
             self.exec_summary = dict(regs)
         self.die_counter += 1
@@ -159,6 +156,24 @@ class DumpStack:
         k.add_taint("D")
         self.end_marker()
         self.show_regs_body(task, self.exec_summary)      # "in case the oops scrolled away"
+
+    def page_fault(self, task: "Task", e: GuestFault) -> tuple[str, int, bool]:
+        """no_context(): the stack guard page (handle_stack_overflow(), then die()), or
+        show_fault_oops() and __die("Oops"). Returns die()'s title, error code, and whether
+        the CR2 summary line follows."""
+        k = self.k
+        if stack_guard_hit(task, e.addr):
+            stack = task.ctx.stack_base
+            self._log(KERN_EMERG, f"BUG: stack guard page was hit at {k.fmt_ptr(e.addr)} "
+                                  f"(stack is {k.fmt_ptr(stack)}..{k.fmt_ptr(stack + THREAD_SIZE - 1)})")
+            return STACK_OVERFLOW, 0, False
+        pt = k.pagetable
+        if e.error_code & X86_PF_INSTR and pt.present(e.addr) and not pt.get(e.addr) & PROT_EXEC:
+            self._log(KERN_CRIT, NX_WARNING)
+        what = "NULL pointer dereference" if e.addr < PAGE_SIZE else "paging request"
+        self._log(KERN_ALERT, f"BUG: unable to handle kernel {what} at {e.addr:016x}")
+        self._log(KERN_INFO, dump_pagetable(pt, e.addr, k.mem.base, k.mem.base + k.mem.size))
+        return "Oops", e.error_code, True
 
     def soft_lockup(self, task: "Task", e: GuestFault) -> None:
         """watchdog_timer_fn(): the report of a CPU stuck in one task; taint L afterwards.

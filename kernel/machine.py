@@ -15,11 +15,13 @@ from kernel.bootimage import boot_vmlinux
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
+from kernel.fault import stack_guard_hit
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
 from kernel.fs.syscalls import FsCalls
 from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
-                       STUB_BASE, STUB_END, Allocator, StackAllocator)
+                       STUB_BASE, STUB_END, PROT_NONE, PROT_RW, PROT_RX, Allocator, PageTable,
+                       StackAllocator)
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -78,6 +80,8 @@ class Kernel:
         self.heap = Allocator(HEAP_BASE, HEAP_END)
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
         self.stacks = StackAllocator(STACKS_BASE, STACKS_END)
+        self.pagetable = PageTable()
+        self._map_boot_memory()
         self.slab = Slab(self)
         self.kallsyms = Kallsyms()
         self.cpu = Cpu(self, self.mem, board.engines)
@@ -197,13 +201,32 @@ class Kernel:
         """The largest buffer the kernel could vmalloc (a module image to load)."""
         return HEAP_END - HEAP_BASE
 
+    def _map_boot_memory(self) -> None:
+        """The page tables at boot (kernel.mm.PageTable): stubs RX, heap RW, stacks RW with
+        their guard pages; vmlinux is mapped as it is linked, modules as they load."""
+        pt = self.pagetable
+        pt.protect(STUB_BASE, STUB_END - STUB_BASE, PROT_RX)
+        pt.protect(HEAP_BASE, HEAP_END - HEAP_BASE, PROT_RW)
+        slot = self.stacks.SLOT // 4096
+        pt.pattern(STACKS_BASE, STACKS_END - STACKS_BASE, bytes((PROT_NONE,) + (PROT_RW,) * (slot - 1)))
+
     def alloc_stack(self) -> int:
         return self.stacks.alloc()
 
     def module_alloc(self, size: int) -> int:
-        return self.modules_mem.alloc(size)
+        """Module space (vmalloc'd): RW until the loader sets the sections' rights."""
+        addr = self.modules_mem.alloc(size)
+        self.pagetable.protect(addr, size, PROT_RW)
+        return addr
 
     def module_free(self, addr: int) -> None:
+        """vfree() of module space: its translations go, then its pages (not present again),
+        so stale code or data of the module faults like a use after free."""
+        size = self.modules_mem.size_of(addr)
+        if size is None:
+            return
+        self.cpu.invalidate(addr, size)         # while its text is still mapped
+        self.pagetable.protect(addr, size, PROT_NONE)
         self.modules_mem.free(addr)
 
     def resolve_export(self, name: str) -> int | None:
@@ -329,7 +352,10 @@ class Kernel:
         except (GuestFault, GuestBug) as e:
             self.oops(task, e)
             if fatal and task.kind is TaskKind.USER:
-                signo = SIGSEGV if isinstance(e, GuestBug) or "INSN_INVALID" in e.kind else SIGKILL
+                # no_context() kills with SIGKILL; die() of a trap (and BUG()) with SIGSEGV
+                killed = isinstance(e, GuestFault) and (e.trap == "soft lockup" or (
+                    e.trap == "page fault" and not stack_guard_hit(task, e.addr)))
+                signo = SIGKILL if killed else SIGSEGV
                 raise TaskKilled(task.comm, signo) from None
             return -Errno.EFAULT & MASK64
         finally:

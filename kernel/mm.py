@@ -337,3 +337,64 @@ class StackAllocator:
     def guard_of(self, addr: int) -> bool:
         """ADDR lies in a guard page."""
         return self.start <= addr < self._next and (addr - self.start) % self.SLOT < PAGE_SIZE
+
+
+# Page protections (the values are Unicorn's UC_PROT_* bits)
+PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC = 0, 1, 2, 4
+PROT_RO = PROT_READ                     # rodata
+PROT_RX = PROT_READ | PROT_EXEC         # text
+PROT_RW = PROT_READ | PROT_WRITE        # data, heap, stacks: NX
+PROT_RWX = PROT_READ | PROT_WRITE | PROT_EXEC
+
+
+class PageTable:
+    """The kernel's page tables, reduced to what they enforce: per 4 KiB page of guest memory,
+    present or not and its rights. Every engine's TLB is filled from here (kernel.cpu); an
+    address outside guest memory is never present.
+
+    Layout at boot: the stub page and vmlinux text RX, vmlinux rodata RO and data RW; module
+    space not present until module_alloc(), whose text becomes RX and rodata RO once relocated
+    (STRICT_MODULE_RWX), not present again once freed; heap RW; task stacks RW with a guard
+    page (not present) below each. A change that takes rights away bumps GENERATION: each
+    engine flushes its TLB before it next runs guest code.
+    """
+
+    def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE) -> None:
+        self.base = base
+        self.npages = size >> PAGE_SHIFT
+        self.prot = bytearray(self.npages)
+        self.generation = 0
+
+    def _range(self, addr: int, size: int) -> tuple[int, int]:
+        first = (addr - self.base) >> PAGE_SHIFT
+        last = (addr + max(size, 1) - 1 - self.base) >> PAGE_SHIFT
+        return max(first, 0), min(last + 1, self.npages)
+
+    def protect(self, addr: int, size: int, prot: int) -> None:
+        """Give every page of [ADDR, ADDR+SIZE) the rights PROT (PROT_NONE: not present)."""
+        lo, hi = self._range(addr, size)
+        if hi <= lo:
+            return
+        old = self.prot[lo:hi]
+        if old.translate(_LOST[prot]).strip(b"\0"):
+            self.generation += 1
+        self.prot[lo:hi] = bytes((prot,)) * (hi - lo)
+
+    def pattern(self, addr: int, size: int, page_prots: bytes) -> None:
+        """Fill [ADDR, ADDR+SIZE) with PAGE_PROTS repeated, a page each (boot only)."""
+        lo, hi = self._range(addr, size)
+        n = hi - lo
+        self.prot[lo:hi] = (page_prots * (n // len(page_prots) + 1))[:n]
+
+    def get(self, addr: int) -> int:
+        """The rights of the page holding ADDR (PROT_NONE: not present)."""
+        i = (addr - self.base) >> PAGE_SHIFT
+        return self.prot[i] if 0 <= i < self.npages else PROT_NONE
+
+    def present(self, addr: int) -> bool:
+        return self.get(addr) != PROT_NONE
+
+
+# For each new protection: a translation table turning an old protection into the rights it
+# loses (nonzero when the change takes rights away).
+_LOST = {p: bytes((o & ~p) & PROT_RWX for o in range(256)) for p in range(8)}

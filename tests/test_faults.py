@@ -59,3 +59,119 @@ def test_module_with_an_empty_name_is_refused(kernel, test_module):
     assert "attempted to be registered with empty name!" in text
     assert "WARNING: CPU: " in text and "kobject_add_internal+" in text
     assert "" not in kernel.modules and not kernel.loader.modules
+
+
+def _insmod(kernel, image: bytes, args: str) -> tuple[list[str], str]:
+    """insmod IMAGE ARGS: the kernel lines it logged, and how insmod ended."""
+    from kernel.sched import TaskKilled
+    start = len(kernel.lines)
+    try:
+        kernel.init_module(image, args)
+        end = "ok"
+    except TaskKilled as e:
+        end = e.text
+    except KernelError as e:
+        end = f"errno {e.errno}"
+    return kernel.lines[start:], end
+
+
+def _line(lines: list[str], prefix: str) -> str:
+    found = [line for line in lines if line.startswith(prefix)]
+    assert found, f"no line starts with {prefix!r} in:\n" + "\n".join(lines)
+    return found[0]
+
+
+@pytest.mark.parametrize("fault, bug, die, end", [
+    ("null", "BUG: unable to handle kernel NULL pointer dereference at 0000000000000010",
+     "Oops: 0000 [#1]", "Killed"),
+    ("read", "BUG: unable to handle kernel paging request at ffffc90000123456",
+     "Oops: 0000 [#1]", "Killed"),
+    ("gp", None, "general protection fault: 0000 [#1]", "Segmentation fault"),
+    ("div0", None, "divide error: 0000 [#1]", "Segmentation fault"),
+    ("int3", None, "int3: 0000 [#1]", "Segmentation fault"),
+    ("ud2", None, "invalid opcode: 0000 [#1]", "Segmentation fault"),
+])
+def test_each_fault_has_its_own_4_19_report(kernel, test_module, fault, bug, die, end):
+    lines, how = _insmod(kernel, test_module("faults"), f"fault={fault}")
+    assert how == end
+    assert _line(lines, die.split(":")[0] + ":").startswith(die)
+    if bug is not None:
+        assert bug in lines
+        cr2 = bug.rsplit(" ", 1)[1]
+        assert f"CR2: {cr2}" in lines                    # no_context()'s summary: the real CR2
+        assert lines[lines.index(bug) + 1].startswith("PGD ")
+    else:
+        assert not [line for line in lines if line.startswith("BUG: unable to handle")]
+    assert _line(lines, "RIP: 0010:").startswith("RIP: 0010:do_fault+0x")
+    assert "Call Trace:" in lines and _line(lines, " faults_init+0x")
+
+
+def test_int3_reports_the_address_past_the_trap(kernel, test_module):
+    lines, _ = _insmod(kernel, test_module("faults"), "fault=int3")
+    code = _line(lines, "Code: ")
+    assert " cc <" in code                         # RIP is the byte after the int3
+
+
+def test_int_0x80_is_an_interrupt_with_no_handler(kernel, test_module):
+    lines, how = _insmod(kernel, test_module("faults"), "fault=int80")
+    assert how == "ok"
+    assert "do_IRQ: 0.128 No irq handler for vector" in lines
+    assert "faults: init: survived" in lines and not kernel.oops_count
+
+
+def _pte(lines: list[str]) -> int:
+    return int(_line(lines, "PGD ").rsplit("PTE ", 1)[1], 16)
+
+
+@pytest.mark.parametrize("fault, code, nx", [
+    ("write_text", "0003", False), ("write_rodata", "0003", True), ("write_kernel", "0003", False),
+    ("exec_data", "0011", True), ("exec_heap", "0011", True),
+])
+def test_text_and_rodata_are_read_only_data_is_not_executable(kernel, test_module, fault, code, nx):
+    """STRICT_MODULE_RWX: a write to text or rodata is a protection fault (0003), a jump into
+    data or the heap too (0011, after the NX warning); the PTE shows the page's rights."""
+    lines, how = _insmod(kernel, test_module("faults"), f"fault={fault}")
+    assert how == "Killed"
+    assert _line(lines, "Oops: ").startswith(f"Oops: {code} [#1]")
+    pte = _pte(lines)
+    assert pte & 1                                  # present
+    assert bool(pte & 2) == (code == "0011")        # writable data and heap; read-only text
+    assert bool(pte >> 63) == nx
+    warned = "kernel tried to execute NX-protected page - exploit attempt? (uid: 0)" in lines
+    assert warned == (code == "0011")
+    if fault == "write_kernel":
+        printk = kernel.cpu.stub_by_name["printk"].addr
+        assert f"BUG: unable to handle kernel paging request at {printk:016x}" in lines
+
+
+def test_stack_overflow_hits_the_guard_page_of_its_own_task(kernel, test_module):
+    """3,000 frames overflow the 16 KiB stack: the guard page below it stops the overflow in
+    the task that overflowed; a task sleeping in guest code on another stack runs on."""
+    kernel.init_module(ko("livepatch-callbacks-busymod"), "sleep_secs=2")
+    kernel.run_for(10_000_000)
+    lines, how = _insmod(kernel, test_module("faults"), "fault=recurse depth=3000")
+    assert how == "Segmentation fault"
+    guard = _line(lines, "BUG: stack guard page was hit at ")
+    assert "(stack is " in guard
+    assert _line(lines, "kernel stack overflow (page fault): 0000 [#1]")
+    assert _line(lines, "CPU: 0 PID: ").split("Comm: ")[1].startswith("insmod ")
+    assert _line(lines, "RIP: 0010:").startswith("RIP: 0010:recurse+0x")
+    kernel.run_for(3_000_000_000)
+    assert any(line.endswith("busymod_work_func exit") for line in kernel.lines)
+    assert kernel.oops_count == 1
+
+
+def test_a_stale_function_pointer_faults_after_unload(kernel, test_module):
+    """/proc/faults left behind by the module: reading it calls freed code, an instruction
+    fetch from a page no longer present (0010), in the reading task."""
+    from kernel.sched import TaskKilled
+    kernel.init_module(test_module("faults"), "leave_proc=1")
+    kernel.delete_module("faults")
+    start = len(kernel.lines)
+    with pytest.raises(TaskKilled):
+        kernel.fs.read("/proc/faults")
+    lines = kernel.lines[start:]
+    assert _line(lines, "BUG: unable to handle kernel paging request at ")
+    assert _line(lines, "Oops: 0010 [#1]")
+    assert _pte(lines) == 0
+    assert _line(lines, "CPU: 0 PID: ").split("Comm: ")[1].startswith("cat ")

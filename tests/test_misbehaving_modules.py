@@ -37,7 +37,7 @@ def test_exported_symbols_make_a_dependency(shell):
     run(shell, "insmod export_a.ko")
     assert run(shell, "insmod export_b.ko") == ["[    0.000000] export_b: 42 40"]
     assert run(shell, "rmmod export_a") == ["rmmod: ERROR: Module export_a is in use by: export_b"]
-    assert "export_a                4096  1 export_b" in run(shell, "lsmod")
+    assert "export_a               12288  1 export_b" in run(shell, "lsmod")
     run(shell, "rmmod export_b")
     assert run(shell, "rmmod export_a") == ["[    0.000000] export_a: unloaded"]
 

@@ -19,7 +19,7 @@ from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF
 from kernel.module.kallsyms import KSym
 from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
-from kernel.mm import PAGE_SIZE
+from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -49,6 +49,8 @@ class Module:
     image: ElfImage
     base: int = 0
     core_size: int = 0
+    text_size: int = 0          # core_layout.text_size: text, page-aligned (STRICT_MODULE_RWX)
+    ro_size: int = 0            # core_layout.ro_size: text and rodata, page-aligned
     struct_addr: int = 0
     init: int = 0
     exit: int = 0
@@ -97,6 +99,10 @@ def _modinfo_name(img: ElfImage, this) -> str:
     return raw.split(b"\0", 1)[0].decode("latin-1") or (img.get_modinfo("name") or "")
 
 
+def _page_align(n: int) -> int:
+    return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+
+
 class ModuleLoader:
     """The module list and the two syscalls behind insmod and rmmod."""
 
@@ -129,8 +135,9 @@ class ModuleLoader:
             self._layout_and_copy(mod)
             self._simplify_symbols(mod)
             self._apply_relocations(mod)
-            self.k.cpu.invalidate(mod.base, mod.core_size)
             self._post_relocation(mod)
+            self.module_enable_ro_nx(mod)
+            self.k.cpu.invalidate(mod.base, mod.core_size)
         except BaseException:
             self._free_module(mod)
             raise
@@ -144,9 +151,17 @@ class ModuleLoader:
         self._apply_relocations(mod)
         self._read_exports(mod)
         self._read_fentry(mod)
+        self.module_enable_ro_nx(mod)
         mod.symbols = self._kallsyms(mod)
         mod.state = ModuleState.LIVE
         return mod
+
+    def module_enable_ro_nx(self, mod: Module) -> None:
+        """complete_formation(): text RX, rodata RO, the rest RW and NX (STRICT_MODULE_RWX)."""
+        pt = self.k.pagetable
+        pt.protect(mod.base, mod.text_size, PROT_RX)
+        pt.protect(mod.base + mod.text_size, mod.ro_size - mod.text_size, PROT_RO)
+        pt.protect(mod.base + mod.ro_size, mod.core_size - mod.ro_size, PROT_RW)
 
     def _check_modinfo(self, mod: Module) -> None:
         k, img = self.k, mod.image
@@ -195,11 +210,18 @@ class ModuleLoader:
         alloc.sort(key=lambda s: (group(s), s.index))
         offsets: dict[int, int] = {}
         size = 0
+        ends = [0, 0, 0]
         for s in alloc:
+            g = group(s)
+            if g and not ends[g] and size:
+                size = _page_align(size)     # debug_align(): each group starts a page
             size = (size + s.sh_addralign - 1) & ~(s.sh_addralign - 1)
             offsets[s.index] = size
             size += s.sh_size
-        size = max((size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), PAGE_SIZE)
+            ends[g] = size
+        size = max(_page_align(size), PAGE_SIZE)
+        mod.text_size = _page_align(ends[0])
+        mod.ro_size = _page_align(max(ends[0], ends[1]))
         mod.base = self.k.module_alloc(size)
         mod.core_size = size
         mem = self.k.mem
