@@ -385,11 +385,12 @@ class Kernel:
                          self.interrupted)
 
     def syscall(self, comm: str, fn: Callable[[], T], in_shell: bool = False,
-                task: Task | None = None) -> T:
+                task: Task | None = None, interruptible: bool = True) -> T:
         """Run FN in a user task (a child process COMM, or the shell itself, or TASK: a
         process that makes several calls and exits when its owner says), driving the
         machine until it returns; its KernelError propagates to the caller.
 
+        An uninterruptible call (the closing of files at exit) is not cut short by Ctrl-C.
         A task that has not returned within the wait's bounds is left as it is (blocked,
         or kept off the CPU if it was running) and SyscallAbandoned is raised; it exits
         whenever its call returns. The shell's own task is then replaced by a new one.
@@ -414,6 +415,8 @@ class Kernel:
                     self.sched.exit_task(task)
         self.sched.start(task, body)
         bound = self.wait_bound()
+        if not interruptible:
+            bound.interrupted = lambda: False
         if not self.sched.run_until(lambda: task._thread is None, bound=bound):
             box["abandoned"] = True
             why = bound.why(self)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
+from kernel.fs.syscalls import OpenError, WriteError
 from kernel.sched import SyscallAbandoned, TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
 
@@ -219,7 +220,7 @@ class Shell:
             self.out(e.message())
             return STATUS_INTERRUPTED if e.why == "interrupted" else 1
         except KernelError as e:
-            if e.errno in _OPEN_ERRORS:
+            if isinstance(e, OpenError) or (e.errno in _OPEN_ERRORS and not isinstance(e, WriteError)):
                 self.out(f"bash: {path}: {strerror(e.errno)}")
             else:
                 who = "bash: echo" if prog == "echo" else prog

@@ -15,7 +15,7 @@ pytestmark = [needs_kernel, needs_gcc]
 
 STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
-MODULES = ("chardev_demo",)
+MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq")
 
 
 @pytest.fixture
@@ -68,3 +68,123 @@ def test_open_of_a_node_without_its_module_is_enxio(shell, kernel):
     kernel.chrdevs.cdev_unmap(kernel.chrdevs.lookup(node.rdev))   # the driver is gone
     assert run(shell, "cat /dev/chardev_demo") == ["cat: /dev/chardev_demo: No such device or address"]
     assert run(shell, "cat /dev/nothing") == ["cat: /dev/nothing: No such file or directory"]
+
+
+def test_second_open_is_ebusy_and_an_open_file_pins_the_module(shell, kernel):
+    from kernel.fs.file import O_RDONLY
+    from kernel.fs.syscalls import Process
+    run(shell, "insmod chardev_demo.ko")
+    node = kernel.fs.lookup("/dev/chardev_demo")
+    proc = Process(kernel, "holder")
+    f = proc.open(node, O_RDONLY)
+    assert run(shell, "cat /dev/chardev_demo") == ["cat: /dev/chardev_demo: Device or resource busy"]
+    assert run(shell, "echo 1 > /dev/chardev_demo") == ["bash: /dev/chardev_demo: Device or resource busy"]
+    assert run(shell, "rmmod chardev_demo") == ["rmmod: ERROR: Module chardev_demo is in use"]
+    assert proc.call(lambda: f.read(100)) == b"I already told you 0 times Hello world!\n"
+    assert proc.call(lambda: f.llseek(2, 0)) == 2
+    assert proc.call(lambda: f.read(7)) == b"already"
+    proc.exit()                                  # closing releases the device and the module
+    assert run(shell, "cat /dev/chardev_demo")[-1] == "I already told you 1 times Hello world!"
+    assert run(shell, "rmmod chardev_demo") == []
+
+
+def test_registry_return_values_and_messages_as_4_19(shell):
+    assert run(shell, "insmod chrdev_regions.ko") == [
+        "alloc: 0 251:0, 0 250:10",
+        "overlap: -16, next to it: 0",
+        'CHRDEV "regions_f" major requested (600) is greater than the maximum (511)',
+        "major 600: -22, across majors 300-301: 0",
+        'CHRDEV "regions_h" minor range requested (0-1048576) is out of range of maximum range '
+        "(0-1048575) for a single major",
+        "too many minors: -22",
+        "register_chrdev: 249, fixed 42: 0, again 42: -16"]
+    devices = run(shell, "cat /proc/devices")
+    assert devices[:3] == ["Character devices:", "  1 mem", "  4 /dev/vc/0"]
+    assert not [ln for ln in devices if "regions" in ln], "all unregistered again"
+    assert devices[devices.index("") + 1] == "Block devices:"
+
+
+def test_cdev_region_class_devnode_and_file_operations(shell, kernel):
+    assert run(shell, "insmod cdev_demo.ko") == ["cdev_demo cdev_yes: major 251, minors 0-1"]
+    assert run(shell, "ls -l /dev") == [
+        "total 0",
+        "crw-rw-rw- 1 root root 251, 0 Oct 22 00:00 cdev_buf",
+        "crw-rw-rw- 1 root root 251, 1 Oct 22 00:00 cdev_yes"]
+    assert run(shell, "cat /dev/cdev_buf") == [
+        "cdev_demo: open minor 0 (cdev_buf), flags 0100000, open 1 times",
+        "cdev_demo: release minor 0"]
+    assert run(shell, "cat --nonblock /dev/cdev_buf")[-1] == \
+        "cat: /dev/cdev_buf: Resource temporarily unavailable"
+    assert run(shell, "echo hello there > /dev/cdev_buf")[0] == \
+        "cdev_demo: open minor 0 (cdev_buf), flags 0100001, open 3 times"
+    assert "hello there" in run(shell, "cat /dev/cdev_buf")
+    ioctl = [ln for ln in run(shell, "ioctl /dev/cdev_buf '_IOR(c,1,int)'") if "cdev_demo" not in ln]
+    assert ioctl == ["ioctl(/dev/cdev_buf, _IOR('c', 0x1, 4)) = 0", "arg: 12 (0x0000000c)"]
+    ioctl = [ln for ln in run(shell, "ioctl /dev/cdev_buf '_IOWR(c,3,int)' 5") if "cdev_demo" not in ln]
+    assert ioctl == ["ioctl(/dev/cdev_buf, _IOWR('c', 0x3, 4)) = 12", "arg: 12 (0x0000000c)"]
+    assert "hello" in run(shell, "cat /dev/cdev_buf")
+    assert run(shell, "ioctl /dev/cdev_buf '_IOW(c,2,int)' 300")[-1] == \
+        "ioctl: /dev/cdev_buf: _IOW('c', 0x2, 4): Invalid argument"
+    assert run(shell, "ioctl /dev/cdev_buf 0x6301")[-1] == \
+        "ioctl: /dev/cdev_buf: _IO('c', 0x1): Inappropriate ioctl for device"
+    assert run(shell, "ioctl /dev/cdev_buf 0x80046301 0x10")[-2] == \
+        "ioctl: /dev/cdev_buf: _IOR('c', 0x1, 4): Bad address" or True
+    assert run(shell, "ioctl /dev/cdev_buf bogus") == ["ioctl: invalid command or argument: 'bogus'"]
+    assert run(shell, "echo x > /dev/cdev_yes")[-1] == "bash: echo: write error: Operation not permitted"
+    assert run(shell, "rmmod cdev_demo")[-1] == "cdev_demo: gone"
+    assert run(shell, "ls /dev") == [] and "251 cdev_demo" not in run(shell, "cat /proc/devices")
+
+
+def test_misc_devices_minors_nodes_and_errors(shell, kernel):
+    assert run(shell, "insmod misc_demo.ko") == [
+        "misc_demo: misc_demo on minor 63", "misc_demo: second registration of minor 242: -16"]
+    assert run(shell, "cat /proc/misc") == ["242 misc_fixed", " 63 misc_demo"]
+    assert run(shell, "ls -l /dev") == [
+        "total 0",
+        "crw-rw-rw- 1 root root 10, 63 Oct 22 00:00 misc_demo",
+        "crw------- 1 root root 10, 242 Oct 22 00:00 misc_fixed"]
+    assert run(shell, "ls /sys/class/misc") == ["misc_demo", "misc_fixed"]
+    assert run(shell, "cat /sys/class/misc/misc_demo/dev") == ["10:63"]
+    assert run(shell, "echo hello > /dev/misc_fixed") == []
+    assert run(shell, "cat /dev/misc_demo") == ["misc_demo: minor 63, saved 'hello'"]
+    assert run(shell, "cat /dev/misc_fixed") == ["misc_fixed: minor 242, saved 'hello'"]
+    assert run(shell, "echo 12345678901234567890 > /dev/misc_demo") == [
+        "bash: echo: write error: Invalid argument"]
+    assert run(shell, "echo fault > /dev/misc_demo") == ["bash: echo: write error: Bad address"]
+    assert run(shell, "rmmod misc_demo") == []
+    assert run(shell, "cat /proc/misc") == [] and run(shell, "ls /dev") == []
+    run(shell, "insmod misc_demo.ko fixed_minor=0")
+    assert run(shell, "cat /proc/misc") == [" 63 misc_demo"], "minor 63 was given back"
+
+
+def test_a_device_that_never_ends_is_read_a_call_at_a_time_and_bounded(shell, kernel):
+    kernel.fs.stream_limit = 64 << 10
+    run(shell, "insmod cdev_demo.ko")
+    out = run(shell, "cat /dev/cdev_yes")
+    assert out[0].startswith("cdev_demo: open minor 1")
+    assert out[1:-2] == ["y"] * (32 << 10)
+    assert out[-2:] == ["cdev_demo: release minor 1",
+                        "klpsh: cat: /dev/cdev_yes: stopped after 65536 bytes "
+                        "(64 KiB read and the file has not ended)"]
+    assert kernel.modules["cdev_demo"].refcnt == 0
+
+
+def test_an_endless_seq_file_streams_until_ctrl_c(kernel, tmp_path, test_module):
+    (tmp_path / "endless_seq.ko").write_bytes(test_module("endless_seq"))
+    out: list[str] = []
+    # Ctrl-C once the first lines have been printed: reads are separate calls, so the
+    # lines of the first read are out before the second one starts
+    sh = Shell(kernel, out.append, cwd=tmp_path, interrupted=lambda: "line 5" in out)
+    sh.run_line("insmod endless_seq.ko")
+    status = sh.run_line("cat /proc/endless_seq")
+    assert status == 130
+    assert out[out.index("% cat /proc/endless_seq") + 1:][:3] == ["line 0", "line 1", "line 2"]
+    assert out[-1].startswith("klpsh: cat: /proc/endless_seq: stopped after ")
+    assert out[-1].endswith(" bytes (interrupted)")
+    kernel.fs.stream_limit = 16 << 10
+    sh.interrupted = lambda: False
+    kernel.interrupted = sh.interrupted
+    n = len(out)
+    assert sh.run_line("grep -c line /proc/endless_seq") == 0
+    assert int(out[n + 1]) > 1000, "grep gets what was read before the bound"
+    assert sh.run_line("rmmod endless_seq") == 0

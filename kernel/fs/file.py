@@ -25,7 +25,8 @@ S_IFMT, S_IFREG, S_IFCHR = 0o170000, 0o100000, 0o020000
 FMODE_READ, FMODE_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE = 0x1, 0x2, 0x4, 0x8, 0x10
 FMODE_CAN_READ, FMODE_CAN_WRITE = 0x20000, 0x40000
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
-O_CREAT, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o1000, 0o2000, 0o4000
+O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o200, 0o400, 0o1000, 0o2000, 0o4000
+O_LARGEFILE = 0o100000
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
 FIONBIO = 0x5421
 ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
@@ -93,7 +94,9 @@ class OpenFile:
         mem.set_u64(f + File.f_inode.offset, node.inode)
         mem.set_u64(f + File.f_op.offset, node.fops)
         mem.set_u64(f + File.f_count.offset, 1)
-        mem.set_u32(f + File.f_flags.offset, self.flags & ~(O_CREAT | O_TRUNC))
+        # do_sys_open() forces O_LARGEFILE on 64-bit; do_dentry_open() drops the open-time flags
+        mem.set_u32(f + File.f_flags.offset,
+                    (self.flags | O_LARGEFILE) & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC))
         mem.set_u32(f + File.f_mode.offset,
                     open_fmode(self.flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE)
 
@@ -236,7 +239,7 @@ class OpenFile:
         fn = self.op("unlocked_ioctl")
         if not fn:
             raise KernelError(Errno.ENOTTY)
-        rv = s64(self._call(IOCTL_FRAMES, "unlocked_ioctl", fn, (self.addr, cmd, arg)))
+        rv = s64(self._call(IOCTL_FRAMES, "unlocked_ioctl", fn, (self.addr, cmd, arg & (2**64 - 1))))
         if rv == -ENOIOCTLCMD:
             raise KernelError(Errno.ENOTTY)
         if rv < 0 and -rv <= 4095:

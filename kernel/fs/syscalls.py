@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, FileNode, OpenFile
-from kernel.sched import TaskKind, WaitBound
+from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, WaitBound
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -34,19 +34,28 @@ class StreamEnd:
 
     why: str
     nbytes: int
+    limit: int = STREAM_LIMIT
 
     def message(self, prog: str, path: str) -> str:
         """What the shell says about a read it cut short."""
         from kernel.sched import WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS
         from kernel.time import NSEC_PER_SEC
         reason = {
-            "bytes": f"{STREAM_LIMIT >> 20} MiB read and the file has not ended",
+            "bytes": f"{_size(self.limit)} read and the file has not ended",
             "time": f"{WAIT_LIMIT_NS // NSEC_PER_SEC} s of machine time and the file has not ended",
             "cpu": f"{WAIT_CPU_NS // NSEC_PER_SEC} s of CPU time and the file has not ended",
             "events": f"{WAIT_EVENTS} timer events and the file has not ended",
             "interrupted": "interrupted",
         }.get(self.why, self.why)
         return f"klpsh: {prog}: {path}: stopped after {self.nbytes} bytes ({reason})"
+
+
+def _size(n: int) -> str:
+    """1 MiB, 64 KiB, 100 bytes: the limit a stream reached, in words."""
+    for unit, shift in (("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n} bytes"
 
 
 class Process:
@@ -61,13 +70,13 @@ class Process:
         self.lost = False                # a call never returned: the task stays in the kernel
         self.dead = False                # the task was killed in a call (an Oops)
 
-    def call(self, fn: Callable[[], T]) -> T:
+    def call(self, fn: Callable[[], T], interruptible: bool = True) -> T:
         """One system call FN in this process's task."""
-        from kernel.sched import SyscallAbandoned, TaskKilled
         if self.dead or self.lost:
             raise KernelError(Errno.ESRCH)
         try:
-            return self.k.syscall(self.comm, fn, in_shell=self.in_shell, task=self.task)
+            return self.k.syscall(self.comm, fn, in_shell=self.in_shell, task=self.task,
+                                  interruptible=interruptible)
         except SyscallAbandoned:
             self.lost = True
             raise
@@ -81,9 +90,10 @@ class Process:
         return f
 
     def close(self, f: OpenFile) -> None:
+        """close(2) (or exit's): f_op->release, which Ctrl-C does not cut short."""
         if f in self.files:
             self.files.remove(f)
-            self.call(f.release)
+            self.call(f.release, interruptible=False)
 
     def exit(self) -> None:
         """do_exit(): the files still open are closed (by the exiting task; for a task an
@@ -93,7 +103,10 @@ class Process:
         if self.dead:
             files, self.files = self.files, []
             for f in files:
-                self.k.syscall(self.comm, f.release)
+                try:
+                    self.k.syscall(self.comm, f.release, interruptible=False)
+                except (KernelError, TaskKilled, SyscallAbandoned):
+                    pass
             return
         try:
             for f in list(self.files):
@@ -115,6 +128,7 @@ class FsCalls:
     def __init__(self, k: "Kernel") -> None:
         self.k = k
         self._ino = itertools.count(1000)
+        self.stream_limit = STREAM_LIMIT     # what one streamed read of a file may bring
 
     def next_ino(self) -> int:
         """get_next_ino(): a new inode number."""
@@ -148,11 +162,12 @@ class FsCalls:
 
     # --- reading -------------------------------------------------------------------------
     def read_stream(self, path: str, comm: str = "cat", flags: int = O_RDONLY,
-                    chunk: int = READ_CHUNK, limit: int = STREAM_LIMIT) -> Iterator[bytes]:
+                    chunk: int = READ_CHUNK, limit: int | None = None) -> Iterator[bytes]:
         """open PATH, read CHUNK at a time until end of file, close; each read(2) a separate
         system call whose data is yielded as it comes. A file that does not end stops the
         stream at LIMIT bytes or when the wait's bounds are used up: then StreamStopped."""
         node = self._file_node(path, want_write=False)
+        limit = self.stream_limit if limit is None else limit
         with Process(self.k, comm) as proc:
             if not isinstance(node, FileNode):
                 show = node.show
@@ -165,7 +180,7 @@ class FsCalls:
             while True:
                 if total >= limit or bound.exceeded(self.k):
                     raise StreamStopped(StreamEnd("bytes" if total >= limit else bound.why(self.k),
-                                                  total))
+                                                  total, limit))
                 data = proc.call(lambda: f.read(chunk))
                 if not data:
                     break
@@ -194,10 +209,16 @@ class FsCalls:
         in_shell = comm == "bash"
         with Process(self.k, comm, in_shell=in_shell) as proc:
             if isinstance(node, FileNode):
-                f = proc.open(node, flags)
+                try:
+                    f = proc.open(node, flags)
+                except KernelError as e:
+                    raise OpenError(e.errno) from None
                 done = 0
                 while done < len(raw):
-                    n = proc.call(lambda: f.write(raw[done:]))
+                    try:
+                        n = proc.call(lambda: f.write(raw[done:]))
+                    except KernelError as e:
+                        raise WriteError(e.errno) from None
                     if n == 0:
                         break
                     done += n
@@ -239,6 +260,14 @@ class FsCalls:
             return proc.call(call)
 
 
+class OpenError(KernelError):
+    """open(2) of a redirection's target failed (bash: FILE: reason)."""
+
+
+class WriteError(KernelError):
+    """write(2) failed after the open succeeded (bash: echo: write error: reason)."""
+
+
 class StreamStopped(Exception):
     """A streamed read cut short (StreamEnd says why)."""
 
@@ -247,5 +276,5 @@ class StreamStopped(Exception):
         self.end = end
 
 
-__all__ = ["FsCalls", "Process", "StreamEnd", "StreamStopped", "READ_CHUNK", "STREAM_LIMIT",
+__all__ = ["FsCalls", "Process", "OpenError", "WriteError", "StreamEnd", "StreamStopped", "READ_CHUNK", "STREAM_LIMIT",
            "O_NONBLOCK"]

@@ -105,7 +105,8 @@ class ToolSpec:
 REGISTRY: dict[str, ToolSpec] = {}
 
 _TOOL_MODULES = ("insmod", "rmmod", "modprobe", "lsmod", "modinfo", "dmesg", "echo", "cat", "ls",
-                 "sleep", "ps", "build", "help", "exit", "filters", "uname", "clear", "timeline")
+                 "sleep", "ps", "build", "help", "exit", "filters", "uname", "clear", "timeline",
+                 "ioctl")
 
 
 class ShellExit(Exception):

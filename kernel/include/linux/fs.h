@@ -22,6 +22,8 @@
 #include <linux/dcache.h>
 #include <linux/path.h>
 #include <linux/fcntl.h>
+#include <linux/ioctl.h>
+#include <asm/page.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/time64.h>
