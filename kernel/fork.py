@@ -83,10 +83,11 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
 
 
 def unhash_process(k: "Kernel", task: "Task") -> None:
-    """An exited task leaves the task list (its struct stays readable, as a reaped task's
-    would until its last reference goes)."""
+    """An exited task leaves the task list and, reaped at once, gives its struct back to the
+    task_struct cache (a module that kept the pointer reads freed memory, as on Linux)."""
     if task.guest_struct and task.guest_struct != init_task_addr(k):
         _list_del(k, task.guest_struct + TaskStruct.tasks.offset)
+        k.heap.free(task.guest_struct)
 
 
 _PF_KTHREAD = 0x00200000
