@@ -105,10 +105,11 @@ def test_registry_return_values_and_messages_as_4_19(shell):
 
 
 def test_cdev_region_class_devnode_and_file_operations(shell, kernel):
-    assert run(shell, "insmod cdev_demo.ko") == ["cdev_demo cdev_yes: major 251, minors 0-1"]
+    assert run(shell, "insmod cdev_demo.ko") == ["cdev_demo cdev_wait: major 251, minors 0-2"]
     assert run(shell, "ls -l /dev") == [
         "total 0",
         "crw-rw-rw- 1 root root 251, 0 Oct 22 00:00 cdev_buf",
+        "crw-rw-rw- 1 root root 251, 2 Oct 22 00:00 cdev_wait",
         "crw-rw-rw- 1 root root 251, 1 Oct 22 00:00 cdev_yes"]
     assert run(shell, "cat /dev/cdev_buf") == [
         "cdev_demo: open minor 0 (cdev_buf), flags 0100000, open 1 times",
@@ -179,8 +180,7 @@ def test_an_endless_seq_file_streams_until_ctrl_c(kernel, tmp_path, test_module)
     status = sh.run_line("cat /proc/endless_seq")
     assert status == 130
     assert out[out.index("% cat /proc/endless_seq") + 1:][:3] == ["line 0", "line 1", "line 2"]
-    assert out[-1].startswith("klpsh: cat: /proc/endless_seq: stopped after ")
-    assert out[-1].endswith(" bytes (interrupted)")
+    assert out[-1].startswith("line "), "cat dies quietly of the SIGINT"
     kernel.fs.stream_limit = 16 << 10
     sh.interrupted = lambda: False
     kernel.interrupted = sh.interrupted
@@ -188,3 +188,33 @@ def test_an_endless_seq_file_streams_until_ctrl_c(kernel, tmp_path, test_module)
     assert sh.run_line("grep -c line /proc/endless_seq") == 0
     assert int(out[n + 1]) > 1000, "grep gets what was read before the bound"
     assert sh.run_line("rmmod endless_seq") == 0
+
+
+def test_ctrl_c_sends_sigint_to_a_read_that_sleeps(shell, kernel):
+    from kernel.sched import TaskState
+    run(shell, "insmod cdev_demo.ko")
+    # the user presses Ctrl-C once cat sleeps in its read
+    shell.interrupted = lambda: any(t.comm == "cat" and t.state is TaskState.INTERRUPTIBLE
+                                    and t._thread is not None for t in kernel.sched.all_tasks())
+    n = len(shell.output)
+    assert shell.run_line("cat /dev/cdev_wait") == 130
+    assert [STAMP.sub("", ln) for ln in shell.output[n + 1:]] == [
+        "cdev_demo: open minor 2 (cdev_wait), flags 0100000, open 1 times",
+        "cdev_demo: read interrupted by a signal",
+        "cdev_demo: release minor 2"]
+    assert "cat" not in [t.comm for t in kernel.sched.all_tasks()]
+    shell.interrupted = lambda: False
+    assert kernel.modules["cdev_demo"].refcnt == 0
+
+
+def test_a_read_that_sleeps_for_ever_is_left_in_the_kernel(shell, kernel):
+    run(shell, "insmod cdev_demo.ko")
+    out = run(shell, "cat /dev/cdev_wait")
+    cat = next(t for t in kernel.sched.all_tasks() if t.comm == "cat")
+    assert out[-1] == (f"klpsh: cat (pid {cat.pid}) has not returned after 300 s of machine "
+                       "time; it stays in the kernel, in state S (see ps)")
+    assert run(shell, "rmmod cdev_demo") == ["rmmod: ERROR: Module cdev_demo is in use"]
+    run(shell, "echo data > /dev/cdev_buf")        # wakes it: its read returns, it exits
+    run(shell, "sleep 0.1")
+    assert "cat" not in [t.comm for t in kernel.sched.all_tasks()]
+    assert run(shell, "rmmod cdev_demo")[-1] == "cdev_demo: gone"

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, FileNode, OpenFile
-from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, WaitBound
+from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, TaskState, WaitBound
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.sched import Task
 
 T = TypeVar("T")
+SIGINT = 2
 READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize: 128 KiB)
 STREAM_LIMIT = 1 << 20            # a file that never ends: its reader is stopped after this much
 
@@ -74,15 +75,48 @@ class Process:
         """One system call FN in this process's task."""
         if self.dead or self.lost:
             raise KernelError(Errno.ESRCH)
+        def call() -> T:
+            try:
+                return fn()
+            finally:
+                if self.lost:           # the shell stopped waiting: exit_files() at the end
+                    self._release_all()
         try:
-            return self.k.syscall(self.comm, fn, in_shell=self.in_shell, task=self.task,
+            return self.k.syscall(self.comm, call, in_shell=self.in_shell, task=self.task,
                                   interruptible=interruptible)
-        except SyscallAbandoned:
+        except SyscallAbandoned as e:
+            if e.why == "interrupted" and self._sigint():
+                raise Interrupted(self.task) from None
             self.lost = True
             raise
         except TaskKilled:
             self.dead = not self.in_shell
             raise
+
+    def _release_all(self) -> None:
+        """Close every file still open, in the current task (a late call's do_exit)."""
+        files, self.files = self.files, []
+        for f in files:
+            try:
+                f.release()
+            except (KernelError, TaskKilled):
+                pass
+
+    def _sigint(self) -> bool:
+        """Ctrl-C while the call sleeps: SIGINT to the task, as the terminal sends it; True
+        once the call has returned (an interruptible sleep gives -ERESTARTSYS) and the task,
+        killed by the signal, has exited."""
+        from kernel.api.signal import send_signal
+        task = self.task
+        if self.in_shell or task.state is not TaskState.INTERRUPTIBLE or task.parked:
+            return False
+        send_signal(self.k, task, SIGINT)
+        bound = self.k.wait_bound()
+        bound.interrupted = lambda: False
+        if not self.k.sched.run_until(lambda: task._thread is None, bound=bound):
+            return False
+        self.dead = True                # gone: the abandoned call's end exited the task;
+        return True                     # its files are closed by exit() (exit_files)
 
     def open(self, node: FileNode, flags: int) -> OpenFile:
         f = self.call(lambda: OpenFile(self.k, node, flags).open())
@@ -181,7 +215,10 @@ class FsCalls:
                 if total >= limit or bound.exceeded(self.k):
                     raise StreamStopped(StreamEnd("bytes" if total >= limit else bound.why(self.k),
                                                   total, limit))
-                data = proc.call(lambda: f.read(chunk))
+                try:
+                    data = proc.call(lambda: f.read(chunk))
+                except Interrupted:
+                    raise StreamStopped(StreamEnd("interrupted", total, limit)) from None
                 if not data:
                     break
                 total += len(data)
@@ -258,6 +295,14 @@ class FsCalls:
                 rv = f.ioctl(cmd, buf)
                 return rv, self.k.mem.read(buf, len(buf_data))
             return proc.call(call)
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the process's call was interrupted by SIGINT and the process is gone."""
+
+    def __init__(self, task: "Task") -> None:
+        super().__init__(task.comm)
+        self.task = task
 
 
 class OpenError(KernelError):

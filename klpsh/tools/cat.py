@@ -4,7 +4,8 @@
 --nonblock (klpsh's own) opens each FILE with O_NONBLOCK, as `cat < FILE` after
 `exec 3<>FILE; fcntl O_NONBLOCK` would; a read with no data then fails with EAGAIN.
 A file that never ends is read until klpsh's bounds for one command are used up (or 1 MiB
-has come, or Ctrl-C), then cat stops with a klpsh: line saying so.
+has come), then cat stops with a klpsh: line saying so. Ctrl-C stops it between reads, or
+sends SIGINT to a read that sleeps (an interruptible wait returns -ERESTARTSYS).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def cat(ctx: ToolContext, args: list[str]) -> int:
             ctx.errln(f"cat: {path}: {strerror(e.errno)}")
             status = 1
         except StreamStopped as e:
+            if e.end.why == "interrupted":
+                return 130                      # SIGINT: cat dies quietly, as bash shows it
             ctx.errln(e.end.message("cat", path))
-            return 130 if e.end.why == "interrupted" else 1
+            return 1
     return status

@@ -5,7 +5,9 @@
  *   /dev/cdev_buf  (minor 0): a 64-byte buffer; read/write at f_pos, its own
  *                  llseek (SEEK_END from the data's length), ioctls, and an
  *                  O_NONBLOCK read of an empty buffer gives -EAGAIN;
- *   /dev/cdev_yes  (minor 1): "y\n" for ever (a read never returns 0).
+ *   /dev/cdev_yes  (minor 1): "y\n" for ever (a read never returns 0);
+ *   /dev/cdev_wait (minor 2): a read sleeps (interruptibly) until the buffer
+ *                  has data.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -15,6 +17,8 @@
 #include <linux/uaccess.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/sched/signal.h>
 
 #define BUF_SIZE 64
 #define CDEV_IOC_MAGIC 'c'
@@ -30,6 +34,7 @@ static char buf[BUF_SIZE];
 static size_t len;
 static int opens;
 static char *yes_page;
+static DECLARE_WAIT_QUEUE_HEAD(data_wq);
 
 static char *cdev_devnode(struct device *dev, umode_t *mode)
 {
@@ -55,6 +60,13 @@ static int cdev_release(struct inode *inode, struct file *file)
 
 static ssize_t cdev_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
 {
+	if (file->private_data == (void *)2UL) {	/* minor 2: wait for data */
+		if (wait_event_interruptible(data_wq, len > 0)) {
+			pr_info("cdev_demo: read interrupted by a signal\n");
+			return -ERESTARTSYS;
+		}
+		return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	}
 	if (file->private_data) {		/* minor 1: yes, a page at a time */
 		size_t n = min_t(size_t, count, PAGE_SIZE);
 		if (copy_to_user(ubuf, yes_page, n))
@@ -78,6 +90,7 @@ static ssize_t cdev_write(struct file *file, const char __user *ubuf, size_t cou
 	n = simple_write_to_buffer(buf, BUF_SIZE, ppos, ubuf, count);
 	if (n > 0 && *ppos > len)
 		len = *ppos;
+	wake_up_interruptible(&data_wq);
 	return n;
 }
 
@@ -150,14 +163,14 @@ static int __init cdev_demo_init(void)
 		return -ENOMEM;
 	for (err = 0; err < PAGE_SIZE; err += 2)
 		memcpy(yes_page + err, "y\n", 2);
-	err = alloc_chrdev_region(&first, 0, 2, "cdev_demo");
+	err = alloc_chrdev_region(&first, 0, 3, "cdev_demo");
 	if (err) {
 		kfree(yes_page);
 		return err;
 	}
 	cdev_init(&cdev, &cdev_fops);
 	cdev.owner = THIS_MODULE;
-	err = cdev_add(&cdev, first, 2);
+	err = cdev_add(&cdev, first, 3);
 	if (err)
 		goto out_region;
 	cls = class_create(THIS_MODULE, "cdev_demo");
@@ -176,8 +189,15 @@ static int __init cdev_demo_init(void)
 		err = PTR_ERR(d);
 		goto out_dev0;
 	}
-	dev_info(d, "major %d, minors %d-%d\n", MAJOR(first), MINOR(first), MINOR(first) + 1);
+	d = device_create(cls, NULL, MKDEV(MAJOR(first), 2), NULL, "cdev_wait");
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out_dev1;
+	}
+	dev_info(d, "major %d, minors %d-%d\n", MAJOR(first), MINOR(first), MINOR(first) + 2);
 	return 0;
+out_dev1:
+	device_destroy(cls, MKDEV(MAJOR(first), 1));
 out_dev0:
 	device_destroy(cls, MKDEV(MAJOR(first), 0));
 out_class:
@@ -185,18 +205,19 @@ out_class:
 out_cdev:
 	cdev_del(&cdev);
 out_region:
-	unregister_chrdev_region(first, 2);
+	unregister_chrdev_region(first, 3);
 	kfree(yes_page);
 	return err;
 }
 
 static void __exit cdev_demo_exit(void)
 {
+	device_destroy(cls, MKDEV(MAJOR(first), 2));
 	device_destroy(cls, MKDEV(MAJOR(first), 1));
 	device_destroy(cls, MKDEV(MAJOR(first), 0));
 	class_destroy(cls);
 	cdev_del(&cdev);
-	unregister_chrdev_region(first, 2);
+	unregister_chrdev_region(first, 3);
 	kfree(yes_page);
 	pr_info("cdev_demo: gone\n");
 }
