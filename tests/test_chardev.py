@@ -142,7 +142,7 @@ def test_misc_devices_minors_nodes_and_errors(shell, kernel):
     assert run(shell, "cat /proc/misc") == ["242 misc_fixed", " 63 misc_demo"]
     assert run(shell, "ls -l /dev") == [
         "total 0",
-        "crw-rw-rw- 1 root root 10, 63 Oct 22 00:00 misc_demo",
+        "crw-rw-rw- 1 root root 10,  63 Oct 22 00:00 misc_demo",
         "crw------- 1 root root 10, 242 Oct 22 00:00 misc_fixed"]
     assert run(shell, "ls /sys/class/misc") == ["misc_demo", "misc_fixed"]
     assert run(shell, "cat /sys/class/misc/misc_demo/dev") == ["10:63"]
@@ -218,3 +218,11 @@ def test_a_read_that_sleeps_for_ever_is_left_in_the_kernel(shell, kernel):
     run(shell, "sleep 0.1")
     assert "cat" not in [t.comm for t in kernel.sched.all_tasks()]
     assert run(shell, "rmmod cdev_demo")[-1] == "cdev_demo: gone"
+
+
+def test_head_reads_what_it_needs_of_a_device_that_never_ends(shell, kernel):
+    run(shell, "insmod cdev_demo.ko")
+    assert run(shell, "head -n 3 /dev/cdev_yes") == [
+        "cdev_demo: open minor 1 (cdev_yes), flags 0100000, open 1 times",
+        "cdev_demo: release minor 1", "y", "y", "y"]
+    assert run(shell, "head -c 5 /dev/cdev_yes")[-3:] == ["y", "y", "y"]

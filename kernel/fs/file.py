@@ -29,6 +29,7 @@ O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o200, 0o400, 
 O_LARGEFILE = 0o100000
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
 FIONBIO = 0x5421
+USER_BUFFER = 128 * 1024            # the smallest user buffer a call hands in (cat's)
 ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
 ERESTARTSYS = 512                   # a signal interrupted the call (EINTR for the user)
 
@@ -135,12 +136,14 @@ class OpenFile:
             del task.host_stack[-len(frames):]
 
     def user_buffer(self, size: int) -> int:
-        """The caller's buffer of SIZE bytes (guest memory a read or write hands in)."""
+        """The caller's buffer for SIZE bytes (guest memory a read or write hands in). It is
+        never smaller than a user program's stdio buffer (USER_BUFFER): a driver that copies
+        more than it was asked for overruns user memory, as it would, not kernel objects."""
         if size > self.buf_size:
             if self.buf:
                 self.k.heap.free(self.buf)
-            self.buf = self.k.heap.alloc(max(size, 1))
-            self.buf_size = size
+            self.buf_size = max(size, USER_BUFFER)
+            self.buf = self.k.heap.alloc(self.buf_size)
         return self.buf
 
     # --- the calls -----------------------------------------------------------------------

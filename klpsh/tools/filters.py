@@ -59,12 +59,52 @@ def _head_tail(ctx: ToolContext, prog: str, args: list[str],
             header = False
         elif o in ("-v", "--verbose"):
             header = True
-    inputs, status = ctx.inputs(prog, files)
+    if prog == "head" and n >= 0 and files and "-" not in files:
+        inputs, status = _head_inputs(ctx, files, n, by_bytes)
+    else:
+        inputs, status = ctx.inputs(prog, files)
     for i, (name, text) in enumerate(inputs):
         if header:
             ctx.out(("\n" if i else "") + f"==> {name} <==\n")
         ctx.out(take(text, n, by_bytes, plus))
     return status
+
+
+HEAD_BUFSIZ = 8192      # coreutils head reads BUFSIZ at a time (-c N: at most N)
+
+
+def _head_inputs(ctx: ToolContext, files: list[str], n: int, by_bytes: bool) -> tuple[list[tuple[str, str]], int]:
+    """What head reads of each file: read(2) after read(2) until it has N bytes or lines,
+    then it closes the file (a device that never ends is read no further)."""
+    from kernel.errno import KernelError, strerror
+    from kernel.fs.syscalls import StreamStopped
+    read_stream = getattr(ctx.kernel.fs, "read_stream", None)
+    if read_stream is None:
+        return ctx.inputs("head", files)
+    got: list[tuple[str, str]] = []
+    status = 0
+    for name in files:
+        parts: list[str] = []
+        have = 0
+        stream = read_stream(name, comm="head", chunk=min(n, HEAD_BUFSIZ) if by_bytes else HEAD_BUFSIZ)
+        try:
+            for data in stream:
+                text = data.decode("latin-1")
+                parts.append(text)
+                have += len(text) if by_bytes else text.count("\n")
+                if have >= n:
+                    break
+        except KernelError as e:
+            ctx.errln(f"head: {name}: {strerror(e.errno)}")
+            status = 1
+            continue
+        except StreamStopped as e:
+            ctx.errln(e.end.message("head", name))
+            status = 1
+        finally:
+            stream.close()
+        got.append((name, "".join(parts)))
+    return got, status
 
 
 def _head(text: str, n: int, by_bytes: bool, _plus: bool) -> str:

@@ -29,8 +29,26 @@ def _node(ctx: ToolContext, path: str) -> object | None:
         return None
 
 
-def long_line(ctx: ToolContext, path: str, name: str) -> str:
-    """One `ls -l` line for NAME (at PATH)."""
+def _devnum(ctx: ToolContext, path: str) -> tuple[int, int] | None:
+    """(major, minor) of a device node at PATH, else None."""
+    node = _node(ctx, path)
+    mode = getattr(node, "mode", 0) or 0
+    ftype = stat.S_IFMT(mode) or getattr(node, "ftype", 0)
+    rdev = getattr(node, "rdev", None)
+    if ftype not in (stat.S_IFCHR, stat.S_IFBLK) or rdev is None:
+        return None
+    return rdev >> 20, rdev & 0xFFFFF
+
+
+def dev_widths(ctx: ToolContext, paths: list[str]) -> tuple[int, int]:
+    """coreutils' major and minor column widths over the device nodes among PATHS."""
+    nums = [d for d in (_devnum(ctx, p) for p in paths) if d is not None]
+    return (max((len(str(a)) for a, _ in nums), default=0),
+            max((len(str(b)) for _, b in nums), default=0))
+
+
+def long_line(ctx: ToolContext, path: str, name: str, widths: tuple[int, int] = (0, 0)) -> str:
+    """One `ls -l` line for NAME (at PATH); WIDTHS align the device numbers of a listing."""
     node = _node(ctx, path)
     is_dir = ctx.kernel.fs.isdir(path)
     top = path.strip("/").split("/")[0]
@@ -42,7 +60,7 @@ def long_line(ctx: ToolContext, path: str, name: str) -> str:
     if major is None and getattr(node, "rdev", None) is not None:
         major, minor = node.rdev >> 20, node.rdev & 0xFFFFF  # type: ignore[union-attr]
     if kind in "cb" and major is not None:
-        size = f"{major}, {minor}"
+        size = f"{major:>{widths[0]}}, {minor:>{widths[1]}}"
     elif is_dir:
         size = "0"
     else:
@@ -75,8 +93,9 @@ def ls(ctx: ToolContext, args: list[str]) -> int:
         except KernelError as e:
             ctx.errln(f"ls: cannot {_CANNOT.get(e.errno, 'open directory')} '{path}': {strerror(e.errno)}")
             status = 2
+    widths = dev_widths(ctx, files)
     for path in sorted(files):
-        ctx.outln(long_line(ctx, path, path) if long else path)
+        ctx.outln(long_line(ctx, path, path, widths) if long else path)
     for i, (path, names) in enumerate(dirs):
         if len(paths) > 1:
             if files or i:
@@ -84,6 +103,8 @@ def ls(ctx: ToolContext, args: list[str]) -> int:
             ctx.outln(f"{path}:")
         if long:
             ctx.outln(f"total {len(names) * 0}")
-        for name in names:
-            ctx.outln(long_line(ctx, path.rstrip("/") + "/" + name, name) if long else name)
+        full = [path.rstrip("/") + "/" + name for name in names]
+        widths = dev_widths(ctx, full) if long else (0, 0)
+        for name, p in zip(names, full):
+            ctx.outln(long_line(ctx, p, name, widths) if long else name)
     return status

@@ -69,6 +69,24 @@ typedef unsigned short		ushort;
 typedef unsigned int		uint;
 typedef unsigned long		ulong;
 
+typedef __u8			u_int8_t;
+typedef __s8			int8_t;
+typedef __u16			u_int16_t;
+typedef __s16			int16_t;
+typedef __u32			u_int32_t;
+typedef __s32			int32_t;
+
+typedef __u8			uint8_t;
+typedef __u16			uint16_t;
+typedef __u32			uint32_t;
+
+typedef __u64			uint64_t;
+typedef __u64			u_int64_t;
+typedef __s64			int64_t;
+
+typedef u64			sector_t;
+typedef u64			blkcnt_t;
+
 typedef struct {
 	int counter;
 } atomic_t;
