@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Sequence
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
 from kernel.fault import NX_WARNING, STACK_OVERFLOW, X86_PF_INSTR, dump_pagetable, stack_guard_hit
-from kernel.mm import PAGE_SIZE, PROT_EXEC, THREAD_SIZE
+from kernel.mm import PAGE_SIZE, PROT_EXEC, STUB_BASE, STUB_END, THREAD_SIZE
 from kernel.printk import KERN_ALERT, KERN_CRIT, KERN_EMERG, KERN_INFO, KERN_WARNING
 
 if TYPE_CHECKING:
@@ -105,9 +105,14 @@ class DumpStack:
         log(KERN_DEFAULT, f"CR2: {self.cr2:016x} CR3: {cr3:016x} CR4: {CR4:016x}")
 
     def show_trace(self, trace: Sequence[int]) -> None:
+        """printk_stack_address(): each return address as %pB (the call before it, so the
+        call of a noreturn function at a function's end is still that function's); host
+        functions are named by their slots as they are."""
+        from kernel.api.vsprintf import symbol_text
         self._log(KERN_DEFAULT, "Call Trace:")
         for a in trace:
-            self._log(KERN_DEFAULT, f" {self.k.kallsyms.sprint_symbol(a)}")
+            text = self.k.kallsyms.sprint_symbol(a) if STUB_BASE <= a < STUB_END else symbol_text(self.k, "B", a)
+            self._log(KERN_DEFAULT, f" {text}")
 
     def show_regs(self, task: "Task", regs: Regs | None, trace: Sequence[int]) -> None:
         """show_regs(): the task, its registers and code, and the call trace."""

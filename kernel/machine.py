@@ -16,6 +16,7 @@ from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fault import stack_guard_hit
+from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead, panic
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
 from kernel.fs.syscalls import FsCalls
@@ -98,6 +99,8 @@ class Kernel:
         self.devtmpfs: Any = None                 # kernel.fs.devtmpfs.Devtmpfs (/dev)
         self.misc: Any = None                     # kernel.api.miscdevice.MiscDevices
         self.taints: set[str] = set()
+        self.panicked: str | None = None          # panic()'s message: the machine has stopped
+        self.powered_off = False
         self.ptr_key = b"klpsh-boot-key-0"
         # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
         # runs) the day 4.19 was released
@@ -177,7 +180,10 @@ class Kernel:
     def shutdown(self) -> None:
         """Power off: unwind every task's execution context (each holds the machine) and give
         guest memory back, so a discarded machine leaves nothing running. Nothing runs
-        afterwards; the rest (engines included) goes with the last reference."""
+        afterwards; the rest (engines included) goes with the last reference. Twice is once."""
+        if self.powered_off:
+            return
+        self.powered_off = True
         self.sched.shutdown()
         self.cpu.power_off()
 
@@ -325,9 +331,8 @@ class Kernel:
         """The last reference to TASK's guest task_struct is gone: free it."""
         if task.guest_struct:
             from kernel.fork import unhash_process
-            unhash_process(self, task)
+            unhash_process(self, task)             # frees it to the task_struct cache
             self._structs.pop(task.guest_struct, None)
-            self.heap.free(task.guest_struct)
             task.guest_struct = 0
 
     def on_module_freed(self, mod: Module) -> None:
@@ -395,6 +400,14 @@ class Kernel:
         or kept off the CPU if it was running) and SyscallAbandoned is raised; it exits
         whenever its call returns. The shell's own task is then replaced by a new one.
         """
+        self.alive_or_raise()
+        try:
+            return self._syscall(comm, fn, in_shell, task, interruptible)
+        except KernelPanic as e:
+            raise MachineDead(e.message) from None
+
+    def _syscall(self, comm: str, fn: Callable[[], T], in_shell: bool, task: Task | None,
+                 interruptible: bool) -> T:
         keep = task is not None and not in_shell
         if task is None:
             task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
@@ -442,9 +455,13 @@ class Kernel:
     def sleep_for(self, ns: int | None) -> str | None:
         """The shell's sleep: let NS of machine time pass (None: for ever). None once it has;
         else why the wait was cut short, in words ('interrupted' for Ctrl-C)."""
+        self.alive_or_raise()
         forever = ns is None or self.clock.now + ns > KTIME_MAX
         bound = self.wait_bound(WAIT_LIMIT_NS if forever or ns is None else ns)
-        self.sched.run_until(lambda: False, bound=bound)
+        try:
+            self.sched.run_until(lambda: False, bound=bound)
+        except KernelPanic as e:
+            raise MachineDead(e.message) from None
         why = bound.why(self)
         if why == "time":
             if not forever:
@@ -462,13 +479,21 @@ class Kernel:
         self.run_until_time(self.clock.now + max(ns, 0))
 
     def run_until_time(self, when: int) -> None:
-        self.sched.run_until(lambda: False, limit=when)
+        self.alive_or_raise()
+        try:
+            self.sched.run_until(lambda: False, limit=when)
+        except KernelPanic as e:
+            raise MachineDead(e.message) from None
 
     def catch_up(self) -> None:
-        """Real-time mode: run the machine up to where the wall clock is now (no-op otherwise)."""
+        """Real-time mode: run the machine up to where the wall clock is now (no-op otherwise,
+        and on a machine that has panicked: the panic was on the console)."""
         pacer = self.clock.pacer
-        if pacer is not None:
-            self.run_until_time(pacer.wall_now())
+        if pacer is not None and self.panicked is None:
+            try:
+                self.run_until_time(pacer.wall_now())
+            except MachineDead:
+                pass
 
     def next_event_time(self) -> int | None:
         return self.clock.next_event_time()
@@ -499,6 +524,35 @@ class Kernel:
         """Report a guest fault or BUG like die() (kernel/dumpstack.py); the caller kills the task."""
         assert isinstance(e, (GuestFault, GuestBug))
         self.dumpstack.oops(task, e)
+        if isinstance(e, GuestFault) and e.trap == "soft lockup":
+            return
+        # oops_end(): an Oops in interrupt context (a timer, a softirq) cannot kill a task;
+        # do_exit() of an idle task neither
+        if task.irq_count:
+            self.panic(FATAL_IN_INTERRUPT)
+        if task.kind is TaskKind.IDLE:
+            self.panic(KILL_IDLE)
+
+    def kernel_page_fault(self, addr: int, access: str, where: str) -> None:
+        """Kernel code WHERE (a host function) faulted on ADDR: the Oops, in the current task
+        (which the caller ends; in interrupt context the machine panics)."""
+        from kernel.fault import error_code
+        task = self.current
+        rip = self.cpu.host_addr(where)
+        regs = self.cpu._host_regs(task, rip)
+        trace = (self.cpu.stack_trace(task) or [])[1:] if task.host_stack[-1:] == [where] else \
+            self.cpu.stack_trace(task) or []
+        self.oops(task, GuestFault(f"{access} fault", rip, addr, regs, trace, trap="page fault",
+                                   error_code=error_code(self.pagetable, addr, access), access=access))
+
+    def panic(self, text: str) -> None:
+        """panic() (kernel/panic.py): the report, then nothing runs on this machine again."""
+        panic(self, text)
+
+    def alive_or_raise(self) -> None:
+        """Entry points of a machine that has panicked answer MachineDead."""
+        if self.panicked is not None:
+            raise MachineDead(self.panicked)
 
     @property
     def oops_count(self) -> int:

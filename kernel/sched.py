@@ -131,6 +131,7 @@ class Task:
     last_switch_count: int = 0      # hung_task.c: nvcsw + nivcsw at its last check
     last_switch_time: int = 0       # ... and the jiffies then
     parked: bool = False            # left running when its command was given up (kept off the CPU)
+    irq_count: int = 0              # preempt_count()'s softirq/hardirq part: in_interrupt()
 
     @property
     def is_kthread(self) -> bool:

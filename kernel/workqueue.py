@@ -402,8 +402,19 @@ class Workqueues:
         return Work(-self._host_keys, fn, name)
 
     def raise_softirq(self, name: str, fn: Callable[[], None]) -> None:
-        """Run FN in softirq context (ksoftirqd/0), as the handler NAME."""
-        self.softirq.queue_work(self.host_work(name, fn))
+        """Run FN in softirq context (ksoftirqd/0), as the handler NAME: in_interrupt()
+        holds while it runs (__do_softirq's SOFTIRQ_OFFSET), so an Oops there panics."""
+        sched = self.kernel.sched
+
+        def handler() -> None:
+            task = sched.current
+            assert task is not None
+            task.irq_count += 1
+            try:
+                fn()
+            finally:
+                task.irq_count -= 1
+        self.softirq.queue_work(self.host_work(name, handler))
 
     # --- per-work operations (work_struct knows no workqueue) ---------------------------
     def grab_pending(self, w: Work) -> bool:

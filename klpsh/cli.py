@@ -128,12 +128,16 @@ def run_batch(lines: Iterable[str], clock: str = "virtual", stream: TextIO | Non
     except Exception as e:  # noqa: BLE001 - no traceback reaches the user
         out(f"klpsh: internal error: {type(e).__name__}: {e}")
         return 1
+    shell = None
     try:
-        status = Shell(machine, out).run_script(lines)
+        shell = Shell(machine, out)
+        status = shell.run_script(lines)
         if timeline is not None:
-            status = _draw(machine, timeline) or status
+            status = _draw(shell.kernel, timeline) or status
         return status
     finally:
+        if shell is not None:
+            machine = shell.kernel          # `reboot` may have booted another
         getattr(machine, "shutdown", lambda: None)()  # end its task threads (a stand-in kernel has none)
 
 

@@ -274,6 +274,14 @@ class Repl:
         # doesn't (pexpect, some pipes) just gets no toolbar, not prompt_toolkit's warning.
         self.session.app.renderer.cpr_not_supported_callback = None
         kernel.printk.consoles.append(self.console.record)
+        self.shell.on_reboot.append(self._rebooted)
+
+    def _rebooted(self, kernel: "Kernel") -> None:
+        """`reboot` booted KERNEL: the toolbar, completion and live console follow it."""
+        self.kernel = kernel
+        self.completer.ctx = type(self.completer.ctx)(kernel, self.shell.tools, self.shell.cwd,
+                                                      self.shell.modules_dir)
+        kernel.printk.consoles.append(self.console.record)
 
     def _session(self, input: Input | None, output: Output | None,
                  history: History | None) -> "PromptSession[str]":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
 from kernel.fs.syscalls import OpenError, WriteError
+from kernel.panic import MachineDead
 from kernel.sched import SyscallAbandoned, TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
 
@@ -31,6 +32,8 @@ _OPEN_ERRORS = frozenset({Errno.ENOENT, Errno.EACCES, Errno.EISDIR, Errno.ENOTDI
 STATUS_NOT_FOUND = 127
 STATUS_USAGE = 2
 STATUS_INTERRUPTED = 130   # 128 + SIGINT
+# what still works on a machine that has panicked: the shell's own commands
+KERNEL_FREE = frozenset({"help", "exit", "reboot", "clear"})
 
 
 class ShellSyntaxError(Exception):
@@ -112,6 +115,18 @@ class Shell:
         self.interrupted = interrupted or (lambda: False)
         self.exit_status: int | None = None
         self.clear: Callable[[], None] = lambda: None   # `clear`: the REPL erases its screen
+        self.on_reboot: list[Callable[["Kernel"], None]] = []   # told of the machine `reboot` boots
+
+    def reboot(self) -> None:
+        """`reboot`: power the machine off and boot a new one of the same kernel and clock."""
+        from kernel.machine import Kernel
+        old = self.kernel
+        new = Kernel.boot(clock_mode=old.clock_mode, elf_cache=old.elf_cache, kernel=old.profile)
+        new.interrupted = old.interrupted
+        old.shutdown()
+        self.kernel = new
+        for tell in self.on_reboot:
+            tell(new)
 
     def run_script(self, lines: Iterable[str]) -> int:
         """Run LINES in order until the end or `exit`; the status is 0 unless `exit N`."""
@@ -157,6 +172,12 @@ class Shell:
                 self.out(f"klpsh: {argv[0]}: command not found")
                 return STATUS_NOT_FOUND
             specs.append(spec)
+        dead = getattr(self.kernel, "panicked", None)
+        if dead is not None:
+            needy = [argv[0] for argv in [cmd.argv, *cmd.pipe] if argv[0] not in KERNEL_FREE]
+            if needy or cmd.redirect is not None:
+                self.out(MachineDead(dead).message())
+                return 1
         if cmd.redirect is not None and not self.kernel.fs.exists(cmd.redirect):
             self.out(f"bash: {cmd.redirect}: No such file or directory")
             return 1
@@ -172,7 +193,7 @@ class Shell:
                 ctx = ToolContext(self.kernel, captured.append if to_pipe else stdout.write, stdout.write,
                                   cwd=self.cwd, modules_dir=self.modules_dir,
                                   interrupted=self.interrupted, stdin=stdin, clear=self.clear,
-                                  piped=to_pipe)
+                                  piped=to_pipe, reboot=self.reboot)
                 try:
                     status = self._call(spec.func, ctx, argv)
                 finally:
@@ -202,6 +223,9 @@ class Shell:
         except SyscallAbandoned as e:  # the tool never came back from the kernel
             self.out(e.message())
             return STATUS_INTERRUPTED if e.why == "interrupted" else 1
+        except MachineDead as e:    # the kernel panicked under the tool
+            self.out(e.message())
+            return 1
 
     def _write(self, prog: str, path: str, data: str) -> int:
         """The redirection: write the tool's output to PATH as one write(2), like echo does."""
@@ -219,6 +243,9 @@ class Shell:
         except SyscallAbandoned as e:
             self.out(e.message())
             return STATUS_INTERRUPTED if e.why == "interrupted" else 1
+        except MachineDead as e:
+            self.out(e.message())
+            return 1
         except KernelError as e:
             if isinstance(e, OpenError) or (e.errno in _OPEN_ERRORS and not isinstance(e, WriteError)):
                 self.out(f"bash: {path}: {strerror(e.errno)}")

@@ -20,7 +20,8 @@ def shell(kernel, tmp_path, test_module):
     out: list[str] = []
     sh = Shell(kernel, out.append, cwd=tmp_path)
     sh.output = out
-    return sh
+    yield sh
+    sh.kernel.shutdown()            # the machine `reboot` booted, if any
 
 
 def run(sh, line):
@@ -99,14 +100,25 @@ def test_oops_in_exit_leaves_module_going(shell):
     assert any("Unloading" in line for line in run(shell, "cat /proc/modules"))
 
 
-def test_oops_in_work_and_timer_kill_only_the_worker(shell):
+def test_oops_in_work_kills_the_worker_and_in_a_timer_panics(shell):
+    """A work item runs in a kworker (process context): its Oops kills the worker. A timer
+    callback runs in softirq context: oops_end() panics (Fatal exception in interrupt)."""
     run(shell, "insmod misbehave.ko work_do=null")
-    run(shell, "sleep 1")
+    out = run(shell, "sleep 1")
     oopses = [l for l in shell.output if "Oops: 0000" in l]
     assert len(oopses) == 2
+    first = shell.output.index(oopses[0])
+    assert "Comm: kworker/" in next(l for l in shell.output[first:] if "Comm: " in l)
+    second = shell.output.index(oopses[1])
+    assert "Comm: ksoftirqd/0" in next(l for l in shell.output[second:] if "Comm: " in l)
     assert not any("work: survived" in l for l in shell.output)
-    assert run(shell, "rmmod misbehave")[-1] == "[    1.000000] misbehave: exit: done"
-    # the pool still runs work: a new module's work item is served
+    assert out[-4].endswith("] Kernel panic - not syncing: Fatal exception in interrupt")
+    assert out[-3].endswith("] Kernel Offset: disabled")
+    assert out[-2].endswith("] ---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---")
+    assert out[-1].startswith("klpsh: the machine has panicked")
+    assert run(shell, "rmmod misbehave") == [out[-1]]
+    # reboot: a new machine, whose pool runs work
+    assert run(shell, "reboot") == []
     run(shell, "insmod misbehave.ko work_do=warn")
     run(shell, "sleep 1")
     assert any("work: survived" in l for l in shell.output)

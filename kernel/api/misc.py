@@ -38,6 +38,12 @@ def klpsh_bug(k: "Kernel", file: int, line: int) -> None:
     raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF, k.cpu.stack_trace(task), k.cpu.regs(task))
 
 
+@kapi(variadic=True)
+def panic(k: "Kernel", fmt: int, va: VarArgs) -> None:
+    """panic(fmt, ...): the machine stops (kernel/panic.py)."""
+    k.panic(vsnprintf(k, k.mem.cstr(fmt), va.next))
+
+
 @kapi()
 def dump_stack(k: "Kernel") -> None:
     k.dump_stack(k.sched.current)

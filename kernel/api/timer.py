@@ -21,6 +21,12 @@ def _arm(k: "Kernel", timer: int, expires: int) -> int:
 
     def fire() -> None:
         k.timers.pop(timer, None)
+        if not k.pagetable.present(timer):
+            # the timer_list is gone with the memory holding it (a module unloaded with its
+            # timer armed): the timer softirq faults on it, in interrupt context
+            k.workqueues.raise_softirq("run_timer_softirq", lambda: k.kernel_page_fault(
+                timer, "read", "run_timer_softirq"))
+            return
         fn = k.mem.u64(timer + _FN)
         if fn:
             k.workqueues.raise_softirq(

@@ -41,6 +41,7 @@ class ToolContext:
     stdin: str | None = None        # what the command before it in a pipe wrote, if piped into
     clear: Callable[[], None] = lambda: None        # erase the terminal (the REPL's screen)
     piped: bool = False             # stdout goes to a pipe or a file, not the terminal
+    reboot: Callable[[], None] = lambda: None       # `reboot`: the shell boots a new machine
 
     def outln(self, line: str) -> None:
         """Print LINE and a newline on the tool's stdout."""
@@ -106,7 +107,7 @@ REGISTRY: dict[str, ToolSpec] = {}
 
 _TOOL_MODULES = ("insmod", "rmmod", "modprobe", "lsmod", "modinfo", "dmesg", "echo", "cat", "ls",
                  "sleep", "ps", "build", "help", "exit", "filters", "uname", "clear", "timeline",
-                 "ioctl")
+                 "ioctl", "reboot")
 
 
 class ShellExit(Exception):

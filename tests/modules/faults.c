@@ -102,6 +102,8 @@ static noinline int do_fault(const char *where)
 		kfree(blocks);
 		pr_info("hog: %d blocks of 64 KiB, all freed\n", n);
 	}
+	if (!strcmp(fault, "panic"))
+		panic("faults: panic requested in %s", where);
 	pr_info("%s: survived\n", where);
 	return 0;
 }

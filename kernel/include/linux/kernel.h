@@ -184,6 +184,9 @@ extern long simple_strtol(const char *cp, char **endp, unsigned int base);
 extern unsigned long long simple_strtoull(const char *cp, char **endp, unsigned int base);
 extern long long simple_strtoll(const char *cp, char **endp, unsigned int base);
 
+/* the machine stops for good (kernel/panic.c) */
+extern __printf(1, 2) void panic(const char *fmt, ...) __noreturn __cold;
+
 /* the calling task ends (a kernel thread: kthread_stop() returns CODE) */
 struct completion;
 extern void do_exit(long code) __noreturn;
