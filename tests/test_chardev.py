@@ -15,7 +15,8 @@ pytestmark = [needs_kernel, needs_gcc]
 
 STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
-MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq")
+MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq",
+           "misc_seek")
 
 
 @pytest.fixture
@@ -226,3 +227,21 @@ def test_head_reads_what_it_needs_of_a_device_that_never_ends(shell, kernel):
         "cdev_demo: open minor 1 (cdev_yes), flags 0100000, open 1 times",
         "cdev_demo: release minor 1", "y", "y", "y"]
     assert run(shell, "head -c 5 /dev/cdev_yes")[-3:] == ["y", "y", "y"]
+
+
+def test_module_misc_device_and_fixed_size_llseek(shell, kernel):
+    from kernel.errno import KernelError
+    from kernel.fs.file import O_RDONLY, SEEK_CUR, SEEK_END, SEEK_SET
+    from kernel.fs.syscalls import Process
+    run(shell, "insmod misc_seek.ko")
+    assert run(shell, "cat /dev/seekme") == ["0123456789"]
+    with Process(kernel, "seeker") as proc:
+        f = proc.open(kernel.fs.lookup("/dev/seekme"), O_RDONLY)
+        assert proc.call(lambda: f.llseek(-3, SEEK_END)) == 7
+        assert proc.call(lambda: f.read(100)) == b"789"
+        assert proc.call(lambda: f.llseek(-5, SEEK_CUR)) == 5
+        for off, whence in ((11, SEEK_SET), (-1, SEEK_SET), (0, 3)):
+            with pytest.raises(KernelError) as e:
+                proc.call(lambda: f.llseek(off, whence))
+            assert e.value.errno == 22
+    assert run(shell, "rmmod misc_seek") == []

@@ -93,3 +93,75 @@ def simple_open(k: "Kernel", inode: int, file: int) -> int:
     if private:
         k.mem.set_u64(file + File.private_data.offset, private)
     return 0
+
+
+SEEK_DATA, SEEK_HOLE = 3, 4
+FMODE_UNSIGNED_OFFSET = 0x2000
+
+
+@kapi()
+def vfs_setpos(k: "Kernel", file: int, offset: int, maxsize: int) -> int:
+    """Set f_pos to OFFSET if it is within 0..MAXSIZE: the new position or -EINVAL."""
+    mem = k.mem
+    offset, maxsize = s64(offset), s64(maxsize)
+    unsigned = bool(mem.u32(file + File.f_mode.offset) & FMODE_UNSIGNED_OFFSET)
+    if (offset < 0 and not unsigned) or offset > maxsize:
+        return -Errno.EINVAL
+    fpos = file + File.f_pos.offset
+    if offset != mem.s64(fpos):
+        mem.set_u64(fpos, offset)
+        mem.set_u64(file + File.f_version.offset, 0)
+    return offset
+
+
+@kapi()
+def generic_file_llseek_size(k: "Kernel", file: int, offset: int, whence: int, maxsize: int,
+                             eof: int) -> int:
+    offset, whence, eof = s64(offset), s32(whence), s64(eof)
+    if whence == SEEK_END:
+        offset += eof
+    elif whence == SEEK_CUR:
+        pos = k.mem.s64(file + File.f_pos.offset)
+        if offset == 0:
+            return pos
+        return vfs_setpos(k, file, pos + offset, maxsize)
+    elif whence == SEEK_DATA:
+        if offset & (2**64 - 1) >= eof:
+            return -Errno.ENXIO
+    elif whence == SEEK_HOLE:
+        if offset & (2**64 - 1) >= eof:
+            return -Errno.ENXIO
+        offset = eof
+    elif whence != SEEK_SET:
+        return -Errno.EINVAL
+    return vfs_setpos(k, file, offset, maxsize)
+
+
+@kapi()
+def generic_file_llseek(k: "Kernel", file: int, offset: int, whence: int) -> int:
+    """Seek within the inode's size (i_size_read(file->f_mapping->host)), up to the largest
+    file size (s_maxbytes: MAX_LFS_FILESIZE here)."""
+    inode = k.mem.u64(file + File.f_inode.offset)
+    size = k.mem.s64(inode + Inode.i_size.offset) if inode else 0
+    return generic_file_llseek_size(k, file, offset, whence, MAX_LFS_FILESIZE, size)
+
+
+@kapi()
+def fixed_size_llseek(k: "Kernel", file: int, offset: int, whence: int, size: int) -> int:
+    if s32(whence) in (SEEK_SET, SEEK_CUR, SEEK_END):
+        return generic_file_llseek_size(k, file, offset, whence, size, size)
+    return -Errno.EINVAL
+
+
+@kapi()
+def no_seek_end_llseek(k: "Kernel", file: int, offset: int, whence: int) -> int:
+    if s32(whence) in (SEEK_SET, SEEK_CUR):
+        return generic_file_llseek_size(k, file, offset, whence, MAX_LFS_FILESIZE, 0)
+    return -Errno.EINVAL
+
+
+@kapi()
+def no_seek_end_llseek_size(k: "Kernel", file: int, offset: int, whence: int, size: int) -> int:
+    if s32(whence) in (SEEK_SET, SEEK_CUR):
+        return generic_file_llseek_size(k, file, offset, whence, size, 0)
+    return -Errno.EINVAL

@@ -27,7 +27,8 @@ FMODE_CAN_READ, FMODE_CAN_WRITE = 0x20000, 0x40000
 O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR = 0o3, 0o0, 0o1, 0o2
 O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o200, 0o400, 0o1000, 0o2000, 0o4000
 O_LARGEFILE = 0o100000
-SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
+SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE = 0, 1, 2, 3, 4
+SEEK_MAX = SEEK_HOLE
 FIONBIO = 0x5421
 USER_BUFFER = 128 * 1024            # the smallest user buffer a call hands in (cat's)
 ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
@@ -94,6 +95,8 @@ class OpenFile:
         mem.set_u64(f + File.f_path.offset + 8, self.dentry)
         mem.set_u64(f + File.f_inode.offset, node.inode)
         mem.set_u64(f + File.f_op.offset, node.fops)
+        if node.inode:
+            mem.set_u64(f + File.f_mapping.offset, mem.u64(node.inode + Inode.i_mapping.offset))
         mem.set_u64(f + File.f_count.offset, 1)
         # do_sys_open() forces O_LARGEFILE on 64-bit; do_dentry_open() drops the open-time flags
         mem.set_u32(f + File.f_flags.offset,
@@ -223,8 +226,8 @@ class OpenFile:
 
     def llseek(self, offset: int, whence: int) -> int:
         """vfs_llseek(): f_op->llseek if the file is seekable, else ESPIPE (no_llseek)."""
-        if whence not in (SEEK_SET, SEEK_CUR, SEEK_END):
-            raise KernelError(Errno.EINVAL)
+        if not 0 <= whence <= SEEK_MAX:
+            raise KernelError(Errno.EINVAL)         # ksys_lseek()
         fn = self.op("llseek") if self.f_mode & FMODE_LSEEK else 0
         if not fn:
             raise KernelError(Errno.ESPIPE)
@@ -286,6 +289,8 @@ def new_inode(k: "Kernel", mode: int, rdev: int = 0, private: int = 0, fops: int
     mem.set_u64(ino + Inode.i_fop.offset, fops)
     mem.set_u32(ino + Inode.i_count.offset, 1)
     mem.set_u64(ino + Inode.i_ino.offset, k.fs.next_ino())
+    mem.set_u64(ino + Inode.i_mapping.offset, ino + Inode.i_data.offset)   # &inode->i_data
+    mem.set_u64(ino + Inode.i_data.offset, ino)                              # i_data.host
     for member in ("i_devices", "i_lru", "i_sb_list", "i_wb_list", "i_io_list"):
         head = ino + getattr(Inode, member).offset
         mem.set_u64(head, head)

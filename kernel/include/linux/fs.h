@@ -87,6 +87,9 @@ typedef void *fl_owner_t;
 #define SEEK_SET	0
 #define SEEK_CUR	1
 #define SEEK_END	2
+#define SEEK_DATA	3
+#define SEEK_HOLE	4
+#define SEEK_MAX	SEEK_HOLE
 
 struct file_operations {
 	struct module *owner;
@@ -286,6 +289,13 @@ static inline struct inode *file_inode(const struct file *f)
 extern loff_t no_llseek(struct file *file, loff_t offset, int whence);
 extern loff_t noop_llseek(struct file *file, loff_t offset, int whence);
 extern loff_t default_llseek(struct file *file, loff_t offset, int whence);
+extern loff_t vfs_setpos(struct file *file, loff_t offset, loff_t maxsize);
+extern loff_t generic_file_llseek(struct file *file, loff_t offset, int whence);
+extern loff_t generic_file_llseek_size(struct file *file, loff_t offset, int whence,
+				       loff_t maxsize, loff_t eof);
+extern loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, loff_t size);
+extern loff_t no_seek_end_llseek_size(struct file *, loff_t, int, loff_t);
+extern loff_t no_seek_end_llseek(struct file *, loff_t, int);
 extern int nonseekable_open(struct inode *inode, struct file *filp);
 extern int simple_open(struct inode *inode, struct file *file);
 
