@@ -74,4 +74,8 @@ static inline struct inode *d_inode(const struct dentry *dentry)
 	return dentry->d_inode;
 }
 
+/* what 4.19's dcache.h pulls in as well */
+#include <linux/hash.h>
+#include <linux/wait.h>
+
 #endif /* __LINUX_DCACHE_H */

@@ -37,6 +37,8 @@
 #define MODULE_VERSION(_version)	MODULE_INFO(version, _version)
 #define MODULE_FIRMWARE(_firmware)	MODULE_INFO(firmware, _firmware)
 #define MODULE_DEVICE_TABLE(type, name)
+/* the devices a module supports: documentation only (removed in 5.12) */
+#define MODULE_SUPPORTED_DEVICE(name)
 
 enum module_state {
 	MODULE_STATE_LIVE,	/* normal state */
