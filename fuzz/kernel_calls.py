@@ -76,6 +76,7 @@ def fuzz_kernel_calls(seed: int, count: int, findings: Findings,
                       elf_cache: "ElfCache | None" = None) -> None:
     """COUNT random calls, each of a function chosen at random, with random arguments."""
     from kernel.errno import KernelError
+    from kernel.panic import MachineDead
     from kernel.sched import SyscallAbandoned, TaskKilled
 
     rng = random.Random(seed)
@@ -104,6 +105,9 @@ def fuzz_kernel_calls(seed: int, count: int, findings: Findings,
             findings.note("error or killed")
         except SyscallAbandoned:
             findings.note("blocked")
+            fresh = True
+        except MachineDead:                 # panic(), or an Oops where 4.19 panics: reboot
+            findings.note("panicked")
             fresh = True
         except Hang:
             findings.hang(what)
