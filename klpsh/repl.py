@@ -32,6 +32,8 @@ from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings, typical_mouse_events
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.output.plain_text import PlainTextOutput
@@ -121,7 +123,29 @@ def key_bindings() -> KeyBindings:
         accept_search()
         event.current_buffer.validate_and_handle()
 
+    mouse = load_mouse_bindings().get_bindings_for_keys((Keys.Vt100MouseEvent,))[0].handler
+
+    @kb.add(Keys.Vt100MouseEvent)
+    def _mouse(event: KeyPressEvent) -> object:
+        """prompt_toolkit's parser takes any `ESC [ digits;... m/M` for a mouse report and its
+        handler fails on one that is not (`ESC [ 0 m` typed or pasted): only a well-formed
+        report reaches it; the rest is dropped, as a terminal drops an unknown sequence."""
+        if is_mouse_report(event.data):
+            return mouse(event)
+        return None
+
     return kb
+
+
+_SGR_MOUSE = re.compile(r"\x1b\[<?\d+;\d+;\d+[mM]\Z")
+
+
+def is_mouse_report(data: str) -> bool:
+    """A mouse report as terminals send them: `ESC [ M b x y` (b a known event), or three
+    numbers in the urxvt (`ESC [ b;x;y M`) or xterm SGR (`ESC [ < b;x;y M/m`) form."""
+    if data[2:3] == "M":
+        return len(data) == 6 and ord(data[3]) in typical_mouse_events
+    return _SGR_MOUSE.match(data) is not None
 
 
 def _plain_output(stdout: TextIO) -> Any:
@@ -320,25 +344,38 @@ class Repl:
         self.console.line(self.banner())
         ticker = asyncio.ensure_future(self._follow_wall_clock()) if self.kernel.clock.pacer else None
         try:
-            while self.shell.exit_status is None:
-                try:
-                    text = await self._prompt()
-                except KeyboardInterrupt:
-                    continue  # Ctrl-C: the line is dropped, a new prompt follows
-                except EOFError:
-                    break     # Ctrl-D on an empty line
-                self.execute(text)
+            # Between prompts (the terminal cooked again) a Ctrl-C is a SIGINT: one that comes
+            # after Enter and before the command starts must raise the flag, not a traceback.
+            with self._ctrl_c_flags():
+                while self.shell.exit_status is None:
+                    try:
+                        text = await self._prompt()
+                    except KeyboardInterrupt:
+                        continue  # Ctrl-C: the line is dropped, a new prompt follows
+                    except EOFError:
+                        break     # Ctrl-D on an empty line
+                    self.execute(text)
         finally:
             if ticker is not None:
                 ticker.cancel()
         return self.shell.exit_status or 0
 
     async def _prompt(self) -> str:
+        self._interrupted = False     # a Ctrl-C from here on is for the next command
         self.prompting = asyncio.get_running_loop()
         try:
-            return await self.session.prompt_async([("class:prompt", self.prompt)])
+            with self._raw_before_prompt():
+                return await self.session.prompt_async([("class:prompt", self.prompt)])
         finally:
             self.prompting = None
+
+    def _raw_before_prompt(self) -> Any:
+        """prompt_toolkit's dumb prompt writes the prompt before it puts the terminal in raw
+        mode: a line typed the moment the prompt shows (pexpect, a fast typist on a loaded
+        machine) was then echoed by the terminal as well as by the prompt, as a line of its
+        own. Raw mode from before the prompt is written leaves the echo to the prompt alone.
+        (A full terminal's prompt is drawn in raw mode already.)"""
+        return self.session.input.raw_mode() if self.terminal.dumb else nullcontext()
 
     def banner(self) -> str:
         clock = "real-time" if self.kernel.clock.pacer is not None else "virtual"
@@ -351,7 +388,7 @@ class Repl:
         passes over its output lines (see document_commands)."""
         self.console.drain()
         status = 0
-        with self._ctrl_c_flags():
+        with self._ctrl_c_flags(reset=False):
             for line in document_commands(text):
                 if self.shell.exit_status is not None or self._interrupted:
                     break
@@ -362,10 +399,11 @@ class Repl:
         return status
 
     @contextmanager
-    def _ctrl_c_flags(self) -> Iterator[None]:
+    def _ctrl_c_flags(self, reset: bool = True) -> Iterator[None]:
         """While a command runs, Ctrl-C (SIGINT) only raises a flag the tools look at: an
         exception in the middle of kernel code would leave the machine half-way."""
-        self._interrupted = False
+        if reset:
+            self._interrupted = False
         if threading.current_thread() is not threading.main_thread():
             yield
             return

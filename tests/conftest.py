@@ -73,3 +73,15 @@ def test_module(tmp_path_factory):
             built[name] = kbuild.build_module(TEST_MODULES / f"{name}.c", out).read_bytes()
         return built[name]
     return _get
+
+
+def wait_until_cooked(fd: int, timeout: float = 30.0) -> None:
+    """Wait until the pty FD is back in cooked mode (ISIG on): the prompt has handed the line
+    over and a command runs, so a Ctrl-C now is a SIGINT, not a key the prompt reads."""
+    import termios
+    import time
+    end = time.monotonic() + timeout
+    while not termios.tcgetattr(fd)[3] & termios.ISIG:
+        if time.monotonic() > end:
+            raise AssertionError("the terminal never left the prompt's raw mode")
+        time.sleep(0.01)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, needs_kernel
+from conftest import ROOT, needs_kernel, wait_until_cooked
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = needs_kernel
@@ -58,6 +58,7 @@ def test_a_kernel_line_after_ctrl_c_starts_on_a_fresh_line(tmp_path) -> None:
     child.expect_exact("% ")
     child.sendline("rmmod livepatch_callbacks_busymod")
     child.expect(r"rmmod livepatch_callbacks_busymod\r*\n")   # accepted: the command runs
+    wait_until_cooked(child.child_fd)
     child.sendintr()
     child.expect_exact("busymod_work_func exit")
     before = child.before

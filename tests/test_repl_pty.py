@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from klpsh.transcript import CMD, parse, to_script
-from conftest import ROOT, needs_kernel
+from conftest import ROOT, needs_kernel, wait_until_cooked
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -37,10 +37,12 @@ class Session:
         environ.update(TERM=term, XDG_STATE_HOME=str(tmp / "state"), PYTHONPATH=str(ROOT), **env)
         self.log = io.StringIO()
         self.child = pexpect.spawn(KLPSH[0], KLPSH[1:] + ["--prompt", PROMPT, *args], env=environ,
-                                   cwd=str(tmp), encoding="utf-8", timeout=TIMEOUT,
+                                   cwd=str(tmp), encoding="utf-8", codec_errors="replace", timeout=TIMEOUT,
                                    dimensions=(40, 160))
         self.child.logfile_read = self.log
-        self.mark = 0  # where in the log the last prompt ended
+        self.mark = 0          # where (in text()) the last prompt waited for ended
+        self.seen = 0          # where the last output waited for (wait_for) ended
+        self.typed: str | None = None   # the line run() typed at that prompt
 
     def _read(self) -> None:
         try:
@@ -50,30 +52,53 @@ class Session:
         except pexpect.EOF:
             raise AssertionError(f"klpsh ended; the screen had:\n{self.text()[-2000:]}") from None
 
+    def _at_prompt(self) -> bool:
+        """The prompt reads the terminal: raw mode (no ISIG), as only a prompt sets it."""
+        import termios
+        return not termios.tcgetattr(self.child.child_fd)[3] & termios.ISIG
+
     def prompt(self, timeout: float = TIMEOUT) -> None:
-        """Wait for the next prompt after the previous one."""
+        """Wait until the REPL waits at its next prompt: the line run() typed was taken (it
+        shows after the prompt, then a newline), and a prompt is the last thing on the screen
+        while the terminal is in the prompt's raw mode. (The prompt's line is drawn again each
+        time it changes, so a prompt on the screen alone does not say a new one is up.)"""
         start = time.monotonic()
-        while (at := self.log.getvalue().find(PROMPT.rstrip(), self.mark)) < 0:
+        prompt = PROMPT.rstrip()
+        while True:
+            text = self.text()
+            lo = max(self.mark, self.seen)
+            if self.typed is not None:
+                at = text.find(f"{prompt} {self.typed}\n", max(lo - len(prompt), 0))
+                if at >= 0:
+                    self.mark = lo = at + len(prompt) + len(self.typed) + 2
+                    self.typed = None
+            if self.typed is None:
+                at = text.rfind(prompt, lo)
+                if at >= 0 and not text[at + len(prompt):].strip() and self._at_prompt():
+                    self.mark = at + len(prompt)
+                    return
             if time.monotonic() - start > timeout:
-                raise AssertionError(f"no prompt; the screen had:\n{self.text()[-2000:]}")
+                raise AssertionError(f"no prompt; the screen had:\n{text[-2000:]}")
             self._read()
-        self.mark = at + len(PROMPT.rstrip())
 
     def wait_for(self, pattern: str, timeout: float = TIMEOUT) -> float:
         """Read until the text shown since the last prompt (escapes removed) matches PATTERN;
         the seconds it took. Highlighting splits words with escapes, so raw expect can't."""
         regex = re.compile(pattern)
         start = time.monotonic()
-        while not regex.search(ESCAPE.sub("", self.log.getvalue()[self.mark:]).replace("\r", "")):
+        while not (m := regex.search(self.text(), self.mark)):
             if time.monotonic() - start > timeout:
                 raise AssertionError(f"{pattern!r} not shown; the screen had:\n{self.text()[-2000:]}")
             self._read()
+        self.seen = max(self.seen, m.end())
+        self.typed = None     # output came: the line typed was taken before it
         return time.monotonic() - start
 
     def run(self, line: str) -> None:
         """Wait for the prompt, then type LINE and Enter."""
         self.prompt()
         self.child.sendline(line)
+        self.typed = line
 
     def finish(self, line: str = "exit") -> int:
         self.run(line)
@@ -132,7 +157,6 @@ def test_exit_status_and_ctrl_d(tmp_path: Path) -> None:
     assert Session(tmp_path, "--clock", "virtual").finish("exit 3") == 3
     s = Session(tmp_path, "--clock", "virtual")
     s.prompt()
-    time.sleep(0.2)
     s.child.sendeof()
     s.child.expect(pexpect.EOF)
     s.child.close()
@@ -165,29 +189,29 @@ def _xterm(tmp: Path, *args: str, **env: str) -> Session:
     return Session(tmp, *args, term="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", **env)
 
 
-def _tab(s: Session, text: str) -> None:
-    """Type TEXT and Tab, and give the completer a moment."""
-    s.child.send(text)
-    time.sleep(0.3)
-    s.child.send("\t")
-    time.sleep(0.5)
+def _tab(s: Session, text: str, completed: str = "") -> None:
+    """Type TEXT and Tab; wait until the screen shows COMPLETED (what the completion adds), as
+    a key typed before the completion is in would make prompt_toolkit drop it."""
+    s.child.send(text + "\t")
+    if completed:
+        s.wait_for(re.escape(completed))
 
 
 def test_tab_completes_module_files_parameters_and_loaded_modules(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "virtual")
     s.prompt()
-    _tab(s, "insmod samples/livepatch/livepatch-callbacks-bu")
-    _tab(s, " sleep")
+    _tab(s, "insmod samples/livepatch/livepatch-callbacks-bu", "symod.ko")
+    _tab(s, " sleep", "_secs=")
     s.child.send("2\r")
     s.wait_for("busymod_work_func, sleeping 2 seconds")
     s.prompt()
-    _tab(s, "cat /sys/module/livepatch_callbacks_bu")
-    _tab(s, "par")
-    _tab(s, "sl")
+    _tab(s, "cat /sys/module/livepatch_callbacks_bu", "symod/")
+    _tab(s, "par", "ameters/")
+    _tab(s, "sl", "eep_secs")
     s.child.send("\r")
     s.wait_for("\n2\n")
     s.prompt()
-    _tab(s, "rmmod livepatch_callbacks_b")
+    _tab(s, "rmmod livepatch_callbacks_b", "usymod")
     s.child.send("\r")
     s.wait_for("livepatch_callbacks_busymod: livepatch_callbacks_mod_exit")
     assert s.finish() == 0
@@ -218,13 +242,11 @@ def test_history_is_kept_across_sessions_and_searchable(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "virtual")
     s.prompt()
     s.child.send("\x1b[A\x1b[A")  # up, up: past `exit`, the previous session's last command
-    time.sleep(0.3)
+    s.wait_for("echo first-session")   # history is loaded in the background: wait for it
     s.child.send("\r")
     s.wait_for("first-session\n")
     s.prompt()
-    s.child.send("\x12first-s")  # Ctrl-R
-    time.sleep(0.4)
-    s.child.send("\r")
+    s.child.send("\x12first-s\r")  # Ctrl-R, then Enter runs what it found
     s.wait_for("first-session\n")
     assert s.finish() == 0
     assert s.lines().count("first-session") == 2
@@ -233,9 +255,7 @@ def test_history_is_kept_across_sessions_and_searchable(tmp_path: Path) -> None:
 def test_pasted_lines_from_the_document_run_one_by_one(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "virtual")
     s.prompt()
-    s.child.send("\x1b[200~ % echo one\r\n % echo two\x1b[201~")  # a bracketed paste
-    time.sleep(0.3)
-    s.child.send("\r")
+    s.child.send("\x1b[200~ % echo one\r\n % echo two\x1b[201~\r")  # a bracketed paste, Enter
     s.wait_for("one\ntwo\n")
     assert s.finish() == 0
 
@@ -243,9 +263,7 @@ def test_pasted_lines_from_the_document_run_one_by_one(tmp_path: Path) -> None:
 def test_ctrl_c_drops_the_line_being_typed(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "virtual")
     s.prompt()
-    s.child.send("echo never-run")
-    time.sleep(0.3)
-    s.child.send("\x03")
+    s.child.send("echo never-run\x03")
     s.run("echo ran")
     s.wait_for("ran\n")
     assert s.finish() == 0
@@ -274,7 +292,7 @@ def test_live_console_in_real_time_does_not_garble_the_typed_line(tmp_path: Path
 def test_ctrl_c_ends_a_real_time_sleep(tmp_path: Path) -> None:
     s = _xterm(tmp_path, "--clock", "real")
     s.run("sleep 30")
-    time.sleep(0.5)
+    wait_until_cooked(s.child.child_fd)
     started = time.monotonic()
     s.child.sendintr()
     s.run("echo back")
@@ -326,3 +344,53 @@ def test_no_cursor_position_warning_without_cpr_answers(tmp_path: Path) -> None:
     s.wait_for("fine\n")
     assert s.finish() == 0
     assert "CPR" not in s.text() and "WARNING" not in s.text()
+
+
+@pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
+def test_the_terminal_does_not_echo_once_the_prompt_shows(tmp_path: Path, term: str) -> None:
+    """A line typed the moment the prompt appears is echoed once, by the prompt: the terminal's
+    own echo is already off (else, on a loaded machine, the typed line showed up a second time
+    as a line of output among the kernel lines)."""
+    import termios
+    s = Session(tmp_path, "--clock", "virtual", term=term, PROMPT_TOOLKIT_NO_CPR="1")
+    for _ in range(3):
+        s.prompt()
+        assert not termios.tcgetattr(s.child.child_fd)[3] & termios.ECHO
+        s.child.sendline("echo typed-once")
+    assert s.finish() == 0
+    assert s.lines().count("typed-once") == 3
+    assert "echo typed-once" not in s.lines()
+
+
+@pytest.mark.parametrize("keys", ["\x1b[0m", "\x1b[;m", "\x1b[1;2;3;4M", "\x1b[<1;2m", "\x1b[Mabc",
+                                  "\x1b[M\x7f\x7f\x7f", "\x1b[99;99R", "\x1b[<0;3;3M"])
+def test_escape_sequences_that_look_like_mouse_reports(tmp_path: Path, keys: str) -> None:
+    """prompt_toolkit takes `ESC [ 0 m` (and any `ESC [ digits;... m/M`) for a mouse report and
+    its handler failed on it ("Unhandled exception in event loop"); now only well-formed
+    reports reach it and the rest is dropped."""
+    s = _xterm(tmp_path, "--clock", "virtual")
+    s.prompt()
+    s.child.send(keys)
+    s.child.sendline("echo after-keys")
+    s.wait_for("after-keys\n")
+    assert s.finish() == 0
+    assert "Unhandled exception" not in s.text() and "Press ENTER" not in s.text()
+
+
+def test_random_bytes_typed_into_the_repl(tmp_path: Path) -> None:
+    """Whatever bytes a terminal sends: the REPL keeps running and never shows a traceback."""
+    import random
+    rng = random.Random(9)
+    alphabet = [bytes([b]) for b in range(1, 256) if b not in (3, 4, 0x1A, 0x1C)] + \
+        [b"\x1b[", b"\x1bO", b"\x1b[<", b"\x1b[M", b"0", b"1;", b";", b"m", b"M", b"~", b"R",
+         b"\x1b[200~", b"\x1b[201~"]
+    s = _xterm(tmp_path, "--clock", "virtual")
+    s.prompt()
+    for i in range(6):
+        junk = b"".join(rng.choice(alphabet) for _ in range(40))
+        os.write(s.child.child_fd, junk + b"\x1b[201~\x03")   # end any paste; Ctrl-C drops the line
+        s.child.sendline(f"echo alive-{i}")
+        s.wait_for(f"alive-{i}\n")
+    assert s.finish() == 0
+    text = s.text()
+    assert "Unhandled exception" not in text and "Traceback" not in text and "internal error" not in text
