@@ -75,7 +75,7 @@ class ToolContext:
         """A host path; `samples/livepatch/X` falls back to the bundled module X."""
         p = Path(name)
         host = p if p.is_absolute() else self.cwd / p
-        if host.exists() or not name.startswith(SAMPLES_PREFIX):
+        if host_exists(host) or not name.startswith(SAMPLES_PREFIX):
             return host
         return self.modules_dir / name[len(SAMPLES_PREFIX):]
 
@@ -90,6 +90,15 @@ class ToolContext:
                 if f.stem.replace("-", "_") == want:
                     return f
         return None
+
+
+def host_exists(path: Path) -> bool:
+    """Whether PATH names a host file; a name the host refuses to look up (too long, a NUL)
+    names none, as stat(2) failing with ENAMETOOLONG says."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 Tool = Callable[[ToolContext, list[str]], int]

@@ -309,7 +309,7 @@ def wc(ctx: ToolContext, args: list[str]) -> int:
     elif not files:
         width = 7
     else:
-        width = max(len(str(c)) for r in rows for c in r[0])
+        width = max((len(str(c)) for r in rows for c in r[0]), default=1)
     for counts, name in rows:
         line = " ".join(f"{c:>{width}}" for c in counts)
         ctx.outln(f"{line} {name}" if name else line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kernel.errno import KernelError, strerror
-from klpsh.tools import ToolContext, parse_options, tool
+from klpsh.tools import ToolContext, host_exists, parse_options, tool
 from klpsh.tools.kmod import (O_NONBLOCK, O_TRUNC, holders, initstate, modname_normalize,
                               path_to_modname, refcnt)
 
@@ -30,7 +30,7 @@ def rmmod(ctx: ToolContext, args: list[str]) -> int:
 
 def module_name(ctx: ToolContext, arg: str) -> str:
     """kmod: an existing file names its module by its path, anything else is a module name."""
-    if ctx.resolve_path(arg).exists():
+    if host_exists(ctx.resolve_path(arg)):
         return path_to_modname(arg)
     return modname_normalize(arg)
 
