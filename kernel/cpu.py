@@ -170,8 +170,8 @@ class Board:
     """Guest memory and the engines mapped over it: the hardware a machine runs on.
 
     A new engine costs a millisecond or more (mapping 1 GiB into it), so a machine that
-    powers off with every engine idle hands its board on: memory all zero, engines without
-    hooks, their translations dropped before the next machine uses them.
+    powers off with every engine idle hands its board on: memory all zero, engines whose
+    hooks call no machine, their translations dropped before the next machine uses them.
     """
 
     mem: GuestMemory
@@ -179,10 +179,39 @@ class Board:
 
 
 # Boards of powered-off machines, for the next machines booted in this process. They hold
-# no machine state: memory is zero and engines carry no hooks until a Cpu adopts them.
+# no machine state: memory is zero and their engines' hooks call no Cpu until one adopts them.
 SPARE_BOARDS: list[Board] = []
 MAX_SPARE_BOARDS = 2
 MAX_SPARE_ENGINES = 4
+
+
+class _EngineHooks:
+    """The hooks of one engine, added once for the engine's life: each calls the Cpu that owns
+    the engine now. (Hooks added and deleted per machine left their ctypes callbacks in a
+    reference cycle inside the unicorn binding, four for every machine.)"""
+
+    __slots__ = ("cpu",)
+
+    def __init__(self, uc: Uc) -> None:
+        self.cpu: "Cpu | None" = None
+        uc.hook_add(UC_HOOK_CODE, self.stub, begin=STUB_BASE, end=STUB_END - 1)
+        uc.hook_add(UC_HOOK_TLB_FILL, self.tlb_fill)
+        uc.hook_add(UC_HOOK_MEM_INVALID, self.bad_access)
+        uc.hook_add(UC_HOOK_INTR, self.intr)
+
+    def stub(self, uc: Uc, addr: int, size: int, data: object) -> None:
+        if self.cpu is not None:
+            self.cpu._hook_stub(uc, addr, size, data)
+
+    def tlb_fill(self, uc: Uc, vaddr: int, access: int, entry: Any, data: object) -> bool:
+        return self.cpu is not None and self.cpu._tlb_fill(uc, vaddr, access, entry, data)
+
+    def bad_access(self, uc: Uc, access: int, addr: int, size: int, value: int, data: object) -> bool:
+        return self.cpu is not None and self.cpu._hook_bad_access(uc, access, addr, size, value, data)
+
+    def intr(self, uc: Uc, vector: int, data: object) -> None:
+        if self.cpu is not None:
+            self.cpu._hook_intr(uc, vector, data)
 
 
 def take_board() -> Board:
@@ -203,7 +232,7 @@ class Cpu:
         self.stub_by_name: dict[str, Stub] = {}
         self._pool: list[Uc] = []
         self.engines: list[Uc] = []
-        self._hooks: list[list[int]] = []   # the hooks of each engine, in self.engines order
+        self._hooks: list[_EngineHooks] = []   # the hooks of each engine, in self.engines order
         self.text_patches = 0
         self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
         for uc in engines:
@@ -213,12 +242,13 @@ class Cpu:
             self._pool.append(uc)
 
     def power_off(self) -> Board | None:
-        """The machine is off: drop every engine's hook (which holds this Cpu) and hand the
-        board on if every engine is idle; else give the memory back to the host."""
+        """The machine is off: every engine's hooks let go of this Cpu, and the board is handed
+        on if every engine is idle; else the memory goes back to the host."""
         idle = len(self._pool) == len(self.engines)
-        for uc, hooks in zip(self.engines, self._hooks):
-            for hook in hooks:
-                uc.hook_del(hook)
+        for hooks in self._hooks:
+            hooks.cpu = None
+        for uc in self.engines:     # the binding keeps a hook's last exception (its traceback
+            uc._hook_exception = None  # holds this machine's frames) until the next emu_start
         self.state.clear()
         engines, self.engines, self._pool, self._hooks = self.engines, [], [], []
         if not idle:
@@ -278,12 +308,12 @@ class Cpu:
         return uc
 
     def _adopt(self, uc: Uc) -> None:
-        self._hooks.append([
-            uc.hook_add(UC_HOOK_CODE, self._hook_stub, begin=STUB_BASE, end=STUB_END - 1),
-            uc.hook_add(UC_HOOK_TLB_FILL, self._tlb_fill),
-            uc.hook_add(UC_HOOK_MEM_INVALID, self._hook_bad_access),
-            uc.hook_add(UC_HOOK_INTR, self._hook_intr),
-        ])
+        hooks = getattr(uc, "_klpsh_hooks", None)
+        if hooks is None:
+            hooks = _EngineHooks(uc)
+            uc._klpsh_hooks = hooks  # type: ignore[attr-defined]
+        hooks.cpu = self
+        self._hooks.append(hooks)
         self.state[uc] = EngineState()
         self.engines.append(uc)
 

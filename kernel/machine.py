@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 from kernel.abi import TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
+from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
 from kernel.dumpstack import DumpStack
@@ -186,6 +187,7 @@ class Kernel:
         self.powered_off = True
         self.sched.shutdown()
         self.cpu.power_off()
+        break_cycles(self)
 
     def _tick(self, now: int) -> None:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
@@ -442,8 +444,12 @@ class Kernel:
             self.sched.exit_task(task)
         else:
             task.state = TaskState.INTERRUPTIBLE
-        if "err" in box:
-            raise box["err"]
+        err = box.pop("err", None)
+        if err is not None:
+            try:
+                raise err
+            finally:
+                del err         # the traceback holds this frame: no cycle through it
         return box.get("ret")  # type: ignore[return-value]
 
     def init_module(self, image: bytes, args: str, comm: str = "insmod") -> None:

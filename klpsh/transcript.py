@@ -454,6 +454,8 @@ def _replay_run(path: str, elf_cache: object = None, kernel: str | None = None,
             raise ReplayError(f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}") from None
         finally:
             machine.shutdown()  # the run keeps what it showed; the machine is done
+            if run is not None:
+                run.shell = None  # type: ignore[assignment]  (its output is the run's method)
     assert run is not None
     return pre, blocks, run
 

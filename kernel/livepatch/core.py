@@ -454,6 +454,7 @@ class Livepatch:
                     self._free_object_loaded(obj)
             assert self.sysfs is not None
             self.sysfs.remove(patch.name)
+            patch.dir.children.clear()      # its attributes' show/store hold the patch
 
     # --- enable / disable --------------------------------------------------------------
     def klp_enable_patch(self, addr: int) -> None:
@@ -568,8 +569,10 @@ class Livepatch:
         assert self.sysfs is not None
         if self.sysfs.children.get(patch.name) is patch.dir:
             self.sysfs.remove(patch.name)
+            patch.dir.children.clear()      # its attributes' show/store hold the patch
         if not patch.forced:
             self.k.loader.module_put(patch.mod)
+        patch.free_work = None                  # done: the work's function holds the patch
 
     def schedule_free_work(self, patch: KlpPatch) -> None:
         """schedule_work(&patch->free_work): klp_free_patch_finish() in a kworker."""
