@@ -16,7 +16,7 @@ pytestmark = [needs_kernel, needs_gcc]
 STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq",
-           "misc_seek")
+           "misc_seek", "ioctl_demo")
 
 
 @pytest.fixture
@@ -245,3 +245,28 @@ def test_module_misc_device_and_fixed_size_llseek(shell, kernel):
                 proc.call(lambda: f.llseek(off, whence))
             assert e.value.errno == 22
     assert run(shell, "rmmod misc_seek") == []
+
+
+def test_ioctl_arguments_by_value_by_pointer_and_as_text(shell):
+    def ioctl(line: str) -> list[str]:
+        return [ln for ln in run(shell, line) if not ln.startswith("ioctl_demo:")]
+    assert run(shell, "insmod ioctl_demo.ko") == [
+        "ioctl_demo: /dev/ioctl_demo on major 100 (register_chrdev returned 0)"]
+    assert "100 ioctl_demo" in run(shell, "cat /proc/devices")
+    assert ioctl("ioctl /dev/ioctl_demo '_IOR(100,1,char*)'") == [
+        "ioctl(/dev/ioctl_demo, _IOR('d', 0x1, 8)) = 15", 'arg: "nothing set yet"']
+    assert run(shell, "ioctl /dev/ioctl_demo '_IOW(100,0,char*)' 'Hello, world'") == [
+        "ioctl_demo: message set to 'Hello, world'", "ioctl(/dev/ioctl_demo, _IOW('d', 0x0, 8)) = 12"]
+    assert ioctl("ioctl /dev/ioctl_demo '_IOR(100,1,char *)'")[-1] == 'arg: "Hello, world"'
+    assert ioctl("ioctl /dev/ioctl_demo '_IOWR(100,2,int)' =4") == [
+        "ioctl(/dev/ioctl_demo, _IOWR('d', 0x2, 4)) = 111"]        # 'o'
+    assert ioctl("ioctl /dev/ioctl_demo '_IOWR(100,2,int)' =40") == [
+        "ioctl: /dev/ioctl_demo: _IOWR('d', 0x2, 4): Invalid argument"]
+    assert ioctl("ioctl /dev/ioctl_demo '_IOW(100,0,char*)' =16") == [
+        "ioctl: /dev/ioctl_demo: _IOW('d', 0x0, 8): Bad address"]
+    assert ioctl("ioctl /dev/ioctl_demo 0x40046402 '&7'") == [
+        "ioctl: /dev/ioctl_demo: _IOW('d', 0x2, 4): Inappropriate ioctl for device"]
+    assert run(shell, "cat /dev/ioctl_demo") == ["cat: /dev/ioctl_demo: Invalid argument"]
+    assert run(shell, "ioctl /dev/ioctl_demo") == ["Usage: ioctl [--nonblock] [-w] FILE CMD [ARG]"]
+    assert run(shell, "ioctl /dev/ioctl_demo '_IOR(1,2)'") == [
+        "ioctl: invalid command or argument: '_IOR(1,2)'"]

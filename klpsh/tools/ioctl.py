@@ -4,15 +4,22 @@ decoding).
 
 CMD is a number (0x6b01, 27393) or the macro that makes it: _IO(T,NR), _IOR(T,NR,SIZE),
 _IOW(T,NR,SIZE), _IOWR(T,NR,SIZE), where T is a character ('k' or k) or a number and SIZE a
-byte count or a C type (char, short, int, long, u8..u64, s8..s64, size_t, a pointer `void*`).
-For a command without a size ARG is passed as the value itself (default 0). For one with a
-size the driver gets a pointer to a SIZE-byte buffer: _IOW/_IOWR fill it with ARG (an integer
-in SIZE bytes, little-endian), _IOR/_IOWR print it afterwards. -w opens FILE read-write.
+byte count or a C type (char, short, int, long, u8..u64, s8..s64, size_t, a pointer `char*`).
+
+ARG says what the third argument is:
+  N        for a command with a size, a pointer to a SIZE-byte buffer holding N; for one
+           without, the value N itself (default: 0, or for _IOR/_IOWR a zeroed buffer)
+  =N       the value N itself, whatever the command says
+  &N       a pointer to a buffer holding N (SIZE bytes, or 8 for a command without a size)
+  TEXT     (not a number) a pointer to a 4 KiB buffer holding TEXT and a NUL
+A buffer is printed after the call: as a number for 1, 2, 4 or 8 bytes, as text for TEXT or
+a `char*` command, else in hex. -w opens FILE read-write.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kernel.errno import KernelError, strerror
 from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_RDWR
@@ -57,8 +64,8 @@ def parse_cmd(text: str) -> int:
     typ, nr = _number(args[0]), _number(args[1])
     size = 0
     if want == 3:
-        size = _TYPES.get(re.sub(r"\s+", " ", args[2].replace(" *", "*")), None) \
-            if not args[2].strip().isdigit() else int(args[2])
+        token = re.sub(r"\s+", " ", args[2].replace(" *", "*")).strip()
+        size = int(token) if token.isdigit() else 8 if token.endswith("*") else _TYPES.get(token)
         if size is None:
             raise ValueError(text)
     if not (0 <= typ <= 255 and 0 <= nr <= 255 and 0 <= size <= MAX_SIZE):
@@ -75,6 +82,60 @@ def decode_cmd(cmd: int) -> str:
     if direction == _IOC_NONE:
         return f"_IO({t}, {nr:#x})"
     return f"{_DIR_NAMES[direction]}({t}, {nr:#x}, {size})"
+
+
+TEXT_BUFFER = 4096
+
+
+@dataclass
+class Arg:
+    """The third argument: a VALUE, or DATA handed in by pointer (SIZE of it meaningful)."""
+
+    value: int = 0
+    data: bytes | None = None
+    size: int = 0
+    text: bool = False
+    show: bool = False               # printed afterwards whatever the direction (&N)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        _number(text)
+        return True
+    except ValueError:
+        return False
+
+
+def parse_arg(cmd: int, cmd_text: str, text: str | None) -> Arg:
+    """ARG of the command line as ioctl(2) gets it (see the module's docstring)."""
+    direction, size = cmd >> 30, (cmd >> 16) & MAX_SIZE
+    stringy = bool(re.search(r"char\s*\*", cmd_text))
+    if text is None:
+        if direction & _IOC_READ and size:
+            return Arg(data=bytes(TEXT_BUFFER if stringy else size), size=size, text=stringy)
+        return Arg()
+    if text.startswith("=") and _is_number(text[1:]):
+        return Arg(value=_number(text[1:]) & (2**64 - 1))
+    if text.startswith("&") and _is_number(text[1:]):
+        n = size or 8
+        return Arg(data=_int_bytes(_number(text[1:]), n), size=n, show=True)
+    if _is_number(text):
+        v = _number(text)
+        if size and direction != _IOC_NONE:
+            return Arg(data=_int_bytes(v, size), size=size)
+        return Arg(value=v & (2**64 - 1))
+    raw = text.encode("latin-1", "replace") + b"\0"
+    return Arg(data=raw.ljust(TEXT_BUFFER, b"\0"), size=len(raw), text=True)
+
+
+def _int_bytes(v: int, size: int) -> bytes:
+    if size > 8:
+        return (v & (2**64 - 1)).to_bytes(8, "little").ljust(size, b"\0")
+    return (v & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+
+
+def _show_text(data: bytes) -> str:
+    return '"' + data.split(b"\0", 1)[0].decode("latin-1").encode("unicode_escape").decode() + '"'
 
 
 def _show(data: bytes) -> str:
@@ -98,27 +159,19 @@ def ioctl(ctx: ToolContext, args: list[str]) -> int:
     path, cmd_text = args[0], args[1]
     try:
         cmd = parse_cmd(cmd_text)
-        arg = _number(args[2]) if len(args) == 3 else 0
-    except ValueError:
+        arg = parse_arg(cmd, cmd_text, args[2] if len(args) == 3 else None)
+    except (ValueError, OverflowError):
         ctx.errln(f"ioctl: invalid command or argument: '{' '.join(args[1:])}'")
         return 2
     flags = (O_RDWR if any(o == "-w" for o, _ in opts) else O_RDONLY) | \
         (O_NONBLOCK if any(o == "--nonblock" for o, _ in opts) else 0)
-    direction, size = cmd >> 30, (cmd >> 16) & MAX_SIZE
-    buf: bytes | None = None
-    if direction != _IOC_NONE and size:
-        buf = (arg & ((1 << (8 * size)) - 1)).to_bytes(size, "little") if size <= 8 else \
-            arg.to_bytes(8, "little", signed=arg < 0).ljust(size, b"\0")
     try:
-        rv, out = ctx.kernel.fs.ioctl(path, cmd, buf if buf is not None else arg, flags=flags,
-                                      arg_size=size if buf is not None else 0)
+        rv, out = ctx.kernel.fs.ioctl(path, cmd, arg.data if arg.data is not None else arg.value,
+                                      flags=flags, arg_size=len(arg.data or b""))
     except KernelError as e:
         ctx.errln(f"ioctl: {path}: {decode_cmd(cmd)}: {strerror(e.errno)}")
         return 1
-    except OverflowError:
-        ctx.errln(f"ioctl: invalid argument: '{args[2]}'")
-        return 2
     ctx.outln(f"ioctl({path}, {decode_cmd(cmd)}) = {rv}")
-    if buf is not None and direction & _IOC_READ:
-        ctx.outln(f"arg: {_show(out)}")
+    if arg.data is not None and (arg.show or (cmd >> 30) & _IOC_READ):
+        ctx.outln(f"arg: {_show_text(out) if arg.text else _show(out[:arg.size])}")
     return 0
