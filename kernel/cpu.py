@@ -36,6 +36,7 @@ HOST_RET_OFFSET = 8
 ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
             X.UC_X86_REG_R8, X.UC_X86_REG_R9)
 NESTED_GAP = 256
+TCG_BUFFER_SIZE = 32 << 20          # translated code an engine keeps before it starts afresh
 _REGS = ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
          "r12", "r13", "r14", "r15", "eflags")
 
@@ -302,6 +303,9 @@ class Cpu:
     # --- engines ---------------------------------------------------------------------
     def _new_engine(self) -> Uc:
         uc = Uc(UC_ARCH_X86, UC_MODE_64)
+        # The translation buffer only ever fills (each module load is new code) until a full
+        # flush: Unicorn's 1 GiB default would grow the process by the code of every load.
+        uc.ctl_set_tcg_buffer_size(TCG_BUFFER_SIZE)
         uc.mem_map_ptr(self.mem.base, self.mem.size, UC_PROT_ALL, self.mem.host_addr)
         uc.ctl_set_tlb_mode(UC_TLB_VIRTUAL)     # addresses translate through _tlb_fill
         self._adopt(uc)
