@@ -84,6 +84,7 @@ class Kernel:
         self.stacks = StackAllocator(STACKS_BASE, STACKS_END)
         self.pagetable = PageTable()
         self._map_boot_memory()
+        self.mem.present = self.pagetable.prot
         self.slab = Slab(self)
         self.kallsyms = Kallsyms()
         self.cpu = Cpu(self, self.mem, board.engines)

@@ -56,6 +56,9 @@ class GuestMemory:
         self.base, self.size = base, size
         self.buf = buf if buf is not None else mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
         self.host_addr = ctypes.addressof(ctypes.c_char.from_buffer(self.buf))
+        # PageTable.prot of the machine using it: kernel code's accesses to a page that is
+        # not present fault too (rights are not checked: the kernel's own accessors, text_poke)
+        self.present: bytearray | None = None
 
     def close(self) -> None:
         """Give the guest's pages back to the host (the machine is off)."""
@@ -78,6 +81,10 @@ class GuestMemory:
         if off < 0 or off + n > self.size:
             # the fault is at the first byte outside guest memory
             raise BadAddress(addr if off < 0 or off >= self.size else self.base + self.size)
+        present = self.present
+        if present is not None and n > 0 and not (present[off >> PAGE_SHIFT] and present[(off + n - 1) >> PAGE_SHIFT]):
+            first = off if not present[off >> PAGE_SHIFT] else ((off >> PAGE_SHIFT) + 1) << PAGE_SHIFT
+            raise BadAddress(self.base + first)
         return off
 
     def check(self, addr: int, n: int) -> None:

@@ -254,3 +254,25 @@ def test_rmmod_f_of_an_enabled_patch_leaves_freed_code_behind(shell):
     assert any("Oops: 0010 [#1]" in line for line in out) and out[-1] == "Killed"
     run(shell, "reboot")
     assert run(shell, "cat /proc/cmdline")[0].startswith("BOOT_IMAGE")
+
+
+def test_kernel_code_faults_on_pages_that_are_not_present(kernel, test_module):
+    """The Python kernel reads guest memory past the page rights (as the kernel's accessors
+    do) but not where nothing is mapped: freed module memory and stack guard pages fault."""
+    from kernel.mm import BadAddress, PAGE_SIZE
+    kernel.init_module(test_module("faults"), "")
+    base = kernel.modules["faults"].base
+    assert kernel.mem.u64(base) is not None            # text: read-only to guest code, not to us
+    kernel.delete_module("faults")
+    with pytest.raises(BadAddress) as e:
+        kernel.mem.u64(base + 8)
+    assert e.value.addr == base + 8
+    stack = kernel.alloc_stack()
+    with pytest.raises(BadAddress) as e:
+        kernel.mem.read(stack - 16, 32)                # starts in the guard page below it
+    assert e.value.addr == stack - 16
+    with pytest.raises(BadAddress) as e:
+        kernel.mem.write(stack + 16 * 1024 - 8, bytes(16))   # runs into the next guard page
+    assert e.value.addr == stack + 16 * 1024
+    kernel.stacks.free(stack)
+    assert PAGE_SIZE == 4096
