@@ -276,3 +276,26 @@ def test_kernel_code_faults_on_pages_that_are_not_present(kernel, test_module):
     assert e.value.addr == stack + 16 * 1024
     kernel.stacks.free(stack)
     assert PAGE_SIZE == 4096
+
+
+def test_the_repl_follows_the_machine_reboot_boots(kernel, test_module, tmp_path):
+    """In the REPL: the panic on the console, the shell's answer, and after `reboot` the new
+    machine's lines on the console (the toolbar and completion follow it too)."""
+    import io
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from klpsh.repl import Repl
+    (tmp_path / "faults.ko").write_bytes(test_module("faults"))
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text("insmod faults.ko fault=panic\nlsmod\nreboot\ninsmod faults.ko\nexit\n")
+        r = Repl(kernel, input=inp, output=DummyOutput(), stdout=out, history=InMemoryHistory(),
+                 env={"NO_COLOR": "1"}, cwd=tmp_path)
+        assert r.run() == 0
+    lines = out.getvalue().splitlines()
+    dead = DEAD.format("faults: panic requested in init")
+    assert lines.count(dead) == 2                      # insmod's end, then lsmod's answer
+    assert lines[-1] == "[    0.000000] faults: init: survived"
+    assert r.kernel is r.shell.kernel is not kernel and r.completer.ctx.kernel is r.kernel
+    r.kernel.shutdown()
