@@ -201,6 +201,8 @@ class TaskStruct(_GuestStruct):
         ("rt_priority", _uint),
         ("exit_code", _int),
         ("exit_signal", _int),
+        ("real_cred", _ptr),                    # init_cred: everyone is root
+        ("cred", _ptr),
     ]
 
 

@@ -75,6 +75,9 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
         parent = k.task_struct(task.parent) if task.parent is not None else head
     k.mem.set_u64(addr + TaskStruct.real_parent.offset, parent)
     k.mem.set_u64(addr + TaskStruct.parent.offset, parent)
+    cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
+    k.mem.set_u64(addr + TaskStruct.real_cred.offset, cred)
+    k.mem.set_u64(addr + TaskStruct.cred.offset, cred)
     if task.kind is TaskKind.USER:
         mm = _user_mm(k)
         k.mem.set_u64(addr + TaskStruct.mm.offset, mm)

@@ -74,3 +74,23 @@ MODULE_LICENSE("GPL");
 """), "")
     assert kernel.utsname().nodename == "patched"
     assert kernel.utsname().release == kernel.release
+
+
+def test_notifier_chains_sort_ratelimit_hexdump_and_cred(kernel, test_module):
+    """vmlinux's kernel/notifier.c (priority order, NOTIFY_STOP), lib/sort.c (heapsort),
+    list_sort (stable), ratelimit (a burst of 10 per call site), hexdump's layout, cred."""
+    kernel.init_module(test_module("lib_demo"), "")
+    lines = kernel.lines[kernel.lines.index("first 1"):]
+    assert lines == [
+        "first 1", "second 1", "chain 1 -> 0x0",
+        "first 2", "chain 2 -> 0x8001 errno -16",
+        "unregister again: -2", "second 3",
+        "sorted -3 0 8 17 17 42 99",
+        "list_sort 12", "list_sort 10", "list_sort 19", "list_sort 31", "list_sort 35",
+        "prev of head is 35",
+        *(f"rl {i}" for i in range(10)),
+        "hex 00000000: 4100 ff7f 2010                           .A... ",
+        "00 41 7f",
+        "hex_asc_hi(0xa5)=a lo=5 hex_to_bin('F')=15",
+        "uid 0 euid 0 root 1",
+    ]

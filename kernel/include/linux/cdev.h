@@ -33,5 +33,6 @@ extern void cdev_del(struct cdev *);
 /* what 4.19's cdev.h pulls in as well */
 #include <linux/completion.h>
 #include <linux/stat.h>
+#include <linux/notifier.h>
 
 #endif /* _LINUX_CDEV_H */

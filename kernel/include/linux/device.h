@@ -201,5 +201,6 @@ module_exit(__driver##_exit);
 /* what 4.19's device.h pulls in as well */
 #include <linux/completion.h>
 #include <linux/stat.h>
+#include <linux/notifier.h>
 
 #endif /* _DEVICE_H_ */

@@ -345,5 +345,6 @@ extern ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *ppos,
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
+#include <linux/notifier.h>
 
 #endif /* _LINUX_FS_H */

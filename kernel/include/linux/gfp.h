@@ -75,5 +75,6 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
+#include <linux/notifier.h>
 
 #endif /* __LINUX_GFP_H */

@@ -187,6 +187,15 @@ extern long long simple_strtoll(const char *cp, char **endp, unsigned int base);
 /* the machine stops for good (kernel/panic.c) */
 extern __printf(1, 2) void panic(const char *fmt, ...) __noreturn __cold;
 
+/* hex digits (lib/hexdump.c) */
+extern const char hex_asc[];
+extern const char hex_asc_upper[];
+#define hex_asc_lo(x)	hex_asc[((x) & 0x0f)]
+#define hex_asc_hi(x)	hex_asc[((x) & 0xf0) >> 4]
+#define hex_asc_upper_lo(x)	hex_asc_upper[((x) & 0x0f)]
+#define hex_asc_upper_hi(x)	hex_asc_upper[((x) & 0xf0) >> 4]
+extern int hex_to_bin(char ch);
+
 /* the calling task ends (a kernel thread: kthread_stop() returns CODE) */
 struct completion;
 extern void do_exit(long code) __noreturn;
@@ -215,6 +224,8 @@ extern void complete_and_exit(struct completion *comp, long code) __noreturn;
 
 /* the string functions are so commonly used without their header that we pull it in */
 #include <linux/string.h>
+/* printk_ratelimited() of linux/printk.h needs its state */
+#include <linux/ratelimit.h>
 
 /* what 4.19's kernel.h pulls in as well */
 #include <linux/cache.h>

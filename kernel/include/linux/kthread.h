@@ -31,5 +31,6 @@ extern bool kthread_should_stop(void);
 /* what 4.19's kthread.h pulls in as well */
 #include <linux/kref.h>
 #include <linux/seq_file.h>
+#include <linux/cred.h>
 
 #endif /* _LINUX_KTHREAD_H */

@@ -167,5 +167,6 @@ struct klp_module_reloc {
 #include <linux/semaphore.h>
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
+#include <linux/cred.h>
 
 #endif /* _LINUX_LIVEPATCH_H_ */

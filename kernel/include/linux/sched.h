@@ -37,7 +37,11 @@ struct task_struct {
 	unsigned int	rt_priority;
 	int		exit_code;
 	int		exit_signal;
+	const struct cred *real_cred;	/* linux/cred.h: init_cred for every task */
+	const struct cred *cred;
 };
+
+struct cred;
 
 extern struct task_struct init_task;	/* swapper/0, the head of the task list */
 

@@ -78,4 +78,7 @@ static inline void seq_setwidth(struct seq_file *m, size_t size)
 	m->pad_until = m->count + size;
 }
 
+/* what 4.19's seq_file.h pulls in as well */
+#include <linux/cred.h>
+
 #endif /* _LINUX_SEQ_FILE_H */

@@ -75,5 +75,6 @@ static inline int get_nr_threads(struct task_struct *tsk)
 #include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/cred.h>
 
 #endif /* _LINUX_SCHED_SIGNAL_H */
