@@ -214,7 +214,7 @@ def test_hashtable_and_rcu_callbacks(kernel, test_module):
     kernel.delete_module("hash_demo")
     assert kernel.lines[-1] == "hash_demo: exit: empty=1"
     born = [t for t in kernel.sched.all_tasks() if t.pid not in before]   # ksoftirqd, for RCU
-    task_structs = 128 * len(born)                     # 120 bytes each, the 128-byte class
+    task_structs = sum(kernel.heap.live[t.guest_struct] for t in born)
     assert kernel.heap.bytes_in_use == heap + task_structs   # kfree_rcu() freed its entry too
 
 
