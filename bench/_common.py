@@ -1,11 +1,13 @@
-"""Shared helpers of the benchmarks: timing, child-process timing, and the verdict lines.
+"""Shared helpers of the benchmarks: timing, child-process timing, the import floor, and the
+verdict lines.
 
-Every benchmark prints its figures as
+Every target of issue 13's table is one line
 
-    <what>: <figure> (target < <limit>)  PASS|MISS
+    FIGURE <what>: min X / median Y / max Z <unit> | floor min/median/max ... | target <= T  PASS|MISS
 
-plus informational lines without a verdict, and exits 0 if every target is met, 1 if one is
-missed, 2 if the benchmark itself could not run.
+(the floor, `python -c 'import unicorn, elftools'`, measured in the same run, where the figure is
+a time a command takes), other requirements one `<what>: PASS|MISS` line each, details indented.
+A benchmark exits 0 if every target is met, 1 if one is missed, 2 if it could not run.
 """
 
 from __future__ import annotations
@@ -64,6 +66,28 @@ def median(xs: Sequence[float]) -> float:
     return statistics.median(xs)
 
 
+FLOOR_CODE = "import unicorn, elftools"
+
+
+def floor_once(env: dict[str, str] | None = None) -> float:
+    """Wall seconds of one `python -c 'import unicorn, elftools'` (this interpreter)."""
+    s, proc = run_child([sys.executable, "-c", FLOOR_CODE], env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the floor did not run: {proc.stderr.strip()[-200:]}")
+    return s.wall
+
+
+def interleaved(runs: int, measure_one: Callable[[], float],
+                env: dict[str, str] | None = None) -> tuple[list[float], list[float]]:
+    """RUNS of MEASURE_ONE, each beside one run of the floor (so both see the same load):
+    (figures, floors)."""
+    figures, floors = [], []
+    for _ in range(runs):
+        floors.append(floor_once(env))
+        figures.append(measure_one())
+    return figures, floors
+
+
 def fmt_s(v: float) -> str:
     """Seconds in the most readable unit."""
     if v < 0.01:
@@ -84,7 +108,8 @@ class Report:
 
     def __post_init__(self) -> None:
         print(f"== {self.title}")
-        print(f"   python {sys.version.split()[0]} on {os.cpu_count()} cpu(s); figures are medians unless said")
+        print(f"   python {sys.version.split()[0]}; {load_average()} at the start; "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 
     def target(self, what: str, value: float, limit: float, detail: str = "") -> bool:
         """A figure with a time target (seconds): PASS if VALUE < LIMIT."""
@@ -93,6 +118,30 @@ class Report:
         self.missed += not ok
         extra = f"  [{detail}]" if detail else ""
         print(f"{what}: {fmt_s(value)} (target < {fmt_s(limit)})  {'PASS' if ok else 'MISS'}{extra}")
+        return ok
+
+    def figure(self, what: str, values: Sequence[float], limit: float, unit: str = "s",
+               floor: Sequence[float] | None = None, detail: str = "",
+               command: bool = False) -> bool:
+        """A target of the issue's table: min / median / max of VALUES against LIMIT (the median
+        must be <= LIMIT), the floor measured in the same run beside it. UNIT: s (shown in ms
+        below a second), MiB or x (a ratio)."""
+        med = median(values)
+        ok = med <= limit
+        self.checked += 1
+        self.missed += not ok
+        show = _unit(unit, med)
+        text = (f"FIGURE {what}: min {show(min(values))} / median {show(med)} / "
+                f"max {show(max(values))}")
+        if floor:
+            fl = _unit("s", median(floor))
+            text += f" | floor {fl(min(floor))} / {fl(median(floor))} / {fl(max(floor))}"
+            if command:
+                text += f" (x{med / median(floor):.2f})"
+        text += f" | target <= {_unit(unit, limit)(limit)}  {'PASS' if ok else 'MISS'}"
+        if detail:
+            text += f"  [{detail}]"
+        print(text)
         return ok
 
     def check(self, what: str, ok: bool, detail: str = "") -> bool:
@@ -119,6 +168,29 @@ class Report:
     def done(self) -> int:
         print(f"== {self.title}: {self.checked - self.missed}/{self.checked} targets met")
         return 1 if self.missed else 0
+
+
+def _unit(unit: str, scale: float) -> Callable[[float], str]:
+    """How to print figures of UNIT whose largest is SCALE."""
+    if unit == "s":
+        if scale < 0.01:
+            return lambda v: f"{v * 1e3:.3f} ms"
+        if scale < 1:
+            return lambda v: f"{v * 1e3:.1f} ms"
+        return lambda v: f"{v:.3f} s"
+    if unit == "MiB":
+        return lambda v: f"{v:.1f} MiB"
+    return lambda v: f"{v:.3f}{unit}"
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 min) as /proc/loadavg has it, with the CPU count."""
+    try:
+        with open("/proc/loadavg") as f:
+            one, five, fifteen = f.read().split()[:3]
+        return f"load average {one}, {five}, {fifteen} on {os.cpu_count()} cpu(s)"
+    except OSError:
+        return f"load average unknown on {os.cpu_count()} cpu(s)"
 
 
 def rss_mb() -> float:
@@ -151,15 +223,16 @@ def power_off(kernel: object) -> None:
 
 
 def start_modes(tmp: str) -> list[tuple[str, dict[str, str]]]:
-    """Environments to start klpsh in: as this environment is set up, and, where that forbids
-    bytecode caching (PYTHONDONTWRITEBYTECODE), also with a warm bytecode cache in TMP (what a
-    default Python does after the first run)."""
-    env = dict(os.environ)
-    modes = [("as set up here", env)]
-    if env.get("PYTHONDONTWRITEBYTECODE"):
-        cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        cached["PYTHONPYCACHEPREFIX"] = tmp
-        subprocess.run(klpsh_command() + ["replay", str(TRANSCRIPTS / "callbacks-test-1.txt")],
-                       env=cached, capture_output=True, cwd=ROOT)  # fills the cache
-        modes.append(("bytecode cached", cached))
-    return modes
+    """The environments of the issue's table, each with what its name says:
+      - "cached": bytecode cached (a warm PYTHONPYCACHEPREFIX in TMP, what a default Python
+        has after its first run);
+      - "as set up": PYTHONDONTWRITEBYTECODE=1 and no bytecode cache at all (klpsh's own cache
+        under ~/.cache turned off, KLPSH_NO_BYTECODE_CACHE=1): every start compiles klpsh.
+    """
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "KLPSH_NO_BYTECODE_CACHE")}
+    cached = dict(base, PYTHONPYCACHEPREFIX=os.path.join(tmp, "pycache"))
+    subprocess.run(klpsh_command() + ["replay", str(TRANSCRIPTS / "callbacks-test-1.txt")],
+                   env=cached, capture_output=True, cwd=ROOT)  # fills the cache
+    as_set_up = dict(base, PYTHONDONTWRITEBYTECODE="1", KLPSH_NO_BYTECODE_CACHE="1")
+    return [("cached", cached), ("as set up", as_set_up)]

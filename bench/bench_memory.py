@@ -1,108 +1,82 @@
-"""Memory and host threads: a booted Kernel's RSS, and many machines created and discarded.
+"""Memory: the peak RSS of one process that replays 900 transcripts, one machine each.
 
-Replay boots one machine per transcript, so machines must not outlive their use: every host
-thread a task used (one per task running code) must end, and RSS must stay flat. Checks:
-  - RSS of one booted machine (and after loading a few modules);
-  - after N cycles of boot, a busy workload (busymod sleeping in a work item, a livepatch
-    enabled, the shell's commands) and Kernel.shutdown(): host threads back to the
-    baseline, the number of Python objects after a garbage collection the same over the
-    second half of the cycles, and RSS (after a collection) growing by under 1 MiB a machine
-    there (the allocator's noise; a machine kept alive costs 4+ MiB); the peak without
-    collections is shown too;
-  - the same for N replays of a transcript (klpsh.transcript.replay, as `klpsh replay` does).
+Target (issue 13): peak RSS of 900 transcripts replayed in one process <= 60 MiB, with the cycle
+collector off (gc.disable()): a machine must be freed by reference counting alone once it is
+shut down. Each run is a child process (so its peak is its own) replaying the nine transcripts
+100 times over with klpsh.transcript.replay, as `klpsh replay` does; it reports its peak RSS
+(ru_maxrss), its RSS every 90 transcripts, and the objects one collection finds afterwards
+(what the machines left in reference cycles). The same with the collector on is shown beside.
 
-    .venv/bin/python bench/bench_memory.py [--cycles N]
+    .venv/bin/python bench/bench_memory.py [--runs N] [--transcripts N]
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import io
-import threading
+import json
+import subprocess
+import sys
 
-from _common import MODULES, TRANSCRIPTS, Report, main_guard, power_off, rss_mb
+from _common import ROOT, Report, floor_once, main_guard, median
 
-S = 1_000_000_000
-GROWTH_LIMIT_MB = 1.0  # per machine, over the second half (a kept machine is 4+ MiB)
+TARGET_MIB = 60.0
+
+_CHILD = r"""
+import gc, io, json, resource, sys
+n, collector = int(sys.argv[1]), sys.argv[2] == "on"
+if not collector:
+    gc.disable()
+from pathlib import Path
+from klpsh import transcript
+paths = sorted(str(p) for p in Path("transcripts").glob("callbacks-test-*.txt"))
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+trace, failed = [], 0
+for i in range(n):
+    failed += transcript.replay([paths[i % len(paths)]], io.StringIO()) != 0
+    if (i + 1) % 90 == 0:
+        trace.append(round(rss(), 1))
+left = gc.collect()
+print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "trace": trace, "cyclic": left, "failed": failed}))
+"""
 
 
-def workload(k: object) -> None:
-    """What a transcript does to a machine: a sleeping worker, a livepatch, shell commands."""
-    from klpsh.shell import Shell
-    sh = Shell(k, lambda line: None)  # type: ignore[arg-type]
-    for line in ("insmod samples/livepatch/livepatch-callbacks-busymod.ko sleep_secs=30",
-                 "insmod samples/livepatch/livepatch-callbacks-demo.ko",
-                 "sleep 2",
-                 "cat /proc/cmdline",
-                 "echo 0 > /sys/kernel/livepatch/livepatch_callbacks_demo/enabled",
-                 "sleep 2",
-                 "lsmod"):
-        sh.run_line(line)
-
-
-def cycles(rep: Report, what: str, n: int, one) -> None:  # type: ignore[no-untyped-def]
-    """N machines one after another; host threads must all end, and whatever a machine
-    leaves must be collectable (RSS after a collection flat over the second half)."""
-    gc.collect()
-    threads0 = threading.active_count()
-    rss: list[float] = []
-    half = max(n // 2, 1)
-    mid, mid_objs = 0.0, 0
-    for i in range(n):
-        one()  # no gc.collect() here: RSS as the garbage collector keeps it by itself
-        rss.append(rss_mb())
-        if i + 1 == half:
-            gc.collect()
-            mid, mid_objs = rss_mb(), len(gc.get_objects())
-    left = threading.active_count() - threads0
-    gc.collect()
-    end, end_objs = rss_mb(), len(gc.get_objects())
-    per = (end - mid) / max(n - half, 1)
-    rep.info(what, f"{n} machines: RSS first {rss[0]:.1f}, peak {max(rss):.1f}, last {rss[-1]:.1f} MiB; "
-                   f"after gc.collect() at #{half} {mid:.1f} and at #{n} {end:.1f} MiB")
-    rep.check(f"{what}: host threads all ended", left == 0,
-              f"{left} left behind; {threading.active_count()} alive, {threads0} before")
-    rep.check(f"{what}: no Python objects kept (tracked objects after a collection at #{half} and "
-              f"#{n}: {mid_objs} and {end_objs})", end_objs - mid_objs <= mid_objs // 100)
-    rep.check(f"{what}: RSS flat (growth {per * 1024:.0f} KiB per machine after a collection, limit "
-              f"{GROWTH_LIMIT_MB * 1024:.0f} KiB)", per < GROWTH_LIMIT_MB)
+def run_child(n: int, collector: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(n), collector], capture_output=True,
+                          text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"replay child failed: {proc.stderr.strip()[-400:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cycles", type=int, default=40, help="machines to create and discard (default 40)")
+    ap.add_argument("--runs", type=int, default=3, help="child processes per mode (default 3)")
+    ap.add_argument("--transcripts", type=int, default=900, help="replays per process (default 900)")
     opts = ap.parse_args()
-    rep = Report("memory: RSS of a machine; host threads and RSS over many machines")
-
-    rss_start = rss_mb()
-    from kernel.machine import Kernel
-    from kernel.module.elf import ElfCache
-    from klpsh import transcript
-    rss_import = rss_mb()
-    cache = ElfCache()
-    k = Kernel.boot(elf_cache=cache)
-    rss_boot = rss_mb()
-    for name, args in (("livepatch-callbacks-mod", ""), ("livepatch-callbacks-busymod", "sleep_secs=0"),
-                       ("livepatch-shadow-mod", "")):
-        k.init_module((MODULES / f"{name}.ko").read_bytes(), args)
-    rss_mods = rss_mb()
-    rep.info("RSS", f"interpreter {rss_start:.1f} MiB, + imports {rss_import - rss_start:.1f} MiB, "
-                    f"+ first booted machine {rss_boot - rss_import:.1f} MiB, + 3 modules "
-                    f"{rss_mods - rss_boot:.1f} MiB = {rss_mods:.1f} MiB")
-    rep.info("threads of one booted machine", f"{threading.active_count() - 1} host threads besides main")
-    power_off(k)
-    del k
-
-    def boot_work_off() -> None:
-        m = Kernel.boot(elf_cache=cache)
-        workload(m)
-        power_off(m)
-    cycles(rep, "boot + workload + shutdown", opts.cycles, boot_work_off)
-
-    path = str(TRANSCRIPTS / "callbacks-test-8.txt")
-    cycles(rep, "replay of callbacks-test-8.txt", max(opts.cycles // 2, 2),
-           lambda: transcript.replay([path], io.StringIO()))
+    rep = Report(f"memory: peak RSS of {opts.transcripts} transcripts replayed in one process")
+    floors = [floor_once() for _ in range(3)]
+    for collector in ("off", "on"):
+        runs = [run_child(opts.transcripts, collector) for _ in range(opts.runs)]
+        peaks = [r["peak"] for r in runs]
+        rep.info(f"collector {collector}: RSS every 90 transcripts (first run), MiB", str(runs[0]["trace"]))
+        rep.info(f"collector {collector}: objects left in reference cycles after the run",
+                 str([r["cyclic"] for r in runs]))
+        rep.check(f"collector {collector}: every replay passed", not any(r["failed"] for r in runs),
+                  f"{sum(r['failed'] for r in runs)} failed")
+        if collector == "off":
+            rep.figure(f"peak RSS, {opts.transcripts} transcripts in one process, gc.disable()",
+                       peaks, TARGET_MIB, unit="MiB", floor=floors)
+            trace = runs[0]["trace"]
+            if len(trace) >= 2:
+                growth = (trace[-1] - trace[0]) / ((len(trace) - 1) * 90) * 1024
+                rep.check("RSS flat with the collector off (under 16 KiB a transcript after the first 90)",
+                          growth < 16, f"{growth:.1f} KiB a transcript")
+        else:
+            rep.info(f"peak RSS with the collector on, MiB", f"median {median(peaks):.1f} "
+                                                             f"(min {min(peaks):.1f}, max {max(peaks):.1f})")
     return rep.done()
 
 

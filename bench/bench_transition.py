@@ -1,14 +1,15 @@
-"""Transition scale: klp_try_complete_transition() over 10,000 tasks.
+"""Transition scale: klp_try_complete_transition() over 100,000 tasks.
 
-Target (DESIGN.md, Performance budget): one transition attempt over 10,000 tasks under 50 ms;
-no per-instruction Python hooks (hooks only on the stub page and patched function entries).
+Target (issue 13): one transition attempt over 100,000 tasks <= 50 ms (median of the first
+attempts, where every task is still to switch); no per-instruction Python hooks (hooks only on
+the stub page and patched function entries).
 
 The machine is set up through its normal paths only:
   - livepatch-callbacks-busymod.ko sleep_secs=3600: a kworker sleeps inside busymod_work_func(),
     the function livepatch-callbacks-demo.ko patches, so patching transitions cannot finish;
   - klpbench_sleepers.ko (bench/modules, built with `klpsh build`; needs gcc): kernel threads
     sleeping in guest code, whose stacks every attempt walks;
-  - the rest of the 10,000 tasks forked with Scheduler.new_task() (user processes of systemd);
+  - the rest of the 100,000 tasks forked with Scheduler.new_task() (user processes of systemd);
   - insmod livepatch-callbacks-demo.ko, then rounds of `echo 0|1 > .../enabled`.
 Every call of klp_try_complete_transition() the kernel makes is timed: the first attempt of a
 transition (every task still to switch: the full cost), and the 1 s retries.
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import MODULES, ROOT, Report, main_guard, median, power_off
+from _common import MODULES, ROOT, Report, floor_once, main_guard, median, power_off
 
 TARGET_S = 0.050
 S = 1_000_000_000
@@ -57,12 +58,13 @@ def record_hooks() -> list[tuple[int, int, int]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tasks", type=int, default=10_000, help="tasks in the system (default 10000)")
+    ap.add_argument("--tasks", type=int, default=100_000, help="tasks in the system (default 100000)")
     ap.add_argument("--sleepers", type=int, default=200,
                     help="kthreads sleeping in guest code (default 200; 0 for none)")
     ap.add_argument("--rounds", type=int, default=5, help="disable/enable rounds (default 5)")
     opts = ap.parse_args()
     rep = Report(f"transition: klp_try_complete_transition over {opts.tasks} tasks")
+    floors = [floor_once() for _ in range(3)]
 
     hooks = record_hooks()
     import kernel.livepatch.transition as tr
@@ -137,22 +139,26 @@ def main() -> int:
     fw = [a[1] for a in firsts]
     rep.info("all attempts", f"wall median {median(walls) * 1e3:.2f} ms, max {max(walls) * 1e3:.2f} ms; "
                              f"cpu median {median([a[2] for a in attempts]) * 1e3:.2f} ms")
-    rep.target(f"first attempt over {total} tasks (median, wall)", median(fw), TARGET_S,
-               f"cpu {median([a[2] for a in firsts]) * 1e3:.2f} ms")
-    rep.target(f"first attempt over {total} tasks (max, wall)", max(fw), TARGET_S,
-               f"n={len(fw)}")
-    rep.target("any attempt (max, wall)", max(walls), TARGET_S)
+    rep.figure(f"one transition attempt over {total} tasks (first attempts: every task to switch)",
+               fw, TARGET_S, floor=floors,
+               detail=f"cpu median {median([a[2] for a in firsts]) * 1e3:.2f} ms, n={len(fw)}")
+    retries = [a[1] for a in attempts if a[0] == "retry"]
+    if retries:
+        rep.info("retries (one task left to switch)",
+                 f"median {median(retries) * 1e3:.2f} ms, max {max(retries) * 1e3:.2f} ms, n={len(retries)}")
     if sleeping_on:
         rep.info("klp_check_stack said", sleeping_on[-1])
 
     # Hooks: only range-limited ones, each inside the stub page.
-    from unicorn import UC_HOOK_CODE
-    code = [h for h in hooks if h[0] == UC_HOOK_CODE]
-    unbounded = [h for h in hooks if h[1] > h[2]]
-    outside = [h for h in hooks if not (STUB_BASE <= h[1] <= h[2] < STUB_END)]
+    from unicorn import UC_HOOK_BLOCK, UC_HOOK_CODE
+    # per-instruction (or per-block) hooks must be range-limited to the stub page; the MMU's
+    # TLB-fill, bad-access and interrupt hooks run on events, not on instructions
+    code = [h for h in hooks if h[0] & (UC_HOOK_CODE | UC_HOOK_BLOCK)]
+    unbounded = [h for h in code if h[1] > h[2]]
+    outside = [h for h in code if not (STUB_BASE <= h[1] <= h[2] < STUB_END)]
     rep.info("Unicorn hooks installed", f"{len(hooks)} ({len(code)} UC_HOOK_CODE) on {len(k.cpu.engines)} engines")
     rep.check("no per-instruction hooks (every hook range-limited to the stub page)",
-              bool(hooks) and not unbounded and not outside,
+              bool(code) and not unbounded and not outside,
               f"{len(unbounded)} unbounded, {len(outside)} outside [{STUB_BASE:#x}, {STUB_END:#x})")
     return rep.done()
 

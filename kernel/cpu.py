@@ -230,6 +230,7 @@ class Cpu:
         self.state: dict[Uc, EngineState] = {}
         self._alias: dict[int, tuple[int, int]] = {}    # alias frame -> (page, UC_MEM_* access)
         self.stubs: list[Stub] = []
+        self.image_stubs = 0               # how many of them came with the boot image
         self.stub_by_name: dict[str, Stub] = {}
         self._pool: list[Uc] = []
         self.engines: list[Uc] = []
@@ -285,6 +286,7 @@ class Cpu:
         the same slots, bytes and kallsyms entries that add_stub() gave those stubs."""
         assert not self.stubs, "stub page already in use"
         self.stubs = list(stubs)
+        self.image_stubs = len(stubs)      # shared with every machine booted from the image
         self.stub_by_name = {s.name: s for s in stubs}
         self.mem.write(STUB_BASE, page)
         self.kernel.kallsyms.add_owner("vmlinux", list(syms))

@@ -63,6 +63,9 @@ _BOOT_TASKS = (
 )
 
 
+# The page table every boot starts with (a cache of the process, like kernel.bootimage's).
+_BOOT_PAGE_TABLES: dict[tuple[int, int, int], bytes] = {}
+
 class Kernel:
     """One simulated Linux machine (4.19 or 5.4, as its profile says). Everything that is
     state lives here."""
@@ -214,10 +217,16 @@ class Kernel:
         """The page tables at boot (kernel.mm.PageTable): stubs RX, heap RW, stacks RW with
         their guard pages; vmlinux is mapped as it is linked, modules as they load."""
         pt = self.pagetable
+        key = (pt.base, pt.npages, self.stacks.SLOT)
+        layout = _BOOT_PAGE_TABLES.get(key)
+        if layout is not None and pt.generation == 0 and pt.prot == bytes(len(pt.prot)):
+            pt.prot[:] = layout             # every boot maps the same: a copy, not a rebuild
+            return
         pt.protect(STUB_BASE, STUB_END - STUB_BASE, PROT_RX)
         pt.protect(HEAP_BASE, HEAP_END - HEAP_BASE, PROT_RW)
         slot = self.stacks.SLOT // 4096
         pt.pattern(STACKS_BASE, STACKS_END - STACKS_BASE, bytes((PROT_NONE,) + (PROT_RW,) * (slot - 1)))
+        _BOOT_PAGE_TABLES[key] = bytes(pt.prot)
 
     def alloc_stack(self) -> int:
         return self.stacks.alloc()

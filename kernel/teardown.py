@@ -90,7 +90,7 @@ def break_cycles(k: "Kernel") -> None:
         clock._events.clear()
     cpu = getattr(k, "cpu", None)
     if cpu is not None:                         # stubs of this machine's own handlers (those
-        _cut_all(cpu.stubs, k)                  # of the boot image, shared, close over none)
+        _cut_all(cpu.stubs[cpu.image_stubs:], k)  # of the boot image are shared, over none)
     wqs = getattr(k, "workqueues", None)
     if wqs is not None:                         # workqueues <-> their subsystem and pools
         for obj in [*vars(wqs).values(), *wqs.by_addr.values(), *wqs.works.values()]:

@@ -121,7 +121,10 @@ class Procfs:
             return None
         dir_node = d.node
         assert isinstance(dir_node, Dir)
-        if fn in d.children or fn in dir_node.entries():
+        # (the root's computed entries are the /proc/<pid> directories, refused above: no
+        # need to build them all to look for a name)
+        computed = dir_node.entries() if d is not self.root else dir_node.children
+        if fn in d.children or fn in computed:
             self._warn(WARN_REGISTERED, "proc_register",
                        f"proc_dir_entry '{d.path_name}/{fn}' already registered")
             return None

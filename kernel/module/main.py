@@ -87,10 +87,14 @@ class Module:
         return [m.name for m in self.users]
 
     def symbol(self, name: str) -> int | None:
-        for s in self.symbols:
-            if s.name == name:
-                return s.addr
-        return None
+        """The address of the module's first symbol called NAME (None if it has none)."""
+        index = self.__dict__.get("_symbol_index")
+        if index is None or index[0] is not self.symbols:   # built again when symbols change
+            first: dict[str, int] = {}
+            for s in self.symbols:
+                first.setdefault(s.name, s.addr)
+            index = self.__dict__["_symbol_index"] = (self.symbols, first)
+        return index[1].get(name)
 
 
 def _modinfo_name(img: ElfImage, this) -> str:
