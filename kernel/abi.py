@@ -30,7 +30,7 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
     "SysInfo", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
@@ -353,6 +353,25 @@ class Kobject(_GuestStruct):
                 ("ktype", _ptr), ("sd", _ptr), ("kref", _uint), ("_state", _uint)]
 
 
+class Attribute(_GuestStruct):
+    """struct attribute (4.19, no lockdep key)."""
+
+    _fields_ = [("name", _ptr), ("mode", _u16)]
+
+
+class AttributeGroup(_GuestStruct):
+    """struct attribute_group."""
+
+    _fields_ = [("name", _ptr), ("is_visible", _ptr), ("is_bin_visible", _ptr), ("attrs", _ptr),
+                ("bin_attrs", _ptr)]
+
+
+class DeviceAttribute(_GuestStruct):
+    """struct device_attribute (struct class_attribute has the same layout)."""
+
+    _fields_ = [("attr", Attribute), ("show", _ptr), ("store", _ptr)]
+
+
 class Cdev(_GuestStruct):
     """struct cdev (4.19)."""
 
@@ -578,6 +597,10 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct path": (Path, {}),
     "struct timespec64": (Timespec64, {}),
     "struct kobject": (Kobject, {"_state": None}),
+    "struct attribute": (Attribute, {}),
+    "struct attribute_group": (AttributeGroup, {}),
+    "struct device_attribute": (DeviceAttribute, {}),
+    "struct class_attribute": (DeviceAttribute, {}),
     "struct cdev": (Cdev, {}),
     "struct class": (Class, {}),
     "struct device_type": (DeviceType, {}),

@@ -16,7 +16,7 @@ pytestmark = [needs_kernel, needs_gcc]
 STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq",
-           "misc_seek", "ioctl_demo")
+           "misc_seek", "ioctl_demo", "devattr_demo")
 
 
 @pytest.fixture
@@ -270,3 +270,25 @@ def test_ioctl_arguments_by_value_by_pointer_and_as_text(shell):
     assert run(shell, "ioctl /dev/ioctl_demo") == ["Usage: ioctl [--nonblock] [-w] FILE CMD [ARG]"]
     assert run(shell, "ioctl /dev/ioctl_demo '_IOR(1,2)'") == [
         "ioctl: invalid command or argument: '_IOR(1,2)'"]
+
+
+def test_device_and_class_attributes_in_sysfs(shell):
+    out = run(shell, "insmod devattr_demo.ko")
+    assert out[0] == "sysfs: cannot create duplicate filename '/devices/virtual/devattr/devattr0/value'"
+    assert "device_create_file+0x" in "\n".join(out) and out[-1] == "devattr_demo: second value file: -17"
+    assert run(shell, "ls /sys/class/devattr") == ["devattr0", "version"]
+    assert run(shell, "ls /sys/class/devattr/devattr0") == ["power", "uevent", "value"]
+    assert run(shell, "ls /sys/class/misc/devattr_misc") == ["dev", "power", "reset", "stats", "uevent"]
+    assert run(shell, "cat /sys/class/devattr/version") == ["devattr 1.0"]
+    assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["7"]
+    assert run(shell, "echo 42 > /sys/class/devattr/devattr0/value") == ["devattr devattr0: value set to 42"]
+    assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["42"]
+    assert run(shell, "echo x > /sys/class/devattr/devattr0/value") == ["bash: echo: write error: Invalid argument"]
+    assert run(shell, "echo 1 > /sys/class/misc/devattr_misc/reset") == []
+    assert run(shell, "cat /sys/class/misc/devattr_misc/reset") == [
+        "cat: /sys/class/misc/devattr_misc/reset: Permission denied"]
+    assert run(shell, "cat /sys/class/misc/devattr_misc/stats/resets") == ["1"]
+    assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["0"]
+    assert run(shell, "ls /dev") == ["devattr_misc"], "a device without a dev_t has no node"
+    assert run(shell, "rmmod devattr_demo") == []
+    assert run(shell, "ls /sys/class") == ["misc"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from kernel.abi import Class, Device, DeviceType, Kobject
-from kernel.api import kapi
+from kernel.abi import Attribute, AttributeGroup, Class, Device, DeviceAttribute, DeviceType, Kobject
+from kernel.api import kapi, s64
 from kernel.api.vsprintf import VaList, vsnprintf
 from kernel.cpu import VarArgs
-from kernel.errno import Errno
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.fs.char_dev import MAJOR, MINOR
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 MAX_ERRNO = 4095
+PAGE_SIZE = 4096
 KOBJ_STATE_INITIALIZED, KOBJ_STATE_IN_SYSFS = 1, 2
 FMT_MAX = 1 << 12
 WARN_RELEASE = ("drivers/base/core.c", 895)       # device_release()'s WARN (4.19, approximate)
@@ -59,6 +60,7 @@ class DevInfo:
     devt: int
     node: str | None = None       # its /dev name
     created: bool = False         # made by device_create() (freed by its last put)
+    sysdir: Dir | None = None     # /sys/devices/.../NAME
 
 
 class DeviceCore:
@@ -196,6 +198,13 @@ class DeviceCore:
         if MAJOR(devt):
             d.children["dev"] = Attr(0o444, lambda: f"{MAJOR(devt)}:{MINOR(devt)}\n")
         d.children["power"] = Dir()
+        info.sysdir = d
+        path = self.sys_path(info)
+        rc = self.add_groups(dev, d, mem.u64(dev + Device.groups.offset), path)
+        if not rc and cls is not None:
+            rc = self.add_groups(dev, d, mem.u64(cls.addr + Class.dev_groups.offset), path)
+        if rc:
+            return rc
         where.children[name] = d
         if cls is not None:
             cls.sysdir.children[name] = d
@@ -207,6 +216,92 @@ class DeviceCore:
             node, mode = self.devnode(dev, cls)
             info.node = node
             k.devtmpfs.create_node(node, mode, devt)
+        return 0
+
+    # --- attributes ------------------------------------------------------------------
+    def attr_file(self, obj: int, attr: int, mode: int | None = None) -> Attr:
+        """A sysfs file for the device_attribute (or class_attribute) ATTR of OBJ: show and
+        store through a PAGE_SIZE kernel buffer, as sysfs_kf_seq_show()/sysfs_kf_write()."""
+        k, mem = self.k, self.k.mem
+        perms = mem.u16(attr + Attribute.mode.offset) if mode is None else mode
+
+        def show() -> str:
+            fn = mem.u64(attr + DeviceAttribute.show.offset)
+            if not fn:
+                raise KernelError(Errno.EIO)
+            buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+            try:
+                n = s64(k.call_fn(fn, (obj, attr, buf), "dev_attr_show"))
+                if n < 0:
+                    raise KernelError(-n)
+                if n >= PAGE_SIZE:
+                    k.printk.printk(f"dev_attr_show: {k.kallsyms.sprint_symbol(fn)} returned bad count\n")
+                    n = PAGE_SIZE - 1
+                return mem.read(buf, n).decode("latin-1")
+            finally:
+                k.slab.kfree(buf)
+
+        def store(text: str) -> None:
+            fn = mem.u64(attr + DeviceAttribute.store.offset)
+            if not fn:
+                raise KernelError(Errno.EIO)
+            raw = text.encode("latin-1", "replace")[:PAGE_SIZE - 1]
+            buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+            try:
+                mem.write(buf, raw)
+                n = s64(k.call_fn(fn, (obj, attr, buf, len(raw)), "dev_attr_store"))
+            finally:
+                k.slab.kfree(buf)
+            if n < 0:
+                raise KernelError(-n)
+            if n < len(raw):
+                raise RawReturn(n)
+        return Attr(perms & 0o777, show, store)
+
+    def add_attr(self, d: Dir, obj: int, attr: int, where: str,
+                 mode: int | None = None) -> int:
+        """sysfs_add_file_mode_ns(): 0, or -EEXIST (after sysfs_warn_dup's lines)."""
+        mem = self.k.mem
+        name = mem.cstr(mem.u64(attr + Attribute.name.offset), 256)
+        if name in d.children:
+            self.k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{where}/{name}'\n")
+            task = self.k.sched.current
+            if task is not None:
+                self.k.dump_stack(task, ("sysfs_warn_dup", "sysfs_add_file_mode_ns"))
+            return -Errno.EEXIST
+        d.children[name] = self.attr_file(obj, attr, mode)
+        return 0
+
+    @staticmethod
+    def sys_path(info: DevInfo) -> str:
+        """The device's directory below /sys, as sysfs_warn_dup() prints it."""
+        return (f"/devices/virtual/{info.cls.name}/{info.name}" if info.cls is not None
+                else f"/devices/{info.name}")
+
+    def add_groups(self, dev: int, d: Dir, groups: int, path: str) -> int:
+        """sysfs_create_groups(): each group's attributes (is_visible may hide or re-mode
+        one), in a subdirectory when the group has a name."""
+        mem = self.k.mem
+        while groups and mem.u64(groups):
+            grp = mem.u64(groups)
+            gname = mem.u64(grp + AttributeGroup.name.offset)
+            target = d.mkdir(mem.cstr(gname, 256)) if gname else d
+            visible = mem.u64(grp + AttributeGroup.is_visible.offset)
+            attrs = mem.u64(grp + AttributeGroup.attrs.offset)
+            i = 0
+            while attrs and mem.u64(attrs + 8 * i):
+                attr = mem.u64(attrs + 8 * i)
+                mode = None
+                if visible:
+                    mode = self.k.call_fn(visible, (dev + Device.kobj.offset, attr, i),
+                                          "create_files") & 0xFFFF
+                if mode != 0:
+                    rc = self.add_attr(target, dev, attr, path + (f"/{mem.cstr(gname, 256)}"
+                                                                   if gname else ""), mode)
+                    if rc:
+                        return rc
+                i += 1
+            groups += 8
         return 0
 
     def uevent(self, info: DevInfo) -> str:
@@ -270,6 +365,37 @@ class DeviceCore:
                    "must be fixed. See Documentation/kobject.txt.\n",
                    frames=("kobject_put", "put_device"))
         k.slab.kfree(name_ptr)
+
+
+# --- attributes ------------------------------------------------------------------------------
+@kapi()
+def device_create_file(k: "Kernel", dev: int, attr: int) -> int:
+    info = k.devices.devices.get(dev)
+    if not dev or info is None or info.sysdir is None:
+        return 0 if not dev else -Errno.EINVAL
+    return k.devices.add_attr(info.sysdir, dev, attr, k.devices.sys_path(info))
+
+
+@kapi()
+def device_remove_file(k: "Kernel", dev: int, attr: int) -> None:
+    info = k.devices.devices.get(dev)
+    if info is not None and info.sysdir is not None and attr:
+        info.sysdir.remove(k.mem.cstr(k.mem.u64(attr + Attribute.name.offset), 256))
+
+
+@kapi()
+def class_create_file_ns(k: "Kernel", cls: int, attr: int, ns: int) -> int:
+    info = k.devices.classes.get(cls)
+    if info is None:
+        return -Errno.EINVAL
+    return k.devices.add_attr(info.sysdir, cls, attr, f"/class/{info.name}")
+
+
+@kapi()
+def class_remove_file_ns(k: "Kernel", cls: int, attr: int, ns: int) -> None:
+    info = k.devices.classes.get(cls)
+    if info is not None and attr:
+        info.sysdir.remove(k.mem.cstr(k.mem.u64(attr + Attribute.name.offset), 256))
 
 
 # --- classes ---------------------------------------------------------------------------------

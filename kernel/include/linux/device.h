@@ -19,6 +19,8 @@
 #include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/uidgid.h>
+#include <linux/build_bug.h>
+#include <linux/stringify.h>
 
 struct device;
 struct device_private;
@@ -119,6 +121,140 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
 static inline struct device *kobj_to_dev(struct kobject *kobj)
 {
 	return (struct device *)((char *)kobj - __builtin_offsetof(struct device, kobj));
+}
+
+#ifndef _SYSFS_H_
+/*
+ * Until linux/sysfs.h is shipped (kobjects and sysfs are another part of
+ * klpsh): the attribute types it declares in 4.19, which device and class
+ * attributes are made of.  A shipped sysfs.h (guard _SYSFS_H_) takes over.
+ */
+struct kobject;
+struct bin_attribute;
+
+#ifndef VERIFY_OCTAL_PERMISSIONS
+/* linux/kernel.h of 4.19: permissions that make sense, checked at build time */
+#define VERIFY_OCTAL_PERMISSIONS(perms)						\
+	(BUILD_BUG_ON_ZERO(__builtin_constant_p(perms) && ((perms) < 0)) +	\
+	 BUILD_BUG_ON_ZERO(__builtin_constant_p(perms) && ((perms) > 0777)) +	\
+	 BUILD_BUG_ON_ZERO(((perms) >> 6) < (((perms) >> 3) & 7)) +		\
+	 BUILD_BUG_ON_ZERO((((perms) >> 3) & 7) < ((perms) & 7)) +		\
+	 BUILD_BUG_ON_ZERO((((perms) >> 4) & 1) < (((perms) >> 1) & 1)) +	\
+	 BUILD_BUG_ON_ZERO((perms) & 2) +					\
+	 (perms))
+#endif
+
+struct kobject;
+struct module;
+struct bin_attribute;
+struct file;
+struct vm_area_struct;
+
+struct attribute {
+	const char		*name;
+	umode_t			mode;
+};
+
+struct attribute_group {
+	const char		*name;
+	umode_t			(*is_visible)(struct kobject *,
+					      struct attribute *, int);
+	umode_t			(*is_bin_visible)(struct kobject *,
+						  struct bin_attribute *, int);
+	struct attribute	**attrs;
+	struct bin_attribute	**bin_attrs;
+};
+
+#define __ATTR(_name, _mode, _show, _store) {				\
+	.attr = {.name = __stringify(_name),				\
+		 .mode = VERIFY_OCTAL_PERMISSIONS(_mode) },		\
+	.show	= _show,						\
+	.store	= _store,						\
+}
+
+#define __ATTR_PREALLOC(_name, _mode, _show, _store) __ATTR(_name, _mode, _show, _store)
+
+#define __ATTR_RO(_name) {						\
+	.attr	= { .name = __stringify(_name), .mode = 0444 },		\
+	.show	= _name##_show,						\
+}
+
+#define __ATTR_RO_MODE(_name, _mode) {					\
+	.attr	= { .name = __stringify(_name),				\
+		    .mode = VERIFY_OCTAL_PERMISSIONS(_mode) },		\
+	.show	= _name##_show,						\
+}
+
+#define __ATTR_WO(_name) {						\
+	.attr	= { .name = __stringify(_name), .mode = 0200 },		\
+	.store	= _name##_store,					\
+}
+
+#define __ATTR_RW(_name) __ATTR(_name, 0644, _name##_show, _name##_store)
+
+#define __ATTR_NULL { .attr = { .name = NULL } }
+
+#define ATTRIBUTE_GROUPS(_name)					\
+static const struct attribute_group _name##_group = {		\
+	.attrs = _name##_attrs,					\
+};								\
+static const struct attribute_group *_name##_groups[] = {	\
+	&_name##_group,						\
+	NULL,							\
+}
+
+#define sysfs_attr_init(attr) do {} while (0)
+
+#endif /* !_SYSFS_H_ */
+
+/* device and class attributes: /sys/class/CLASS/NAME/ATTR, /sys/class/CLASS/ATTR */
+struct device_attribute {
+	struct attribute	attr;
+	ssize_t (*show)(struct device *dev, struct device_attribute *attr, char *buf);
+	ssize_t (*store)(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count);
+};
+
+#define DEVICE_ATTR(_name, _mode, _show, _store) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, _mode, _show, _store)
+#define DEVICE_ATTR_RW(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_RW(_name)
+#define DEVICE_ATTR_RO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_RO(_name)
+#define DEVICE_ATTR_WO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR_WO(_name)
+
+extern int device_create_file(struct device *device, const struct device_attribute *entry);
+extern void device_remove_file(struct device *dev, const struct device_attribute *attr);
+
+struct class_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct class *class, struct class_attribute *attr, char *buf);
+	ssize_t (*store)(struct class *class, struct class_attribute *attr,
+			 const char *buf, size_t count);
+};
+
+#define CLASS_ATTR_RW(_name) \
+	struct class_attribute class_attr_##_name = __ATTR_RW(_name)
+#define CLASS_ATTR_RO(_name) \
+	struct class_attribute class_attr_##_name = __ATTR_RO(_name)
+#define CLASS_ATTR_WO(_name) \
+	struct class_attribute class_attr_##_name = __ATTR_WO(_name)
+
+extern int __must_check class_create_file_ns(struct class *class,
+					     const struct class_attribute *attr, const void *ns);
+extern void class_remove_file_ns(struct class *class, const struct class_attribute *attr,
+				 const void *ns);
+
+static inline int __must_check class_create_file(struct class *class,
+						 const struct class_attribute *attr)
+{
+	return class_create_file_ns(class, attr, NULL);
+}
+
+static inline void class_remove_file(struct class *class, const struct class_attribute *attr)
+{
+	return class_remove_file_ns(class, attr, NULL);
 }
 
 /* classes */
