@@ -1,52 +1,26 @@
 """Bad input never crashes the machine: truncated and corrupted .ko files (deterministic
-seeds), wrong ELF class/machine, and junk written to every writable /sys and /proc file.
+seeds), wrong ELF class/machine, junk written to every writable /sys and /proc file, and a
+short run of the fuzzers of fuzz/ (mutated modules, random shell lines; `fuzz/run.py` runs
+them at length).
 Each case must end in a KernelError (insmod wording) or a TaskKilled, never anything else,
 and the modules loaded before it must still be there."""
 
 from __future__ import annotations
 
-import random
 import struct
 
 import pytest
 
 from conftest import S, ko, needs_kernel
+from fuzz.common import Findings
+from fuzz.elf_mutants import fuzz_elf_mutants, mutations
+from fuzz.shell_input import fuzz_shell_input
 from kernel.errno import Errno, KernelError
 from kernel.sched import TaskKilled
 
 pytestmark = needs_kernel
 SEED = 419
 SAMPLE = "livepatch-callbacks-demo"
-
-
-def _mutations(data: bytes, n: int, seed: int):
-    """Truncations and byte/word flips in the ELF header, section headers, symtab and relas."""
-    rng = random.Random(seed)
-    shoff = struct.unpack_from("<Q", data, 0x28)[0]
-    shnum = struct.unpack_from("<H", data, 0x3C)[0]
-    tables = {t: [i for i in range(shnum) if struct.unpack_from("<I", data, shoff + 64 * i + 4)[0] == t]
-              for t in (2, 4)}
-    for _ in range(n):
-        d = bytearray(data)
-        kind = rng.choice(("trunc", "ehdr", "shdr", "shdr", "symtab", "rela", "flip"))
-        if kind == "trunc":
-            d = d[:rng.randrange(len(d))]
-        elif kind == "ehdr":
-            d[rng.randrange(64)] = rng.randrange(256)
-        elif kind == "shdr":
-            off = shoff + 64 * rng.randrange(shnum) + rng.choice((4, 8, 16, 24, 32, 40, 44, 48, 56))
-            w = rng.choice((1, 4, 8))
-            d[off:off + w] = rng.choice((0, 1, (1 << 8 * w) - 1, rng.getrandbits(8 * w))).to_bytes(w, "little")
-        elif kind in ("symtab", "rela"):
-            sec = rng.choice(tables[2 if kind == "symtab" else 4])
-            o, sz = struct.unpack_from("<QQ", d, shoff + 64 * sec + 24)
-            e = o + 24 * rng.randrange(max(sz // 24, 1))
-            d[e:e + 8] = rng.getrandbits(64).to_bytes(8, "little")
-        else:
-            for _ in range(rng.randint(1, 8)):
-                p = rng.randrange(len(d))
-                d[p] ^= 1 << rng.randrange(8)
-        yield kind, bytes(d)
 
 
 def _try_load(kernel, image: bytes) -> str:
@@ -88,7 +62,7 @@ def test_corrupted_modules_fail_cleanly(elf_cache, module):
     outcomes: dict[str, int] = {}
     kernel = Kernel.boot(elf_cache=elf_cache)
     kernel.init_module(ko("livepatch-callbacks-mod"), "")
-    for kind, image in _mutations(data, 70, SEED):
+    for kind, image in mutations(data, 70, SEED):
         res = _try_load(kernel, image)
         outcomes[res] = outcomes.get(res, 0) + 1
         assert "livepatch_callbacks_mod" in kernel.modules, kind
@@ -174,3 +148,16 @@ def test_junk_written_to_every_file(kernel):
         kernel.run_for(S // 10)
     kernel.run_for(3 * S)
     assert {"livepatch_callbacks_busymod", "livepatch_callbacks_demo"} <= set(kernel.modules)
+
+
+def test_quick_fuzz_of_mutated_modules(elf_cache):
+    f = Findings("mutated modules")
+    fuzz_elf_mutants(SEED, 600, f, elf_cache=elf_cache)
+    assert f.clean, f.samples
+    assert f.outcomes.get("loaded", 0) > 50 and f.outcomes.get("errno ENOEXEC", 0) > 100
+
+
+def test_quick_fuzz_of_shell_lines(elf_cache):
+    f = Findings("shell lines")
+    fuzz_shell_input(SEED, 1500, f, elf_cache=elf_cache)
+    assert f.clean, f.samples

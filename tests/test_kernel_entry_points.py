@@ -100,3 +100,11 @@ def test_random_calls_to_every_kernel_function(elf_cache):
     fuzz_kernel_calls(419, 400, f, elf_cache=elf_cache)
     assert f.clean, f.samples
     assert f.outcomes.get("returned", 0) > 100
+
+
+def test_chrdev_region_numbers_wrap_as_dev_t(kernel):
+    """FROM + COUNT is a 32-bit dev_t sum, as in 4.19: a range that wraps spans nothing (the
+    loop over majors never ended when the sum did not wrap)."""
+    assert call(kernel, "register_chrdev_region", MASK, 9, cstr(kernel, "wrap")) == 0
+    call(kernel, "unregister_chrdev_region", MASK - 15, 8)          # returns, quietly
+    assert "wrap" not in kernel.fs.read("/proc/devices")

@@ -154,10 +154,12 @@ class CharDevs:
     def regions(self, dev_from: int, count: int) -> list[tuple[int, int, int]]:
         """The (major, baseminor, count) pieces a range FROM..FROM+COUNT spans, one per major."""
         out = []
-        to = dev_from + count
+        to = (dev_from + count) & 0xFFFF_FFFF       # dev_t arithmetic: a 32-bit sum wraps
         n = dev_from
         while n < to:
-            nxt = min(MKDEV(MAJOR(n) + 1, 0), to)
+            nxt = MKDEV(MAJOR(n) + 1, 0) & 0xFFFF_FFFF
+            if nxt > to or nxt <= n:                 # past the last major: next wraps to 0
+                nxt = to
             out.append((MAJOR(n), MINOR(n), nxt - n))
             n = nxt
         return out
