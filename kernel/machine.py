@@ -113,6 +113,8 @@ class Kernel:
         self.random = random.Random(RANDOM_SEED)       # the input pool (get_random_bytes)
         self.prandom = random.Random(RANDOM_SEED + 1)  # lib/random32.c
         self.timers: dict[int, Event] = {}
+        self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
+        self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import needs_gcc, needs_kernel
+from conftest import S, needs_gcc, needs_kernel
 
 pytestmark = [needs_kernel, needs_gcc]
 
@@ -94,3 +94,29 @@ def test_notifier_chains_sort_ratelimit_hexdump_and_cred(kernel, test_module):
         "hex_asc_hi(0xa5)=a lo=5 hex_to_bin('F')=15",
         "uid 0 euid 0 root 1",
     ]
+
+
+def test_rbtree_kfifo_idr_and_hrtimers(kernel, test_module):
+    """lib/rbtree.c under 200 random inserts and 100 erases (the invariants hold after each),
+    kfifo (full at its power-of-two size, user copies fault cleanly), IDR ranges and IDA, and
+    an hrtimer restarted with hrtimer_forward_now every 250 ms of the virtual clock."""
+    kernel.init_module(test_module("ds_demo"), "")
+    start = kernel.lines.index("rbtree: 100 nodes, 0 violations, black height 6, last 998")
+    assert kernel.lines[start + 1:] == [
+        "kfifo full at 8 (len 8)", "kfifo full at 9 (len 8)",
+        "kfifo sum 140 empty 1 size 8",
+        "kfifo alloc size 128 in 10",
+        "kfifo to_user bad pointer: -14",
+        "idr last -28, find 11 1, remove 10 1, empty 0",
+        "idr entry 11",
+        "ida 0 1 5",
+        "hrtimer queued 1 active 1",
+    ]
+    t0 = kernel.clock.now
+    kernel.sleep_for(2 * S)
+    ticks = [r for r in kernel.printk.records if r.text.startswith("hrtimer tick")]
+    assert [r.text for r in ticks] == [f"hrtimer tick {i} overruns 1" for i in range(1, 5)]
+    assert [r.ts_ns - t0 for r in ticks] == \
+        [100_000_000, 350_000_000, 600_000_000, 850_000_000]
+    kernel.delete_module("ds_demo")
+    assert kernel.lines[-1] == "hrtimer cancel 0 after 4 ticks"

@@ -27,7 +27,9 @@ GPL_ONLY: frozenset[str] = frozenset({
     "ktime_get", "ktime_get_boot_fast_ns", "ktime_get_mono_fast_ns", "ktime_get_raw",
     "ktime_get_raw_fast_ns", "ktime_get_real_seconds", "ktime_get_seconds", "ktime_get_ts64",
     "ktime_get_with_offset", "round_jiffies", "round_jiffies_relative", "nsecs_to_jiffies",
-    "add_timer_on",
+    "idr_alloc", "idr_alloc_u32", "idr_remove", "idr_find",
+    "add_timer_on", "hrtimer_init", "hrtimer_start_range_ns", "hrtimer_cancel",
+    "hrtimer_try_to_cancel", "hrtimer_forward", "__hrtimer_get_remaining", "hrtimer_active",
     # params, procfs
     "param_set_bool_enable_only", "proc_mkdir_data",
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)

@@ -34,5 +34,7 @@ extern void cdev_del(struct cdev *);
 #include <linux/completion.h>
 #include <linux/stat.h>
 #include <linux/notifier.h>
+#include <linux/hrtimer.h>
+#include <linux/idr.h>
 
 #endif /* _LINUX_CDEV_H */

@@ -53,5 +53,6 @@ static inline void put_cred(const struct cred *cred)
 /* what 4.19's cred.h pulls in as well */
 #include <linux/rwsem.h>
 #include <linux/wait.h>
+#include <linux/hrtimer.h>
 
 #endif /* _LINUX_CRED_H */

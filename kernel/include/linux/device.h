@@ -338,5 +338,7 @@ module_exit(__driver##_exit);
 #include <linux/completion.h>
 #include <linux/stat.h>
 #include <linux/notifier.h>
+#include <linux/hrtimer.h>
+#include <linux/idr.h>
 
 #endif /* _DEVICE_H_ */

@@ -48,5 +48,6 @@ static inline void print_ip_sym(unsigned long ip)
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
 #include <linux/kobject.h>
+#include <linux/idr.h>
 
 #endif /* _LINUX_KALLSYMS_H */

@@ -39,5 +39,7 @@ static inline const char *kobject_name(const struct kobject *kobj)
 /* what 4.19's kobject.h pulls in as well */
 #include <linux/gfp.h>
 #include <linux/stat.h>
+#include <linux/idr.h>
+#include <linux/rbtree.h>
 
 #endif /* _KOBJECT_H_ */

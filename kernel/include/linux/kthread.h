@@ -32,5 +32,6 @@ extern bool kthread_should_stop(void);
 #include <linux/kref.h>
 #include <linux/seq_file.h>
 #include <linux/cred.h>
+#include <linux/idr.h>
 
 #endif /* _LINUX_KTHREAD_H */

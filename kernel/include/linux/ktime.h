@@ -124,6 +124,16 @@ static inline struct timespec64 ktime_to_timespec64(const ktime_t kt)
 	return ts;
 }
 
+/* LHS + RHS, KTIME_MAX instead of overflowing */
+static inline ktime_t ktime_add_safe(const ktime_t lhs, const ktime_t rhs)
+{
+	ktime_t res = ktime_add_unsafe(lhs, rhs);
+
+	if (res < 0 || res < lhs || res < rhs)
+		res = ktime_set(KTIME_SEC_MAX, 0);
+	return res;
+}
+
 static inline struct timespec ktime_to_timespec(const ktime_t kt)
 {
 	return timespec64_to_timespec(ktime_to_timespec64(kt));

@@ -144,5 +144,6 @@ static inline bool is_idle_task(const struct task_struct *p)
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>
 
 #endif /* _LINUX_SCHED_H */

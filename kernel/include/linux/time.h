@@ -15,6 +15,20 @@ struct timeval {
 	long	tv_usec;
 };
 
+/* the clocks (uapi linux/time.h) */
+#define CLOCK_REALTIME			0
+#define CLOCK_MONOTONIC			1
+#define CLOCK_PROCESS_CPUTIME_ID	2
+#define CLOCK_THREAD_CPUTIME_ID		3
+#define CLOCK_MONOTONIC_RAW		4
+#define CLOCK_REALTIME_COARSE		5
+#define CLOCK_MONOTONIC_COARSE		6
+#define CLOCK_BOOTTIME			7
+#define CLOCK_REALTIME_ALARM		8
+#define CLOCK_BOOTTIME_ALARM		9
+#define CLOCK_TAI			11
+#define MAX_CLOCKS			16
+
 struct timezone {
 	int	tz_minuteswest;
 	int	tz_dsttime;

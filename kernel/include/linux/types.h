@@ -50,6 +50,7 @@ typedef long			off_t;
 typedef long			time_t;
 typedef long			clock_t;
 typedef s64			ktime_t;
+typedef int			clockid_t;
 typedef u32			dev_t;
 
 typedef unsigned int		gfp_t;

@@ -22,5 +22,6 @@ extern void vfree(const void *addr);
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
+#include <linux/rbtree.h>
 
 #endif /* _LINUX_VMALLOC_H */
