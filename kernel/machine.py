@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
+from kernel import cost
 from kernel.abi import TaskStruct
 from kernel.api import all_apis
 from kernel.api.slab import Slab
@@ -179,6 +180,9 @@ class Kernel:
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)
         self.sched.run_pending()
+        # Boot takes no time; from here on the kernel's work costs what kernel/cost.py says.
+        self.watchdog.costs = True
+        self.printk.cost = lambda rec: self.watchdog.spend(cost.console_ns(rec))
         if self.clock_mode == "real":
             # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
             self.clock.pacer = WallClockPacer(self.clock.now)
@@ -366,6 +370,7 @@ class Kernel:
         callback, a shadow constructor, a timer) carries on with its error path.
         """
         task.host_stack.extend(host)
+        cost.spend(self, "guest_call")
         try:
             return self.cpu.call(task, fn, args, via)
         except (GuestFault, GuestBug) as e:
@@ -465,10 +470,17 @@ class Kernel:
         return box.get("ret")  # type: ignore[return-value]
 
     def init_module(self, image: bytes, args: str, comm: str = "insmod") -> None:
-        self.syscall(comm, lambda: self.loader.load_module(image, args))
+        def load() -> None:
+            cost.spend(self, "syscall")
+            cost.spend(self, "load_module")
+            self.loader.load_module(image, args)
+        self.syscall(comm, load)
 
     def delete_module(self, name: str, flags: int = 0, comm: str = "rmmod") -> None:
-        self.syscall(comm, lambda: self.loader.delete_module(name, flags))
+        def delete() -> None:
+            cost.spend(self, "syscall")
+            self.loader.delete_module(name, flags)
+        self.syscall(comm, delete)
 
     def sleep_for(self, ns: int | None) -> str | None:
         """The shell's sleep: let NS of machine time pass (None: for ever). None once it has;
@@ -530,6 +542,7 @@ class Kernel:
         return copy_module_elf(self, mod)
 
     def mod_sysfs_setup(self, mod: Module) -> None:
+        cost.spend(self, "mod_sysfs_setup")
         from kernel.module.sysfs import mod_sysfs_setup
         mod_sysfs_setup(self, mod)
 

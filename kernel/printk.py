@@ -90,6 +90,7 @@ class Printk:
         self._held: list[tuple[Callable[..., None], tuple]] | None = None
         self._deferred: list[tuple[Callable[..., None], tuple]] = []
         self.console_suspend = 0        # suspend_console() depth: records are stored, not shown
+        self.cost: Callable[[Record], None] | None = None   # what its console write takes (cost.py)
 
     @contextmanager
     def console_suspended(self) -> Iterator[None]:
@@ -170,6 +171,8 @@ class Printk:
         if not self.console_suspend:
             for console in list(self.consoles):
                 console(rec)
+        if self.cost is not None:
+            self.cost(rec)
 
     def since(self, seq: int) -> list[Record]:
         """Records with sequence number >= SEQ still in the buffer."""

@@ -14,6 +14,11 @@ NSEC_PER_SEC = 1_000_000_000
 NSEC_PER_JIFFY = NSEC_PER_SEC // HZ
 # include/linux/jiffies.h: jiffies start 300 s before wrapping a 32-bit counter.
 INITIAL_JIFFIES = (-300 * HZ) & 0xFFFFFFFF
+# The printk clock (local_clock(), the timestamps) starts counting a jiffy after jiffies does:
+# jiffies ticks over 1 ms before each whole millisecond of the timestamps. (Fitted to the
+# document's boot, callbacks.txt: a transition's retries, timers on the 64-jiffy wheel level,
+# fire at e.g. 37.727 s and 39.711 s, a jiffy before the same multiples counted from 0.)
+JIFFIES_AHEAD_NS = NSEC_PER_JIFFY
 MAX_JIFFY_OFFSET = ((1 << 63) - 1) // 2 - 1
 KTIME_MAX = (1 << 63) - 1       # the clock never goes past this (ns)
 
@@ -122,11 +127,11 @@ class Clock:
 
     @property
     def jiffies(self) -> int:
-        return INITIAL_JIFFIES + self.now // NSEC_PER_JIFFY
+        return INITIAL_JIFFIES + (self.now + JIFFIES_AHEAD_NS) // NSEC_PER_JIFFY
 
     def jiffy_time(self, j: int) -> int:
         """Virtual ns at which jiffy J begins."""
-        return (j - INITIAL_JIFFIES) * NSEC_PER_JIFFY
+        return (j - INITIAL_JIFFIES) * NSEC_PER_JIFFY - JIFFIES_AHEAD_NS
 
     def at(self, when: int, fn: Callable[[], None]) -> Event:
         ev = Event(min(max(when, self.now), KTIME_MAX), next(self._seq), fn)

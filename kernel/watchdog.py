@@ -66,6 +66,8 @@ class Watchdog:
         self.thresh = WATCHDOG_THRESH
         self.cpus = [CpuWatch() for _ in range(ncpus)]
         self.cpu_ns = 0          # all virtual CPU time spent since boot (a command's budget)
+        self.costs = False       # kernel/cost.py's model in force (from the end of boot)
+        self.pending: SoftLockup | None = None   # found while spending, reported at the next charge
 
     @property
     def sample_period(self) -> int:
@@ -94,26 +96,49 @@ class Watchdog:
         self.touch(cpu)
         c = self.cpus[cpu]
         c.run_ns = c.shown_ns = 0
+        if self.pending is not None and self.pending.cpu == cpu:
+            self.pending = None     # it scheduled before its next charge: nothing to report
 
     def charge(self, task: "Task", ns: int) -> SoftLockup | None:
         """TASK spent NS of CPU time in its run; move the clock by whole steps, taking the
         watchdog hrtimer ticks on the way. A soft lockup found on a tick is returned."""
+        if self.pending is not None and self.pending.cpu == task.cpu:
+            found, self.pending = self.pending, None
+            return found
         c = self.cpus[task.cpu]
         c.run_ns += ns
         self.cpu_ns += ns
         due = c.run_ns - c.run_ns % RUN_CLOCK_STEP
         if due <= c.shown_ns:
             return None
-        clock = self.k.clock
-        end = clock.now + due - c.shown_ns
+        end = self.k.clock.now + due - c.shown_ns
         c.shown_ns = due
-        found = None
+        return self._run_to(task.cpu, end)
+
+    def spend(self, ns: int) -> None:
+        """The current task spent NS in kernel work the cost model prices (kernel/cost.py):
+        CPU time that shows on the clock at once, as lines of one command are spread apart.
+        A soft lockup found on a tick on the way is reported by the task's next charge()."""
+        if not self.costs or ns <= 0:
+            return
+        self.cpu_ns += ns
+        task = self.k.sched.current
+        clock = self.k.clock
+        if task is None or self.pending is not None:
+            clock.advance_to(clock.now + ns)
+            return
+        self.pending = self._run_to(task.cpu, clock.now + ns)
+
+    def _run_to(self, cpu: int, end: int) -> SoftLockup | None:
+        """Move the clock to END, taking CPU's watchdog hrtimer ticks on the way; a soft lockup
+        found on a tick stops it there."""
+        clock = self.k.clock
         period = self.sample_period
         if period and self.thresh:
             tick = clock.now - clock.now % period + period
             while tick <= end:
                 clock.advance_to(tick)
-                found = self._timer_fn(task.cpu, tick)
+                found = self._timer_fn(cpu, tick)
                 if found is not None:
                     return found        # reported at the tick; the task goes no further
                 tick += period

@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from kernel import cost
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
 from kernel.mm import GuestMemory
@@ -168,6 +169,7 @@ class WorkerPool:
         self.done.wake_up(self.kernel)
 
     def _process_one_work(self, me: Task, w: Work) -> None:
+        cost.spend(self.kernel, "work_dispatch")
         if w.host_fn is not None:
             me.host_stack.extend(self.frames)
             try:

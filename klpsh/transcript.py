@@ -48,6 +48,7 @@ ONCE_PER_BOOT = (
     r": module is from the staging directory, the quality is unknown, you have been warned\.$",
     r"^Please remove unsupported %. in format string$",               # format_decode() WARN_ONCE
 )
+_LIVEPATCH_TAINT_RE = re.compile(ONCE_PER_BOOT[0])
 _IGNORED_RE = re.compile("|".join(f"(?:{p})" for p in ONCE_PER_BOOT))
 
 MS = 1_000_000
@@ -143,8 +144,33 @@ def _waits(command: str) -> bool:
     return bool(words) and words[0] == "sleep"
 
 
+_LOADS = ("insmod", "modprobe")
+_COMING_RE = re.compile(r"^livepatch: applying patch '[^']*' to loading module ")
+
+
+def lead(command: str, after: list[Line]) -> int:
+    """How long before its first line (in AFTER) COMMAND was typed: what the kernel's cost model
+    (kernel/cost.py) says it takes to get there. A module load reaches its init after
+    load_module() and its sysfs (the first line of a livepatch applied to the loading module
+    comes before the sysfs); rmmod's first line is the module's exit function's; anything else
+    enters the kernel with one system call."""
+    from kernel.cost import COST_NS as c
+
+    first = next((ln for ln in after if ln.ts_ns is not None), None)
+    words = command.split()
+    if words[:1] == ["rmmod"] or words[:2] == ["modprobe", "-r"]:
+        return c["syscall"] + c["guest_call"]
+    if not words or words[0] not in _LOADS:
+        return c["syscall"]
+    coming = c["syscall"] + c["load_module"]
+    if first is not None and _COMING_RE.match(first.text):
+        return coming
+    return coming + c["mod_sysfs_setup"] + c["guest_call"]
+
+
 def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
-    """Issue time of each command: its first timestamp minus 1 ms, else after the last one seen.
+    """Issue time of each command: its first timestamp less its lead(), else after the last
+    one seen.
 
     `sleep` is issued right after the previous command's output, like a command without lines.
     """
@@ -153,7 +179,7 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
     for cmd, after in blocks:
         stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
         if stamps and not _waits(cmd.text):
-            times.append(max(stamps[0] - MS, 0))
+            times.append(max(stamps[0] - lead(cmd.text, after), 0))
         elif last_ts is not None:
             times.append(last_ts + US)
         else:
@@ -165,7 +191,7 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
 
 # --- a transcript as a batch script ----------------------------------------------------------
 # The document's commands were typed on a steady rhythm (one every ~2 s), and a command's own
-# lines follow the moment it is typed, so a command is issued 1 ms before its first line. Two
+# lines follow the moment it is typed, so a command is issued its lead() before its first line. Two
 # cases need care, and both follow from the transcript alone:
 # * a command that prints nothing (`rmmod` of a disabled patch) is typed on the rhythm, and never
 #   before the lines the previous commands still owed (a transition completing) have been shown;
@@ -209,14 +235,15 @@ def plan(blocks: list[tuple[Line, list[Line]]]) -> list[Step]:
     shown: int | None = None     # the last timestamp of everything before this command
     for cmd, after in blocks:
         first = _first_ts(after)
+        ahead = lead(cmd.text, after)
         slot = steps[-1].at + beat if steps else None
-        if first is not None and (slot is None or first - MS <= slot + beat // 2):
-            at, waits = first - MS, False
+        if first is not None and (slot is None or first - ahead <= slot + beat // 2):
+            at, waits = first - ahead, False
         else:
             at, waits = (slot if slot is not None else 0), first is not None
         if shown is not None:
             floor = shown + beat // 4
-            at = max(at, min(floor, first - MS) if first is not None else floor)
+            at = max(at, min(floor, first - ahead) if first is not None else floor)
         steps.append(Step(cmd.text, at, waits))
         last = _last_ts(after)
         shown = last if last is not None else shown
@@ -425,6 +452,15 @@ def _load(path: str) -> list[Line]:
     return lines
 
 
+def _boot_history(machine: object, lines: list[Line]) -> None:
+    """The transcript's boot said the TAINT_LIVEPATCH notice before it starts (it does not
+    show it): the machine has said it too, so it does not spend console time on it then."""
+    from kernel.module.main import TAINT_LIVEPATCH_ONCE
+
+    if not any(_LIVEPATCH_TAINT_RE.search(ln.text) for ln in lines if ln.kind != CMD):
+        machine.printk.once.add(TAINT_LIVEPATCH_ONCE)  # type: ignore[attr-defined]
+
+
 def _replay_run(path: str, elf_cache: object = None, kernel: str | None = None,
                 ) -> tuple[list[Line], list[tuple[Line, list[Line]]], "_Run"]:
     """Replay PATH on fresh machines until the command times fit: (pre, blocks, final run)."""
@@ -439,6 +475,7 @@ def _replay_run(path: str, elf_cache: object = None, kernel: str | None = None,
             machine = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache, kernel=kernel)
         except Exception as e:  # noqa: BLE001 - a one-line error, never a traceback
             raise ReplayError(f"klpsh: replay: {path}: boot failed: {type(e).__name__}: {e}") from None
+        _boot_history(machine, pre + [ln for cmd, after in blocks for ln in after])
         try:
             run = _Run(machine, blocks, times, restarts and attempt < MAX_RESTARTS, pre)
             run.run()
@@ -609,7 +646,7 @@ def replay(paths: Iterable[str], out: Out | None = None) -> int:
         except Exception as e:  # noqa: BLE001
             ok, report, dev = False, [f"klpsh: replay: {path}: internal error: {type(e).__name__}: {e}"], None
         if ok:
-            write(f"ok   {path} (max Δt {dev or 0.0:.3f} s)")
+            write(f"ok   {path} (max Δt {dev or 0.0:.6f} s)")
         else:
             status = 1
             errors = [ln for ln in report if ln.startswith("klpsh: ")]

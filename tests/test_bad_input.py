@@ -45,7 +45,7 @@ def renamed(image: bytes, old: str, new: str) -> bytes:
 @pytest.mark.parametrize("name", ["ab\ncd", "ab\tcd"])
 def test_lsmod_after_a_module_whose_name_holds_a_blank(shell, build, tmp_path, name):
     (tmp_path / "m.ko").write_bytes(renamed(build("abxcd", NAMED), "abxcd", name))
-    assert run(shell, "insmod m.ko") == [f"[    0.000000] {part}" for part in
+    assert [ln[15:] for ln in run(shell, "insmod m.ko")] == [part for part in
                                          f"{name}: loading out-of-tree module taints kernel.".split("\n")]
     out = run(shell, "lsmod")
     assert out[0] == "Module                  Size  Used by"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kernel.cost import COST_NS
 from klpsh import transcript
 from klpsh.transcript import CMD, KERNEL, MS, OUTPUT, US, Line, parse
 
@@ -59,10 +60,27 @@ def test_parse_accepts_iterables_and_blank() -> None:
 def test_planned_times() -> None:
     _pre, blocks = transcript._blocks(parse(
         "% a\n% b\n[ 2.000000] x\n[ 3.000000] y\n% c\n% d\n[ 5.5] z\n"))
-    assert transcript._planned_times(blocks) == [None, 2_000 * MS - MS, 3_000 * MS + US, 5_500 * MS - MS]
+    # a command is typed its lead() before its first line: what the cost model says it takes
+    syscall = COST_NS["syscall"]
+    assert transcript._planned_times(blocks) == [None, 2_000 * MS - syscall, 3_000 * MS + US,
+                                                 5_500 * MS - syscall]
     # sleep is issued after the previous output: its lines were logged while it waited.
     _pre, blocks = transcript._blocks(parse("% a\n[ 1.0] x\n% sleep 2\n[ 2.5] y\n% b\n[ 3.0] z\n"))
-    assert transcript._planned_times(blocks) == [1_000 * MS - MS, 1_000 * MS + US, 3_000 * MS - MS]
+    assert transcript._planned_times(blocks) == [1_000 * MS - syscall, 1_000 * MS + US,
+                                                 3_000 * MS - syscall]
+
+
+def test_lead_of_a_module_load() -> None:
+    """insmod reaches its init after load_module() and its sysfs, a livepatch's line about
+    the loading module before the sysfs; echo and rmmod after one system call."""
+    c = COST_NS
+    init = parse(" % insmod m.ko\n [ 1.0] m: init\n")
+    coming = parse(" % insmod m.ko\n [ 1.0] livepatch: applying patch 'p' to loading module 'm'\n")
+    assert transcript.lead("insmod m.ko", init[1:]) == \
+        c["syscall"] + c["load_module"] + c["mod_sysfs_setup"] + c["guest_call"]
+    assert transcript.lead("modprobe m", coming[1:]) == c["syscall"] + c["load_module"]
+    assert transcript.lead("echo 1 > f", []) == c["syscall"]
+    assert transcript.lead("rmmod m", init[1:]) == c["syscall"] + c["guest_call"]   # its exit
 
 
 def test_taint_line_ignored() -> None:
@@ -171,7 +189,7 @@ def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
     path.write_text("% echo a\na\n% echo b\nb\n[    5.200000] tick5\n% echo c\nc\n[ 9.000000] tick9\n")
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 0, out.getvalue()
-    assert out.getvalue() == f"ok   {path} (max Δt 0.200 s)\n"
+    assert out.getvalue() == f"ok   {path} (max Δt 0.200000 s)\n"
     assert len(boots) == 2
 
     # A line the transcript never shows is not chased forever: FAIL with a diff.
@@ -184,7 +202,7 @@ def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
     path.write_text("% echo a\na\n[ 4.000000] tick5\n% echo b\nb\n% echo c\nc\n[ 9.000000] tick9\n")
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 0, out.getvalue()
-    assert out.getvalue() == f"ok   {path} (max Δt 1.000 s)\n"
+    assert out.getvalue() == f"ok   {path} (max Δt 1.000000 s)\n"
 
 
 @have_modules
@@ -210,7 +228,7 @@ def test_round_trip_livepatch_with_sleeps(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     out = io.StringIO()
     assert transcript.replay([str(path)], out) == 0, out.getvalue()
-    assert out.getvalue() == f"ok   {path} (max Δt 0.000 s)\n"
+    assert out.getvalue() == f"ok   {path} (max Δt 0.000000 s)\n"
 
 
 def test_replay_script_prints_the_transcript_as_a_batch_script(tmp_path: Path) -> None:
@@ -219,7 +237,7 @@ def test_replay_script_prints_the_transcript_as_a_batch_script(tmp_path: Path) -
     assert transcript.replay(["--script", str(path)], out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("# ") and lines[1:] == transcript.to_script(parse(path.read_text()))
-    assert lines[1:4] == ["sleep 34.474708", "insmod samples/livepatch/livepatch-callbacks-mod.ko",
+    assert lines[1:4] == ["sleep 34.474648", "insmod samples/livepatch/livepatch-callbacks-mod.ko",
                           "sleep 2.028011"]
     assert [ln for ln in lines if not ln.startswith(("#", "sleep "))] == \
         [ln.text for ln in parse(path.read_text()) if ln.kind == CMD]

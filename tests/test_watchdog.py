@@ -97,7 +97,7 @@ def test_a_task_that_keeps_its_cpu_is_a_soft_lockup_at_its_virtual_time(shell, w
     assert "L" in shell.kernel.taints
     if what == "printk":
         stamps = [stamp(l) for l in out if l.endswith("] still here")]
-        assert stamps == sorted(stamps) and stamps[0] == 0 and 20 < stamps[-1] <= 24
+        assert stamps == sorted(stamps) and stamps[0] < 0.01 and 20 < stamps[-1] <= 24
     assert run(shell, "echo ok") == ["ok"]
     del pid
 
@@ -145,18 +145,22 @@ def test_hung_task_report_as_4_19_prints_it(shell):
     ppid = shell.kernel.shell.pid
     i = next(i for i, l in enumerate(out) if "INFO: task" in l)
     # khungtaskd sleeps 120 s on the timer wheel (4.096 s granularity at that level): it
-    # first sees the task at 123.872 s and reports it at its next check, 246.752 s
-    assert out[i:i + 8] == [
-        f"[  246.752000] INFO: task insmod:{pid} blocked for more than 120 seconds.",
-        "[  246.752000]       Tainted: G           O      4.19.0-klpsh #1",
-        '[  246.752000] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
-        f"[  246.752000] insmod          D    0 {pid:5d} {ppid:6d} 0x00000000",
-        "[  246.752000] Call Trace:",
-        "[  246.752000]  __schedule+0x8/0x10",
-        "[  246.752000]  schedule+0x8/0x10",
-        "[  246.752000]  wait_for_completion+0x8/0x10",
+    # first sees the task at 123.871 s and reports it at its next check, 246.751 s (jiffies
+    # run a jiffy ahead of the printk clock); each line takes its console time after it
+    assert out[i].startswith("[  246.751000] ")
+    stamps = [stamp(l) for l in out[i:i + 10]]
+    assert stamps == sorted(set(stamps)) and stamps[-1] - stamps[0] < 0.01
+    assert [l[15:] for l in out[i:i + 8]] == [
+        f"INFO: task insmod:{pid} blocked for more than 120 seconds.",
+        "      Tainted: G           O      4.19.0-klpsh #1",
+        '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+        f"insmod          D    0 {pid:5d} {ppid:6d} 0x00000000",
+        "Call Trace:",
+        " __schedule+0x8/0x10",
+        " schedule+0x8/0x10",
+        " wait_for_completion+0x8/0x10",
     ]
-    assert re.match(r"\[  246\.752000\]  hog_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[hog\]$", out[i + 8])
+    assert re.match(r" hog_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[hog\]$", out[i + 8][15:])
     assert out[i + 9].endswith(" do_one_initcall+0x8/0x10")
     assert out[-1].startswith(f"klpsh: insmod (pid {pid}) has not returned after 300 s")
     assert out[-1].endswith("in state D (see ps)")
@@ -164,7 +168,7 @@ def test_hung_task_report_as_4_19_prints_it(shell):
     assert run(shell, f"cat /proc/{pid}/status")[1] == "State:\tD"
     # it is reported at each check while it stays blocked (hung_task_warnings: 10 at most)
     out = run(shell, "sleep 200")
-    assert [l.split("] ", 1)[0] for l in out if "INFO: task" in l] == ["[  369.632000", "[  492.512000"]
+    assert [l.split("] ", 1)[0] for l in out if "INFO: task" in l] == ["[  369.631000", "[  492.511000"]
     assert run(shell, "cat /proc/sys/kernel/hung_task_warnings") == ["7"]
 
 

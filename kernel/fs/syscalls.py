@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, FileNode, OpenFile
@@ -264,8 +265,12 @@ class FsCalls:
                 return 0  # sysfs_kf_write(): a zero-length write never reaches ->store
             store = node.store
             assert store is not None
+
+            def write() -> None:
+                cost.spend(self.k, "syscall")
+                store(data)
             try:
-                proc.call(lambda: store(data))
+                proc.call(write)
             except RawReturn as e:
                 if e.ret > 0:
                     return min(e.ret, len(data))

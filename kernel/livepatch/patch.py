@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kernel import cost
 from kernel.abi import KLP_UNPATCHED
 from kernel.errno import Errno, KernelError
 
@@ -77,6 +78,7 @@ def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
         ops = lp.ops[func.old_addr] = KlpOps(func.old_addr)
         rel = (lp.trampoline - (func.old_addr + 5)) & 0xFFFFFFFF
         k.cpu.write_text(func.old_addr, b"\xe8" + rel.to_bytes(4, "little"))
+        cost.spend(k, "ftrace_register")
     ops.func_stack.insert(0, func)
     func.patched = True
 
@@ -91,6 +93,7 @@ def klp_unpatch_func(lp: "Livepatch", func: "KlpFunc") -> None:
     if not ops.func_stack:
         del lp.ops[func.old_addr]
         lp.k.cpu.write_text(func.old_addr, NOP5)
+        cost.spend(lp.k, "ftrace_unregister")
     func.patched = False
 
 

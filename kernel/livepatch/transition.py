@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kernel import cost
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
 from kernel.livepatch.patch import klp_unpatch_objects
 from kernel.sched import Task, TaskKind, TaskState
@@ -47,6 +48,7 @@ def klp_init_transition(lp: "Livepatch", patch: "KlpPatch", state: int) -> None:
     lp.log.debug("klp_init_transition", f"'{patch.name}': initializing {_WORD[state]} transition")
     initial = KLP_UNPATCHED if state == KLP_PATCHED else KLP_PATCHED
     tasks = _all_tasks(lp)
+    cost.spend(lp.k, "task", len(tasks))
     for task in tasks:
         task.patch_state = initial
     lp.history.init(patch.name, state, tasks)
@@ -60,7 +62,9 @@ def klp_start_transition(lp: "Livepatch") -> None:
     assert patch is not None
     lp.log.notice(f"'{patch.name}': starting {_WORD[lp.target_state]} transition")
     pending = 0
-    for task in _all_tasks(lp):
+    tasks = _all_tasks(lp)
+    cost.spend(lp.k, "task", len(tasks))
+    for task in tasks:
         if task.patch_state != lp.target_state:
             task.patch_pending = True
             pending += 1
@@ -187,6 +191,7 @@ def klp_try_complete_transition(lp: "Livepatch") -> bool:
         if not klp_try_switch_task(lp, idle, ranges, on_cpu):
             pending += 1
     lp.history.attempted(pending)
+    cost.spend(k, "task", len(k.sched.all_tasks()) + len(k.sched.idle))
     if pending:
         timeout = lp.profile.signals_timeout
         if timeout is not None:
@@ -218,10 +223,13 @@ def klp_complete_transition(lp: "Livepatch") -> None:
         lp.klp_discard_nops(patch)
     if target == KLP_UNPATCHED:
         klp_unpatch_objects(lp, patch)
+        cost.spend(k, "synchronize_rcu")
     for obj in patch.objs:
         for func in obj.funcs:
             func.transition = False
-    for task in _all_tasks(lp):
+    tasks = _all_tasks(lp)
+    cost.spend(k, "task", len(tasks))
+    for task in tasks:
         if task.patch_pending:
             k.warn_on("klp_complete_transition: TIF_PATCH_PENDING still set")
             task.patch_pending = False

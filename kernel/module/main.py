@@ -35,6 +35,8 @@ KSYMTAB_ENTRY = 16  # struct kernel_symbol { unsigned long value; const char *na
 # bit order: module_flags_taint() prints them so, e.g. "OK" for an out-of-tree livepatch.
 MODULE_TAINT_ORDER = "PCOEKXT"
 
+TAINT_LIVEPATCH_ONCE = "taint_livepatch"   # pr_notice_once() of check_modinfo_livepatch()
+
 
 def module_flags_taint(taints: set[str]) -> str:
     """module_flags_taint(): a module's taint letters in taint-bit order."""
@@ -184,7 +186,7 @@ class ModuleLoader:
             mod.klp = True
             k.add_taint(TAINT_LIVEPATCH)
             mod.taints.add(TAINT_LIVEPATCH)
-            k.log.notice_once("taint_livepatch", f"{mod.name}: tainting kernel with TAINT_LIVEPATCH")
+            k.log.notice_once(TAINT_LIVEPATCH_ONCE, f"{mod.name}: tainting kernel with TAINT_LIVEPATCH")
         lic = img.get_modinfo("license") or "unspecified"
         if lic not in GPL_COMPATIBLE:
             if TAINT_PROPRIETARY not in k.taints:
