@@ -116,6 +116,7 @@ class Kernel:
         self.timers: dict[int, Event] = {}
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
+        self.percpu: Any = None                   # kernel.percpu.PerCpu, made on first use
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem

@@ -120,3 +120,17 @@ def test_rbtree_kfifo_idr_and_hrtimers(kernel, test_module):
         [100_000_000, 350_000_000, 600_000_000, 850_000_000]
     kernel.delete_module("ds_demo")
     assert kernel.lines[-1] == "hrtimer cancel 0 after 4 ticks"
+
+
+def test_per_cpu_variables_and_allocations(kernel, test_module):
+    """DEFINE_PER_CPU data starts as its initializer on every CPU, per_cpu(v, 1) is its own
+    copy, alloc_percpu is zeroed per CPU; rmmod and free_percpu give the room back."""
+    from kernel.machine import NR_CPUS
+    kernel.init_module(test_module("percpu_demo"), "")
+    assert kernel.lines[-3:] == [
+        "cpu 0: hits 16 bytes 4096",
+        "cpu 1: hits 105 bytes 0",
+        f"online {NR_CPUS} possible {NR_CPUS}: sum 121 total 3 this 1"]
+    assert len(kernel.percpu.used) == 2              # the module's section, the allocation
+    kernel.delete_module("percpu_demo")
+    assert kernel.percpu.used == {} and kernel.percpu.free == [(0, kernel.percpu.free[0][1])]

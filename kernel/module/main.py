@@ -64,6 +64,7 @@ class Module:
     exports: dict[str, int] = field(default_factory=dict)
     gpl_exports: set[str] = field(default_factory=set)      # names of exports from __ksymtab_gpl
     section_addr: dict[int, int] = field(default_factory=dict)
+    percpu: int = 0                   # CPU 0's copy of its .data..percpu (kernel/percpu.py)
     fentry_sites: set[int] = field(default_factory=set)
     symbols: list[KSym] = field(default_factory=list)
     sym_values: list[int] = field(default_factory=list)
@@ -107,6 +108,9 @@ def _modinfo_name(img: ElfImage, this) -> str:
 
 def _page_align(n: int) -> int:
     return (n + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
+
+
+PERCPU_SECTION = ".data..percpu"
 
 
 class ModuleLoader:
@@ -211,7 +215,7 @@ class ModuleLoader:
                 return 0
             return 2 if s.sh_flags & SHF_WRITE else 1
         alloc = [s for s in img.sections
-                 if s.sh_flags & SHF_ALLOC and s.name != ".modinfo"
+                 if s.sh_flags & SHF_ALLOC and s.name not in (".modinfo", PERCPU_SECTION)
                  and not s.sh_flags & SHF_RELA_LIVEPATCH and s.sh_type != SHT_RELA]
         alloc.sort(key=lambda s: (group(s), s.index))
         offsets: dict[int, int] = {}
@@ -237,6 +241,26 @@ class ModuleLoader:
             mod.section_addr[s.index] = addr
             if s.sh_type != SHT_NOBITS and s.data:
                 mem.write(addr, s.data)
+        self._percpu_modalloc(mod)
+
+    def _percpu_modalloc(self, mod: Module) -> None:
+        """kernel/module.c percpu_modalloc(): .data..percpu goes to every CPU's per-CPU area
+        (its symbols are CPU 0's copy), the module's own memory does not hold it."""
+        from kernel.percpu import pcpu_alloc
+        sec = next((s for s in mod.image.sections
+                    if s.name == PERCPU_SECTION and s.sh_flags & SHF_ALLOC), None)
+        if sec is None or not sec.sh_size:
+            return
+        if sec.sh_addralign > 4096:
+            self.k.log.warn(f"{mod.name}: per-cpu alignment {sec.sh_addralign} > 4096")
+            raise KernelError(Errno.ENOMEM)
+        data = sec.data if sec.sh_type != SHT_NOBITS else b""
+        try:
+            mod.percpu = pcpu_alloc(self.k, sec.sh_size, sec.sh_addralign, data or b"")
+        except KernelError:
+            self.k.log.warn(f"Could not allocate {sec.sh_size} bytes percpu data")
+            raise
+        mod.section_addr[sec.index] = mod.percpu
 
     def _simplify_symbols(self, mod: Module) -> None:
         k = self.k
@@ -504,6 +528,10 @@ class ModuleLoader:
         if mod.base:
             k.module_free(mod.base)
             mod.base = 0
+        if mod.percpu:
+            from kernel.percpu import free_percpu
+            free_percpu(k, mod.percpu)
+            mod.percpu = 0
 
     def try_module_get(self, mod: Module) -> bool:
         if mod.state == ModuleState.GOING or mod.refs == 0:

@@ -14,5 +14,6 @@ extern struct task_struct *get_current(void);
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/log2.h>
+#include <linux/threads.h>
 
 #endif

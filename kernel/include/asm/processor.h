@@ -20,5 +20,6 @@ static inline void cpu_relax(void)
 #include <linux/init.h>
 #include <linux/irqflags.h>
 #include <linux/log2.h>
+#include <linux/cpumask.h>
 
 #endif

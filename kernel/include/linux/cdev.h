@@ -36,5 +36,6 @@ extern void cdev_del(struct cdev *);
 #include <linux/notifier.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
+#include <linux/percpu.h>
 
 #endif /* _LINUX_CDEV_H */

@@ -54,5 +54,6 @@ static inline void put_cred(const struct cred *cred)
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/hrtimer.h>
+#include <linux/percpu.h>
 
 #endif /* _LINUX_CRED_H */

@@ -340,5 +340,6 @@ module_exit(__driver##_exit);
 #include <linux/notifier.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
+#include <linux/percpu.h>
 
 #endif /* _DEVICE_H_ */

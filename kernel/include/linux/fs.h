@@ -347,5 +347,6 @@ extern ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *ppos,
 #include <linux/ktime.h>
 #include <linux/notifier.h>
 #include <linux/hrtimer.h>
+#include <linux/percpu.h>
 
 #endif /* _LINUX_FS_H */

@@ -76,5 +76,6 @@
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
 #include <linux/notifier.h>
+#include <linux/percpu.h>
 
 #endif /* __LINUX_GFP_H */

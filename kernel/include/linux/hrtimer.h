@@ -137,5 +137,6 @@ static inline u64 hrtimer_forward_now(struct hrtimer *timer, ktime_t interval)
 
 /* what 4.19's hrtimer.h pulls in as well */
 #include <linux/smp.h>
+#include <linux/percpu.h>
 
 #endif /* _LINUX_HRTIMER_H */
