@@ -37,13 +37,21 @@ def run(sh, line: str) -> list[str]:
     return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
 
 
+MEM_NODES = {"null", "zero", "full", "random", "urandom"}      # drivers/char/mem.c's, at boot
+
+
+def dev(sh, long: bool = False) -> list[str]:
+    """`ls [-l] /dev` without the memory devices every machine has."""
+    return [ln for ln in run(sh, "ls -l /dev" if long else "ls /dev") if ln.split()[-1] not in MEM_NODES]
+
+
 def test_lkmpg_chardev_from_insmod_to_rmmod(shell, kernel):
     assert run(shell, "insmod chardev_demo.ko") == [
         "I was assigned major number 251.", "Device created on /dev/chardev_demo"]
     assert " 10 misc" in run(shell, "cat /proc/devices")
     devices = run(shell, "cat /proc/devices")
     assert devices[devices.index("136 pts") + 1] == "251 chardev_demo"
-    assert run(shell, "ls -l /dev") == [
+    assert dev(shell, long=True) == [
         "total 0", "crw------- 1 root root 251, 0 Oct 22 00:00 chardev_demo"]
     assert run(shell, "cat /sys/class/chardev_demo/chardev_demo/dev") == ["251:0"]
     assert run(shell, "cat /sys/class/chardev_demo/chardev_demo/uevent") == [
@@ -58,7 +66,7 @@ def test_lkmpg_chardev_from_insmod_to_rmmod(shell, kernel):
         "bash: echo: write error: Invalid argument"]
     assert kernel.modules["chardev_demo"].refcnt == 0, "every open was released"
     assert run(shell, "rmmod chardev_demo") == []
-    assert run(shell, "ls /dev") == []
+    assert dev(shell) == []
     assert "251 chardev_demo" not in run(shell, "cat /proc/devices")
     assert "chardev_demo" not in run(shell, "ls /sys/class")
 
@@ -107,7 +115,7 @@ def test_registry_return_values_and_messages_as_4_19(shell):
 
 def test_cdev_region_class_devnode_and_file_operations(shell, kernel):
     assert run(shell, "insmod cdev_demo.ko") == ["cdev_demo cdev_wait: major 251, minors 0-2"]
-    assert run(shell, "ls -l /dev") == [
+    assert dev(shell, long=True) == [
         "total 0",
         "crw-rw-rw- 1 root root 251, 0 Oct 22 00:00 cdev_buf",
         "crw-rw-rw- 1 root root 251, 2 Oct 22 00:00 cdev_wait",
@@ -134,14 +142,14 @@ def test_cdev_region_class_devnode_and_file_operations(shell, kernel):
     assert run(shell, "ioctl /dev/cdev_buf bogus") == ["ioctl: invalid command or argument: 'bogus'"]
     assert run(shell, "echo x > /dev/cdev_yes")[-1] == "bash: echo: write error: Operation not permitted"
     assert run(shell, "rmmod cdev_demo")[-1] == "cdev_demo: gone"
-    assert run(shell, "ls /dev") == [] and "251 cdev_demo" not in run(shell, "cat /proc/devices")
+    assert dev(shell) == [] and "251 cdev_demo" not in run(shell, "cat /proc/devices")
 
 
 def test_misc_devices_minors_nodes_and_errors(shell, kernel):
     assert run(shell, "insmod misc_demo.ko") == [
         "misc_demo: misc_demo on minor 63", "misc_demo: second registration of minor 242: -16"]
     assert run(shell, "cat /proc/misc") == ["242 misc_fixed", " 63 misc_demo"]
-    assert run(shell, "ls -l /dev") == [
+    assert dev(shell, long=True) == [
         "total 0",
         "crw-rw-rw- 1 root root 10,  63 Oct 22 00:00 misc_demo",
         "crw------- 1 root root 10, 242 Oct 22 00:00 misc_fixed"]
@@ -154,7 +162,7 @@ def test_misc_devices_minors_nodes_and_errors(shell, kernel):
         "bash: echo: write error: Invalid argument"]
     assert run(shell, "echo fault > /dev/misc_demo") == ["bash: echo: write error: Bad address"]
     assert run(shell, "rmmod misc_demo") == []
-    assert run(shell, "cat /proc/misc") == [] and run(shell, "ls /dev") == []
+    assert run(shell, "cat /proc/misc") == [] and dev(shell) == []
     run(shell, "insmod misc_demo.ko fixed_minor=0")
     assert run(shell, "cat /proc/misc") == [" 63 misc_demo"], "minor 63 was given back"
 
@@ -289,6 +297,16 @@ def test_device_and_class_attributes_in_sysfs(shell):
         "cat: /sys/class/misc/devattr_misc/reset: Permission denied"]
     assert run(shell, "cat /sys/class/misc/devattr_misc/stats/resets") == ["1"]
     assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["0"]
-    assert run(shell, "ls /dev") == ["devattr_misc"], "a device without a dev_t has no node"
+    assert dev(shell) == ["devattr_misc"], "a device without a dev_t has no node"
     assert run(shell, "rmmod devattr_demo") == []
     assert run(shell, "ls /sys/class") == ["misc"]
+
+
+def test_the_memory_devices(shell):
+    assert run(shell, "ls -l /dev/null /dev/zero") == [
+        "crw-rw-rw- 1 root root  1, 3 Oct 22 00:00 /dev/null",
+        "crw-rw-rw- 1 root root  1, 5 Oct 22 00:00 /dev/zero"]
+    assert run(shell, "echo gone > /dev/null") == [] and run(shell, "cat /dev/null") == []
+    assert run(shell, "head -c 100 /dev/zero | wc -c") == ["100"]
+    assert run(shell, "echo x > /dev/full") == ["bash: echo: write error: No space left on device"]
+    assert run(shell, "grep -c . /proc/devices")[0].isdigit()

@@ -127,7 +127,8 @@ def test_ls_long_shows_a_device_node_as_major_minor(sh) -> None:
     node.mode = st.S_IFCHR | 0o600   # as /dev nodes carry their type in the mode
     node.major, node.minor = 10, 61  # type: ignore[attr-defined]
     sh.kernel.vfs.root.mkdir("dev").children["klp"] = node
-    assert sh("ls -l /dev")[1].startswith("crw------- 1 root root 10, 61 ")
+    assert sh("ls -l /dev/klp")[0].startswith("crw------- 1 root root 10, 61 ")
+    assert "crw------- 1 root root 10, 61 Oct 22 00:00 klp" in sh("ls -l /dev")
 
 
 def test_clear_erases_the_screen_where_there_is_one(sh) -> None:

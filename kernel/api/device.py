@@ -555,6 +555,7 @@ def driver_init(k: "Kernel") -> None:
     """driver_init() and the char-device parts of the boot: the driver core, devtmpfs on
     /dev, the registered majors, the misc class; /proc/devices and /proc/misc."""
     from kernel.api.miscdevice import misc_init
+    from kernel.fs.char_mem import chr_dev_init
     from kernel.fs.devtmpfs import Devtmpfs
     k.devices = DeviceCore(k)
     k.devtmpfs = Devtmpfs(k)
@@ -562,6 +563,7 @@ def driver_init(k: "Kernel") -> None:
     proc = k.vfs.root.mkdir("proc")
     proc.children["devices"] = Attr(0o444, k.chrdevs.proc_devices)
     misc_init(k)
+    chr_dev_init(k)
 
 
 # --- dev_printk ------------------------------------------------------------------------------

@@ -64,6 +64,21 @@ class FileNode(Attr):
     get_fops: Callable[["FileNode", int], int] | None = None
     missing_op: int = Errno.EINVAL          # what a read/write without ->read/->write gets
     via: dict[str, str] = field(default_factory=dict)
+    host: "HostFops | None" = None          # operations the kernel itself implements (mem.c)
+
+
+class HostFops:
+    """File operations of a kernel driver implemented here (drivers/char/mem.c's /dev/null
+    and friends): each takes the OpenFile; what is not overridden behaves as a missing op."""
+
+    def read(self, f: "OpenFile", count: int) -> bytes:
+        raise KernelError(Errno.EINVAL)
+
+    def write(self, f: "OpenFile", data: bytes) -> int:
+        raise KernelError(Errno.EINVAL)
+
+    def llseek(self, f: "OpenFile", offset: int, whence: int) -> int:
+        raise KernelError(Errno.ESPIPE)
 
 
 class OpenFile:
@@ -198,6 +213,8 @@ class OpenFile:
         mode = self.f_mode
         if not mode & FMODE_READ:
             raise KernelError(Errno.EBADF)
+        if self.node.host is not None:
+            return self.node.host.read(self, count)
         fn = self.op("read")
         if not fn or not mode & FMODE_CAN_READ:
             raise KernelError(self.node.missing_op)
@@ -213,6 +230,8 @@ class OpenFile:
         mode = self.f_mode
         if not mode & FMODE_WRITE:
             raise KernelError(Errno.EBADF)
+        if self.node.host is not None:
+            return self.node.host.write(self, data)
         fn = self.op("write")
         if not fn or not mode & FMODE_CAN_WRITE:
             raise KernelError(self.node.missing_op)
@@ -228,6 +247,8 @@ class OpenFile:
         """vfs_llseek(): f_op->llseek if the file is seekable, else ESPIPE (no_llseek)."""
         if not 0 <= whence <= SEEK_MAX:
             raise KernelError(Errno.EINVAL)         # ksys_lseek()
+        if self.node.host is not None:
+            return self.node.host.llseek(self, offset, whence)
         fn = self.op("llseek") if self.f_mode & FMODE_LSEEK else 0
         if not fn:
             raise KernelError(Errno.ESPIPE)

@@ -35,8 +35,11 @@ def _devnum(ctx: ToolContext, path: str) -> tuple[int, int] | None:
     mode = getattr(node, "mode", 0) or 0
     ftype = stat.S_IFMT(mode) or getattr(node, "ftype", 0)
     rdev = getattr(node, "rdev", None)
-    if ftype not in (stat.S_IFCHR, stat.S_IFBLK) or rdev is None:
+    if ftype not in (stat.S_IFCHR, stat.S_IFBLK):
         return None
+    if rdev is None:
+        major, minor = getattr(node, "major", None), getattr(node, "minor", None)
+        return None if major is None else (major, minor)
     return rdev >> 20, rdev & 0xFFFFF
 
 
