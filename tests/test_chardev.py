@@ -54,6 +54,7 @@ def test_lkmpg_chardev_from_insmod_to_rmmod(shell, kernel):
     assert dev(shell, long=True) == [
         "total 0", "crw------- 1 root root 251, 0 Oct 22 00:00 chardev_demo"]
     assert run(shell, "cat /sys/class/chardev_demo/chardev_demo/dev") == ["251:0"]
+    assert run(shell, "cat /sys/dev/char/251:0/uevent")[0] == "MAJOR=251"
     assert run(shell, "cat /sys/class/chardev_demo/chardev_demo/uevent") == [
         "MAJOR=251", "MINOR=0", "DEVNAME=chardev_demo"]
     for n in range(2):
@@ -69,6 +70,7 @@ def test_lkmpg_chardev_from_insmod_to_rmmod(shell, kernel):
     assert dev(shell) == []
     assert "251 chardev_demo" not in run(shell, "cat /proc/devices")
     assert "chardev_demo" not in run(shell, "ls /sys/class")
+    assert "251:0" not in run(shell, "ls /sys/dev/char")
 
 
 def test_open_of_a_node_without_its_module_is_enxio(shell, kernel):

@@ -71,6 +71,7 @@ class DeviceCore:
         sys = k.vfs.root.mkdir("sys")
         self.class_dir = sys.mkdir("class")
         self.virtual_dir = sys.mkdir("devices/virtual")
+        sys.mkdir("dev/char")                   # MAJ:MIN -> the device (a symlink on Linux)
         self.classes: dict[int, ClassInfo] = {}
         self.devices: dict[int, DevInfo] = {}
         self.created: set[int] = set()          # device_create()d devices, not yet released
@@ -213,6 +214,7 @@ class DeviceCore:
                     mem.u32(kobj + Kobject._state.offset) | KOBJ_STATE_IN_SYSFS)
         self.devices[dev] = info
         if MAJOR(devt):
+            self.k.vfs.root.mkdir("sys/dev/char").children[f"{MAJOR(devt)}:{MINOR(devt)}"] = d
             node, mode = self.devnode(dev, cls)
             info.node = node
             k.devtmpfs.create_node(node, mode, devt)
@@ -318,6 +320,8 @@ class DeviceCore:
             return
         if info.node is not None:
             self.k.devtmpfs.delete_node(info.node)
+        if MAJOR(info.devt):
+            self.k.vfs.root.mkdir("sys/dev/char").remove(f"{MAJOR(info.devt)}:{MINOR(info.devt)}")
         if info.cls is not None:
             info.cls.sysdir.remove(info.name)
             self.virtual_dir.mkdir(info.cls.name).remove(info.name)

@@ -5,6 +5,15 @@ A FileNode is a VFS file served by guest file operations (a /proc entry, a /dev 
 debugfs file). OpenFile is one open of it: a struct file (with a dentry for f_path) and
 the user buffer its reads and writes use. Every method runs in the calling task, inside a
 system call (kernel.fs.syscalls); errors are KernelError with the errno the syscall returns.
+
+A file system that serves guest file operations (debugfs_create_file, say) makes its files so:
+
+    inode = new_inode(k, S_IFREG | mode, private=data, fops=fops)     # i_private, i_fop
+    node = attach_rw(k, FileNode(mode, name=name, inode=inode, fops=fops))
+    parent_dir.children[name] = node
+
+`cat`/`echo >`/`ioctl` then open it (f_op = fops, ->open(inode, file)), read it a call at a
+time and release it, as for /proc and /dev.
 """
 
 from __future__ import annotations
