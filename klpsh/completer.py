@@ -122,6 +122,8 @@ OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                 ("-l", "license"), ("-p", "parameters"), ("-n", "filename"),
                 ("-0", "use \\0 instead of \\n"), ("-m", "argument is a module name")),
     "echo": (("-n", "no trailing newline"), ("-e", "interpret backslash escapes")),
+    "timeline": (("-l", "list the transitions remembered"), ("-w", "width of the bars (columns)"),
+                 ("-o", "write the picture as SVG to this file")),
 }
 
 
@@ -319,6 +321,24 @@ def complete_dmesg(ctx: Context, line: Line) -> Iterator[Completion]:
     return _options("dmesg", line.word)
 
 
+def complete_timeline(ctx: Context, line: Line) -> Iterator[Completion]:
+    """The transitions remembered: by number (newest first) and by patch name."""
+    if line.word.startswith("-"):
+        yield from _options("timeline", line.word)
+        return
+    history = getattr(getattr(ctx.kernel, "livepatch", None), "history", None)
+    recs = list(history) if history is not None else []
+    names: set[str] = set()
+    for rec in reversed(recs):
+        number = str(rec.number)
+        what = f"{rec.patch} {'patching' if rec.target else 'unpatching'}, {rec.outcome or 'in progress'}"
+        if number.startswith(line.word):
+            yield _replace(line.word, number, meta=what)
+        if rec.patch.startswith(line.word) and rec.patch not in names:
+            names.add(rec.patch)
+            yield _replace(line.word, rec.patch, meta=f"its last transition ({number})")
+
+
 def complete_build(ctx: Context, line: Line) -> Iterator[Completion]:
     return _host_paths(ctx, line.word, (".c",))
 
@@ -334,6 +354,7 @@ ARGUMENTS: dict[str, ArgCompleter] = {
     "dmesg": complete_dmesg,
     "help": complete_help,
     "build": complete_build,
+    "timeline": complete_timeline,
 }
 
 

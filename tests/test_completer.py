@@ -124,3 +124,17 @@ def test_never_raises_on_odd_input(complete) -> None:
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         complete(text)  # any exception fails the test
+
+
+def test_timeline_completes_transitions_by_number_and_patch(complete) -> None:
+    assert complete("timeline ") == {}
+    complete.shell.run_line("insmod samples/livepatch/livepatch-callbacks-demo.ko")
+    complete.shell.run_line("sleep 2")
+    complete.shell.run_line("echo 0 > /sys/kernel/livepatch/livepatch_callbacks_demo/enabled")
+    complete.shell.run_line("sleep 2")
+    assert complete("timeline ") == {
+        "2": "livepatch_callbacks_demo unpatching, complete",
+        "livepatch_callbacks_demo": "its last transition (2)",
+        "1": "livepatch_callbacks_demo patching, complete"}
+    assert set(complete("timeline live")) == {"livepatch_callbacks_demo"}
+    assert set(complete("timeline -")) == {"-l", "-w", "-o"}
