@@ -136,3 +136,83 @@ def test_per_cpu_variables_and_allocations(kernel, test_module):
     assert len(kernel.percpu.used) == 2              # the module's section, the allocation
     kernel.delete_module("percpu_demo")
     assert kernel.percpu.used == {} and kernel.percpu.free == [(0, kernel.percpu.free[0][1])]
+
+
+PAGES_AND_USER_COPIES = r"""
+#include <linux/module.h>
+#include <linux/gfp.h>
+#include <linux/kmod.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/slab.h>
+#include <asm/io.h>
+
+static char last[32] = "none";
+
+static int show(struct seq_file *m, void *v)
+{
+	static const u8 data[] = { 0xde, 0xad, 0xbe, 0xef, 'k' };
+
+	seq_hex_dump(m, "d ", DUMP_PREFIX_NONE, 16, 1, data, sizeof(data), true);
+	seq_printf(m, "last %s\n", last);
+	return 0;
+}
+
+static int open(struct inode *inode, struct file *file)
+{
+	return single_open(file, show, NULL);
+}
+
+static ssize_t write(struct file *f, const char __user *buf, size_t len, loff_t *off)
+{
+	char *k = memdup_user_nul(buf, len);
+
+	if (IS_ERR(k))
+		return PTR_ERR(k);
+	strscpy(last, strim(k), sizeof(last));
+	kfree(k);
+	return len;
+}
+
+static const struct file_operations fops = {
+	.open = open, .read = seq_read, .write = write, .llseek = seq_lseek, .release = single_release,
+};
+
+static int __init pu_init(void)
+{
+	char *argv[] = { "/bin/true", NULL };
+	unsigned long p = __get_free_pages(GFP_KERNEL, 2), z = get_zeroed_page(GFP_KERNEL);
+
+	pr_info("pages aligned %d zero %d phys %d huge %lu\n", !(p & ((PAGE_SIZE << 2) - 1)),
+		((char *)z)[4095] == 0, virt_to_phys((void *)z) == __pa(z),
+		__get_free_pages(GFP_KERNEL | __GFP_NOWARN, 11));
+	free_pages(p, 2);
+	free_page(z);
+	pr_info("umh %d modprobe %d\n", call_usermodehelper(argv[0], argv, NULL, UMH_WAIT_PROC),
+		request_module("nothing-%d", 1));
+	pr_info("memdup bad pointer %ld\n", PTR_ERR(memdup_user((void __user *)16, 4)));
+	proc_create("pages_user", 0644, NULL, &fops);
+	return 0;
+}
+
+static void __exit pu_exit(void)
+{
+	remove_proc_entry("pages_user", NULL);
+}
+
+module_init(pu_init);
+module_exit(pu_exit);
+MODULE_LICENSE("GPL");
+"""
+
+
+def test_pages_user_copies_seq_hex_dump_and_usermode_helpers(kernel, build):
+    heap = kernel.heap.bytes_in_use
+    kernel.init_module(build("pages_user", PAGES_AND_USER_COPIES), "")
+    assert kernel.lines[-3:] == ["pages aligned 1 zero 1 phys 1 huge 0", "umh -2 modprobe -2",
+                                 "memdup bad pointer -14"]
+    kernel.fs.write("/proc/pages_user", "  hello  \n")
+    assert kernel.fs.read("/proc/pages_user") == "d de ad be ef 6b                                   ....k\nlast hello\n"
+    kernel.delete_module("pages_user")
+    assert kernel.heap.bytes_in_use == heap

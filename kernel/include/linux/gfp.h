@@ -66,6 +66,13 @@
 #define GFP_HIGHUSER		(GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE	(GFP_HIGHUSER | __GFP_MOVABLE)
 
+/* whole pages (mm/page_alloc.c): 2^ORDER naturally aligned pages, or 0 */
+extern unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
+extern unsigned long get_zeroed_page(gfp_t gfp_mask);
+extern void free_pages(unsigned long addr, unsigned int order);
+#define __get_free_page(gfp_mask)	__get_free_pages((gfp_mask), 0)
+#define free_page(addr)			free_pages((addr), 0)
+
 /* what 4.19's gfp.h pulls in as well */
 #include <linux/mutex.h>
 #include <linux/numa.h>

@@ -49,5 +49,7 @@ static inline void print_ip_sym(unsigned long ip)
 #include <linux/vmalloc.h>
 #include <linux/kobject.h>
 #include <linux/idr.h>
+#include <asm/io.h>
+#include <linux/kmod.h>
 
 #endif /* _LINUX_KALLSYMS_H */

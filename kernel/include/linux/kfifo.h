@@ -281,5 +281,6 @@ __kfifo_uint_must_check_helper( \
 
 /* what 4.19's kfifo.h pulls in as well */
 #include <linux/mm.h>
+#include <asm/io.h>
 
 #endif /* _LINUX_KFIFO_H */

@@ -24,5 +24,6 @@ extern void si_meminfo(struct sysinfo *val);
 #include <linux/semaphore.h>
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
+#include <asm/io.h>
 
 #endif

@@ -115,5 +115,6 @@ static inline bool is_livepatch_module(struct module *mod)
 #include <linux/smp.h>
 #include <linux/uidgid.h>
 #include <linux/kobject.h>
+#include <linux/kmod.h>
 
 #endif /* _LINUX_MODULE_H */

@@ -78,6 +78,9 @@ static inline void seq_setwidth(struct seq_file *m, size_t size)
 	m->pad_until = m->count + size;
 }
 
+extern void seq_hex_dump(struct seq_file *m, const char *prefix_str, int prefix_type,
+			 int rowsize, int groupsize, const void *buf, size_t len, bool ascii);
+
 /* what 4.19's seq_file.h pulls in as well */
 #include <linux/cred.h>
 

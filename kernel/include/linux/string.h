@@ -51,6 +51,11 @@ static inline __must_check char *strstrip(char *str)
 	return strim(str);
 }
 
+/* copies of user memory in kmalloc'ed buffers (mm/util.c): an ERR_PTR on failure */
+extern void *memdup_user(const void __user *src, size_t len);
+extern void *memdup_user_nul(const void __user *src, size_t len);
+extern char *strndup_user(const char __user *s, long n);
+
 /* what 4.19's string.h pulls in as well */
 #include <linux/atomic.h>
 #include <linux/cache.h>

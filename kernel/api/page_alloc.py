@@ -1,0 +1,47 @@
+"""linux/gfp.h page allocation: __get_free_pages, get_zeroed_page, free_pages (mm/page_alloc.c).
+
+Blocks of 2^order pages come from the kernel heap's buddy allocator (kmalloc_large's
+blocks, naturally aligned); past 4.19's MAX_ORDER (11) the allocator WARNs once, as
+kmalloc does, and gives 0.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kernel.api import kapi
+from kernel.errno import KernelError
+from kernel.mm import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+
+MAX_ORDER_419 = 11
+__GFP_ZERO = 0x8000
+
+
+@kapi()
+def __get_free_pages(k: "Kernel", gfp: int, order: int) -> int:
+    order &= 0xFFFF_FFFF
+    if order >= MAX_ORDER_419:
+        k.slab.order_too_large(gfp)
+        return 0
+    size = PAGE_SIZE << order
+    try:
+        addr = k.heap.alloc(size)
+    except KernelError:
+        return 0
+    if gfp & __GFP_ZERO:
+        k.mem.zero(addr, size)
+    return addr
+
+
+@kapi()
+def get_zeroed_page(k: "Kernel", gfp: int) -> int:
+    return __get_free_pages(k, gfp | __GFP_ZERO, 0)
+
+
+@kapi()
+def free_pages(k: "Kernel", addr: int, order: int) -> None:
+    if addr and not k.heap.free(addr):
+        k.warn_on(f"free_pages of {addr:#x} (order {order & 0xFFFF_FFFF}): not an allocated block")
