@@ -41,6 +41,16 @@ def _now(k: "Kernel", timer: int) -> int:
     return k.clock.now + _offset(k, _clock_of(k, timer))
 
 
+def _softirq(k: "Kernel", fn) -> None:
+    """Run FN from the hrtimer softirq: HRTIMER_SOFTIRQ of kernel/softirq.py where the
+    machine has softirq vectors, else the softirq context of the workqueue code."""
+    if hasattr(k.softirq, "raise_work"):
+        from kernel.softirq import HRTIMER_SOFTIRQ   # type: ignore[attr-defined]
+        k.softirq.raise_work(HRTIMER_SOFTIRQ, fn)
+    else:
+        k.workqueues.raise_softirq("hrtimer_run_softirq", fn)
+
+
 def _disarm(k: "Kernel", timer: int) -> bool:
     clock, ev = k.hrtimers.get(timer, (CLOCK_MONOTONIC, None))
     if ev is None:
@@ -61,8 +71,7 @@ def _enqueue(k: "Kernel", timer: int) -> None:
         k.hrtimers[timer] = (clock, None)
         if not k.pagetable.present(timer):
             # freed with the timer armed (a module unloaded without hrtimer_cancel)
-            k.workqueues.raise_softirq("hrtimer_run_softirq", lambda: k.kernel_page_fault(
-                timer, "read", "__run_hrtimer"))
+            _softirq(k, lambda: k.kernel_page_fault(timer, "read", "__run_hrtimer"))
             return
         k.mem.write(timer + _STATE, bytes([STATE_INACTIVE]))
         fn = k.mem.u64(timer + _FUNCTION)
@@ -74,7 +83,7 @@ def _enqueue(k: "Kernel", timer: int) -> None:
                               host=("hrtimer_run_softirq",))
             if ret & 0xFFFF_FFFF == HRTIMER_RESTART and k.hrtimers.get(timer, (0, None))[1] is None:
                 _enqueue(k, timer)
-        k.workqueues.raise_softirq("hrtimer_run_softirq", run)
+        _softirq(k, run)
 
     k.hrtimers[timer] = (clock, k.clock.at(when, fire))
     k.mem.write(timer + _STATE, bytes([STATE_ENQUEUED]))
