@@ -117,6 +117,7 @@ class Kernel:
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
         self.percpu: Any = None                   # kernel.percpu.PerCpu, made on first use
+        self.kobjs: dict[int, Any] = {}           # a module's kobject -> kernel.api.kobject.KobjInfo
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem

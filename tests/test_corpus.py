@@ -125,3 +125,4 @@ def test_deferred_work_threads_and_locks(corpus) -> None:
     assert "time_demo: gettimeofday and ts64 agree: 1" in _session(corpus["time_demo"])
     s = _session(corpus["livepatch_uptime"])
     assert "'livepatch_uptime': patching complete" in s and "unpatching complete" in s
+    assert _cat(corpus["hello_sysfs"], "/sys/kernel/mymodule/myvariable", 1) == "1"   # echo 1

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import S, needs_gcc, needs_kernel
+from kernel.errno import Errno, KernelError
 
 pytestmark = [needs_kernel, needs_gcc]
 
@@ -215,4 +218,73 @@ def test_pages_user_copies_seq_hex_dump_and_usermode_helpers(kernel, build):
     kernel.fs.write("/proc/pages_user", "  hello  \n")
     assert kernel.fs.read("/proc/pages_user") == "d de ad be ef 6b                                   ....k\nlast hello\n"
     kernel.delete_module("pages_user")
+    assert kernel.heap.bytes_in_use == heap
+
+
+KOBJ_ATTRS = r"""
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+
+static int foo = 3, hidden;
+static ssize_t foo_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return sprintf(buf, "%d\n", foo);
+}
+static ssize_t foo_store(struct kobject *k, struct kobj_attribute *a, const char *buf, size_t n)
+{
+	int ret = kstrtoint(buf, 10, &foo);
+
+	return ret < 0 ? ret : n;
+}
+static ssize_t bar_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	return sprintf(buf, "%s/%s\n", kobject_name(k->parent), kobject_name(k));
+}
+static struct kobj_attribute foo_attr = __ATTR(foo, 0664, foo_show, foo_store);
+static struct kobj_attribute bar_attr = __ATTR_RO(bar);
+static struct kobj_attribute hidden_attr = __ATTR(hidden, 0444, foo_show, NULL);
+static struct attribute *attrs[] = { &bar_attr.attr, &hidden_attr.attr, NULL };
+static umode_t visible(struct kobject *k, struct attribute *a, int i)
+{
+	return a == &hidden_attr.attr && !hidden ? 0 : a->mode;
+}
+static struct attribute_group group = { .name = "grp", .attrs = attrs, .is_visible = visible };
+static struct kobject *kobj, *child;
+
+static int __init ka_init(void)
+{
+	kobj = kobject_create_and_add("kobj_demo", kernel_kobj);
+	child = kobject_create_and_add("child", kobj);
+	pr_info("again: %p\n", kobject_create_and_add("kobj_demo", kernel_kobj));
+	return sysfs_create_file(kobj, &foo_attr.attr) ?: sysfs_create_group(child, &group);
+}
+static void __exit ka_exit(void)
+{
+	sysfs_remove_group(child, &group);
+	kobject_put(child);
+	kobject_put(kobj);
+}
+module_init(ka_init);
+module_exit(ka_exit);
+MODULE_LICENSE("GPL");
+"""
+
+
+def test_kobjects_and_attribute_files_under_sys_kernel(kernel, build):
+    heap = kernel.heap.bytes_in_use
+    kernel.init_module(build("kobj_demo", KOBJ_ATTRS), "")
+    assert "kobject_add_internal failed for kobj_demo with -EEXIST, don't try to register " \
+           "things with the same name in the same directory." in kernel.lines
+    base = "/sys/kernel/kobj_demo"
+    assert kernel.fs.read(f"{base}/foo") == "3\n"
+    kernel.fs.write(f"{base}/foo", "42\n")
+    assert kernel.fs.read(f"{base}/foo") == "42\n"
+    assert kernel.fs.read(f"{base}/child/grp/bar") == "kobj_demo/child\n"
+    assert kernel.fs.listdir(f"{base}/child/grp") == ["bar"]        # is_visible hid one
+    with pytest.raises(KernelError) as e:
+        kernel.fs.write(f"{base}/foo", "x\n")
+    assert e.value.errno == Errno.EINVAL
+    kernel.delete_module("kobj_demo")
+    assert not kernel.fs.exists(base)
     assert kernel.heap.bytes_in_use == heap

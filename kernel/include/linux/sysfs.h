@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * klpsh: sysfs attributes (4.19's linux/sysfs.h): struct attribute and
+ * attribute groups, the __ATTR initializers, and the files a kobject's
+ * directory gets (kernel/api/kobject.py keeps the directories).
+ */
+#ifndef _SYSFS_H_
+#define _SYSFS_H_
+
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/stat.h>
+#include <linux/atomic.h>
+
+struct kobject;
+struct bin_attribute;
+
+#ifndef VERIFY_OCTAL_PERMISSIONS
+/* linux/kernel.h of 4.19: permissions that make sense, checked at build time */
+#define VERIFY_OCTAL_PERMISSIONS(perms)						\
+	(BUILD_BUG_ON_ZERO(__builtin_constant_p(perms) && ((perms) < 0)) +	\
+	 BUILD_BUG_ON_ZERO(__builtin_constant_p(perms) && ((perms) > 0777)) +	\
+	 BUILD_BUG_ON_ZERO(((perms) >> 6) < (((perms) >> 3) & 7)) +		\
+	 BUILD_BUG_ON_ZERO((((perms) >> 3) & 7) < ((perms) & 7)) +		\
+	 BUILD_BUG_ON_ZERO((((perms) >> 4) & 1) < (((perms) >> 1) & 1)) +	\
+	 BUILD_BUG_ON_ZERO((perms) & 2) +					\
+	 (perms))
+#endif
+
+struct kobject;
+struct module;
+struct bin_attribute;
+struct file;
+struct vm_area_struct;
+
+struct attribute {
+	const char		*name;
+	umode_t			mode;
+};
+
+struct attribute_group {
+	const char		*name;
+	umode_t			(*is_visible)(struct kobject *,
+					      struct attribute *, int);
+	umode_t			(*is_bin_visible)(struct kobject *,
+						  struct bin_attribute *, int);
+	struct attribute	**attrs;
+	struct bin_attribute	**bin_attrs;
+};
+
+#define __ATTR(_name, _mode, _show, _store) {				\
+	.attr = {.name = __stringify(_name),				\
+		 .mode = VERIFY_OCTAL_PERMISSIONS(_mode) },		\
+	.show	= _show,						\
+	.store	= _store,						\
+}
+
+#define __ATTR_PREALLOC(_name, _mode, _show, _store) __ATTR(_name, _mode, _show, _store)
+
+#define __ATTR_RO(_name) {						\
+	.attr	= { .name = __stringify(_name), .mode = 0444 },		\
+	.show	= _name##_show,						\
+}
+
+#define __ATTR_RO_MODE(_name, _mode) {					\
+	.attr	= { .name = __stringify(_name),				\
+		    .mode = VERIFY_OCTAL_PERMISSIONS(_mode) },		\
+	.show	= _name##_show,						\
+}
+
+#define __ATTR_WO(_name) {						\
+	.attr	= { .name = __stringify(_name), .mode = 0200 },		\
+	.store	= _name##_store,					\
+}
+
+#define __ATTR_RW(_name) __ATTR(_name, 0644, _name##_show, _name##_store)
+
+#define __ATTR_NULL { .attr = { .name = NULL } }
+
+#define ATTRIBUTE_GROUPS(_name)					\
+static const struct attribute_group _name##_group = {		\
+	.attrs = _name##_attrs,					\
+};								\
+static const struct attribute_group *_name##_groups[] = {	\
+	&_name##_group,						\
+	NULL,							\
+}
+
+#define sysfs_attr_init(attr) do {} while (0)
+
+
+extern int sysfs_create_file_ns(struct kobject *kobj, const struct attribute *attr,
+				const void *ns);
+extern void sysfs_remove_file_ns(struct kobject *kobj, const struct attribute *attr,
+				 const void *ns);
+extern int sysfs_create_files(struct kobject *kobj, const struct attribute **attr);
+extern void sysfs_remove_files(struct kobject *kobj, const struct attribute **attr);
+extern int sysfs_create_group(struct kobject *kobj, const struct attribute_group *grp);
+extern void sysfs_remove_group(struct kobject *kobj, const struct attribute_group *grp);
+extern int sysfs_create_groups(struct kobject *kobj, const struct attribute_group **groups);
+extern void sysfs_remove_groups(struct kobject *kobj, const struct attribute_group **groups);
+
+static inline int sysfs_create_file(struct kobject *kobj, const struct attribute *attr)
+{
+	return sysfs_create_file_ns(kobj, attr, NULL);
+}
+
+static inline void sysfs_remove_file(struct kobject *kobj, const struct attribute *attr)
+{
+	sysfs_remove_file_ns(kobj, attr, NULL);
+}
+
+/* what 4.19's sysfs.h pulls in as well */
+#include <linux/idr.h>
+
+#endif /* _SYSFS_H_ */
