@@ -348,7 +348,11 @@ class Kernel:
             self.put_task_struct(task)
 
     def put_task_struct(self, task: Task) -> None:
-        """The last reference to TASK's guest task_struct is gone: free it."""
+        """The kernel's reference to TASK's guest task_struct is gone: free it, unless guest
+        code still holds references (get_task_struct); the last put_task_struct frees it."""
+        if task.usage > 0:
+            task.struct_orphaned = True
+            return
         if task.guest_struct:
             from kernel.fork import unhash_process
             unhash_process(self, task)             # frees it to the task_struct cache

@@ -117,6 +117,8 @@ class Task:
     allowed_signals: int = 0         # a kthread's allow_signal()s: it ignores the others
     ctx: GuestContext = field(default_factory=GuestContext)
     guest_struct: int = 0
+    usage: int = 0                  # get_task_struct() references guest code holds (api/task.py)
+    struct_orphaned: bool = False   # the kernel let go of guest_struct while those were held
     parent: "Task | None" = None
     kthread_data: dict = field(default_factory=dict)
     _thread: "_TaskThread | None" = None   # its execution context while it runs code

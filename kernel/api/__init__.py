@@ -14,7 +14,8 @@ from typing import Any, Callable
 _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
             "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs",
             "char_dev", "device", "miscdevice",
-            "signal", "pid", "semaphore", "hrtimer", "idr", "percpu", "page_alloc", "kmod", "kobject")
+            "signal", "pid", "semaphore", "hrtimer", "idr", "percpu", "page_alloc", "kmod", "kobject",
+            "task", "d_path")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,10 @@ static inline struct inode *d_inode(const struct dentry *dentry)
 	return dentry->d_inode;
 }
 
+struct path;
+/* the path name of PATH, written at the end of BUF (fs/d_path.c; Python kernel) */
+extern char *d_path(const struct path *path, char *buf, int buflen);
+
 /* what 4.19's dcache.h pulls in as well */
 #include <linux/hash.h>
 #include <linux/wait.h>

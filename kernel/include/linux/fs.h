@@ -297,6 +297,8 @@ extern loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence, lo
 extern loff_t no_seek_end_llseek_size(struct file *, loff_t, int, loff_t);
 extern loff_t no_seek_end_llseek(struct file *, loff_t, int);
 extern int nonseekable_open(struct inode *inode, struct file *filp);
+/* the file's path name, written at the end of BUF (fs/d_path.c; Python kernel) */
+extern char *file_path(struct file *filp, char *buf, int buflen);
 extern int simple_open(struct inode *inode, struct file *file);
 
 /* fs/char_dev.c (kernel/api/char_dev.py) */

@@ -146,6 +146,12 @@ static inline int __must_check kstrtos32(const char *s, unsigned int base, s32 *
 	return kstrtoint(s, base, res);
 }
 
+/* lib/cmdline.c (vmlinux C): "4K", "16M" ... and comma-separated integer lists */
+extern unsigned long long memparse(const char *ptr, char **retptr);
+extern int get_option(char **str, int *pint);
+extern char *get_options(const char *str, int nints, int *ints);
+extern bool parse_option_str(const char *str, const char *option);
+
 /* the same over a string in user memory (at most COUNT bytes of it) */
 extern int __must_check kstrtoull_from_user(const char __user *s, size_t count, unsigned int base, unsigned long long *res);
 extern int __must_check kstrtoll_from_user(const char __user *s, size_t count, unsigned int base, long long *res);

@@ -28,6 +28,21 @@
 #define U32_MAX		((u32)~0U)
 #define S32_MAX		((s32)(U32_MAX >> 1))
 #define S32_MIN		((s32)(-S32_MAX - 1))
+/* uapi/linux/limits.h */
+#define NR_OPEN		1024
+#define NGROUPS_MAX	65536
+#define ARG_MAX		131072
+#define LINK_MAX	127
+#define MAX_CANON	255
+#define MAX_INPUT	255
+#define NAME_MAX	255
+#define PATH_MAX	4096
+#define PIPE_BUF	4096
+#define XATTR_NAME_MAX	255
+#define XATTR_SIZE_MAX	65536
+#define XATTR_LIST_MAX	65536
+#define RTSIG_MAX	32
+
 #define U64_MAX		((u64)~0ULL)
 #define S64_MAX		((s64)(U64_MAX >> 1))
 #define S64_MIN		((s64)(-S64_MAX - 1))

@@ -128,6 +128,23 @@ static inline pid_t task_tgid_nr(struct task_struct *tsk)
 	return tsk->tgid;
 }
 
+/* the numbers as the task's own pid namespace sees them: there is only init_pid_ns */
+static inline pid_t task_pid_vnr(struct task_struct *tsk)
+{
+	return tsk->pid;
+}
+
+static inline pid_t task_tgid_vnr(struct task_struct *tsk)
+{
+	return tsk->tgid;
+}
+
+/* the thread group of the task's real parent (0 for a task without one, as the idle tasks) */
+static inline pid_t task_ppid_nr(const struct task_struct *tsk)
+{
+	return tsk->real_parent ? tsk->real_parent->tgid : 0;
+}
+
 static inline bool is_idle_task(const struct task_struct *p)
 {
 	return !!(p->flags & PF_IDLE);

@@ -42,6 +42,10 @@ extern char *strsep(char **s, const char *ct);
 extern char *skip_spaces(const char *str);
 extern char *strim(char *s);
 extern bool sysfs_streq(const char *s1, const char *s2);
+extern int match_string(const char * const *array, size_t n, const char *string);
+extern int __sysfs_match_string(const char * const *array, size_t n, const char *s);
+/* the index of STR in the array _A (sysfs_streq: a trailing newline is fine), or -EINVAL */
+#define sysfs_match_string(_a, _s) __sysfs_match_string(_a, ARRAY_SIZE(_a), _s)
 
 /* allocating: implemented by the Python kernel (slab) */
 extern __malloc char *kstrdup(const char *s, gfp_t gfp);
@@ -58,6 +62,7 @@ extern char *strndup_user(const char __user *s, long n);
 
 /* what 4.19's string.h pulls in as well */
 #include <linux/atomic.h>
+#include <linux/jump_label.h>
 #include <linux/cache.h>
 #include <linux/export.h>
 #include <linux/init.h>

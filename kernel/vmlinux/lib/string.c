@@ -396,3 +396,33 @@ bool sysfs_streq(const char *s1, const char *s2)
 	return false;
 }
 EXPORT_SYMBOL(sysfs_streq);
+
+/* the index of STRING in ARRAY (which may end early at a NULL), or -EINVAL */
+int match_string(const char * const *array, size_t n, const char *string)
+{
+	size_t index;
+
+	for (index = 0; index < n; index++) {
+		if (!array[index])
+			break;
+		if (!strcmp(array[index], string))
+			return index;
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL(match_string);
+
+/* as match_string, comparing as sysfs_streq does */
+int __sysfs_match_string(const char * const *array, size_t n, const char *str)
+{
+	size_t index;
+
+	for (index = 0; index < n; index++) {
+		if (!array[index])
+			break;
+		if (sysfs_streq(array[index], str))
+			return index;
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL(__sysfs_match_string);

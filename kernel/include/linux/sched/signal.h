@@ -66,6 +66,7 @@ static inline int get_nr_threads(struct task_struct *tsk)
 }
 
 /* what 4.19's signal.h pulls in as well */
+#include <linux/sched/task.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/pid.h>
