@@ -11,6 +11,8 @@ from kernel.errno import Errno, KernelError
 
 # Guest physical = virtual layout, all below 2 GiB so -mcmodel=kernel immediates fit.
 MEM_BASE = 0x0010_0000
+# Linux's flag value (x86-64); Python's mmap names it only from 3.12
+MAP_NORESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000)
 MEM_SIZE = 0x4000_0000          # 1 GiB, populated lazily by the host
 STUB_BASE = 0x0010_0000         # host text: Python function stubs and host frame symbols
 STUB_END = 0x0020_0000
@@ -49,12 +51,15 @@ class GuestMemory:
     """The bytes behind every engine's address space; reads and writes never go through Unicorn.
 
     A private anonymous mapping, populated lazily by the host; BUF, if given, is one a
-    powered-off machine handed on (detach()), all zero again.
+    powered-off machine handed on (detach()), all zero again. It is mapped MAP_NORESERVE: the
+    host commits only the pages a guest touches, so machines side by side (a test session holds
+    dozens) do not add up to more than the host's RAM, which makes fork() of the process (a pty
+    child, gcc) fail with ENOMEM under the host's overcommit heuristic.
     """
 
     def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE, buf: mmap.mmap | None = None) -> None:
         self.base, self.size = base, size
-        self.buf = buf if buf is not None else mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
+        self.buf = buf if buf is not None else mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | MAP_NORESERVE)
         self.host_addr = ctypes.addressof(ctypes.c_char.from_buffer(self.buf))
         # PageTable.prot of the machine using it: kernel code's accesses to a page that is
         # not present fault too (rights are not checked: the kernel's own accessors, text_poke)
