@@ -5,7 +5,9 @@ seed); the first one that breaks a rule is shrunk and reported."""
 
 from __future__ import annotations
 
-from fuzz.common import SHELL_BUG, Findings, Hang, deadline
+import signal
+
+from fuzz.common import HANG_S, SHELL_BUG, Findings, Hang, deadline
 
 STEPS = 40
 
@@ -23,6 +25,7 @@ def fuzz_sequences(seed: int, count: int, findings: Findings, steps: int = STEPS
 
     class Counted(CallbackRules):
         def __init__(self) -> None:
+            signal.setitimer(signal.ITIMER_REAL, HANG_S)    # each sequence has HANG_S to run
             super().__init__()
             ran[0] += 1
 
@@ -31,7 +34,7 @@ def fuzz_sequences(seed: int, count: int, findings: Findings, steps: int = STEPS
                     phases=[Phase.generate, Phase.shrink], print_blob=False,
                     suppress_health_check=list(HealthCheck))
     try:
-        with deadline(max(120.0, 2.0 * count)):
+        with deadline(HANG_S):
             run_state_machine_as_test(machine, settings=opts)
     except Hang as e:
         findings.hang(f"sequence {ran[0]}: {e}")
