@@ -74,6 +74,11 @@ class CallbackRules(RuleBasedStateMachine):
         self.loaded: set[str] = set()     # the modules the tools' results say are loaded
         self.hist = {obj: ObjHistory() for obj in OBJECTS}
 
+    def teardown(self) -> None:
+        """The sequence is over: power the machine off (a thousand sequences would otherwise
+        keep a thousand machines' memory)."""
+        self.k.shutdown()
+
     # --- driving the shell ---------------------------------------------------------------
     def run(self, line: str) -> tuple[list[str], list[str]]:
         """Type LINE; (kernel line texts, tool output lines) it printed, in order."""
