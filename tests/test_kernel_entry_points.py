@@ -108,3 +108,11 @@ def test_chrdev_region_numbers_wrap_as_dev_t(kernel):
     assert call(kernel, "register_chrdev_region", MASK, 9, cstr(kernel, "wrap")) == 0
     call(kernel, "unregister_chrdev_region", MASK - 15, 8)          # returns, quietly
     assert "wrap" not in kernel.fs.read("/proc/devices")
+
+
+def test_the_seventh_argument_is_read_from_the_callers_stack(kernel):
+    """kmem_cache_create_usercopy(name, size, align, flags, useroffset, usersize, ctor): ctor
+    is passed on the stack (SysV), and is what the cache keeps."""
+    ctor = kernel.cpu.stub_by_name["kfree"].addr
+    addr = call(kernel, "kmem_cache_create_usercopy", cstr(kernel, "seven"), 64, 8, 0, 0, 64, ctor)
+    assert kernel.slab.caches[addr].ctor == ctor and kernel.slab.caches[addr].name == "seven"
