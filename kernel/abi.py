@@ -32,7 +32,7 @@ __all__ = [
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
-    "SysInfo", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
+    "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
 ]
 
@@ -535,6 +535,22 @@ class SysInfo(_GuestStruct):
     ]
 
 
+class Page(_GuestStruct):
+    """struct page (4.19 x86-64, 64 bytes): the members of its first union's page-cache view;
+    kernel/api/page.py keeps one per heap frame."""
+
+    _fields_ = [
+        ("flags", _ulong),
+        ("lru", ListHead),
+        ("mapping", _ptr),
+        ("index", _ulong),
+        ("private", _ulong),
+        ("_mapcount", _int),
+        ("_refcount", _int),
+        ("mem_cgroup", _ptr),
+    ]
+
+
 class NewUtsname(_GuestStruct):
     """struct new_utsname: six NUL-terminated strings of up to 64 characters."""
 
@@ -616,6 +632,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct rw_semaphore": (RwSemaphore, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
+    "struct page": (Page, {}),
     "struct new_utsname": (NewUtsname, {}),
     "struct uts_namespace": (UtsNamespace, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),

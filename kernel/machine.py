@@ -90,6 +90,8 @@ class Kernel:
         self._map_boot_memory()
         self.mem.present = self.pagetable.prot
         self.slab = Slab(self)
+        self.mem_map = 0                          # struct pages of the heap (kernel/api/page.py)
+        self.page_orders: dict[int, int] = {}     # alloc_pages() block -> its order
         self.kallsyms = Kallsyms()
         self.cpu = Cpu(self, self.mem, board.engines)
         self.sched = Scheduler(self)

@@ -28,6 +28,14 @@ class Slab:
         self.k = k
         self.caches: dict[int, KmemCache] = {}        # struct kmem_cache address -> cache
         self.cache_of: dict[int, KmemCache] = {}      # every cache object's address -> its cache
+        self.vmalloc_areas: dict[int, int] = {}       # vmalloc'd block -> the size asked for
+
+    def vmalloc_area(self, addr: int) -> int | None:
+        """The vmalloc'd block ADDR lies in, if any."""
+        for start, size in self.vmalloc_areas.items():
+            if start <= addr < start + max(size, PAGE_SIZE):
+                return start
+        return None
 
     def kmalloc(self, size: int, zero: bool = False, flags: int = 0) -> int:
         """__kmalloc(): SIZE is a size_t (a negative int a caller passed is huge); past the
@@ -155,15 +163,23 @@ VMALLOC_MAX = 64 << 20
 
 
 def _vmalloc(k: "Kernel", size: int, zero: bool) -> int:
+    size &= SIZE_MAX
     if not size or size > VMALLOC_MAX:
         return 0
     try:
-        addr = k.heap.alloc(size)
+        addr = k.heap.alloc(max(size, PAGE_SIZE))      # whole pages, as vmap areas are
     except KernelError:
         return 0
     if zero:
         k.mem.zero(addr, size)
+    k.slab.vmalloc_areas[addr] = size
     return addr
+
+
+def _vfree(k: "Kernel", p: int) -> None:
+    if p:
+        k.slab.vmalloc_areas.pop(p, None)
+    k.slab.kfree(p)
 
 
 @kapi()
@@ -178,7 +194,44 @@ def vzalloc(k: "Kernel", size: int) -> int:
 
 @kapi()
 def vfree(k: "Kernel", p: int) -> None:
-    k.slab.kfree(p)
+    _vfree(k, p)
+
+
+@kapi()
+def vmalloc_user(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, True)
+
+
+@kapi()
+def vmalloc_32(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, False)
+
+
+@kapi()
+def vmalloc_32_user(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, True)
+
+
+@kapi()
+def vmalloc_exec(k: "Kernel", size: int) -> int:
+    return _vmalloc(k, size, False)
+
+
+@kapi()
+def vmalloc_node(k: "Kernel", size: int, node: int) -> int:
+    return _vmalloc(k, size, False)
+
+
+@kapi()
+def vzalloc_node(k: "Kernel", size: int, node: int) -> int:
+    return _vmalloc(k, size, True)
+
+
+@kapi("__vmalloc")
+def vmalloc_prot(k: "Kernel", size: int, gfp: int, prot: int) -> int:
+    """__vmalloc(size, gfp, prot): zeroed with __GFP_ZERO; the protection is the heap's
+    (read-write) whatever PROT asks."""
+    return _vmalloc(k, size, bool(gfp & __GFP_ZERO))
 
 
 @kapi()
@@ -190,7 +243,7 @@ def kvmalloc_node(k: "Kernel", size: int, flags: int, node: int) -> int:
 
 @kapi()
 def kvfree(k: "Kernel", p: int) -> None:
-    k.slab.kfree(p)
+    _vfree(k, p)
 
 
 # --- kmem caches (mm/slab_common.c, mm/slub.c) ------------------------------------------------

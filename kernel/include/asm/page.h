@@ -10,6 +10,7 @@
  * klpsh maps kernel memory one to one (guest memory starts at 0, no
  * PAGE_OFFSET direct map), so a kernel address is its physical address.
  */
+#define PAGE_OFFSET	((unsigned long)0)
 #define __pa(x)		((unsigned long)(x))
 #define __va(x)		((void *)(unsigned long)(x))
 #define virt_addr_valid(kaddr)	((unsigned long)(kaddr) != 0)

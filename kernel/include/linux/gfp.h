@@ -73,6 +73,15 @@ extern void free_pages(unsigned long addr, unsigned int order);
 #define __get_free_page(gfp_mask)	__get_free_pages((gfp_mask), 0)
 #define free_page(addr)			free_pages((addr), 0)
 
+/* the same blocks by their struct page (linux/mm.h; kernel/api/page.py) */
+struct page;
+extern struct page *alloc_pages_current(gfp_t gfp_mask, unsigned int order);
+extern void __free_pages(struct page *page, unsigned int order);
+#define alloc_pages(gfp_mask, order)	alloc_pages_current((gfp_mask), (order))
+#define alloc_page(gfp_mask)		alloc_pages((gfp_mask), 0)
+#define alloc_pages_node(nid, gfp_mask, order)	alloc_pages((gfp_mask), (order))
+#define __free_page(page)		__free_pages((page), 0)
+
 /* what 4.19's gfp.h pulls in as well */
 #include <linux/mutex.h>
 #include <linux/numa.h>

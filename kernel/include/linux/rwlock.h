@@ -14,45 +14,53 @@
 
 #define rwlock_init(_lock)	do { *(_lock) = (rwlock_t)__RW_LOCK_UNLOCKED(_lock); } while (0)
 
-static __always_inline void read_lock(rwlock_t *lock)
+static __always_inline void _raw_read_lock(rwlock_t *lock)
 {
 	lock->lock++;
 	barrier();
 }
 
-static __always_inline void read_unlock(rwlock_t *lock)
+static __always_inline void _raw_read_unlock(rwlock_t *lock)
 {
 	barrier();
 	lock->lock--;
 }
 
-static __always_inline void write_lock(rwlock_t *lock)
+static __always_inline void _raw_write_lock(rwlock_t *lock)
 {
 	lock->lock = __KLPSH_RW_WRITER;
 	barrier();
 }
 
-static __always_inline void write_unlock(rwlock_t *lock)
+static __always_inline void _raw_write_unlock(rwlock_t *lock)
 {
 	barrier();
 	lock->lock = 0;
 }
 
-static __always_inline int read_trylock(rwlock_t *lock)
+static __always_inline int _raw_read_trylock(rwlock_t *lock)
 {
 	if (lock->lock & __KLPSH_RW_WRITER)
 		return 0;
-	read_lock(lock);
+	_raw_read_lock(lock);
 	return 1;
 }
 
-static __always_inline int write_trylock(rwlock_t *lock)
+static __always_inline int _raw_write_trylock(rwlock_t *lock)
 {
 	if (lock->lock)
 		return 0;
-	write_lock(lock);
+	_raw_write_lock(lock);
 	return 1;
 }
+
+/* macros, as 4.19's: the names stay free for other uses (a mutex called read_lock) */
+#define read_lock(lock)		_raw_read_lock(lock)
+#define read_unlock(lock)	_raw_read_unlock(lock)
+#define write_lock(lock)	_raw_write_lock(lock)
+#define write_unlock(lock)	_raw_write_unlock(lock)
+#define read_trylock(lock)	_raw_read_trylock(lock)
+#define write_trylock(lock)	_raw_write_trylock(lock)
 
 #define read_lock_bh(lock)	do { local_bh_disable(); read_lock(lock); } while (0)
 #define read_unlock_bh(lock)	do { read_unlock(lock); local_bh_enable(); } while (0)

@@ -5,10 +5,19 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <asm/pgtable_types.h>
 
 extern void *vmalloc(unsigned long size) __malloc;
 extern void *vzalloc(unsigned long size) __malloc;
 extern void vfree(const void *addr);
+extern void *vmalloc_user(unsigned long size) __malloc;
+extern void *vmalloc_32(unsigned long size) __malloc;
+extern void *vmalloc_32_user(unsigned long size) __malloc;
+extern void *vmalloc_node(unsigned long size, int node) __malloc;
+extern void *vzalloc_node(unsigned long size, int node) __malloc;
+extern void *vmalloc_exec(unsigned long size) __malloc;
+/* PROT (PAGE_KERNEL, PAGE_KERNEL_RO ...: asm/pgtable_types.h) is the mapping's protection */
+extern void *__vmalloc(unsigned long size, gfp_t gfp_mask, pgprot_t prot) __malloc;
 
 /* what 4.19's vmalloc.h pulls in as well */
 #include <asm/current.h>
