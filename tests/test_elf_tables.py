@@ -66,3 +66,14 @@ def test_sections_match_pyelftools(path):
            for s in img.sections]
     assert got == want
     assert {".text", ".symtab", ".strtab"} <= {s.name for s in img.sections}
+
+
+@pytest.mark.parametrize("path", sorted(MODULES.glob("*.ko")) + sorted((MODULES / "5.4").glob("*.ko")),
+                         ids=lambda p: p.parent.name + "/" + p.name)
+def test_modinfo_matches_pyelftools(path):
+    """.modinfo as pyelftools gives the section: NUL-separated key=value strings, in order."""
+    image = path.read_bytes()
+    sec = ELFFile(io.BytesIO(image)).get_section_by_name(".modinfo")
+    want = [tuple(s.decode().partition("=")[::2]) for s in sec.data().split(b"\0") if s]
+    assert parse_elf(image).modinfo == want
+    assert ("license", "GPL") in want or any(k == "license" for k, _ in want)
