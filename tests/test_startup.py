@@ -69,3 +69,15 @@ def test_main_with_arguments_changes_no_interpreter_setting(monkeypatch, capsys)
     monkeypatch.setattr(sys, "pycache_prefix", None)
     assert cli.main(["--help"]) == 0
     assert sys.pycache_prefix is None and sys.dont_write_bytecode
+
+
+def test_kapi_counts_parameters_as_inspect_does():
+    """kernel.api.nparams() (read from the code object, for start-up time) agrees with
+    inspect.signature() on every exported function."""
+    import inspect
+
+    from kernel.api import all_apis, nparams
+    apis = all_apis()
+    assert len(apis) > 200
+    assert [a.name for a in apis.values()
+            if nparams(a.func) != len(inspect.signature(a.func).parameters)] == []
