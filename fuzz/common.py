@@ -7,7 +7,11 @@ import signal
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.module.elf import ElfCache
 
 # A Python kernel function that failed is reported as a BUG at its own .py line: a klpsh bug.
 HOST_BUG = re.compile(r"kernel BUG at (\S+\.py):(\d+)!")
@@ -94,3 +98,55 @@ class Timer:
 
     def __exit__(self, *_exc: object) -> None:
         self.f.seconds += time.monotonic() - self.t0
+
+
+def watched_boot(elf_cache: "ElfCache | None" = None) -> "Kernel":
+    """A fresh machine whose kernel lines are also kept in k.fuzz_lines, for host_bugs()."""
+    from kernel.machine import Kernel
+    k = Kernel.boot(elf_cache=elf_cache)
+    k.fuzz_lines = []   # type: ignore[attr-defined]
+    k.printk.consoles.append(lambda r: k.fuzz_lines.append(r.text))   # type: ignore[attr-defined]
+    return k
+
+
+def power_off(k: "Kernel") -> None:
+    """Shut K down, whatever state a case left it in."""
+    try:
+        k.shutdown()
+    except Exception:  # noqa: BLE001 - a machine a hang left mid-call may not unwind cleanly
+        pass
+
+
+class Case:
+    """One case on machine K, counted alike by every target: under a deadline, a hang, a panic
+    (the machine is dead: a fresh one is needed), an unexpected Python exception (a klpsh bug)
+    and the `kernel BUG at FILE.py` lines it logged. The target's own outcomes are caught in
+    the body; it sets .fresh when the machine must be replaced."""
+
+    def __init__(self, findings: Findings, k: "Kernel", what: str) -> None:
+        self.findings, self.k, self.what = findings, k, what
+        self.fresh = False
+
+    def __enter__(self) -> "Case":
+        self.start = len(self.k.fuzz_lines)   # type: ignore[attr-defined]
+        self.findings.cases += 1
+        self._deadline = deadline()
+        self._deadline.__enter__()
+        return self
+
+    def __exit__(self, typ: type[BaseException] | None, e: BaseException | None,
+                 _tb: object) -> bool:
+        from kernel.panic import MachineDead
+        self._deadline.__exit__(None, None, None)
+        if typ is not None and issubclass(typ, MachineDead):   # panic(), or an Oops where 4.19 panics
+            self.findings.note("panicked")
+        elif typ is not None and issubclass(typ, Hang):
+            self.findings.hang(self.what)
+        elif typ is not None and issubclass(typ, Exception):   # what the fuzzer is looking for
+            self.findings.internal_error(f"{self.what}: {typ.__name__}: {e}")
+        elif typ is not None:
+            return False                                       # KeyboardInterrupt and the like
+        self.fresh |= typ is not None
+        for bug in host_bugs(self.k.fuzz_lines[self.start:]):   # type: ignore[attr-defined]
+            self.findings.internal_error(f"{self.what}: {bug}")
+        return True

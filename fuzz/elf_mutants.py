@@ -10,7 +10,7 @@ import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from fuzz.common import Findings, Hang, deadline, host_bugs
+from fuzz.common import Case, Findings, power_off, watched_boot
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -56,10 +56,7 @@ def mutations(data: bytes, n: int, seed: int) -> Iterator[tuple[str, bytes]]:
 
 
 def _boot(elf_cache: "ElfCache | None") -> "Kernel":
-    from kernel.machine import Kernel
-    k = Kernel.boot(elf_cache=elf_cache)
-    k.fuzz_lines = []   # type: ignore[attr-defined]
-    k.printk.consoles.append(lambda r: k.fuzz_lines.append(r.text))   # type: ignore[attr-defined]
+    k = watched_boot(elf_cache)
     k.init_module((MODULES / f"{TARGET}.ko").read_bytes(), "")
     return k
 
@@ -104,35 +101,22 @@ def fuzz_elf_mutants(seed: int, count: int, findings: Findings,
     since = 0
     for i, (src, kind, image) in enumerate(cases[:count]):
         what = f"#{i} {src} {kind}"
-        start = len(k.fuzz_lines)   # type: ignore[attr-defined]
-        findings.cases += 1
-        fresh = since >= PER_BOOT
-        since += 1
-        try:
-            with deadline():
+        with Case(findings, k, what) as case:
+            case.fresh = since >= PER_BOOT
+            try:
                 k.init_module(image, "")
                 findings.note("loaded")
-                fresh |= not _cleanup(k)
-        except KernelError as e:
-            findings.note(f"errno {e.errno.name}")
-        except (TaskKilled, SyscallAbandoned):
-            findings.note("insmod killed or left")
-            fresh = True
-        except Hang:
-            findings.hang(what)
-            fresh = True
-        except Exception as e:  # noqa: BLE001 - what the fuzzer is looking for
-            findings.internal_error(f"{what}: {type(e).__name__}: {e}")
-            fresh = True
-        for bug in host_bugs(k.fuzz_lines[start:]):   # type: ignore[attr-defined]
-            findings.internal_error(f"{what}: {bug}")
+                case.fresh |= not _cleanup(k)
+            except KernelError as e:
+                findings.note(f"errno {e.errno.name}")
+            except (TaskKilled, SyscallAbandoned):
+                findings.note("insmod killed or left")
+                case.fresh = True
+        since += 1
         if keep not in k.modules:
             findings.violation(f"{what}: {keep} was unloaded by a mutant's insmod")
-            fresh = True
-        if fresh:
-            try:
-                k.shutdown()
-            except Exception:  # noqa: BLE001
-                pass
+            case.fresh = True
+        if case.fresh:
+            power_off(k)
             k, since = _boot(elf_cache), 0
-    k.shutdown()
+    power_off(k)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from fuzz.common import Findings, Hang, deadline, host_bugs
+from fuzz.common import Case, Findings, power_off, watched_boot
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -57,68 +57,38 @@ def _value(rng: random.Random, k: "Kernel", arena: Arena) -> int:
     return rng.randrange(1, 4096)
 
 
-def _boot(elf_cache: "ElfCache | None") -> "Kernel":
-    from kernel.machine import Kernel
-    k = Kernel.boot(elf_cache=elf_cache)
-    k.fuzz_lines = []   # type: ignore[attr-defined]
-    k.printk.consoles.append(lambda r: k.fuzz_lines.append(r.text))   # type: ignore[attr-defined]
-    return k
-
-
-def _shutdown(k: "Kernel") -> None:
-    try:
-        k.shutdown()
-    except Exception:  # noqa: BLE001 - a machine a hang left mid-call may not unwind cleanly
-        pass
-
-
 def fuzz_kernel_calls(seed: int, count: int, findings: Findings,
                       elf_cache: "ElfCache | None" = None) -> None:
     """COUNT random calls, each of a function chosen at random, with random arguments."""
     from kernel.errno import KernelError
-    from kernel.panic import MachineDead
     from kernel.sched import SyscallAbandoned, TaskKilled
 
     rng = random.Random(seed)
-    k = _boot(elf_cache)
+    k = watched_boot(elf_cache)
     arena = Arena(k, rng)
     names = sorted(n for n in k.apis if n in k.cpu.stub_by_name)
     since_boot = 0
     for i in range(count):
         if since_boot >= PER_BOOT:
-            _shutdown(k)
-            k, since_boot = _boot(elf_cache), 0
+            power_off(k)
+            k, since_boot = watched_boot(elf_cache), 0
             arena = Arena(k, rng)
         since_boot += 1
         stub = k.cpu.stub_by_name[rng.choice(names)]
         nargs = stub.nargs + (rng.randrange(5) if stub.variadic else 0)
         args = tuple(_value(rng, k, arena) for _ in range(nargs))
         what = f"#{i} {stub.name}({', '.join(hex(a) for a in args)})"
-        start = len(k.fuzz_lines)   # type: ignore[attr-defined]
-        findings.cases += 1
-        fresh = False
-        try:
-            with deadline():
+        with Case(findings, k, what) as case:
+            try:
                 k.syscall("fuzz", lambda: k.cpu.call(k.current, stub.addr, args, via="do_syscall_64"))
-            findings.note("returned")
-        except (KernelError, TaskKilled):
-            findings.note("error or killed")
-        except SyscallAbandoned:
-            findings.note("blocked")
-            fresh = True
-        except MachineDead:                 # panic(), or an Oops where 4.19 panics: reboot
-            findings.note("panicked")
-            fresh = True
-        except Hang:
-            findings.hang(what)
-            fresh = True
-        except Exception as e:  # noqa: BLE001 - what the fuzzer is looking for
-            findings.internal_error(f"{what}: {type(e).__name__}: {e}")
-            fresh = True
-        for bug in host_bugs(k.fuzz_lines[start:]):   # type: ignore[attr-defined]
-            findings.internal_error(f"{what}: {bug}")
-        if fresh:
-            _shutdown(k)
-            k, since_boot = _boot(elf_cache), 0
+                findings.note("returned")
+            except (KernelError, TaskKilled):
+                findings.note("error or killed")
+            except SyscallAbandoned:
+                findings.note("blocked")
+                case.fresh = True
+        if case.fresh:
+            power_off(k)
+            k, since_boot = watched_boot(elf_cache), 0
             arena = Arena(k, rng)
-    _shutdown(k)
+    power_off(k)
