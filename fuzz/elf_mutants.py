@@ -61,12 +61,11 @@ def _boot(elf_cache: "ElfCache | None") -> "Kernel":
     return k
 
 
-def _cleanup(k: "Kernel") -> bool:
-    """Disable and unload what a mutant left loaded; False if that cannot be done (a module
-    half removed stays GOING for good, as on Linux: the machine is replaced)."""
+def unload_all_but(k: "Kernel", keep: str) -> bool:
+    """Disable and unload every module but KEEP; False if that cannot be done (a module
+    half removed stays GOING for good, as on Linux: the machine is then replaced)."""
     from kernel.errno import KernelError
     from kernel.sched import SyscallAbandoned, TaskKilled
-    keep = TARGET.replace("-", "_")
     for name in list(k.modules):
         if name == keep:
             continue
@@ -106,7 +105,7 @@ def fuzz_elf_mutants(seed: int, count: int, findings: Findings,
             try:
                 k.init_module(image, "")
                 findings.note("loaded")
-                case.fresh |= not _cleanup(k)
+                case.fresh |= not unload_all_but(k, keep)
             except KernelError as e:
                 findings.note(f"errno {e.errno.name}")
             except (TaskKilled, SyscallAbandoned):

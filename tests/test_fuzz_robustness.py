@@ -13,7 +13,7 @@ import pytest
 
 from conftest import S, ko, needs_kernel
 from fuzz.common import Findings
-from fuzz.elf_mutants import fuzz_elf_mutants, mutations
+from fuzz.elf_mutants import fuzz_elf_mutants, mutations, unload_all_but
 from fuzz.shell_input import fuzz_shell_input
 from kernel.errno import Errno, KernelError
 from kernel.sched import TaskKilled
@@ -33,27 +33,6 @@ def _try_load(kernel, image: bytes) -> str:
     return "loaded"
 
 
-def _cleanup(kernel, keep: str) -> bool:
-    """Disable and unload whatever a mutated image left loaded; False if rmmod was killed
-    (the module then stays GOING for good)."""
-    for name in list(kernel.modules):
-        if name == keep:
-            continue
-        if kernel.fs.exists(f"/sys/kernel/livepatch/{name}/enabled"):
-            try:
-                kernel.fs.write(f"/sys/kernel/livepatch/{name}/enabled", "0\n")
-            except KernelError:
-                pass
-            kernel.run_for(2 * S)
-        try:
-            kernel.delete_module(name)
-        except KernelError:
-            pass
-        except TaskKilled:
-            return False
-    return True
-
-
 @pytest.mark.parametrize("module", ["livepatch-callbacks-demo", "livepatch-shadow-fix1",
                                     "livepatch-callbacks-busymod"])
 def test_corrupted_modules_fail_cleanly(elf_cache, module):
@@ -66,13 +45,13 @@ def test_corrupted_modules_fail_cleanly(elf_cache, module):
         res = _try_load(kernel, image)
         outcomes[res] = outcomes.get(res, 0) + 1
         assert "livepatch_callbacks_mod" in kernel.modules, kind
-        if res == "killed" or not _cleanup(kernel, "livepatch_callbacks_mod"):
+        if res == "killed" or not unload_all_but(kernel, "livepatch_callbacks_mod"):
             # a module half loaded or half removed stays for good: start afresh
             kernel = Kernel.boot(elf_cache=elf_cache)
             kernel.init_module(ko("livepatch-callbacks-mod"), "")
     assert outcomes.get(f"err {Errno.ENOEXEC}", 0) > 10       # most corruption is caught at parse
     # and the machine still does its job afterwards
-    _cleanup(kernel, "livepatch_callbacks_mod")
+    unload_all_but(kernel, "livepatch_callbacks_mod")
     kernel.init_module(ko("livepatch-sample"), "")
     kernel.run_for(2 * S)
     assert kernel.fs.read("/proc/cmdline") == "this has been live patched\n"
