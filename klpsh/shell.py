@@ -18,7 +18,7 @@ from kernel.errno import Errno, KernelError, strerror
 from kernel.fs.syscalls import OpenError, WriteError
 from kernel.panic import MachineDead
 from kernel.sched import SyscallAbandoned, TaskKilled
-from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, load_tools
+from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, Tools
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -111,7 +111,7 @@ class Shell:
         self.console = console
         self.cwd = cwd or Path.cwd()
         self.modules_dir = modules_dir or bundled_modules(kernel)
-        self.tools = load_tools()
+        self.tools = Tools()
         self.interrupted = interrupted or (lambda: False)
         self.exit_status: int | None = None
         self.clear: Callable[[], None] = lambda: None   # `clear`: the REPL erases its screen

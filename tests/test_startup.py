@@ -81,3 +81,51 @@ def test_kapi_counts_parameters_as_inspect_does():
     assert len(apis) > 200
     assert [a.name for a in apis.values()
             if nparams(a.func) != len(inspect.signature(a.func).parameters)] == []
+
+
+# Run in a child: one mode of the command, then print the modules it imported, one a line.
+_MODULES_PROBE = r"""
+import contextlib, io, sys
+from klpsh.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    rc = main(sys.argv[1:])
+print(rc)
+print("\n".join(sorted(sys.modules)))
+"""
+
+# Never needed before a batch or replay run's first output: the REPL and its UI libraries, the
+# drawing of timelines, the build system, the fuzzers.
+_UI_AND_TOOLING = ("prompt_toolkit", "pygments", "klpsh.repl", "klpsh.completer", "klpsh.highlight",
+                   "klpsh.toolbar", "klpsh.timeline", "kernel.kbuild", "kernel.kbuild_makefile",
+                   "kernel.klp_convert", "kernel.modpost", "fuzz", "pexpect", "hypothesis")
+
+
+def _imported(tmp_path: Path, *args: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", _MODULES_PROBE, *args], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120, env=_env(tmp_path, KLPSH_NO_BYTECODE_CACHE="1"))
+    assert out.returncode == 0, out.stderr
+    rc, *names = out.stdout.splitlines()
+    assert rc == "0"
+    return set(names)
+
+
+def _heavy(names: set[str]) -> list[str]:
+    return sorted(n for n in names if n.split(".")[0] in _UI_AND_TOOLING or n in _UI_AND_TOOLING
+                  or any(n.startswith(h + ".") for h in _UI_AND_TOOLING))
+
+
+@needs_kernel
+def test_a_batch_run_imports_no_ui_and_only_the_tools_it_runs(tmp_path):
+    script = tmp_path / "first.klp"
+    script.write_text(SCRIPT)
+    names = _imported(tmp_path, str(script))
+    assert {"kernel.machine", "klpsh.shell", "klpsh.tools.cat"} <= names   # the probe saw the run
+    assert _heavy(names) == []
+    assert sorted(n for n in names if n.startswith("klpsh.tools.")) == ["klpsh.tools.cat"]
+
+
+@needs_kernel
+def test_a_replay_imports_no_ui(tmp_path):
+    names = _imported(tmp_path, "replay", str(ROOT / "transcripts" / "callbacks-test-1.txt"))
+    assert {"kernel.machine", "klpsh.transcript", "kernel.livepatch.core"} <= names
+    assert _heavy(names) == []

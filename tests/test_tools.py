@@ -437,3 +437,13 @@ def test_exit_bad_argument(run: Run) -> None:
         run("exit abc")
     assert e.value.code == 2
     assert run.stderr == "bash: exit: abc: numeric argument required\n"
+
+
+def test_the_tool_table_names_every_tool_by_the_module_that_registers_it():
+    from klpsh.tools import TOOL_MODULES, Tools
+    registered = {n: s for n, s in REGISTRY.items() if s.func.__module__.startswith("klpsh.tools.")}
+    assert {n: s.func.__module__ for n, s in registered.items()} == {
+        n: f"klpsh.tools.{m}" for n, m in TOOL_MODULES.items()}
+    tools = Tools()
+    assert set(tools) == set(TOOL_MODULES) and len(tools) == len(TOOL_MODULES)
+    assert tools["grep"] is REGISTRY["grep"] and tools.get("frobnicate") is None

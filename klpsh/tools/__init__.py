@@ -5,6 +5,7 @@ from __future__ import annotations
 import getopt
 import importlib
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -114,9 +115,15 @@ class ToolSpec:
 
 REGISTRY: dict[str, ToolSpec] = {}
 
-_TOOL_MODULES = ("insmod", "rmmod", "modprobe", "lsmod", "modinfo", "dmesg", "echo", "cat", "ls",
-                 "sleep", "ps", "build", "help", "exit", "filters", "uname", "clear", "timeline",
-                 "ioctl", "reboot")
+# The module of klpsh.tools that registers each tool (imported when the tool is first looked up,
+# so a start imports only the tools it runs; tests/test_tools.py holds this to the @tool calls).
+TOOL_MODULES: dict[str, str] = {
+    "insmod": "insmod", "rmmod": "rmmod", "modprobe": "modprobe", "lsmod": "lsmod",
+    "modinfo": "modinfo", "dmesg": "dmesg", "echo": "echo", "cat": "cat", "ls": "ls",
+    "sleep": "sleep", "ps": "ps", "help": "help", "exit": "exit", "head": "filters",
+    "tail": "filters", "grep": "filters", "wc": "filters", "uname": "uname", "clear": "clear",
+    "timeline": "timeline", "ioctl": "ioctl", "reboot": "reboot",
+}
 
 
 class ShellExit(Exception):
@@ -137,13 +144,29 @@ def tool(name: str, usage: str, summary: str) -> Callable[[Tool], Tool]:
 
 def load_tools() -> dict[str, ToolSpec]:
     """Import every tool module once so that their @tool decorators run."""
-    for mod in _TOOL_MODULES:
-        try:
-            importlib.import_module(f"klpsh.tools.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"klpsh.tools.{mod}":
-                raise
+    for mod in dict.fromkeys(TOOL_MODULES.values()):
+        importlib.import_module(f"klpsh.tools.{mod}")
     return REGISTRY
+
+
+class Tools(Mapping[str, ToolSpec]):
+    """The shell's commands by name: TOOL_MODULES' tools, each module imported on the first
+    lookup of one of its tools, and whatever else @tool registered."""
+
+    def __getitem__(self, name: str) -> ToolSpec:
+        spec = REGISTRY.get(name)
+        if spec is None and name in TOOL_MODULES:
+            importlib.import_module(f"klpsh.tools.{TOOL_MODULES[name]}")
+            spec = REGISTRY.get(name)
+        if spec is None:
+            raise KeyError(name)
+        return spec
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*TOOL_MODULES, *REGISTRY]))
+
+    def __len__(self) -> int:
+        return len(TOOL_MODULES.keys() | REGISTRY.keys())
 
 
 Options = list[tuple[str, str]]
