@@ -347,3 +347,51 @@ def test_a_patch_without_replace_has_only_its_own_objects(k, mods):
     walked = [ln.partition(": ")[2] for ln in k.lines[n:] if ln.startswith("walker: ") and "taints" not in ln]
     assert walked == ["pre_patch: object vmlinux", "pre_patch:   meminfo_proc_show,1",
                       "post_patch: object vmlinux", "post_patch:   meminfo_proc_show,1"]
+
+
+PENDING_PROBE = """
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/module.h>
+#include <linux/livepatch.h>
+#include <linux/sched/signal.h>
+static int __init probe_init(void)
+{
+	struct task_struct *p;
+	int n = 0;
+	rcu_read_lock();
+	for_each_process(p)
+		if (klp_patch_pending(p)) {
+			pr_info("pending %d %s\\n", p->pid, p->comm);
+			n++;
+		}
+	rcu_read_unlock();
+	pr_info("%d pending, current %d\\n", n, klp_patch_pending(current));
+	return 0;
+}
+static void __exit probe_exit(void) { }
+module_init(probe_init);
+module_exit(probe_exit);
+MODULE_LICENSE("GPL");
+"""
+
+
+def _probe_pending(k, mods) -> list[str]:
+    n = len(k.lines)
+    k.init_module(mods("pending_probe", PENDING_PROBE), "")
+    k.delete_module("pending_probe")
+    return [ln.partition(": ")[2] for ln in k.lines[n:]
+            if ln.startswith("pending_probe: ") and "taints" not in ln]
+
+
+def test_klp_patch_pending_is_the_tasks_tif_patch_pending(k, mods):
+    """5.4 linux/livepatch.h klp_patch_pending(): true for the tasks that have yet to switch
+    (the kworker held up in busymod_work_func), false for the others and once it is over."""
+    assert _probe_pending(k, mods) == ["0 pending, current 0"]
+    _stall(k, mods, 30)
+    stalled = sorted((t.pid, t.comm) for t in k.sched.all_tasks() if t.patch_pending)
+    assert stalled and all(comm.startswith("kworker/") for _, comm in stalled)
+    assert _probe_pending(k, mods) == [f"pending {pid} {comm}" for pid, comm in stalled] + [
+        f"{len(stalled)} pending, current 0"]
+    k.fs.write(f"{LP}/test_klp_callbacks_demo/force", "1\n")
+    k.run_for(2 * S)
+    assert _probe_pending(k, mods) == ["0 pending, current 0"]

@@ -1,4 +1,5 @@
-"""linux/livepatch.h: the 4.19 register/enable/disable/unregister API."""
+"""linux/livepatch.h: the register/enable/disable/unregister API (4.19; 5.4 has only enable) and
+klp_patch_pending()."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ def klp_enable_patch(k: "Kernel", patch: int) -> int:
 @kapi()
 def klp_disable_patch(k: "Kernel", patch: int) -> int:
     return _ret(lambda: k.livepatch.klp_disable_patch(patch))
+
+
+@kapi()
+def klp_patch_pending(k: "Kernel", tsk: int) -> int:
+    """TIF_PATCH_PENDING of the task whose task_struct is at TSK (false for no task)."""
+    task = k.task_by_struct(tsk)
+    return int(task is not None and task.patch_pending)

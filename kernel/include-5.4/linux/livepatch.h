@@ -152,6 +152,13 @@ struct task_struct;
 void klp_copy_process(struct task_struct *child);
 void klp_update_patch_state(struct task_struct *task);
 
+/*
+ * TIF_PATCH_PENDING of TASK: it has yet to switch to the transition's target
+ * state.  An inline test of thread_info flags in Linux; here the flag is the
+ * scheduler's (kernel/livepatch/transition.py), so this is a call.
+ */
+extern bool klp_patch_pending(struct task_struct *task);
+
 /* x86-64 has reliable stack traces (CONFIG_HAVE_RELIABLE_STACKTRACE) */
 static inline bool klp_have_reliable_stack(void)
 {
@@ -190,5 +197,19 @@ struct klp_module_reloc {
 		.sym = &symbol,						\
 		.sympos = pos,						\
 	}
+
+/* what 5.4's livepatch.h pulls in as well (through linux/ftrace.h, whose includes are 4.19's) */
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
+#include <linux/kref.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/semaphore.h>
+#include <linux/uidgid.h>
+#include <linux/vmalloc.h>
+#include <linux/cred.h>
 
 #endif /* _LINUX_LIVEPATCH_H_ */

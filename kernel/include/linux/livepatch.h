@@ -109,6 +109,14 @@ extern int klp_unregister_patch(struct klp_patch *patch);
 extern int klp_enable_patch(struct klp_patch *patch);
 extern int klp_disable_patch(struct klp_patch *patch);
 
+/*
+ * TIF_PATCH_PENDING of TASK: it has yet to switch to the transition's target
+ * state.  An inline test of thread_info flags in Linux; here the flag is the
+ * scheduler's (kernel/livepatch/transition.py), so this is a call.
+ */
+struct task_struct;
+extern bool klp_patch_pending(struct task_struct *task);
+
 /* shadow variables: extra data attached to an existing object, keyed by <obj, id> */
 typedef int (*klp_shadow_ctor_t)(void *obj, void *shadow_data, void *ctor_data);
 typedef void (*klp_shadow_dtor_t)(void *obj, void *shadow_data);
