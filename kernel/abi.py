@@ -372,6 +372,12 @@ class DeviceAttribute(_GuestStruct):
     _fields_ = [("attr", Attribute), ("show", _ptr), ("store", _ptr)]
 
 
+class DebugfsBlobWrapper(_GuestStruct):
+    """struct debugfs_blob_wrapper: the bytes a blob file reads."""
+
+    _fields_ = [("data", _ptr), ("size_", _ulong)]
+
+
 class Cdev(_GuestStruct):
     """struct cdev (4.19)."""
 
@@ -618,6 +624,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct device_attribute": (DeviceAttribute, {}),
     "struct class_attribute": (DeviceAttribute, {}),
     "struct cdev": (Cdev, {}),
+    "struct debugfs_blob_wrapper": (DebugfsBlobWrapper, {"size_": "size"}),
     "struct class": (Class, {}),
     "struct device_type": (DeviceType, {}),
     "struct device": (Device, {"class_": "class", "_offline": None}),

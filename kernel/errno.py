@@ -45,6 +45,7 @@ class Errno(IntEnum):
     ENOLCK = 37
     ENOSYS = 38
     ENOTEMPTY = 39
+    ELOOP = 40
     ENODATA = 61
     ETIME = 62
     EOVERFLOW = 75
@@ -83,6 +84,7 @@ _STRERROR = {
     Errno.ERANGE: "Numerical result out of range",
     Errno.ENOSYS: "Function not implemented",
     Errno.ENOTEMPTY: "Directory not empty",
+    Errno.ELOOP: "Too many levels of symbolic links",
     Errno.ENXIO: "No such device or address",
     Errno.EBADF: "Bad file descriptor",
     Errno.ECHILD: "No child processes",

@@ -127,6 +127,7 @@ class Kernel:
         self.rcu: Any = None                      # kernel.api.rcu.RcuState, made on first use
         self.waitqueues: dict[int, Any] = {}     # wait_queue_head / completion address -> WaitQueue
         self.procfs: Any = None                   # kernel.fs.procfs.Procfs, made at boot
+        self.debugfs: Any = None                  # kernel.fs.debugfs.Debugfs, made at boot
         self._structs: dict[int, Task] = {}
         self.pids: dict[int, int] = {}            # pid number -> its struct pid (kernel/api/pid.py)
         self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
@@ -145,6 +146,7 @@ class Kernel:
 
     def _boot(self, vmlinux: Path) -> None:
         from kernel.api.device import driver_init
+        from kernel.fs.debugfs import debugfs_init
         from kernel.fs.proc import proc_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
         from kernel.livepatch.core import Livepatch
@@ -180,6 +182,7 @@ class Kernel:
         driver_init(self)
         hung_task_sysctl_init(self, self.vfs.root.mkdir("proc/sys/kernel"))
         module_sysfs_init(self)
+        debugfs_init(self)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)

@@ -165,3 +165,108 @@ def no_seek_end_llseek_size(k: "Kernel", file: int, offset: int, whence: int, si
     if s32(whence) in (SEEK_SET, SEEK_CUR):
         return generic_file_llseek_size(k, file, offset, whence, size, 0)
     return -Errno.EINVAL
+
+
+# --- simple attributes (fs/libfs.c): a file of one number -------------------------------------
+# struct simple_attr (private to libfs.c): get, set, get_buf[24], set_buf[24], data, fmt, mutex
+ATTR_GET, ATTR_SET, ATTR_GET_BUF, ATTR_SET_BUF, ATTR_DATA, ATTR_FMT = 0, 8, 16, 40, 64, 72
+ATTR_BUF_LEN, SIMPLE_ATTR_SIZE = 24, 112
+FMT_MAX = 256
+
+
+def simple_strtoull(text: str, base: int = 0) -> int:
+    """lib/vsprintf.c simple_strtoull(): the digits at the start (none: 0), the radix from a
+    0x or 0 prefix when BASE is 0, wrapping at 64 bits."""
+    s = text
+    if base == 0:
+        if s[:1] == "0" and s[1:2] in ("x", "X") and s[2:3] and s[2] in "0123456789abcdefABCDEF":
+            base, s = 16, s[2:]
+        elif s[:1] == "0":
+            base = 8
+        else:
+            base = 10
+    digits = "0123456789abcdef"[:base]
+    v = 0
+    for c in s.lower():
+        if c not in digits:
+            break
+        v = (v * base + digits.index(c)) & (2**64 - 1)
+    return v
+
+
+def simple_strtoll(text: str, base: int = 0) -> int:
+    """simple_strtoll(): a leading '-' negates (as two's complement)."""
+    if text.startswith("-"):
+        return -simple_strtoull(text[1:], base) & (2**64 - 1)
+    return simple_strtoull(text, base)
+
+
+@kapi()
+def simple_attr_open(k: "Kernel", inode: int, file: int, get: int, set_: int, fmt: int) -> int:
+    attr = k.slab.kmalloc(SIMPLE_ATTR_SIZE, zero=True)
+    if not attr:
+        return -Errno.ENOMEM
+    mem = k.mem
+    mem.set_u64(attr + ATTR_GET, get)
+    mem.set_u64(attr + ATTR_SET, set_)
+    mem.set_u64(attr + ATTR_DATA, mem.u64(inode + Inode.i_private.offset))
+    mem.set_u64(attr + ATTR_FMT, fmt)
+    mem.set_u64(file + File.private_data.offset, attr)
+    return nonseekable_open(k, inode, file)
+
+
+@kapi()
+def simple_attr_release(k: "Kernel", inode: int, file: int) -> int:
+    k.slab.kfree(k.mem.u64(file + File.private_data.offset))
+    return 0
+
+
+@kapi()
+def simple_attr_read(k: "Kernel", file: int, buf: int, len_: int, ppos: int) -> int:
+    """The number GET gives, formatted with the attribute's FMT on the first read (at
+    offset 0), then the rest of that text."""
+    from kernel.api.vsprintf import vsnprintf
+    mem = k.mem
+    attr = mem.u64(file + File.private_data.offset)
+    get = mem.u64(attr + ATTR_GET)
+    if not get:
+        return -Errno.EACCES
+    get_buf = attr + ATTR_GET_BUF
+    if mem.s64(ppos):                                   # continued read
+        size = len(mem.cstr(get_buf, ATTR_BUF_LEN))
+    else:
+        box = k.slab.kmalloc(8, zero=True)
+        if not box:
+            return -Errno.ENOMEM
+        try:
+            ret = s32(k.call_fn(get, (mem.u64(attr + ATTR_DATA), box), "simple_attr_read"))
+            val = mem.u64(box)
+        finally:
+            k.slab.kfree(box)
+        if ret:
+            return ret
+        args = iter((val,))
+        text = vsnprintf(k, mem.cstr(mem.u64(attr + ATTR_FMT), FMT_MAX), lambda: next(args, 0))
+        raw = text.encode("latin-1", "replace")[:ATTR_BUF_LEN - 1]     # scnprintf()
+        mem.write(get_buf, raw + b"\0")
+        size = len(raw)
+    return simple_read_from_buffer(k, buf, len_, ppos, get_buf, size)
+
+
+@kapi()
+def simple_attr_write(k: "Kernel", file: int, buf: int, len_: int, ppos: int) -> int:
+    """SET with the number at the start of what was written (simple_strtoll, base 0: text
+    that is no number sets 0); on success the whole write is taken."""
+    mem = k.mem
+    attr = mem.u64(file + File.private_data.offset)
+    set_ = mem.u64(attr + ATTR_SET)
+    if not set_:
+        return -Errno.EACCES
+    size = min(ATTR_BUF_LEN - 1, len_)
+    set_buf = attr + ATTR_SET_BUF
+    if copy_from_user(k, set_buf, buf, size):
+        return -Errno.EFAULT
+    mem.set_u8(set_buf + size, 0)
+    val = simple_strtoll(mem.cstr(set_buf, ATTR_BUF_LEN))
+    ret = s32(k.call_fn(set_, (mem.u64(attr + ATTR_DATA), val), "simple_attr_write"))
+    return len_ if ret == 0 else ret

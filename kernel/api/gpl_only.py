@@ -55,6 +55,12 @@ GPL_ONLY: frozenset[str] = frozenset({
     "debugfs_create_u64", "debugfs_create_x8", "debugfs_create_x16", "debugfs_create_x32",
     "debugfs_create_x64", "debugfs_create_bool", "debugfs_create_blob", "debugfs_create_size_t",
     "debugfs_create_atomic_t", "debugfs_create_symlink", "debugfs_lookup",
+    "debugfs_create_file_size", "debugfs_create_ulong", "debugfs_create_u32_array",
+    "debugfs_rename", "debugfs_real_fops", "debugfs_file_get", "debugfs_file_put",
+    "debugfs_attr_read", "debugfs_attr_write", "debugfs_read_file_bool",
+    "debugfs_write_file_bool", "debugfs_initialized",
+    # simple attributes (fs/libfs.c)
+    "simple_attr_open", "simple_attr_release", "simple_attr_read", "simple_attr_write",
 })
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -19,13 +20,29 @@ class Attr:
 
 
 @dataclass(eq=False)
+class Symlink:
+    """A symbolic link: the path it holds, relative to its directory or absolute."""
+
+    target: str
+    mode: int = 0o120777
+    size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.size is None:
+            self.size = len(self.target.encode("latin-1", "replace"))
+
+
+MAXSYMLINKS = 40
+
+
+@dataclass(eq=False)
 class Dir:
     """A directory with fixed children and, optionally, computed ones (e.g. /proc/<pid>)."""
 
-    children: dict[str, "Dir | Attr"] = field(default_factory=dict)
+    children: dict[str, "Dir | Attr | Symlink"] = field(default_factory=dict)
     dynamic: Callable[[], dict[str, "Dir | Attr"]] | None = None
 
-    def entries(self) -> dict[str, "Dir | Attr"]:
+    def entries(self) -> dict[str, "Dir | Attr | Symlink"]:
         if self.dynamic is None:
             return self.children
         return {**self.children, **self.dynamic()}
@@ -52,16 +69,28 @@ class Vfs:
     def __init__(self) -> None:
         self.root = Dir()
 
-    def lookup(self, path: str) -> Dir | Attr:
-        node: Dir | Attr = self.root
-        for part in path.strip("/").split("/"):
-            if not part or part == ".":
-                continue
+    def lookup(self, path: str, follow: bool = True) -> Dir | Attr:
+        """The node at PATH; symbolic links on the way are followed, the last one only when
+        FOLLOW (then a Symlink may come back)."""
+        return self._walk(path, follow, [0])  # type: ignore[return-value]
+
+    def _walk(self, path: str, follow: bool, links: list[int]) -> "Dir | Attr | Symlink":
+        parts = [p for p in posixpath.normpath("/" + path.strip("/")).split("/") if p]
+        node: Dir | Attr | Symlink = self.root
+        for i, part in enumerate(parts):
             if not isinstance(node, Dir):
                 raise KernelError(Errno.ENOTDIR)
             nxt = node.entries().get(part)
             if nxt is None:
                 raise KernelError(Errno.ENOENT)
+            rest = parts[i + 1:]
+            if isinstance(nxt, Symlink) and (follow or rest):
+                links[0] += 1
+                if links[0] > MAXSYMLINKS:
+                    raise KernelError(Errno.ELOOP)
+                base = "/" + "/".join(parts[:i])
+                target = nxt.target if nxt.target.startswith("/") else base + "/" + nxt.target
+                return self._walk("/".join([target, *rest]), follow, links)
             node = nxt
         return node
 

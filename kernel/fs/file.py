@@ -74,6 +74,11 @@ class FileNode(Attr):
     missing_op: int = Errno.EINVAL          # what a read/write without ->read/->write gets
     via: dict[str, str] = field(default_factory=dict)
     host: "HostFops | None" = None          # operations the kernel itself implements (mem.c)
+    dentry: int = 0                         # the file system's own dentry (debugfs), else one per open
+    size: int | None = None                 # what stat() says of it (None: the file system's default)
+    opens: int = 0                          # struct files open on it
+    on_last_close: Callable[[], None] | None = field(default=None, repr=False)
+    on_release: Callable[[int], None] | None = field(default=None, repr=False)   # (struct file)
 
 
 class HostFops:
@@ -107,14 +112,8 @@ class OpenFile:
     # --- guest objects -------------------------------------------------------------------
     def _alloc(self) -> None:
         k, mem, node = self.k, self.k.mem, self.node
-        self.dentry = k.slab.kmalloc(Dentry.size, zero=True)
-        name = node.name.encode()[:31]
-        iname = self.dentry + Dentry.d_iname.offset
-        mem.write(iname, name + b"\0")
-        mem.set_u32(self.dentry + Dentry.d_name.offset + 4, len(name))
-        mem.set_u64(self.dentry + Dentry.d_name.offset + 8, iname)
-        mem.set_u64(self.dentry + Dentry.d_inode.offset, node.inode)
-        mem.set_u64(self.dentry + Dentry.d_parent.offset, self.dentry)
+        self.dentry = node.dentry or new_dentry(k, node.name, node.inode)
+        node.opens += 1
         f = self.addr = k.slab.kmalloc(File.size, zero=True)
         mem.set_u64(f + File.f_path.offset + 8, self.dentry)
         mem.set_u64(f + File.f_inode.offset, node.inode)
@@ -134,7 +133,12 @@ class OpenFile:
             k.heap.free(self.buf)
             self.buf = 0
         k.slab.kfree(self.addr)
-        k.slab.kfree(self.dentry)
+        node = self.node
+        if self.dentry != node.dentry:
+            k.slab.kfree(self.dentry)
+        node.opens -= 1
+        if not node.opens and node.on_last_close is not None:
+            node.on_last_close()
 
     @property
     def f_op(self) -> int:
@@ -300,12 +304,33 @@ class OpenFile:
                 self._call(CLOSE_FRAMES, "release", fn, (self.node.inode, self.addr))
         finally:
             self._put_owner()
+            if self.node.on_release is not None:
+                self.node.on_release(self.addr)
             self._free()
 
 
 def _user_errno(e: int) -> int:
     """What a kernel-internal errno becomes on the way out (ERESTARTSYS -> EINTR)."""
     return {ERESTARTSYS: Errno.EINTR, ENOIOCTLCMD: Errno.ENOTTY}.get(e, e)
+
+
+def new_dentry(k: "Kernel", name: str, inode: int, parent: int = 0) -> int:
+    """A guest struct dentry named NAME for INODE (d_name in d_iname), below PARENT (itself
+    when 0, as a root's is)."""
+    mem = k.mem
+    dentry = k.slab.kmalloc(Dentry.size, zero=True)
+    raw = name.encode("latin-1", "replace")[:31]
+    iname = dentry + Dentry.d_iname.offset
+    mem.write(iname, raw + b"\0")
+    mem.set_u32(dentry + Dentry.d_name.offset + 4, len(raw))
+    mem.set_u64(dentry + Dentry.d_name.offset + 8, iname)
+    mem.set_u64(dentry + Dentry.d_inode.offset, inode)
+    mem.set_u64(dentry + Dentry.d_parent.offset, parent or dentry)
+    for member in ("d_child", "d_subdirs"):
+        head = dentry + getattr(Dentry, member).offset
+        mem.set_u64(head, head)
+        mem.set_u64(head + 8, head)
+    return dentry
 
 
 def new_inode(k: "Kernel", mode: int, rdev: int = 0, private: int = 0, fops: int = 0) -> int:

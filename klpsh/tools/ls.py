@@ -21,10 +21,10 @@ _TYPE_CHAR = {stat.S_IFDIR: "d", stat.S_IFCHR: "c", stat.S_IFBLK: "b", stat.S_IF
               stat.S_IFIFO: "p", stat.S_IFSOCK: "s", stat.S_IFREG: "-"}
 
 
-def _node(ctx: ToolContext, path: str) -> object | None:
+def _node(ctx: ToolContext, path: str, follow: bool = True) -> object | None:
     vfs = getattr(ctx.kernel, "vfs", None)
     try:
-        return vfs.lookup(path) if vfs is not None else None
+        return vfs.lookup(path, follow=follow) if vfs is not None else None
     except KernelError:
         return None
 
@@ -52,8 +52,9 @@ def dev_widths(ctx: ToolContext, paths: list[str]) -> tuple[int, int]:
 
 def long_line(ctx: ToolContext, path: str, name: str, widths: tuple[int, int] = (0, 0)) -> str:
     """One `ls -l` line for NAME (at PATH); WIDTHS align the device numbers of a listing."""
-    node = _node(ctx, path)
-    is_dir = ctx.kernel.fs.isdir(path)
+    node = _node(ctx, path, follow=False)
+    target = getattr(node, "target", None)              # a symbolic link: shown, not followed
+    is_dir = target is None and ctx.kernel.fs.isdir(path)
     top = path.strip("/").split("/")[0]
     mode = getattr(node, "mode", (0o555 if top == "proc" else 0o755) if is_dir else 0o444) or 0
     ftype = stat.S_IFMT(mode) or getattr(node, "ftype", 0) or (stat.S_IFDIR if is_dir else stat.S_IFREG)
@@ -67,12 +68,14 @@ def long_line(ctx: ToolContext, path: str, name: str, widths: tuple[int, int] = 
     elif is_dir:
         size = "0"
     else:
-        size = str(getattr(node, "size", None) or _DEFAULT_SIZE.get(top, 0))
+        own = getattr(node, "size", None)
+        size = str(own if own is not None else _DEFAULT_SIZE.get(top, 0))
     links = 2 + sum(1 for c in getattr(node, "children", {}).values() if hasattr(c, "children")) \
         if is_dir else 1
     wall = getattr(ctx.kernel, "wall_boot_ns", 0) // 1_000_000_000
     when = time.strftime("%b %e %H:%M", time.gmtime(wall))
-    return f"{kind}{perms} {links} root root {size:>5} {when} {name}"
+    arrow = f" -> {target}" if target is not None else ""
+    return f"{kind}{perms} {links} root root {size:>5} {when} {name}{arrow}"
 
 
 @tool("ls", "ls [-l] [-a] [PATH...]", "list a /sys, /proc or /dev directory (-l: long form)")

@@ -331,6 +331,41 @@ extern ssize_t simple_read_from_buffer(void __user *to, size_t count, loff_t *pp
 extern ssize_t simple_write_to_buffer(void *to, size_t available, loff_t *ppos,
 				      const void __user *from, size_t count);
 
+/*
+ * A file of one number (fs/libfs.c): reading it formats what GET gives with
+ * FMT, writing it parses a number for SET.  DEFINE_SIMPLE_ATTRIBUTE makes the
+ * file_operations.
+ */
+static inline __printf(1, 2)
+void __simple_attr_check_format(const char *fmt __maybe_unused, ...)
+{
+	/* only for gcc to check FMT against its argument */
+}
+
+extern int simple_attr_open(struct inode *inode, struct file *file,
+			    int (*get)(void *, u64 *), int (*set)(void *, u64),
+			    const char *fmt);
+extern int simple_attr_release(struct inode *inode, struct file *file);
+extern ssize_t simple_attr_read(struct file *file, char __user *buf,
+				size_t len, loff_t *ppos);
+extern ssize_t simple_attr_write(struct file *file, const char __user *buf,
+				 size_t len, loff_t *ppos);
+
+#define DEFINE_SIMPLE_ATTRIBUTE(__fops, __get, __set, __fmt)		\
+static int __fops ## _open(struct inode *inode, struct file *file)	\
+{									\
+	__simple_attr_check_format(__fmt, 0ull);			\
+	return simple_attr_open(inode, file, __get, __set, __fmt);	\
+}									\
+static const struct file_operations __fops = {				\
+	.owner	 = THIS_MODULE,						\
+	.open	 = __fops ## _open,					\
+	.release = simple_attr_release,					\
+	.read	 = simple_attr_read,					\
+	.write	 = simple_attr_write,					\
+	.llseek	 = generic_file_llseek,					\
+}
+
 /* what 4.19's fs.h pulls in as well */
 #include <linux/completion.h>
 #include <linux/fcntl.h>
