@@ -15,6 +15,8 @@ from __future__ import annotations
 import ctypes
 from enum import IntEnum
 
+from kernel.profile import GFP_4_19
+
 __all__ = [
     # constants
     "HZ", "VERMAGIC", "UTS_RELEASE", "MODULE_NAME_LEN", "TASK_COMM_LEN", "KSYM_NAME_LEN",
@@ -95,10 +97,10 @@ TIMER_PINNED = 0x00100000
 TIMER_IRQSAFE = 0x00200000
 
 # gfp_t
-GFP_ZERO = 0x8000
-GFP_KERNEL = 0x6000C0
-GFP_ATOMIC = 0x480020
-GFP_NOWAIT = 0x400000
+GFP_ZERO = GFP_4_19.zero                        # 0x8000 (5.4's: kernel/profile.py GFP_5_4)
+GFP_KERNEL = GFP_4_19.kernel                    # 0x6000c0
+GFP_ATOMIC = GFP_4_19.atomic_flags              # 0x480020
+GFP_NOWAIT = GFP_4_19.nowait                    # 0x400000
 
 # livepatch ELF extensions (uapi linux/elf.h)
 SHF_RELA_LIVEPATCH = 0x00100000

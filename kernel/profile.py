@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KernelProfile", "LivepatchProfile", "PROFILES", "DEFAULT_KERNEL", "get_profile",
-           "KERNEL_NAMES"]
+__all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_KERNEL",
+           "get_profile", "KERNEL_NAMES", "GFP_4_19", "GFP_5_4"]
 
 _KERNEL_DIR = Path(__file__).resolve().parent
 
@@ -69,6 +69,75 @@ class LivepatchProfile:
 
 
 @dataclass(frozen=True)
+class GfpBits:
+    """The ___GFP_* bits of this kernel's include/linux/gfp.h (gfp_t): 5.4 moved most of them.
+
+    The headers a module is built against say the same (kernel/include/linux/gfp.h has 4.19's,
+    kernel/include-5.4/linux/gfp.h 5.4's; tests/test_k54_gfp.py holds each to its profile);
+    the kernel reads flags through these (kmalloc's __GFP_ZERO, __GFP_NOWARN, %pGg).
+    """
+
+    dma: int
+    highmem: int
+    dma32: int
+    movable: int
+    reclaimable: int
+    high: int
+    io: int
+    fs: int
+    write: int
+    nowarn: int
+    retry_mayfail: int
+    nofail: int
+    noretry: int
+    memalloc: int
+    comp: int
+    zero: int
+    nomemalloc: int
+    hardwall: int
+    thisnode: int
+    atomic: int
+    account: int
+    direct_reclaim: int
+    kswapd_reclaim: int
+
+    @property
+    def reclaim(self) -> int:
+        """__GFP_RECLAIM."""
+        return self.direct_reclaim | self.kswapd_reclaim
+
+    @property
+    def kernel(self) -> int:
+        """GFP_KERNEL."""
+        return self.reclaim | self.io | self.fs
+
+    @property
+    def atomic_flags(self) -> int:
+        """GFP_ATOMIC."""
+        return self.high | self.atomic | self.kswapd_reclaim
+
+    @property
+    def nowait(self) -> int:
+        """GFP_NOWAIT."""
+        return self.kswapd_reclaim
+
+
+def _bits(order: str) -> GfpBits:
+    """GfpBits whose flags, named in ORDER, are bits 0, 1, 2 ... as the header numbers them."""
+    return GfpBits(**{name: 1 << i for i, name in enumerate(order.split())})
+
+
+# 4.19 include/linux/gfp.h
+GFP_4_19 = _bits("dma highmem dma32 movable reclaimable high io fs write nowarn retry_mayfail "
+                 "nofail noretry memalloc comp zero nomemalloc hardwall thisnode atomic account "
+                 "direct_reclaim kswapd_reclaim")
+# 5.4 include/linux/gfp.h (5.4.214 read): zero, atomic and the reclaim bits moved down
+GFP_5_4 = _bits("dma highmem dma32 movable reclaimable high io fs zero atomic direct_reclaim "
+                "kswapd_reclaim write nowarn retry_mayfail nofail noretry memalloc comp nomemalloc "
+                "hardwall thisnode account")
+
+
+@dataclass(frozen=True)
 class KernelProfile:
     """One kernel klpsh can boot."""
 
@@ -80,6 +149,7 @@ class KernelProfile:
     vmlinux_object: Path
     modules_subdir: str             # bundled modules of this kernel: modules/<subdir>
     livepatch: LivepatchProfile
+    gfp: GfpBits                    # linux/gfp.h bit values
 
     @property
     def command_line(self) -> str:
@@ -122,6 +192,7 @@ LINUX_4_19 = KernelProfile(
         func_struct="KlpFunc",
         object_lists=False,
     ),
+    gfp=GFP_4_19,
 )
 
 LINUX_5_4 = KernelProfile(
@@ -150,6 +221,7 @@ LINUX_5_4 = KernelProfile(
         func_struct="KlpFunc54",
         object_lists=True,
     ),
+    gfp=GFP_5_4,
 )
 
 PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 MAX_ORDER_419 = 11
-__GFP_ZERO = 0x8000
 
 
 @kapi()
@@ -31,14 +30,14 @@ def __get_free_pages(k: "Kernel", gfp: int, order: int) -> int:
         addr = k.heap.alloc(size)
     except KernelError:
         return 0
-    if gfp & __GFP_ZERO:
+    if gfp & k.profile.gfp.zero:
         k.mem.zero(addr, size)
     return addr
 
 
 @kapi()
 def get_zeroed_page(k: "Kernel", gfp: int) -> int:
-    return __get_free_pages(k, gfp | __GFP_ZERO, 0)
+    return __get_free_pages(k, gfp | k.profile.gfp.zero, 0)
 
 
 @kapi()

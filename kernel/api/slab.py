@@ -16,7 +16,6 @@ KMALLOC_MAX = 4 << 20              # PAGE_SIZE << (MAX_ORDER - 1): the largest b
 SIZE_MAX = (1 << 64) - 1
 # __alloc_pages_nodemask()'s WARN_ON_ONCE for order >= MAX_ORDER (line of a 4.19 tree, approximate)
 ALLOC_ORDER_WARN = ("mm/page_alloc.c", 4377)
-GFP_NOWARN = 0x200                 # __GFP_NOWARN
 ZERO_SIZE_PTR = 16
 
 
@@ -58,7 +57,7 @@ class Slab:
         """__alloc_pages_nodemask(): WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) for an order
         >= MAX_ORDER, reached from kmalloc_large()."""
         k = self.k
-        if flags & GFP_NOWARN or "alloc_pages_order" in k.printk.once or k.sched.current is None:
+        if flags & k.profile.gfp.nowarn or "alloc_pages_order" in k.printk.once or k.sched.current is None:
             return
         k.printk.once.add("alloc_pages_order")
         k.warn(*ALLOC_ORDER_WARN, k.cpu.host_addr("__alloc_pages_nodemask"),
@@ -78,12 +77,11 @@ class Slab:
             self.k.warn_on(f"kfree of unknown or already freed object {addr:#x}")
 
 
-__GFP_ZERO = 0x8000
 
 
 @kapi()
 def kmalloc(k: "Kernel", size: int, flags: int) -> int:
-    return k.slab.kmalloc(size, zero=bool(flags & __GFP_ZERO), flags=flags)
+    return k.slab.kmalloc(size, zero=bool(flags & k.profile.gfp.zero), flags=flags)
 
 
 @kapi("__kmalloc")
@@ -98,14 +96,14 @@ def kzalloc(k: "Kernel", size: int, flags: int) -> int:
 
 @kapi()
 def kcalloc(k: "Kernel", n: int, size: int, flags: int) -> int:
-    return kmalloc_array(k, n, size, flags | __GFP_ZERO)
+    return kmalloc_array(k, n, size, flags | k.profile.gfp.zero)
 
 
 @kapi()
 def kmalloc_array(k: "Kernel", n: int, size: int, flags: int) -> int:
     if size and n > SIZE_MAX // size:          # check_mul_overflow(): NULL, no warning
         return 0
-    return k.slab.kmalloc(n * size, zero=bool(flags & __GFP_ZERO), flags=flags)
+    return k.slab.kmalloc(n * size, zero=bool(flags & k.profile.gfp.zero), flags=flags)
 
 
 @kapi()
@@ -231,14 +229,14 @@ def vzalloc_node(k: "Kernel", size: int, node: int) -> int:
 def vmalloc_prot(k: "Kernel", size: int, gfp: int, prot: int) -> int:
     """__vmalloc(size, gfp, prot): zeroed with __GFP_ZERO; the protection is the heap's
     (read-write) whatever PROT asks."""
-    return _vmalloc(k, size, bool(gfp & __GFP_ZERO))
+    return _vmalloc(k, size, bool(gfp & k.profile.gfp.zero))
 
 
 @kapi()
 def kvmalloc_node(k: "Kernel", size: int, flags: int, node: int) -> int:
     if size <= KMALLOC_MAX:
         return kmalloc(k, size, flags)
-    return _vmalloc(k, size, bool(flags & __GFP_ZERO))
+    return _vmalloc(k, size, bool(flags & k.profile.gfp.zero))
 
 
 @kapi()
@@ -381,7 +379,7 @@ def kmem_cache_alloc(k: "Kernel", cache: int, flags: int) -> int:
             return 0
     obj = c.free.pop()
     c.inuse.add(obj)
-    if flags & __GFP_ZERO:
+    if flags & k.profile.gfp.zero:
         k.mem.zero(obj, c.object_size)
     return obj
 

@@ -9,11 +9,13 @@ or a guest va_list (VaList); %pV formats a struct va_format recursively.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kernel.mm import GuestMemory
+from kernel.profile import GfpBits
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -250,43 +252,40 @@ def _bitmap(mem: GuestMemory, ext: str, v: int, spec: PrintfSpec) -> str:
     return ",".join(chunks)
 
 
-# --- %pG: flag names (include/trace/events/mmflags.h of 4.19, x86-64 defconfig) ----------------
+# --- %pG: flag names (include/trace/events/mmflags.h of 4.19 and 5.4, x86-64 defconfig) ---------
 # Each table is in the header's order: a mask that matches is printed and its bits taken away,
-# so the composite GFP_* names come first.
-def _gfp(*bits: int) -> int:
-    return sum(1 << b for b in bits)
+# so the composite GFP_* names come first.  The names and their order are the same in both
+# kernels; the gfp_t bits are the profile's (kernel/profile.py GfpBits).
+@functools.lru_cache(maxsize=None)
+def gfp_flag_names(g: GfpBits) -> tuple[tuple[int, str], ...]:
+    """__def_gfpflag_names over the bits G."""
+    user = g.kernel | g.hardwall
+    highuser_movable = user | g.highmem | g.movable
+    transhuge_light = (highuser_movable | g.comp | g.nomemalloc | g.nowarn) & ~g.reclaim
+    return (
+        (transhuge_light | g.direct_reclaim, "GFP_TRANSHUGE"),
+        (transhuge_light, "GFP_TRANSHUGE_LIGHT"),
+        (highuser_movable, "GFP_HIGHUSER_MOVABLE"),
+        (user | g.highmem, "GFP_HIGHUSER"),
+        (user, "GFP_USER"),
+        (g.kernel | g.account, "GFP_KERNEL_ACCOUNT"),
+        (g.kernel, "GFP_KERNEL"),
+        (g.reclaim | g.io, "GFP_NOFS"),
+        (g.atomic_flags, "GFP_ATOMIC"),
+        (g.reclaim, "GFP_NOIO"),
+        (g.nowait, "GFP_NOWAIT"),
+        (g.dma, "GFP_DMA"), (g.highmem, "__GFP_HIGHMEM"), (g.dma32, "GFP_DMA32"),
+        (g.high, "__GFP_HIGH"), (g.atomic, "__GFP_ATOMIC"), (g.io, "__GFP_IO"), (g.fs, "__GFP_FS"),
+        (g.nowarn, "__GFP_NOWARN"), (g.retry_mayfail, "__GFP_RETRY_MAYFAIL"),
+        (g.nofail, "__GFP_NOFAIL"), (g.noretry, "__GFP_NORETRY"), (g.comp, "__GFP_COMP"),
+        (g.zero, "__GFP_ZERO"), (g.nomemalloc, "__GFP_NOMEMALLOC"), (g.memalloc, "__GFP_MEMALLOC"),
+        (g.hardwall, "__GFP_HARDWALL"), (g.thisnode, "__GFP_THISNODE"),
+        (g.reclaimable, "__GFP_RECLAIMABLE"), (g.movable, "__GFP_MOVABLE"),
+        (g.account, "__GFP_ACCOUNT"), (g.write, "__GFP_WRITE"), (g.reclaim, "__GFP_RECLAIM"),
+        (g.direct_reclaim, "__GFP_DIRECT_RECLAIM"), (g.kswapd_reclaim, "__GFP_KSWAPD_RECLAIM"),
+    )
 
 
-(_DMA, _HIGHMEM, _DMA32, _MOVABLE, _RECLAIMABLE, _HIGH, _IO, _FS, _WRITE, _NOWARN, _RETRY_MAYFAIL,
- _NOFAIL, _NORETRY, _MEMALLOC, _COMP, _ZERO, _NOMEMALLOC, _HARDWALL, _THISNODE, _ATOMIC, _ACCOUNT,
- _DIRECT_RECLAIM, _KSWAPD_RECLAIM) = (1 << b for b in range(23))
-_RECLAIM = _DIRECT_RECLAIM | _KSWAPD_RECLAIM
-_GFP_KERNEL = _RECLAIM | _IO | _FS
-_GFP_USER = _GFP_KERNEL | _HARDWALL
-_GFP_HIGHUSER_MOVABLE = _GFP_USER | _HIGHMEM | _MOVABLE
-_GFP_TRANSHUGE_LIGHT = (_GFP_HIGHUSER_MOVABLE | _COMP | _NOMEMALLOC | _NOWARN) & ~_RECLAIM
-GFP_FLAG_NAMES: tuple[tuple[int, str], ...] = (
-    (_GFP_TRANSHUGE_LIGHT | _DIRECT_RECLAIM, "GFP_TRANSHUGE"),
-    (_GFP_TRANSHUGE_LIGHT, "GFP_TRANSHUGE_LIGHT"),
-    (_GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE"),
-    (_GFP_USER | _HIGHMEM, "GFP_HIGHUSER"),
-    (_GFP_USER, "GFP_USER"),
-    (_GFP_KERNEL | _ACCOUNT, "GFP_KERNEL_ACCOUNT"),
-    (_GFP_KERNEL, "GFP_KERNEL"),
-    (_RECLAIM | _IO, "GFP_NOFS"),
-    (_HIGH | _ATOMIC | _KSWAPD_RECLAIM, "GFP_ATOMIC"),
-    (_RECLAIM, "GFP_NOIO"),
-    (_KSWAPD_RECLAIM, "GFP_NOWAIT"),
-    (_DMA, "GFP_DMA"), (_HIGHMEM, "__GFP_HIGHMEM"), (_DMA32, "GFP_DMA32"), (_HIGH, "__GFP_HIGH"),
-    (_ATOMIC, "__GFP_ATOMIC"), (_IO, "__GFP_IO"), (_FS, "__GFP_FS"), (_NOWARN, "__GFP_NOWARN"),
-    (_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL"), (_NOFAIL, "__GFP_NOFAIL"),
-    (_NORETRY, "__GFP_NORETRY"), (_COMP, "__GFP_COMP"), (_ZERO, "__GFP_ZERO"),
-    (_NOMEMALLOC, "__GFP_NOMEMALLOC"), (_MEMALLOC, "__GFP_MEMALLOC"),
-    (_HARDWALL, "__GFP_HARDWALL"), (_THISNODE, "__GFP_THISNODE"),
-    (_RECLAIMABLE, "__GFP_RECLAIMABLE"), (_MOVABLE, "__GFP_MOVABLE"),
-    (_ACCOUNT, "__GFP_ACCOUNT"), (_WRITE, "__GFP_WRITE"), (_RECLAIM, "__GFP_RECLAIM"),
-    (_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"), (_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"),
-)
 # enum pageflags (4.19, MMU, PAT's PG_uncached, MEMORY_FAILURE, IDLE_PAGE_TRACKING): bit -> name
 _PAGEFLAGS = ("locked", "error", "referenced", "uptodate", "dirty", "lru", "active", "waiters",
               "slab", "owner_priv_1", "arch_1", "reserved", "private", "private_2", "writeback",
@@ -329,7 +328,7 @@ def flags_string(k: "Kernel", ext: str, v: int) -> str:
     if kind == "v":
         return format_flags(mem.u64(v), VMA_FLAG_NAMES)
     if kind == "g":
-        return format_flags(mem.u32(v), GFP_FLAG_NAMES)
+        return format_flags(mem.u32(v), gfp_flag_names(k.profile.gfp))
     if "pG" not in k.printk.once:
         k.printk.once.add("pG")
         if k.sched.current is not None:

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* klpsh: allocation flags, with the 4.19 bit values. */
+/*
+ * klpsh: allocation flags, with the 4.19 bit values.  Another kernel's overlay
+ * (kernel/include-5.4/linux/gfp.h) defines its own ___GFP_* bits first and
+ * includes this header for the rest; kernel/profile.py GfpBits has both.
+ */
 #ifndef __LINUX_GFP_H
 #define __LINUX_GFP_H
 
 #include <linux/types.h>
 
+#ifndef ___GFP_DMA
 #define ___GFP_DMA		0x01u
 #define ___GFP_HIGHMEM		0x02u
 #define ___GFP_DMA32		0x04u
@@ -28,6 +33,7 @@
 #define ___GFP_ACCOUNT		0x100000u
 #define ___GFP_DIRECT_RECLAIM	0x200000u
 #define ___GFP_KSWAPD_RECLAIM	0x400000u
+#endif
 
 #define __GFP_DMA		((__force gfp_t)___GFP_DMA)
 #define __GFP_HIGHMEM		((__force gfp_t)___GFP_HIGHMEM)
