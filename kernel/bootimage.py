@@ -48,29 +48,43 @@ class BootImage:
     sym_values: tuple[int, ...]
 
 
-# (the functions, the vmlinux object's identity) -> its image. Values are immutable and hold
-# no machine state; a changed vmlinux.o (size or mtime) or function table is a new key.
-_IMAGES: dict[tuple, BootImage] = {}
+# the vmlinux object's identity -> (the functions, its image) for each function table booted
+# with it. Values are immutable and hold no machine state; a changed vmlinux.o (size or mtime)
+# or function table is another image. (Function tables are looked up by identity first: a
+# boot passes the same tuple every time, and hashing ~400 entries per boot would cost more
+# than the rest of the lookup.)
+_IMAGES: dict[tuple, list[tuple[tuple["KApi", ...], BootImage]]] = {}
 
 
-def _key(apis: Sequence["KApi"], vmlinux: Path) -> tuple:
+def _key(vmlinux: Path) -> tuple:
     st = os.stat(vmlinux)
-    return (str(vmlinux), st.st_mtime_ns, st.st_size, st.st_ino, tuple(apis))
+    return (str(vmlinux), st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _image(images: list[tuple[tuple["KApi", ...], BootImage]], apis: tuple["KApi", ...]) -> BootImage | None:
+    for table, image in images:
+        if table is apis:
+            return image
+    for table, image in images:
+        if table == apis:
+            return image
+    return None
 
 
 def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module":
     """Give APIS their stub slots and link VMLINUX into K's memory: from this process's image
     of that pair if there is one, else by the loader (and keep the image)."""
-    key = _key(apis, vmlinux)
-    image = _IMAGES.get(key)
+    apis = apis if isinstance(apis, tuple) else tuple(apis)
+    images = _IMAGES.setdefault(_key(vmlinux), [])
+    image = _image(images, apis)
     if image is not None and _install(k, image):
         return k.vmlinux  # type: ignore[return-value]
     for api in apis:
-        k.cpu.add_stub(api.name, api.func, api.nargs, api.variadic)
+        k.cpu.add_stub(api.name, api.call, api.nargs, api.variadic)
     stubs = tuple(k.cpu.stubs)
     k.vmlinux = mod = k.loader.load_builtin(vmlinux.read_bytes())
     if image is None:
-        _IMAGES[key] = BootImage(
+        images.append((apis, BootImage(
             stubs=stubs,
             stub_page=k.mem.read(STUB_BASE, len(stubs) * SLOT),
             stub_syms=tuple(k.kallsyms.owner_syms("vmlinux")),
@@ -80,7 +94,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             exports=tuple(mod.exports.items()), gpl_exports=frozenset(mod.gpl_exports),
             section_addr=tuple(mod.section_addr.items()),
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
-            sym_values=tuple(mod.sym_values))
+            sym_values=tuple(mod.sym_values))))
     return mod
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from kernel import cost
 from kernel.abi import TaskStruct
-from kernel.api import all_apis
+from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux
@@ -153,9 +153,7 @@ class Kernel:
         from kernel.module.sysfs import module_sysfs_init
         from kernel.workqueue import Workqueues
         self.apis = all_apis()
-        absent = self.profile.livepatch.absent_exports
-        self.vmlinux = boot_vmlinux(self, [api for api in self.apis.values() if api.name not in absent],
-                                    vmlinux)
+        self.vmlinux = boot_vmlinux(self, exported_apis(self.profile.livepatch.absent_exports), vmlinux)
         self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
         cmdline = self.vmlinux.symbol("klpsh_boot_command_line")
         if cmdline:

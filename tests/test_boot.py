@@ -18,7 +18,7 @@ def _image_state(k):
     from kernel.mm import STUB_BASE
     vm = k.vmlinux
     # the API stubs come first; the rest (host frames, the ftrace trampoline) are per machine
-    n = sum(1 for s in k.cpu.stubs if s.name in k.apis and k.apis[s.name].func is s.func)
+    n = sum(1 for s in k.cpu.stubs if s.name in k.apis and k.apis[s.name].call is s.func)
     return (k.mem.read(STUB_BASE, len(k.cpu.stubs) * SLOT),
             [(s.name, s.addr, s.nargs, s.variadic, s.func) for s in k.cpu.stubs[:n]],
             [(s.name, s.addr) for s in k.cpu.stubs],

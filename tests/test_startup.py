@@ -129,3 +129,36 @@ def test_a_replay_imports_no_ui(tmp_path):
     names = _imported(tmp_path, "replay", str(ROOT / "transcripts" / "callbacks-test-1.txt"))
     assert {"kernel.machine", "klpsh.transcript", "kernel.livepatch.core"} <= names
     assert _heavy(names) == []
+
+
+def test_the_export_table_is_what_the_kapi_registrations_say():
+    """kernel/api/exports.py (what a boot links against) lists every @kapi function once, with
+    its module, parameter count and variadic flag; `python -m kernel.api --check` agrees."""
+    from kernel.api import Impl, declared_apis, exported_apis
+    from kernel.api.exports import EXPORTS
+    declared = declared_apis()
+    assert len({row[0] for row in EXPORTS}) == len(EXPORTS)
+    assert {row[0]: row for row in EXPORTS} == {
+        a.name: (a.name, a.module, a.nargs, a.variadic) for a in declared.values()}
+    table = exported_apis()
+    assert [a.name for a in table] == [row[0] for row in EXPORTS]
+    assert all(a.func is declared[a.name].func for a in table)
+    assert Impl("kfree", "slab") == table[[a.name for a in table].index("kfree")].call
+    check = subprocess.run([sys.executable, "-m", "kernel.api", "--check"], capture_output=True,
+                           text=True, cwd=ROOT, timeout=60)
+    assert check.returncode == 0, check.stdout
+
+
+@needs_kernel
+def test_a_boot_imports_only_the_api_modules_its_code_calls(tmp_path):
+    code = ("import sys; from kernel.machine import Kernel; k = Kernel.boot(); "
+            "print(k.fs.read('/proc/cmdline').strip()); k.shutdown(); "
+            "print(sorted(m for m in sys.modules if m.startswith('kernel.api.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env=_env(tmp_path, KLPSH_NO_BYTECODE_CACHE="1"))
+    assert out.returncode == 0, out.stderr
+    cmdline, modules = out.stdout.splitlines()
+    assert cmdline.startswith("BOOT_IMAGE=")
+    loaded = eval(modules)  # noqa: S307 - a list of module names printed by the child
+    assert "kernel.api.exports" in loaded and "kernel.api.livepatch" not in loaded
+    assert len(loaded) < 15, loaded

@@ -2,13 +2,20 @@
 
 Each is registered with @kapi; the machine gives each a stub slot at boot. The first
 parameter is the Kernel; the rest are the raw 64-bit argument registers, in order.
+
+Which functions there are, and in which order their slots come, is the table of
+kernel/api/exports.py (what the @kapi registrations say, written by `python -m kernel.api`;
+tests/test_startup.py holds the two equal): a boot links against the table, and a function's
+module is imported on its first call, so a start compiles and runs only what its guest code
+calls.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Callable
 
 _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
@@ -18,15 +25,53 @@ _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread
             "task", "d_path", "page", "debugfs")
 
 
+class Impl:
+    """What a stub calls: the function NAME of kernel.api.MODULE, whose module is imported on
+    the first call (or given, FUNC). Equal to another Impl of the same function."""
+
+    __slots__ = ("name", "module", "_func")
+
+    def __init__(self, name: str, module: str, func: Callable[..., Any] | None = None) -> None:
+        self.name, self.module, self._func = name, module, func
+
+    def resolve(self) -> Callable[..., Any]:
+        """The Python function itself."""
+        func = self._func
+        if func is None:
+            importlib.import_module(f"kernel.api.{self.module}")
+            func = self._func = _IMPLS[self.name]
+        return func
+
+    def __call__(self, *args: Any) -> Any:
+        func = self._func
+        return (func if func is not None else self.resolve())(*args)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Impl) and (self.name, self.module) == (other.name, other.module)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.module))
+
+    def __repr__(self) -> str:
+        return f"<kernel function {self.name} of kernel.api.{self.module}>"
+
+
 @dataclass(frozen=True)
 class KApi:
     name: str
-    func: Callable[..., Any]
+    module: str                  # kernel.api.<module> defines it
     nargs: int
     variadic: bool
+    call: Impl = field(compare=False, repr=False)
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        """The Python function (its module imported on first use)."""
+        return self.call.resolve()
 
 
-_REGISTRY: dict[str, KApi] = {}
+_IMPLS: dict[str, Callable[..., Any]] = {}      # what @kapi registered: name -> function
+_DECLARED: dict[str, KApi] = {}                 # ... and as a table entry, in registration order
 
 
 def nparams(func: Callable[..., Any]) -> int:
@@ -46,17 +91,34 @@ def kapi(name: str | None = None, variadic: bool = False) -> Callable[[Callable[
     """Export FUNC to guest code under NAME (default: the Python name)."""
     def deco(func: Callable[..., Any]) -> Callable[..., Any]:
         n = nparams(func) - 1 - (1 if variadic else 0)
-        api = KApi(name or func.__name__, func, n, variadic)
-        _REGISTRY[api.name] = api
+        api_name = name or func.__name__
+        module = func.__module__.removeprefix("kernel.api.")
+        _IMPLS[api_name] = func
+        _DECLARED[api_name] = KApi(api_name, module, n, variadic, Impl(api_name, module, func))
         return func
     return deco
 
 
+@cache
 def all_apis() -> dict[str, KApi]:
-    """Every exported Python function (imports the api modules on first use)."""
+    """Every exported Python function, as kernel/api/exports.py lists them (no api module is
+    imported: each is, when one of its functions is first called)."""
+    from kernel.api.exports import EXPORTS
+    return {name: KApi(name, module, nargs, variadic, Impl(name, module))
+            for name, module, nargs, variadic in EXPORTS}
+
+
+@cache
+def exported_apis(absent: frozenset[str] = frozenset()) -> tuple[KApi, ...]:
+    """all_apis() in table order but for ABSENT (what a kernel profile does not export)."""
+    return tuple(api for name, api in all_apis().items() if name not in absent)
+
+
+def declared_apis() -> dict[str, KApi]:
+    """Every @kapi registration, all the api modules imported (what the table must say)."""
     for mod in _MODULES:
         importlib.import_module(f"kernel.api.{mod}")
-    return _REGISTRY
+    return _DECLARED
 
 
 def s32(v: int) -> int:
