@@ -370,12 +370,16 @@ class Repl:
             self.prompting = None
 
     def _raw_before_prompt(self) -> Any:
-        """prompt_toolkit's dumb prompt writes the prompt before it puts the terminal in raw
-        mode: a line typed the moment the prompt shows (pexpect, a fast typist on a loaded
-        machine) was then echoed by the terminal as well as by the prompt, as a line of its
-        own. Raw mode from before the prompt is written leaves the echo to the prompt alone.
-        (A full terminal's prompt is drawn in raw mode already.)"""
-        return self.session.input.raw_mode() if self.terminal.dumb else nullcontext()
+        """Raw mode from before the prompt is written until prompt_toolkit is all done.
+
+        Before: prompt_toolkit's dumb prompt writes the prompt before it puts the terminal in
+        raw mode: a line typed the moment the prompt shows (pexpect, a fast typist on a loaded
+        machine) was then echoed by the terminal as well as by the prompt, as a line of its own.
+        After: any prompt leaves raw mode, so that Ctrl-C is a SIGINT again, before it waits for
+        its background tasks and only then gives SIGINT back to us; a Ctrl-C typed right after
+        Enter went to prompt_toolkit's finished application and was lost, and the command ran
+        on. Cooked mode after the prompt has returned sends that Ctrl-C to _on_sigint."""
+        return self.session.input.raw_mode()
 
     def banner(self) -> str:
         clock = "real-time" if self.kernel.clock.pacer is not None else "virtual"

@@ -271,20 +271,22 @@ def test_ctrl_c_drops_the_line_being_typed(tmp_path: Path) -> None:
 
 
 def test_live_console_in_real_time_does_not_garble_the_typed_line(tmp_path: Path) -> None:
-    """A transition completes about a second after insmod while the user types; its lines show
-    above the prompt and the half-typed command survives."""
+    """A transition completes while the user types (it waits for busymod's worker, asleep for
+    two seconds); its lines show above the prompt and the half-typed command survives."""
     s = _xterm(tmp_path)  # a terminal: real time by default
+    s.run("insmod samples/livepatch/livepatch-callbacks-busymod.ko sleep_secs=2")
     s.run("insmod samples/livepatch/livepatch-callbacks-demo.ko")
     s.wait_for("starting patching transition")
     s.prompt()
-    started = time.monotonic()
     s.child.send("echo sur")
-    s.wait_for("'livepatch_callbacks_demo': patching complete", timeout=5)
-    waited = time.monotonic() - started
+    s.wait_for("echo sur")
+    typed = s.seen
+    s.wait_for("'livepatch_callbacks_demo': patching complete")
+    done = s.seen
+    assert typed < done, "the transition was over before the line was typed"
     s.child.send("vived\r")
     s.wait_for("survived\n")
     assert s.finish() == 0
-    assert 0.3 < waited < 4.0
     lines = s.lines()
     assert lines.index("survived") > next(i for i, ln in enumerate(lines) if "patching complete" in ln)
 
@@ -297,7 +299,7 @@ def test_ctrl_c_ends_a_real_time_sleep(tmp_path: Path) -> None:
     s.child.sendintr()
     s.run("echo back")
     s.wait_for("back\n")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 15      # the 30 s sleep was cut short
     assert s.finish() == 0
 
 
