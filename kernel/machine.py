@@ -14,7 +14,7 @@ from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux
-from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, take_board
+from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fault import stack_guard_hit
@@ -277,7 +277,19 @@ class Kernel:
         if self.vmlinux is not None and name in self.vmlinux.exports:
             return self.vmlinux.exports[name]
         stub = self.cpu.stub_by_name.get(name)
+        if stub is None:
+            stub = self._untabled_api(name)
         return stub.addr if stub is not None and stub.func is not None else None
+
+    def _untabled_api(self, name: str) -> "Stub | None":
+        """A @kapi function that kernel/api/exports.py does not list (the table is behind the
+        sources until `python -m kernel.api`): found by importing every api module, and given
+        a slot after the table's, so a stale table costs start-up time, never a symbol."""
+        from kernel.api import declared_apis
+        api = declared_apis().get(name)
+        if api is None or name in self.apis or name in self.profile.livepatch.absent_exports:
+            return None
+        return self.cpu.add_stub(api.name, api.call, api.nargs, api.variadic)
 
     @property
     def modules(self) -> dict[str, Module]:

@@ -110,13 +110,13 @@ def _vmlinux_exports(path: str, mtime: float) -> dict[str, bool]:
 
 def kernel_exports(vmlinux_o: Path) -> dict[str, bool]:
     """Everything the kernel exports to modules: vmlinux's ksymtabs and the Python API."""
-    from kernel.api import all_apis
+    from kernel.api import declared_apis
     from kernel.api.gpl_only import is_gpl_only
 
     out: dict[str, bool] = {}
     if vmlinux_o.is_file():
         out.update(_vmlinux_exports(str(vmlinux_o), vmlinux_o.stat().st_mtime))
-    for name in all_apis():
+    for name in declared_apis():
         out.setdefault(name, is_gpl_only(name))
     return out
 

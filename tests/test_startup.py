@@ -139,7 +139,8 @@ def test_the_export_table_is_what_the_kapi_registrations_say():
     declared = declared_apis()
     assert len({row[0] for row in EXPORTS}) == len(EXPORTS)
     assert {row[0]: row for row in EXPORTS} == {
-        a.name: (a.name, a.module, a.nargs, a.variadic) for a in declared.values()}
+        a.name: (a.name, a.module, a.nargs, a.variadic) for a in declared.values()}, \
+        "kernel/api/exports.py is behind the @kapi registrations: run python -m kernel.api"
     table = exported_apis()
     assert [a.name for a in table] == [row[0] for row in EXPORTS]
     assert all(a.func is declared[a.name].func for a in table)
