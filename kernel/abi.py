@@ -32,7 +32,7 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
     "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
@@ -224,6 +224,12 @@ class DelayedWork(_GuestStruct):
     """struct delayed_work (timer.function is NULL: the kernel fires delayed work itself)."""
 
     _fields_ = [("work", WorkStruct), ("timer", TimerList), ("wq", _ptr), ("cpu", _int)]
+
+
+class TaskletStruct(_GuestStruct):
+    """struct tasklet_struct (linux/interrupt.h, 4.19)."""
+
+    _fields_ = [("next", _ptr), ("state", _ulong), ("count", _int), ("func", _ptr), ("data", _ulong)]
 
 
 class Spinlock(_GuestStruct):
@@ -611,6 +617,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct work_struct": (WorkStruct, {}),
     "struct timer_list": (TimerList, {}),
     "struct delayed_work": (DelayedWork, {}),
+    "struct tasklet_struct": (TaskletStruct, {}),
     "struct seq_file": (SeqFile, {"size_": "size", "from_": "from"}),
     "struct seq_operations": (SeqOperations, {}),
     "struct file_operations": (FileOperations, {}),

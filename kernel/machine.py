@@ -33,6 +33,7 @@ from kernel.profile import KernelProfile, get_profile
 from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
                           SyscallAbandoned, Task, TaskKilled, TaskKind, TaskState, WaitBound)
 from kernel.time import KTIME_MAX, NSEC_PER_SEC, Clock, Event, WallClockPacer
+from kernel.softirq import PREEMPT_NEED_RESCHED, in_interrupt
 from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
@@ -133,6 +134,9 @@ class Kernel:
         self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
+        self.softirq: Any = None                  # kernel.softirq.Softirq, made at boot
+        self.preempt_count_addr = 0               # vmlinux __preempt_count (CPU 0's)
+        self.tasklets: Any = None                 # kernel.api.interrupt.Tasklets, made on first use
 
     # --- boot ------------------------------------------------------------------------
     @classmethod
@@ -151,6 +155,7 @@ class Kernel:
         from kernel.hung_task import HungTask, hung_task_sysctl_init
         from kernel.livepatch.core import Livepatch
         from kernel.module.sysfs import module_sysfs_init
+        from kernel.softirq import Softirq
         from kernel.workqueue import Workqueues
         self.apis = all_apis()
         self.vmlinux = boot_vmlinux(self, exported_apis(self.profile.livepatch.absent_exports), vmlinux)
@@ -164,13 +169,14 @@ class Kernel:
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
             t.cpu = cpu
+        boot_tasks = {}
         for comm, kind, base, sleep_on in _BOOT_TASKS:
-            t = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
-            if comm == "kthreadd":
-                self.kthreadd = t
+            boot_tasks[comm] = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
+        self.kthreadd = boot_tasks["kthreadd"]
+        self.softirq = Softirq(self, boot_tasks["ksoftirqd/0"])   # softirq context
+        self.preempt_count_addr = self.vmlinux.symbol("__preempt_count") or 0
         self.workqueues = Workqueues(self)
         self.wq = self.workqueues.system          # system_wq
-        self.softirq = self.workqueues.softirq    # softirq context (ksoftirqd/0)
         self.workqueues.boot()
         self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
         self.clock.on_advance.append(self._tick)
@@ -377,6 +383,11 @@ class Kernel:
     def on_module_freed(self, mod: Module) -> None:
         pass
 
+    def sync_preempt_count(self, task: Task) -> None:
+        """__preempt_count follows the preempt count of TASK if its code is the one running."""
+        if self.preempt_count_addr and task is self.sched.current:
+            self.mem.set_u32(self.preempt_count_addr, (task.irq_count | PREEMPT_NEED_RESCHED) & 0xFFFF_FFFF)
+
     def ps(self) -> list[Task]:
         return sorted(self.sched.idle[:1] + self.sched.all_tasks(), key=lambda t: t.pid)
 
@@ -580,7 +591,7 @@ class Kernel:
             return
         # oops_end(): an Oops in interrupt context (a timer, a softirq) cannot kill a task;
         # do_exit() of an idle task neither
-        if task.irq_count:
+        if in_interrupt(task):
             self.panic(FATAL_IN_INTERRUPT)
         if task.kind is TaskKind.IDLE:
             self.panic(KILL_IDLE)

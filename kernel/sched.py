@@ -268,6 +268,8 @@ class Scheduler:
         th = task._thread
         if th.killed:
             raise TaskExit()  # shutting down: code unwinding a killed task does not sleep again
+        if task.irq_count:
+            self._schedule_bug(task)
         task.state = state
         task.nvcsw += 1
         hung = self.kernel.hung_task
@@ -276,6 +278,15 @@ class Scheduler:
         self._back_to_driver()
         if task.state is TaskState.DEAD or th.killed:
             raise TaskExit()
+
+    def _schedule_bug(self, task: Task) -> None:
+        """__schedule_bug(): a task sleeps with a preempt count (in a softirq, a hard
+        interrupt, or with bottom halves disabled); 4.19 says so and schedules anyway."""
+        k = self.kernel
+        k.log.err(f"BUG: scheduling while atomic: {task.comm}/{task.pid}/0x{task.irq_count & 0xFFFF_FFFF:08x}")
+        k.dumpstack.print_modules()
+        k.dump_stack(task, ("dump_stack", "__schedule_bug", "__schedule", "schedule"))
+        k.add_taint("W")
 
     def need_resched(self) -> bool:
         """Someone else wants the CPU: a runnable task, a due timer, or the driver (a
@@ -327,6 +338,7 @@ class Scheduler:
         assert th is not None
         self.kernel.watchdog.new_run(task.cpu)
         self.current = task
+        self.kernel.sync_preempt_count(task)
         task.state = TaskState.RUNNING
         self._run(th)
         if th.done and th.error is not None:

@@ -98,8 +98,13 @@ def break_cycles(k: "Kernel") -> None:
             for name in ("subsys", "wq"):
                 if hasattr(obj, name):
                     setattr(obj, name, None)
-        for pool in (wqs.percpu, wqs.highpri, wqs.unbound, wqs.softirq_pool):
+        for pool in (wqs.percpu, wqs.highpri, wqs.unbound):
             _cut(pool, k)
+    softirq = getattr(k, "softirq", None)
+    if softirq is not None:                     # queued softirq work: closures over the machine
+        for queue in softirq.work:
+            queue.clear()
+        softirq.polls.clear()
     lp = getattr(k, "livepatch", None)
     if lp is not None:
         _cut_all([lp.mutex, lp.history, lp.transition_work], k)

@@ -3,7 +3,7 @@
 A workqueue (system_wq, or one a module allocates) owns the accounting: max_active, the
 inactive list of an ordered queue, which queued items a flush_workqueue() waits for. Its items
 run in a worker pool: the per-CPU pool (kworker/0:N), its high-priority twin (kworker/0:NH),
-the unbound pool (kworker/u4:N) or softirq context (ksoftirqd/0). A work item that sleeps
+or the unbound pool (kworker/u4:N). A work item that sleeps
 keeps its kworker; the pool hands further items to another (idle or new) kworker, as the
 kernel's concurrency management does, and never runs one work item on two workers at once.
 """
@@ -347,13 +347,10 @@ class Workqueues:
         self.highpri = WorkerPool(kernel, lambda i: f"kworker/0:{i}H")
         # unbound pools are numbered after the per-CPU ones (2 per CPU): u4 on 2 CPUs
         self.unbound = WorkerPool(kernel, lambda i: f"kworker/u4:{i}")
-        self.softirq_pool = WorkerPool(kernel, lambda i: "ksoftirqd/0", max_workers=1,
-                                       base="ksoftirqd", frames=("run_ksoftirqd", "__do_softirq"))
         self.by_addr: dict[int, WorkqueueStruct] = {}
         self.works: dict[int, Work] = {}
         self._host_keys = 0
         self.system = self.create("events", 0, 0)
-        self.softirq = WorkqueueStruct(self, 0, "softirq", 0, 1 << 30, self.softirq_pool)
 
     def boot(self) -> None:
         """workqueue_init(): the system workqueues (vmlinux gives them addresses) and the
@@ -402,21 +399,6 @@ class Workqueues:
         """A work item whose function is kernel (Python) code, e.g. klp_transition_work."""
         self._host_keys += 1
         return Work(-self._host_keys, fn, name)
-
-    def raise_softirq(self, name: str, fn: Callable[[], None]) -> None:
-        """Run FN in softirq context (ksoftirqd/0), as the handler NAME: in_interrupt()
-        holds while it runs (__do_softirq's SOFTIRQ_OFFSET), so an Oops there panics."""
-        sched = self.kernel.sched
-
-        def handler() -> None:
-            task = sched.current
-            assert task is not None
-            task.irq_count += 1
-            try:
-                fn()
-            finally:
-                task.irq_count -= 1
-        self.softirq.queue_work(self.host_work(name, handler))
 
     # --- per-work operations (work_struct knows no workqueue) ---------------------------
     def grab_pending(self, w: Work) -> bool:

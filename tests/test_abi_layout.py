@@ -32,7 +32,7 @@ LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linu
                    "linux/seq_file.h", "linux/mutex.h", "linux/completion.h", "linux/mm.h",
                    "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h",
                    "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h", "linux/cdev.h", "linux/device.h",
-                   "linux/miscdevice.h", "linux/utsname.h", "linux/debugfs.h"]
+                   "linux/miscdevice.h", "linux/utsname.h", "linux/debugfs.h", "linux/interrupt.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kernel.api import kapi, s64
 from kernel.api.timekeeping import TAI_OFFSET_NS
+from kernel.softirq import HRTIMER_SOFTIRQ
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -42,13 +43,8 @@ def _now(k: "Kernel", timer: int) -> int:
 
 
 def _softirq(k: "Kernel", fn) -> None:
-    """Run FN from the hrtimer softirq: HRTIMER_SOFTIRQ of kernel/softirq.py where the
-    machine has softirq vectors, else the softirq context of the workqueue code."""
-    if hasattr(k.softirq, "raise_work"):
-        from kernel.softirq import HRTIMER_SOFTIRQ   # type: ignore[attr-defined]
-        k.softirq.raise_work(HRTIMER_SOFTIRQ, fn)
-    else:
-        k.workqueues.raise_softirq("hrtimer_run_softirq", fn)
+    """Run FN from the hrtimer softirq (HRTIMER_SOFTIRQ)."""
+    k.softirq.raise_work(HRTIMER_SOFTIRQ, fn)
 
 
 def _disarm(k: "Kernel", timer: int) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
+from kernel.softirq import RCU_SOFTIRQ
 from kernel.wait import WaitQueue
 
 if TYPE_CHECKING:
@@ -56,8 +57,8 @@ def _queue(k: "Kernel", head: int, func: int) -> None:
     st.pending.append((head, func))
     if not st.armed:
         st.armed = True
-        k.clock.after_jiffies(GRACE_PERIOD_JIFFIES, lambda: k.workqueues.raise_softirq(
-            "rcu_process_callbacks", lambda: _process_callbacks(k)))
+        k.clock.after_jiffies(GRACE_PERIOD_JIFFIES, lambda: k.softirq.raise_work(
+            RCU_SOFTIRQ, lambda: _process_callbacks(k)))
 
 
 @kapi()

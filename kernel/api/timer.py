@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from kernel.abi import TimerList
 from kernel.api import kapi
+from kernel.softirq import TIMER_SOFTIRQ
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -24,16 +25,25 @@ def _arm(k: "Kernel", timer: int, expires: int) -> int:
         if not k.pagetable.present(timer):
             # the timer_list is gone with the memory holding it (a module unloaded with its
             # timer armed): the timer softirq faults on it, in interrupt context
-            k.workqueues.raise_softirq("run_timer_softirq", lambda: k.kernel_page_fault(
-                timer, "read", "run_timer_softirq"))
+            k.softirq.raise_work(TIMER_SOFTIRQ, lambda: _in_timer_softirq(
+                k, lambda: k.kernel_page_fault(timer, "read", "run_timer_softirq")))
             return
         fn = k.mem.u64(timer + _FN)
         if fn:
-            k.workqueues.raise_softirq(
-                "run_timer_softirq", lambda: k.run_guest(k.sched.current, fn, (timer,),
-                                                         via="call_timer_fn", host=("run_timer_softirq",)))
+            k.softirq.raise_work(TIMER_SOFTIRQ, lambda: k.run_guest(
+                k.sched.current, fn, (timer,), via="call_timer_fn", host=("run_timer_softirq",)))
     k.timers[timer] = k.clock.after_jiffies(delay, fire)
     return was
+
+
+def _in_timer_softirq(k: "Kernel", fn) -> None:
+    """Run FN as run_timer_softirq() (the host frame a fault there is reported in)."""
+    task = k.current
+    task.host_stack.append("run_timer_softirq")
+    try:
+        fn()
+    finally:
+        task.host_stack.pop()
 
 
 def _del(k: "Kernel", timer: int) -> int:

@@ -18,8 +18,6 @@
 		(void)(flags);				\
 	} while (0)
 #define irqs_disabled()		0
-#define local_bh_disable()	do { } while (0)
-#define local_bh_enable()	do { } while (0)
 
 /* what 4.19's irqflags.h pulls in as well */
 #include <linux/types.h>

@@ -53,6 +53,11 @@
 
 /* one CPU, no preemption model to check against */
 #define might_resched()		do { } while (0)
+#ifndef _THIS_IP_
+#define _RET_IP_	(unsigned long)__builtin_return_address(0)
+#define _THIS_IP_	({ __label__ __here; __here: (unsigned long)&&__here; })
+#endif
+
 #define might_sleep()		do { } while (0)
 #define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)
 #define cant_sleep()		do { } while (0)

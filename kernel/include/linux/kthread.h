@@ -33,5 +33,6 @@ extern bool kthread_should_stop(void);
 #include <linux/seq_file.h>
 #include <linux/cred.h>
 #include <linux/idr.h>
+#include <linux/interrupt.h>
 
 #endif /* _LINUX_KTHREAD_H */

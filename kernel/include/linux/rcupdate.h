@@ -54,6 +54,7 @@ extern void rcu_barrier_sched(void);
 #include <linux/irqflags.h>
 #include <linux/list.h>
 #include <linux/preempt.h>
+#include <linux/bottom_half.h>
 #include <linux/time64.h>
 
 #endif

@@ -13,6 +13,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/irqflags.h>
 #include <linux/preempt.h>
+#include <linux/bottom_half.h>
 
 #define spin_lock_init(_lock)		do { (_lock)->lock = 0; } while (0)
 #define raw_spin_lock_init(_lock)	do { (_lock)->lock = 0; } while (0)
