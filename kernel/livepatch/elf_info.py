@@ -7,7 +7,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from kernel.livepatch.reloc import KlpInfo, KlpSection, KlpSymbol
-from kernel.module.reloc import RECIPES, apply_relocate_add, check_reloc_bounds
+from kernel.module.reloc import apply_relocate_add
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -25,8 +25,14 @@ def copy_module_elf(k: "Kernel", mod: "Module") -> KlpInfo:
 
 
 def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo) -> None:
-    """apply_relocate_add() for one .klp.rela section; earlier values are cleared first,
-    since a target module may come and go (and be relocated again) many times."""
+    """apply_relocate_add() for one .klp.rela section.
+
+    Nothing clears what an earlier application wrote: 4.19 and 5.4 leave the patch module's
+    text as it is when a target module goes (klp_free_object_loaded() forgets only obj->mod
+    and old_func), so when that module comes again the places are not zero and x86's
+    apply_relocate_add() refuses them ("Skipping invalid relocation target"): the module is
+    refused (klp_module_coming).  Kernels from 6.3 clear them (klp_clear_object_relocs).
+    """
     base = info.section_addr.get(sec.sh_info)
     if base is None:
         return
@@ -34,12 +40,9 @@ def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo
     entries = []
     for off, r_info, addend in _RELA.iter_unpack(sec.data[: len(sec.data) // 24 * 24]):
         rtype, sym = r_info & 0xFFFFFFFF, r_info >> 32
-        recipe = RECIPES.get(rtype)
-        if recipe is not None:
-            check_reloc_bounds(off, rtype, target.sh_size, target.name, mod.name, k.log.err)
-            k.mem.zero(base + off, recipe.size)
         entries.append((off, rtype, info.symbols[sym].value if sym < len(info.symbols) else 0, addend))
-    apply_relocate_add(k.mem, base, entries, mod.name, k.log.err, (target.name, target.sh_size))
+    apply_relocate_add(k.mem, base, entries, mod.name, k.log.err, (target.name, target.sh_size),
+                       k.fmt_ptr)
     if entries:
         lo, hi = min(e[0] for e in entries), max(e[0] for e in entries) + 8
         k.cpu.invalidate(base + lo, hi - lo)

@@ -322,7 +322,8 @@ class ModuleLoader:
             tsec = img.sections[sec.sh_info]
             apply_relocate_add(k.mem, target,
                                ((r.offset, r.type, vals[r.sym] if r.sym < len(vals) else 0, r.addend)
-                                for r in relas), mod.name, k.log.err, (tsec.name, tsec.sh_size))
+                                for r in relas), mod.name, k.log.err, (tsec.name, tsec.sh_size),
+                               k.fmt_ptr)
 
     def _post_relocation(self, mod: Module) -> None:
         k, img, mem = self.k, mod.image, self.k.mem

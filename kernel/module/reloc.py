@@ -54,30 +54,38 @@ def check_reloc_bounds(offset: int, rtype: int, size: int, secname: str, modname
         raise KernelError(Errno.ENOEXEC)
 
 
+# arch/x86/kernel/module.c is built in: its pr_fmt is KBUILD_MODNAME ": ", i.e. "module: "
+PR_FMT = "module: "
+
+
 def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, int, int, int]],
                        modname: str, pr_err: Callable[[str], None],
-                       section: tuple[str, int] | None = None) -> None:
+                       section: tuple[str, int] | None = None,
+                       fmt_ptr: Callable[[int], str] = lambda v: f"{v:016x}") -> None:
     """Apply (r_offset, r_type, symbol value, r_addend) entries to the section at BASE;
-    SECTION (name, size) bounds where they may write."""
+    SECTION (name, size) bounds where they may write.  As 4.14-5.7 (4.19 and 5.4 alike), a
+    place that is not zero is refused (-ENOEXEC) before anything is written there; FMT_PTR
+    prints its address as %p does."""
     for offset, rtype, symval, addend in relas:
         if rtype == R_X86_64_NONE:
             continue
         recipe = RECIPES.get(rtype)
         if recipe is None:
-            pr_err(f"{modname}: Unknown rela relocation: {rtype}")
+            pr_err(f"{PR_FMT}{modname}: Unknown rela relocation: {rtype}")
             raise KernelError(Errno.ENOEXEC)
         if section is not None:
             check_reloc_bounds(offset, rtype, section[1], section[0], modname, pr_err)
         loc = base + offset
-        val = symval + addend
+        val = (symval + addend) & (2**64 - 1)
+        if any(mem.read(loc, recipe.size)):
+            pr_err(f"{PR_FMT}x86/modules: Skipping invalid relocation target, existing value is "
+                   f"nonzero for type {rtype}, loc {fmt_ptr(loc)}, val {val:x}")
+            raise KernelError(Errno.ENOEXEC)
+        signed = val - (1 << 64) if val >> 63 else val
         if recipe.pcrel:
-            val -= loc
-        if not recipe.fits(val):
-            pr_err(f"overflow in relocation type {rtype} val {val & (2**64 - 1):x}")
-            pr_err(f"`{modname}' likely not compiled with -mcmodel=kernel")
+            signed -= loc
+        if not recipe.fits(signed):
+            pr_err(f"{PR_FMT}overflow in relocation type {rtype} val {val:x}")
+            pr_err(f"{PR_FMT}`{modname}' likely not compiled with -mcmodel=kernel")
             raise KernelError(Errno.ENOEXEC)
-        old = mem.read(loc, recipe.size)
-        if any(old):
-            pr_err(f"x86/modules: Invalid relocation target, existing value is nonzero for type {rtype}, loc {loc:016x}, val {val & (2**64 - 1):016x}")
-            raise KernelError(Errno.ENOEXEC)
-        mem.write(loc, (val & ((1 << (8 * recipe.size)) - 1)).to_bytes(recipe.size, "little"))
+        mem.write(loc, (signed & ((1 << (8 * recipe.size)) - 1)).to_bytes(recipe.size, "little"))
