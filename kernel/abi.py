@@ -181,6 +181,12 @@ class KernelParam(_GuestStruct):
     ]
 
 
+class SigPending(_GuestStruct):
+    """struct sigpending (sigset_t signal: one unsigned long on x86-64, bit SIG-1)."""
+
+    _fields_ = [("list", ListHead), ("signal", _ulong)]
+
+
 class TaskStruct(_GuestStruct):
     """struct task_struct (current = get_current())."""
 
@@ -205,6 +211,15 @@ class TaskStruct(_GuestStruct):
         ("exit_signal", _int),
         ("real_cred", _ptr),                    # init_cred: everyone is root
         ("cred", _ptr),
+        ("signal", _ptr),                       # its struct signal_struct
+        ("sighand", _ptr),                      # its struct sighand_struct
+        ("blocked", _ulong),                    # sigset_t
+        ("real_blocked", _ulong),
+        ("saved_sigmask", _ulong),
+        ("pending", SigPending),
+        ("sas_ss_sp", _ulong),
+        ("sas_ss_size", _ulong),
+        ("sas_ss_flags", _uint),
     ]
 
 
@@ -529,6 +544,36 @@ class Completion(_GuestStruct):
     _fields_ = [("done", _uint), ("wait", WaitQueueHead)]
 
 
+class SignalStruct(_GuestStruct):
+    """struct signal_struct: the leading members of 4.19's (one thread per process here)."""
+
+    _fields_ = [("sigcnt", _int), ("live", _int), ("nr_threads", _int), ("thread_head", ListHead),
+                ("wait_chldexit", WaitQueueHead), ("curr_target", _ptr),
+                ("shared_pending", SigPending), ("multiprocess", _ptr), ("group_exit_code", _int),
+                ("notify_count", _int), ("group_exit_task", _ptr), ("group_stop_count", _int),
+                ("flags", _uint)]
+
+
+class KSigaction(_GuestStruct):
+    """struct k_sigaction (its struct sigaction's members, in order)."""
+
+    _fields_ = [("sa_handler", _ptr), ("sa_flags", _ulong), ("sa_restorer", _ptr), ("sa_mask", _ulong)]
+
+
+class SighandStruct(_GuestStruct):
+    """struct sighand_struct: a handler per signal (SIG_DFL 0, SIG_IGN 1)."""
+
+    _fields_ = [("count", _int), ("action", KSigaction * 64), ("siglock", Spinlock),
+                ("signalfd_wqh", WaitQueueHead)]
+
+
+class Siginfo(_GuestStruct):
+    """siginfo_t (128 bytes): signo, errno, code, then the _sifields union (_kill's pid, uid)."""
+
+    _fields_ = [("si_signo", _int), ("si_errno", _int), ("si_code", _int), ("_pad0", _int),
+                ("si_pid", _int), ("si_uid", _uint), ("si_value", _ulong), ("_rest", _u8 * 96)]
+
+
 class SysInfo(_GuestStruct):
     """struct sysinfo (si_meminfo() fills it; memory sizes are in mem_unit bytes)."""
 
@@ -614,6 +659,14 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct kparam_string": (KparamString, {}),
     "struct kparam_array": (KparamArray, {}),
     "struct task_struct": (TaskStruct, {}),
+    "struct sigpending": (SigPending, {}),
+    "struct signal_struct": (SignalStruct, {}),
+    "struct k_sigaction": (KSigaction, {"sa_handler": "sa.sa_handler", "sa_flags": "sa.sa_flags",
+                                        "sa_restorer": "sa.sa_restorer", "sa_mask": "sa.sa_mask"}),
+    "struct sighand_struct": (SighandStruct, {}),
+    "siginfo_t": (Siginfo, {"_pad0": None, "si_pid": "_sifields._kill._pid",
+                            "si_uid": "_sifields._kill._uid", "si_value": "_sifields._rt._sigval",
+                            "_rest": None}),
     "struct work_struct": (WorkStruct, {}),
     "struct timer_list": (TimerList, {}),
     "struct delayed_work": (DelayedWork, {}),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kernel.abi import ListHead, TaskStruct
 from kernel.sched import TaskKind
+from kernel.signal import free_task_signals, init_task_signals
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -78,6 +79,7 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
     k.mem.set_u64(addr + TaskStruct.real_cred.offset, cred)
     k.mem.set_u64(addr + TaskStruct.cred.offset, cred)
+    init_task_signals(k, task, addr)
     if task.kind is TaskKind.USER:
         mm = _user_mm(k)
         k.mem.set_u64(addr + TaskStruct.mm.offset, mm)
@@ -90,6 +92,7 @@ def unhash_process(k: "Kernel", task: "Task") -> None:
     task_struct cache (a module that kept the pointer reads freed memory, as on Linux)."""
     if task.guest_struct and task.guest_struct != init_task_addr(k):
         _list_del(k, task.guest_struct + TaskStruct.tasks.offset)
+        free_task_signals(k, task)
         k.heap.free(task.guest_struct)
 
 

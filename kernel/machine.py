@@ -3,6 +3,7 @@ syscall-like entry points the shell's tools use."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from pathlib import Path
@@ -45,6 +46,7 @@ WALL_BOOT_NS = 1_540_166_400 * 1_000_000_000   # 2018-10-22 00:00:00 UTC
 RANDOM_SEED = 0x4190
 NR_CPUS = 2
 CLOCK_MODES = ("virtual", "real")
+MAX_RESTARTS = 10_000       # -ERESTARTSYS restarts of one call before it gives EINTR
 TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
 
 # Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
@@ -178,7 +180,7 @@ class Kernel:
         self.workqueues = Workqueues(self)
         self.wq = self.workqueues.system          # system_wq
         self.workqueues.boot()
-        self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+        self.shell = self.new_shell()
         self.clock.on_advance.append(self._tick)
         self.cpu.warm(1)
         self.hung_task = HungTask(self)
@@ -466,12 +468,17 @@ class Kernel:
 
         def body() -> None:
             try:
-                box["ret"] = fn()
-            except (KernelError, TaskKilled) as e:
-                box["err"] = e
-            except (GuestFault, GuestBug) as e:
-                self.oops(task, e)
-                box["err"] = KernelError(Errno.EFAULT)
+                for restarts in itertools.count():
+                    box.pop("err", None)
+                    try:
+                        box["ret"] = fn()
+                    except (KernelError, TaskKilled) as e:
+                        box["err"] = e
+                    except (GuestFault, GuestBug) as e:
+                        self.oops(task, e)
+                        box["err"] = KernelError(Errno.EFAULT)
+                    if not self._exit_to_user(task, box, restarts):
+                        break
             finally:
                 if self.livepatch is not None:
                     self.livepatch.exit_to_usermode(task)
@@ -487,9 +494,10 @@ class Kernel:
             if task in self.sched.runqueue or task.state is TaskState.RUNNING:
                 self.sched.park(task)
             if in_shell:
-                self.shell = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+                self.shell = self.new_shell()
             raise SyscallAbandoned(task, why)
-        if not in_shell and not (keep and not isinstance(box.get("err"), TaskKilled)):
+        if box.pop("shell_died", False) or (
+                not in_shell and not (keep and not isinstance(box.get("err"), TaskKilled))):
             self.sched.exit_task(task)
         else:
             task.state = TaskState.INTERRUPTIBLE
@@ -500,6 +508,43 @@ class Kernel:
             finally:
                 del err         # the traceback holds this frame: no cycle through it
         return box.get("ret")  # type: ignore[return-value]
+
+    def new_shell(self) -> Task:
+        """The shell's bash: an interactive bash ignores SIGTERM and SIGQUIT and catches
+        SIGINT (here: ignores it), so only other signals end it."""
+        from kernel.signal import SIG_IGN, SIGINT, SIGQUIT, SIGTERM, set_handler
+        t = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+        if t.guest_struct:
+            for sig in (SIGINT, SIGQUIT, SIGTERM):
+                set_handler(self, t, sig, SIG_IGN)
+        return t
+
+    def _exit_to_user(self, task: Task, box: dict[str, Any], restarts: int) -> bool:
+        """The way back to user space (arch/x86/entry/common.c, kernel/signal.c get_signal):
+        a fatal signal pending kills the task (TaskKilled, as bash reports it); a call that
+        gave -ERESTARTSYS (or another restart code) is made again, as no handler is
+        installed; True to restart it. Restarts are bounded by the command's wait."""
+        from kernel.signal import RESTART_ERRNOS, fatal_signal
+        err = box.get("err")
+        sig = fatal_signal(self, task)
+        if sig:
+            if task is self.shell:          # bash died: the shell gets a new one
+                from kernel.signal import flush
+                flush(self, task)
+                self.shell = self.new_shell()
+                box["shell_died"] = True
+            box["err"] = TaskKilled(task.comm, sig)
+            return False
+        if isinstance(err, KernelError) and err.errno in RESTART_ERRNOS:
+            if restarts < MAX_RESTARTS:
+                if self.livepatch is not None:       # TIF_PATCH_PENDING, then the restart
+                    self.livepatch.exit_to_usermode(task)
+                task.tif_sigpending = False
+                cost.spend(self, "syscall")
+                self.sched.cond_preempt(task)
+                return True
+            box["err"] = KernelError(Errno.EINTR)
+        return False
 
     def init_module(self, image: bytes, args: str, comm: str = "insmod") -> None:
         def load() -> None:

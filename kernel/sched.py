@@ -82,7 +82,14 @@ class TaskExit(BaseException):
 
 
 SIGKILL, SIGSEGV = 9, 11
-_SIGNAL_TEXT = {SIGKILL: "Killed", SIGSEGV: "Segmentation fault"}
+# what bash prints for a job a signal ended (glibc's strsignal); nothing for SIGINT and SIGPIPE
+_SIGNAL_TEXT = {1: "Hangup", 2: "", 3: "Quit", 4: "Illegal instruction", 5: "Trace/breakpoint trap",
+                6: "Aborted", 7: "Bus error", 8: "Floating point exception", 9: "Killed",
+                10: "User defined signal 1", 11: "Segmentation fault", 12: "User defined signal 2",
+                13: "", 14: "Alarm clock", 15: "Terminated", 16: "Stack fault",
+                24: "CPU time limit exceeded", 25: "File size limit exceeded",
+                26: "Virtual timer expired", 27: "Profiling timer expired", 29: "I/O possible",
+                30: "Power failure", 31: "Bad system call"}
 
 
 class TaskKilled(Exception):
@@ -96,6 +103,8 @@ class TaskKilled(Exception):
     @property
     def text(self) -> str:
         """What bash prints for a foreground job that died of this signal."""
+        if 32 <= self.signo <= 64:
+            return f"Real-time signal {self.signo - 32}"
         return _SIGNAL_TEXT.get(self.signo, f"Unknown signal {self.signo}")
 
 
@@ -112,9 +121,9 @@ class Task:
     state: TaskState = TaskState.INTERRUPTIBLE
     patch_state: int = KLP_UNDEFINED
     patch_pending: bool = False      # TIF_PATCH_PENDING
-    sigpending: bool = False         # TIF_SIGPENDING (fake signal from livepatch)
-    signals: int = 0                 # pending signals, bit SIG-1 (kernel/api/signal.py)
-    allowed_signals: int = 0         # a kthread's allow_signal()s: it ignores the others
+    tif_sigpending: bool = False     # TIF_SIGPENDING set with no signal queued (livepatch's fake one)
+    siginfo: dict = field(default_factory=dict)   # queued siginfo of each pending signal (signal.py)
+    sigobjs: tuple = ()             # its guest signal_struct and sighand_struct
     ctx: GuestContext = field(default_factory=GuestContext)
     guest_struct: int = 0
     usage: int = 0                  # get_task_struct() references guest code holds (api/task.py)
@@ -138,6 +147,19 @@ class Task:
     @property
     def is_kthread(self) -> bool:
         return self.kind is not TaskKind.USER
+
+    @property
+    def sigpending(self) -> bool:
+        """signal_pending(): a signal not blocked is pending (its task_struct's pending and
+        signal->shared_pending against blocked), or TIF_SIGPENDING was set without one."""
+        if self.tif_sigpending:
+            return True
+        from kernel.signal import unblocked_pending
+        return self.kernel is not None and unblocked_pending(self.kernel, self) != 0
+
+    @sigpending.setter
+    def sigpending(self, on: bool) -> None:
+        self.tif_sigpending = on
 
     @property
     def alive(self) -> bool:

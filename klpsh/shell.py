@@ -218,7 +218,8 @@ class Shell:
             self.out(f"{argv[0]}: {strerror(e.errno)}")
             return 1
         except TaskKilled as e:  # the tool died in the kernel: bash reports the signal
-            self.out(e.text)
+            if e.text:
+                self.out(e.text)
             return 128 + e.signo
         except SyscallAbandoned as e:  # the tool never came back from the kernel
             self.out(e.message())
@@ -238,7 +239,8 @@ class Shell:
                     break
                 data = data[done:]
         except TaskKilled as e:
-            self.out(e.text)
+            if e.text:
+                self.out(e.text)
             return 128 + e.signo
         except SyscallAbandoned as e:
             self.out(e.message())

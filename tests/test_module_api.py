@@ -216,7 +216,7 @@ def test_hashtable_and_rcu_callbacks(kernel, test_module):
     kernel.delete_module("hash_demo")
     assert kernel.lines[-1] == "hash_demo: exit: empty=1"
     born = [t for t in kernel.sched.all_tasks() if t.pid not in before]   # ksoftirqd, for RCU
-    task_structs = sum(kernel.heap.live[t.guest_struct] for t in born)
+    task_structs = sum(kernel.heap.live[a] for t in born for a in (t.guest_struct, *t.sigobjs))
     assert kernel.heap.bytes_in_use == heap + task_structs   # kfree_rcu() freed its entry too
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from kernel.api import errret, kapi, s64
 from kernel.errno import Errno
 from kernel.sched import TaskState
+from kernel.signal import fatal_pending
 from kernel.time import MAX_JIFFY_OFFSET
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from kernel.sched import Task
 
 _COUNT = 4          # struct semaphore { raw_spinlock_t lock; unsigned int count; ... }
-SIGKILL_BIT = 1 << 8
 
 
 def _waiters(k: "Kernel", sem: int) -> "list[tuple[Task, list[bool]]]":
@@ -72,7 +72,7 @@ def down_interruptible(k: "Kernel", sem: int) -> int:
 def down_killable(k: "Kernel", sem: int) -> int:
     me = k.sched.current
     return _down(k, sem, TaskState.UNINTERRUPTIBLE, MAX_JIFFY_OFFSET,
-                 lambda: bool(me.signals & SIGKILL_BIT))
+                 lambda: fatal_pending(k, me))
 
 
 @kapi()

@@ -41,7 +41,7 @@ SEEK_MAX = SEEK_HOLE
 FIONBIO = 0x5421
 USER_BUFFER = 128 * 1024            # the smallest user buffer a call hands in (cat's)
 ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
-ERESTARTSYS = 512                   # a signal interrupted the call (EINTR for the user)
+ERESTARTSYS = 512                   # a signal interrupted the call (restarted on the way out)
 
 OPEN_FRAMES = ("do_sys_open", "do_filp_open", "path_openat", "vfs_open", "do_dentry_open")
 READ_FRAMES = ("ksys_read", "vfs_read", "__vfs_read")
@@ -310,8 +310,9 @@ class OpenFile:
 
 
 def _user_errno(e: int) -> int:
-    """What a kernel-internal errno becomes on the way out (ERESTARTSYS -> EINTR)."""
-    return {ERESTARTSYS: Errno.EINTR, ENOIOCTLCMD: Errno.ENOTTY}.get(e, e)
+    """What a kernel-internal errno becomes on the way out (ENOIOCTLCMD -> ENOTTY; the restart
+    codes such as ERESTARTSYS are handled by the return to user space, kernel/machine.py)."""
+    return {ENOIOCTLCMD: Errno.ENOTTY}.get(e, e)
 
 
 def new_dentry(k: "Kernel", name: str, inode: int, parent: int = 0) -> int:

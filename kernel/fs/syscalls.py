@@ -107,11 +107,11 @@ class Process:
         """Ctrl-C while the call sleeps: SIGINT to the task, as the terminal sends it; True
         once the call has returned (an interruptible sleep gives -ERESTARTSYS) and the task,
         killed by the signal, has exited."""
-        from kernel.api.signal import send_signal
+        from kernel.signal import send_signal
         task = self.task
         if self.in_shell or task.state is not TaskState.INTERRUPTIBLE or task.parked:
             return False
-        send_signal(self.k, task, SIGINT)
+        send_signal(self.k, task, SIGINT, group=True)
         bound = self.k.wait_bound()
         bound.interrupted = lambda: False
         if not self.k.sched.run_until(lambda: task._thread is None, bound=bound):

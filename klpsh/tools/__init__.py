@@ -122,7 +122,7 @@ TOOL_MODULES: dict[str, str] = {
     "modinfo": "modinfo", "dmesg": "dmesg", "echo": "echo", "cat": "cat", "ls": "ls",
     "sleep": "sleep", "ps": "ps", "help": "help", "exit": "exit", "head": "filters",
     "tail": "filters", "grep": "filters", "wc": "filters", "uname": "uname", "clear": "clear",
-    "timeline": "timeline", "ioctl": "ioctl", "reboot": "reboot",
+    "timeline": "timeline", "ioctl": "ioctl", "reboot": "reboot", "kill": "kill",
 }
 
 

@@ -15,6 +15,7 @@
 #include <linux/preempt.h>
 #include <asm/current.h>
 #include <asm/processor.h>
+#include <linux/signal_types.h>
 
 #define TASK_COMM_LEN	16
 
@@ -39,9 +40,22 @@ struct task_struct {
 	int		exit_signal;
 	const struct cred *real_cred;	/* linux/cred.h: init_cred for every task */
 	const struct cred *cred;
+
+	/* signals (4.19's order; linux/sched/signal.h has the two structs) */
+	struct signal_struct	*signal;
+	struct sighand_struct	*sighand;
+	sigset_t		blocked;
+	sigset_t		real_blocked;
+	sigset_t		saved_sigmask;	/* restored if set_restore_sigmask() was used */
+	struct sigpending	pending;
+	unsigned long		sas_ss_sp;
+	size_t			sas_ss_size;
+	unsigned int		sas_ss_flags;
 };
 
 struct cred;
+struct signal_struct;
+struct sighand_struct;
 
 extern struct task_struct init_task;	/* swapper/0, the head of the task list */
 

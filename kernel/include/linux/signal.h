@@ -1,73 +1,65 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * klpsh: signal numbers (x86 uapi asm/signal.h) and the kthread helpers of
- * 4.19's linux/signal.h.  Kernel threads ignore every signal until they
- * allow_signal() it; then send_sig() makes it pending and wakes them.
+ * klpsh: the sigset_t helpers and kthread signal calls of 4.19's
+ * linux/signal.h (numbers and sigset_t: asm/signal.h).  Kernel threads
+ * ignore every signal until they allow_signal() it; then send_sig() makes
+ * it pending and wakes them.
  */
 #ifndef _LINUX_SIGNAL_H
 #define _LINUX_SIGNAL_H
 
 #include <linux/types.h>
 
-#define _NSIG		64
-#define _NSIG_BPW	64
-#define _NSIG_WORDS	(_NSIG / _NSIG_BPW)
-
-#define SIGHUP		 1
-#define SIGINT		 2
-#define SIGQUIT		 3
-#define SIGILL		 4
-#define SIGTRAP		 5
-#define SIGABRT		 6
-#define SIGIOT		 6
-#define SIGBUS		 7
-#define SIGFPE		 8
-#define SIGKILL		 9
-#define SIGUSR1		10
-#define SIGSEGV		11
-#define SIGUSR2		12
-#define SIGPIPE		13
-#define SIGALRM		14
-#define SIGTERM		15
-#define SIGSTKFLT	16
-#define SIGCHLD		17
-#define SIGCONT		18
-#define SIGSTOP		19
-#define SIGTSTP		20
-#define SIGTTIN		21
-#define SIGTTOU		22
-#define SIGURG		23
-#define SIGXCPU		24
-#define SIGXFSZ		25
-#define SIGVTALRM	26
-#define SIGPROF		27
-#define SIGWINCH	28
-#define SIGIO		29
-#define SIGPOLL		SIGIO
-#define SIGPWR		30
-#define SIGSYS		31
-#define SIGRTMIN	32
-#define SIGRTMAX	_NSIG
-
-typedef struct {
-	unsigned long sig[_NSIG_WORDS];
-} sigset_t;
-
-#define sigmask(sig)	(1UL << ((sig) - 1))
+#include <linux/signal_types.h>
 
 static inline void sigaddset(sigset_t *set, int _sig)
 {
-	set->sig[0] |= sigmask(_sig);
+	unsigned long sig = _sig - 1;
+	set->sig[sig / _NSIG_BPW] |= 1UL << (sig % _NSIG_BPW);
 }
 
 static inline void sigdelset(sigset_t *set, int _sig)
 {
-	set->sig[0] &= ~sigmask(_sig);
+	unsigned long sig = _sig - 1;
+	set->sig[sig / _NSIG_BPW] &= ~(1UL << (sig % _NSIG_BPW));
 }
 
 static inline int sigismember(sigset_t *set, int _sig)
 {
-	return 1 & (set->sig[0] >> (_sig - 1));
+	unsigned long sig = _sig - 1;
+	return 1 & (set->sig[sig / _NSIG_BPW] >> (sig % _NSIG_BPW));
+}
+
+static inline int sigisemptyset(sigset_t *set)
+{
+	return set->sig[0] == 0;
+}
+
+static inline int sigequalsets(const sigset_t *set1, const sigset_t *set2)
+{
+	return set1->sig[0] == set2->sig[0];
+}
+
+#define sigmask(sig)	(1UL << ((sig) - 1))
+
+static inline void sigorsets(sigset_t *r, const sigset_t *a, const sigset_t *b)
+{
+	r->sig[0] = a->sig[0] | b->sig[0];
+}
+
+static inline void sigandsets(sigset_t *r, const sigset_t *a, const sigset_t *b)
+{
+	r->sig[0] = a->sig[0] & b->sig[0];
+}
+
+static inline void sigandnsets(sigset_t *r, const sigset_t *a, const sigset_t *b)
+{
+	r->sig[0] = a->sig[0] & ~b->sig[0];
+}
+
+static inline void signotset(sigset_t *set)
+{
+	set->sig[0] = ~set->sig[0];
 }
 
 static inline void sigemptyset(sigset_t *set)
@@ -79,6 +71,46 @@ static inline void sigfillset(sigset_t *set)
 {
 	set->sig[0] = -1UL;
 }
+
+static inline void sigaddsetmask(sigset_t *set, unsigned long mask)
+{
+	set->sig[0] |= mask;
+}
+
+static inline void sigdelsetmask(sigset_t *set, unsigned long mask)
+{
+	set->sig[0] &= ~mask;
+}
+
+static inline int sigtestsetmask(sigset_t *set, unsigned long mask)
+{
+	return (set->sig[0] & mask) != 0;
+}
+
+static inline void siginitset(sigset_t *set, unsigned long mask)
+{
+	set->sig[0] = mask;
+}
+
+static inline void siginitsetinv(sigset_t *set, unsigned long mask)
+{
+	set->sig[0] = ~mask;
+}
+
+static inline void init_sigpending(struct sigpending *sig)
+{
+	sigemptyset(&sig->signal);
+	INIT_LIST_HEAD(&sig->list);
+}
+
+/* Test if 'sig' is valid signal. Use this instead of testing _NSIG directly */
+static inline int valid_signal(unsigned long sig)
+{
+	return sig <= _NSIG ? 1 : 0;
+}
+
+/* the calling task's blocked mask: SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK SET, OLDSET the old one */
+extern int sigprocmask(int how, sigset_t *set, sigset_t *oldset);
 
 /* a kernel thread takes SIG from now on (kthreads ignore every signal by default) */
 extern void allow_signal(int sig);

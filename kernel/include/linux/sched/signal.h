@@ -10,22 +10,73 @@
 #include <linux/rculist.h>
 #include <linux/signal.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 
 struct pid;
 
-#define SEND_SIG_NOINFO	((void *) 0)
-#define SEND_SIG_PRIV	((void *) 1)
-#define SEND_SIG_FORCED	((void *) 2)
+/*
+ * The thread group's signal state: one thread per process here, so each task
+ * has its own.  The leading members as 4.19 lays them out.
+ */
+struct signal_struct {
+	atomic_t		sigcnt;
+	atomic_t		live;
+	int			nr_threads;
+	struct list_head	thread_head;
+	wait_queue_head_t	wait_chldexit;	/* for wait4() */
+	struct task_struct	*curr_target;
+	struct sigpending	shared_pending;	/* shared signal handling */
+	struct hlist_head	multiprocess;
+	int			group_exit_code;
+	int			notify_count;
+	struct task_struct	*group_exit_task;
+	int			group_stop_count;
+	unsigned int		flags;		/* see SIGNAL_* flags below */
+};
 
-struct kernel_siginfo;
-typedef struct kernel_siginfo siginfo_t;
+#define SIGNAL_STOP_STOPPED	0x00000001
+#define SIGNAL_STOP_CONTINUED	0x00000002
+#define SIGNAL_GROUP_EXIT	0x00000004
+#define SIGNAL_GROUP_COREDUMP	0x00000008
+#define SIGNAL_UNKILLABLE	0x00000040
+
+/* the handlers: a kernel thread's are SIG_IGN until it allow_signal()s one */
+struct sighand_struct {
+	atomic_t		count;
+	struct k_sigaction	action[_NSIG];
+	spinlock_t		siglock;
+	wait_queue_head_t	signalfd_wqh;
+};
+
+#define SEND_SIG_NOINFO	((struct siginfo *) 0)
+#define SEND_SIG_PRIV	((struct siginfo *) 1)
+#define SEND_SIG_FORCED	((struct siginfo *) 2)
 
 extern int send_sig(int sig, struct task_struct *p, int priv);
-extern int send_sig_info(int sig, siginfo_t *info, struct task_struct *p);
+extern int send_sig_info(int sig, struct siginfo *info, struct task_struct *p);
 extern void force_sig(int sig, struct task_struct *p);
+extern int force_sig_info(int sig, struct siginfo *info, struct task_struct *p);
 extern int kill_pid(struct pid *pid, int sig, int priv);
+extern int kill_pid_info(int sig, struct siginfo *info, struct pid *pid);
 extern void flush_signals(struct task_struct *t);
 extern int __fatal_signal_pending(struct task_struct *p);
+extern void recalc_sigpending(void);
+extern int dequeue_signal(struct task_struct *tsk, sigset_t *mask, siginfo_t *info);
+
+/* a kernel thread takes the next signal it allowed: its number, 0 if none is pending */
+static inline int kernel_dequeue_signal(siginfo_t *info)
+{
+	struct task_struct *tsk = current;
+	siginfo_t __info;
+	int ret;
+
+	spin_lock_irq(&tsk->sighand->siglock);
+	ret = dequeue_signal(tsk, &tsk->blocked, info ?: &__info);
+	spin_unlock_irq(&tsk->sighand->siglock);
+
+	return ret;
+}
 
 static inline int fatal_signal_pending(struct task_struct *p)
 {
