@@ -496,4 +496,9 @@ EXPORTS: tuple[tuple[str, str, int, bool], ...] = (
     ('u32_array_open', 'debugfs', 2, False),
     ('u32_array_read', 'debugfs', 4, False),
     ('u32_array_release', 'debugfs', 2, False),
+    ('force_sig_info', 'signal', 3, False),
+    ('kill_pid_info', 'signal', 3, False),
+    ('recalc_sigpending', 'signal', 0, False),
+    ('dequeue_signal', 'signal', 3, False),
+    ('sigprocmask', 'signal', 3, False),
 )
