@@ -501,4 +501,11 @@ EXPORTS: tuple[tuple[str, str, int, bool], ...] = (
     ('recalc_sigpending', 'signal', 0, False),
     ('dequeue_signal', 'signal', 3, False),
     ('sigprocmask', 'signal', 3, False),
+    ('tasklet_init', 'interrupt', 3, False),
+    ('__tasklet_schedule', 'interrupt', 1, False),
+    ('__tasklet_hi_schedule', 'interrupt', 1, False),
+    ('tasklet_kill', 'interrupt', 1, False),
+    ('__local_bh_disable_ip', 'interrupt', 2, False),
+    ('__local_bh_enable_ip', 'interrupt', 2, False),
+    ('_local_bh_enable', 'interrupt', 0, False),
 )
