@@ -18,7 +18,7 @@ from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALI
 from unicorn import x86_const as X
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH
 
-from kernel.fault import canonical, error_code
+from kernel.fault import DOUBLE_FAULT, canonical, error_code, frame_push_fault
 from kernel.module.kallsyms import KSym
 from kernel.mm import (PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STUB_BASE, STUB_END,
                        THREAD_SIZE, BadAddress, GuestMemory, PageTable)
@@ -55,8 +55,8 @@ class GuestFault(Exception):
     """Guest code faulted (a page fault, a CPU exception) or never returned (soft lockup).
 
     TRAP names it as die() does ("page fault", "divide error", "int3", "general protection
-    fault", "invalid opcode", "soft lockup"); ADDR is CR2 for a page fault, ACCESS its kind
-    (read/write/fetch), ERROR_CODE the hardware error code."""
+    fault", "invalid opcode", "double fault", "soft lockup"); ADDR is CR2 for a page fault or
+    a double fault, ACCESS its kind (read/write/fetch), ERROR_CODE the hardware error code."""
 
     def __init__(self, kind: str, rip: int, addr: int, regs: dict[str, int], trace: list[int],
                  trap: str = "", error_code: int | None = None, access: str = "") -> None:
@@ -462,7 +462,7 @@ class Cpu:
     def _lockup(self, uc: Uc, task: "Task", lockup: SoftLockup, at_call: bool = False) -> GuestFault:
         """The soft-lockup report's view of the task; AT_CALL: it was entering a kernel
         function, whose caller is the first return address."""
-        f = self._fault(uc, task, "soft lockup")
+        f = self._fault_kind(uc, task, "soft lockup")
         f.duration = lockup.duration
         rsp = f.regs["rsp"]
         if at_call and self.mem.valid(rsp, 8):
@@ -496,8 +496,21 @@ class Cpu:
         return bool(lo) and lo <= addr <= lo + THREAD_SIZE - 8
 
     def _fault(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
-        """Guest code stopped on an error (UcError text KIND): a page fault where the MMU
-        hooks saw the access, else what Unicorn says."""
+        """Guest code stopped on an error (UcError text KIND), as the CPU delivers it."""
+        return self._delivered(self._fault_kind(uc, task, kind))
+
+    def _delivered(self, f: GuestFault) -> GuestFault:
+        """The CPU delivers exception F by writing its frame on the stack: where that write
+        faults (the stack ran into its guard page), F is a double fault whose CR2 is the
+        write's address (do_double_fault() then finds the stack overflow)."""
+        cr2 = frame_push_fault(self.pt, f.regs["rsp"])
+        if cr2 is None:
+            return f
+        return GuestFault(f.kind, f.rip, cr2, f.regs, f.trace, trap=DOUBLE_FAULT, error_code=0,
+                          access="write")
+
+    def _fault_kind(self, uc: Uc, task: "Task", kind: str) -> GuestFault:
+        """A page fault where the MMU hooks saw the access, else what Unicorn says."""
         regs = self._regs(uc)
         st = self.state.get(uc)
         fault = st.fault if st is not None else None
@@ -522,8 +535,8 @@ class Cpu:
         vector, rip = st.trap
         st.trap = None
         regs = dict(self._regs(uc), rip=rip)
-        return GuestFault(trap_name(vector), rip, 0, regs, self._trace(task, regs),
-                          trap=trap_name(vector), error_code=0)
+        return self._delivered(GuestFault(trap_name(vector), rip, 0, regs, self._trace(task, regs),
+                                          trap=trap_name(vector), error_code=0))
 
     def _outer_frames(self, task: "Task") -> list[int]:
         """Below a nested call: the kernel entries it was made from and the guest frames
@@ -546,7 +559,7 @@ class Cpu:
 
     def _stub_fault(self, uc: Uc, task: "Task", stub: int, bad: int) -> GuestFault:
         """A kernel function given a bad pointer faults inside itself, as its C version would."""
-        f = self._fault(uc, task, "UC_ERR_READ_UNMAPPED")
+        f = self._fault_kind(uc, task, "UC_ERR_READ_UNMAPPED")
         f.addr = bad
         caller = self.mem.u64(f.regs["rsp"]) if self.mem.valid(f.regs["rsp"], 8) else 0
         if caller:
@@ -665,13 +678,14 @@ class Cpu:
         return out
 
     def _walk_fp(self, rbp: int, task: "Task") -> list[int]:
-        """Return addresses along the frame-pointer chain starting at RBP (best effort)."""
+        """Return addresses along the frame-pointer chain starting at RBP, as far as it goes
+        up the task's stack (show_trace_log_lvl() walks the whole stack: no depth limit)."""
         lo = task.ctx.stack_base
         out: list[int] = []
-        fp = rbp
-        while fp and lo <= fp < lo + THREAD_SIZE - 8 and len(out) < 64:
+        fp, below = rbp, lo
+        while fp and below <= fp < lo + THREAD_SIZE - 8:
             out.append(self.mem.u64(fp + 8))
-            fp = self.mem.u64(fp)
+            fp, below = self.mem.u64(fp), fp + 16      # each frame lies above the one it called
         return out
 
     def stack_trace(self, task: "Task") -> list[int] | None:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
-from kernel.fault import NX_WARNING, STACK_OVERFLOW, X86_PF_INSTR, dump_pagetable, stack_guard_hit
+from kernel.fault import (DOUBLE_FAULT, NX_WARNING, STACK_OVERFLOW, STACK_OVERFLOW_DF, X86_PF_INSTR,
+                          double_fault_on_guard, dump_pagetable, stack_guard_hit)
 from kernel.mm import PAGE_SIZE, PROT_EXEC, STUB_BASE, STUB_END, THREAD_SIZE
 from kernel.printk import KERN_ALERT, KERN_CRIT, KERN_EMERG, KERN_INFO, KERN_WARNING
 
@@ -147,6 +148,10 @@ class DumpStack:
             regs, trace = e.regs, e.trace
             self.cr2 = e.addr
             title, code, page_fault = self.page_fault(task, e)
+        elif e.trap == DOUBLE_FAULT:
+            regs, trace = e.regs, e.trace
+            self.cr2 = e.addr
+            title, code = self.double_fault(task, e), 0
         else:
             regs, trace = e.regs, e.trace
             title, code = e.trap, e.error_code
@@ -162,16 +167,28 @@ class DumpStack:
         self.end_marker()
         self.show_regs_body(task, self.exec_summary)      # "in case the oops scrolled away"
 
+    def stack_overflow(self, task: "Task", addr: int, title: str) -> str:
+        """handle_stack_overflow(): the guard page line; die()'s title."""
+        k = self.k
+        stack = task.ctx.stack_base
+        self._log(KERN_EMERG, f"BUG: stack guard page was hit at {k.fmt_ptr(addr)} "
+                              f"(stack is {k.fmt_ptr(stack)}..{k.fmt_ptr(stack + THREAD_SIZE - 1)})")
+        return title
+
+    def double_fault(self, task: "Task", e: GuestFault) -> str:
+        """do_double_fault(): the exception frame could not be written; CR2 in the guard
+        page below the stack is a stack overflow, else a plain double fault."""
+        if double_fault_on_guard(task, e.addr):
+            return self.stack_overflow(task, e.addr, STACK_OVERFLOW_DF)
+        return DOUBLE_FAULT
+
     def page_fault(self, task: "Task", e: GuestFault) -> tuple[str, int, bool]:
         """no_context(): the stack guard page (handle_stack_overflow(), then die()), or
         show_fault_oops() and __die("Oops"). Returns die()'s title, error code, and whether
         the CR2 summary line follows."""
         k = self.k
         if stack_guard_hit(task, e.addr):
-            stack = task.ctx.stack_base
-            self._log(KERN_EMERG, f"BUG: stack guard page was hit at {k.fmt_ptr(e.addr)} "
-                                  f"(stack is {k.fmt_ptr(stack)}..{k.fmt_ptr(stack + THREAD_SIZE - 1)})")
-            return STACK_OVERFLOW, 0, False
+            return self.stack_overflow(task, e.addr, STACK_OVERFLOW), 0, False
         pt = k.pagetable
         if e.error_code & X86_PF_INSTR and pt.present(e.addr) and not pt.get(e.addr) & PROT_EXEC:
             self._log(KERN_CRIT, NX_WARNING)

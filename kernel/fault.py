@@ -19,6 +19,9 @@ X86_PF_PROT, X86_PF_WRITE, X86_PF_USER, X86_PF_RSVD, X86_PF_INSTR = 0x1, 0x2, 0x
 ACCESS_BITS = {"read": 0, "write": X86_PF_WRITE, "fetch": X86_PF_INSTR}
 NX_WARNING = "kernel tried to execute NX-protected page - exploit attempt? (uid: 0)"
 STACK_OVERFLOW = "kernel stack overflow (page fault)"
+STACK_OVERFLOW_DF = "kernel stack overflow (double-fault)"
+DOUBLE_FAULT = "double fault"
+EXCEPTION_FRAME = 6 * 8                 # SS, RSP, RFLAGS, CS, RIP, error code
 # Page table entries as dump_pagetable() prints them for guest memory: the upper levels are
 # present (kernel mappings), the PTE carries the page's frame and rights.
 PGD_VAL = 0x0000_0000_2A0E_0067
@@ -51,6 +54,23 @@ def dump_pagetable(pt: PageTable, addr: int, mem_base: int, mem_end: int) -> str
         pte |= _PAGE_RW if prot & PROT_WRITE else 0
         pte |= 0 if prot & PROT_EXEC else _PAGE_NX
     return f"PGD {PGD_VAL:x} P4D {PGD_VAL:x} PUD {PUD_VAL:x} PMD {pmd:x} PTE {pte:x}"
+
+
+def frame_push_fault(pt: PageTable, rsp: int) -> int | None:
+    """Delivering an exception in kernel mode (no stack switch) the CPU aligns RSP down to 16
+    and writes the exception frame below it: the first address it cannot write, whose page
+    fault makes the exception a double fault (and is CR2 then), or None if the frame fits."""
+    top = rsp & ~0xF
+    for addr in range(top - 8, top - EXCEPTION_FRAME - 1, -8):
+        if not pt.get(addr) & PROT_WRITE:
+            return addr
+    return None
+
+
+def double_fault_on_guard(task: "Task", cr2: int) -> bool:
+    """do_double_fault(): CR2 within the page below the task's stack, a stack overflow."""
+    stack = task.ctx.stack_base
+    return bool(stack) and ((stack - 1 - cr2) & ((1 << 64) - 1)) < PAGE_SIZE
 
 
 def stack_guard_hit(task: "Task", addr: int) -> bool:

@@ -58,7 +58,7 @@ def test_module_with_an_empty_name_is_refused(kernel, test_module):
     assert e.value.errno == 22
     text = "\n".join(kernel.lines)
     assert "attempted to be registered with empty name!" in text
-    assert "WARNING: CPU: " in text and "kobject_add_internal+" in text
+    assert "WARNING: CPU: " in text and " at lib/kobject.c:226 kobject_add_internal+" in text
     assert "" not in kernel.modules and not kernel.loader.modules
 
 
@@ -147,19 +147,47 @@ def test_text_and_rodata_are_read_only_data_is_not_executable(kernel, test_modul
 
 def test_stack_overflow_hits_the_guard_page_of_its_own_task(kernel, test_module):
     """3,000 frames overflow the 16 KiB stack: the guard page below it stops the overflow in
-    the task that overflowed; a task sleeping in guest code on another stack runs on."""
+    the task that overflowed; a task sleeping in guest code on another stack runs on.
+
+    The stack pointer itself is in the guard page, so the CPU cannot write the page fault's
+    exception frame: a double fault, whose CR2 is that write's address (do_double_fault ->
+    handle_stack_overflow). The call trace is the whole stack, as show_trace_log_lvl() walks
+    it: every frame of the recursion, then what called it."""
     kernel.init_module(ko("livepatch-callbacks-busymod"), "sleep_secs=2")
     kernel.run_for(10_000_000)
     lines, how = _insmod(kernel, test_module("faults"), "fault=recurse depth=3000")
     assert how == "Segmentation fault"
     guard = _line(lines, "BUG: stack guard page was hit at ")
     assert "(stack is " in guard
-    assert _line(lines, "kernel stack overflow (page fault): 0000 [#1]")
+    assert lines[lines.index(guard) + 1].startswith("kernel stack overflow (double-fault): 0000 [#1] ")
     assert _line(lines, "CPU: 0 PID: ").split("Comm: ")[1].startswith("insmod ")
     assert _line(lines, "RIP: 0010:").startswith("RIP: 0010:recurse+0x")
+    rsp = int(_line(lines, "RSP: 0018:").split()[1].split(":")[1], 16)
+    cr2 = int(_line(lines, "CR2: ").split()[1], 16)
+    assert cr2 == (rsp & ~0xF) - 8 and not any(line.startswith("BUG: unable to handle") for line in lines)
+    trace = lines[lines.index("Call Trace:") + 1:lines.index(_line(lines, "Modules linked in: "))]
+    frames = [line.split("+")[0].strip() for line in trace]
+    recursion = frames.index("do_fault")
+    # 16 KiB of 80-byte frames (64 bytes of locals, the saved rbp, the return address)
+    assert 150 < recursion < 16384 // 80 and set(frames[:recursion]) == {"recurse"}
+    assert frames[recursion:recursion + 3] == ["do_fault", "faults_init", "do_one_initcall"]
+    assert frames[-1] == "entry_SYSCALL_64_after_hwframe"
     kernel.run_for(3_000_000_000)
     assert any(line.endswith("busymod_work_func exit") for line in kernel.lines)
     assert kernel.oops_count == 1
+
+
+def test_a_read_of_the_guard_page_with_room_on_the_stack_is_a_page_fault(kernel, test_module):
+    """A read just below the stack while the stack pointer has room: the page fault is
+    delivered, and no_context() finds the guard page (handle_stack_overflow, SIGSEGV)."""
+    lines, how = _insmod(kernel, test_module("faults"), "fault=below_stack")
+    assert how == "Segmentation fault"
+    guard = _line(lines, "BUG: stack guard page was hit at ")
+    assert lines[lines.index(guard) + 1].startswith("kernel stack overflow (page fault): 0000 [#1] ")
+    assert _line(lines, "RIP: 0010:").startswith("RIP: 0010:do_fault+0x")
+    rsp = int(_line(lines, "RSP: 0018:").split()[1].split(":")[1], 16)
+    cr2 = int(_line(lines, "CR2: ").split()[1], 16)
+    assert rsp - 16384 < cr2 < rsp - 16384 + 4096     # the read's own address
 
 
 def test_a_stale_function_pointer_faults_after_unload(kernel, test_module):

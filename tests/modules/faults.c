@@ -3,7 +3,8 @@
  * Faults on request, for the x86-64 fault reports and the machine's memory protections.
  *
  *   fault=   what goes wrong (none, null, read, gp, write_text, write_rodata, write_kernel,
- *            exec_data, exec_heap, div0, int3, int80, ud2, recurse, hog, panic)
+ *            exec_data, exec_heap, div0, int3, int80, ud2, recurse, below_stack, hog,
+ *            panic)
  *   ctx=     where: init (default), work (a kworker), timer (softirq), exit
  *   addr=    the address fault=read reads
  *   depth=   how deep fault=recurse recurses
@@ -89,6 +90,13 @@ static noinline int do_fault(const char *where)
 		asm volatile("ud2");
 	if (!strcmp(fault, "recurse"))
 		return recurse(depth);
+	if (!strcmp(fault, "below_stack")) {
+		/* a read one THREAD_SIZE (16 KiB on x86-64) below a local: the guard page under
+		 * this shallow stack, while the stack pointer still has room */
+		volatile char here = 0;
+
+		return *(&here - 16 * 1024);
+	}
 	if (!strcmp(fault, "hog")) {
 		void **blocks = kmalloc(8192 * sizeof(void *), GFP_KERNEL);
 		int n = 0, i;
