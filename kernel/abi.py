@@ -389,6 +389,33 @@ class AttributeGroup(_GuestStruct):
                 ("bin_attrs", _ptr)]
 
 
+class KobjType(_GuestStruct):
+    """struct kobj_type (4.19)."""
+
+    _fields_ = [("release", _ptr), ("sysfs_ops", _ptr), ("default_attrs", _ptr),
+                ("child_ns_type", _ptr), ("namespace", _ptr), ("get_ownership", _ptr)]
+
+
+class SysfsOps(_GuestStruct):
+    """struct sysfs_ops: a ktype's show and store."""
+
+    _fields_ = [("show", _ptr), ("store", _ptr)]
+
+
+class Kset(_GuestStruct):
+    """struct kset (4.19, no __randomize_layout)."""
+
+    _fields_ = [("list", ListHead), ("list_lock", Spinlock), ("kobj", Kobject),
+                ("uevent_ops", _ptr)]
+
+
+class BinAttribute(_GuestStruct):
+    """struct bin_attribute (4.19)."""
+
+    _fields_ = [("attr", Attribute), ("size_", _ulong), ("private", _ptr), ("read", _ptr),
+                ("write", _ptr), ("mmap", _ptr)]
+
+
 class DeviceAttribute(_GuestStruct):
     """struct device_attribute (struct class_attribute has the same layout)."""
 
@@ -684,6 +711,11 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct attribute": (Attribute, {}),
     "struct attribute_group": (AttributeGroup, {}),
     "struct device_attribute": (DeviceAttribute, {}),
+    "struct kobj_attribute": (DeviceAttribute, {}),
+    "struct kobj_type": (KobjType, {}),
+    "struct sysfs_ops": (SysfsOps, {}),
+    "struct kset": (Kset, {}),
+    "struct bin_attribute": (BinAttribute, {"size_": "size"}),
     "struct class_attribute": (DeviceAttribute, {}),
     "struct cdev": (Cdev, {}),
     "struct debugfs_blob_wrapper": (DebugfsBlobWrapper, {"size_": "size"}),

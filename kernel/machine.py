@@ -152,6 +152,7 @@ class Kernel:
 
     def _boot(self, vmlinux: Path) -> None:
         from kernel.api.device import driver_init
+        from kernel.api.kobject import kobject_boot
         from kernel.fs.debugfs import debugfs_init
         from kernel.fs.proc import proc_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
@@ -188,6 +189,7 @@ class Kernel:
         driver_init(self)
         hung_task_sysctl_init(self, self.vfs.root.mkdir("proc/sys/kernel"))
         module_sysfs_init(self)
+        kobject_boot(self)
         debugfs_init(self)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0

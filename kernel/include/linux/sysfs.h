@@ -89,6 +89,53 @@ static const struct attribute_group *_name##_groups[] = {	\
 
 #define sysfs_attr_init(attr) do {} while (0)
 
+/* a binary file: reads and writes at an offset, up to SIZE bytes (0: no limit) */
+struct bin_attribute {
+	struct attribute	attr;
+	size_t			size;
+	void			*private;
+	ssize_t (*read)(struct file *, struct kobject *, struct bin_attribute *,
+			char *, loff_t, size_t);
+	ssize_t (*write)(struct file *, struct kobject *, struct bin_attribute *,
+			 char *, loff_t, size_t);
+	int (*mmap)(struct file *, struct kobject *, struct bin_attribute *attr,
+		    struct vm_area_struct *vma);
+};
+
+#define sysfs_bin_attr_init(bin_attr) sysfs_attr_init(&(bin_attr)->attr)
+
+#define __BIN_ATTR(_name, _mode, _read, _write, _size) {		\
+	.attr = { .name = __stringify(_name), .mode = _mode },		\
+	.read	= _read,						\
+	.write	= _write,						\
+	.size	= _size,						\
+}
+
+#define __BIN_ATTR_RO(_name, _size) {					\
+	.attr	= { .name = __stringify(_name), .mode = 0444 },		\
+	.read	= _name##_read,						\
+	.size	= _size,						\
+}
+
+#define __BIN_ATTR_RW(_name, _size)					\
+	__BIN_ATTR(_name, 0644, _name##_read, _name##_write, _size)
+
+#define BIN_ATTR(_name, _mode, _read, _write, _size)			\
+struct bin_attribute bin_attr_##_name = __BIN_ATTR(_name, _mode, _read,	\
+					_write, _size)
+
+#define BIN_ATTR_RO(_name, _size)					\
+struct bin_attribute bin_attr_##_name = __BIN_ATTR_RO(_name, _size)
+
+#define BIN_ATTR_RW(_name, _size)					\
+struct bin_attribute bin_attr_##_name = __BIN_ATTR_RW(_name, _size)
+
+/* how a kobject's files show and store: its ktype's */
+struct sysfs_ops {
+	ssize_t	(*show)(struct kobject *, struct attribute *, char *);
+	ssize_t	(*store)(struct kobject *, struct attribute *, const char *, size_t);
+};
+
 
 extern int sysfs_create_file_ns(struct kobject *kobj, const struct attribute *attr,
 				const void *ns);
@@ -100,6 +147,10 @@ extern int sysfs_create_group(struct kobject *kobj, const struct attribute_group
 extern void sysfs_remove_group(struct kobject *kobj, const struct attribute_group *grp);
 extern int sysfs_create_groups(struct kobject *kobj, const struct attribute_group **groups);
 extern void sysfs_remove_groups(struct kobject *kobj, const struct attribute_group **groups);
+
+extern int sysfs_create_bin_file(struct kobject *kobj, const struct bin_attribute *attr);
+extern void sysfs_remove_bin_file(struct kobject *kobj, const struct bin_attribute *attr);
+extern void sysfs_notify(struct kobject *kobj, const char *dir, const char *attr);
 
 static inline int sysfs_create_file(struct kobject *kobj, const struct attribute *attr)
 {

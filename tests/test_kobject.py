@@ -1,0 +1,95 @@
+"""kobjects of a module's own type in a kset, through the shell (tests/modules/kset_demo.c):
+4.19's lib/kobject.c reference counting and release, ktype sysfs_ops show/store through the
+module's own attribute type, default_attrs, a named group with is_visible, a binary file,
+kset membership, uevents accepted, and the shell's wording for refused reads and writes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import needs_gcc, needs_kernel
+from klpsh.shell import Shell
+
+pytestmark = [needs_kernel, needs_gcc]
+
+STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
+NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
+S = "/sys/kernel/kset_demo"
+
+
+@pytest.fixture
+def shell(kernel, tmp_path, test_module):
+    (tmp_path / "kset_demo.ko").write_bytes(test_module("kset_demo"))
+    out: list[str] = []
+    sh = Shell(kernel, out.append, cwd=tmp_path)
+    sh.output = out
+    return sh
+
+
+def run(sh, line: str) -> list[str]:
+    n = len(sh.output)
+    sh.run_line(line)
+    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+
+
+def test_kset_of_counters_load_and_unload(shell, kernel):
+    heap = kernel.heap.bytes_in_use
+    out = run(shell, "insmod kset_demo.ko")
+    assert out[:3] == ["kset_demo: one uevent 0", "kset_demo: ten uevent 0",
+                       "sysfs: cannot create duplicate filename '/kernel/kset_demo/one'"]
+    assert out[-5:] == [
+        "kobject_add_internal failed for one with -EEXIST, don't try to register things with "
+        "the same name in the same directory.",
+        "kset_demo: kobject_init_and_add(one): -17",
+        "kset_demo: release one (value 0)",            # the duplicate's last put released it
+        "kset_demo: find ten: yes, refs 2",
+        "kset_demo: refs of one 2, parent kset_demo"]  # the kset is the parent
+    assert run(shell, f"ls {S}") == ["broken", "one", "ten"]
+    lines = run(shell, f"ls -l {S}/one")
+    assert [ln.split()[0] + " " + ln.split()[-1] for ln in lines[1:]] == [
+        "drwxr-xr-x extra", "-r--r--r-- step", "--w------- tick", "-rw-rw-r-- value"]
+    assert run(shell, f"ls {S}/one/extra") == ["note"], "is_visible hid 'secret'"
+    assert run(shell, f"ls -l {S}/ten/table")[0].startswith("-r--r--r-- 1 root root    16 ")
+    assert run(shell, "rmmod kset_demo") == ["kset_demo: release one (value 0)",
+                                             "kset_demo: release ten (value 0)"]
+    assert not kernel.fs.exists(S)
+    assert kernel.heap.bytes_in_use == heap, "every kobject, name and the kset freed"
+
+
+def test_files_show_and_store_through_the_ktype(shell):
+    run(shell, "insmod kset_demo.ko show_secret=1")
+    assert run(shell, f"ls {S}/one/extra") == ["note", "secret"]
+    assert run(shell, f"cat {S}/one/value") == ["0"]
+    assert run(shell, f"cat {S}/ten/step") == ["10"]
+    assert run(shell, f"echo 5 > {S}/one/value") == []
+    assert run(shell, f"cat {S}/one/value") == ["5"]
+    assert run(shell, f"echo x > {S}/one/value") == ["bash: echo: write error: Invalid argument"]
+    assert run(shell, f"echo 5 > {S}/one/step") == [f"bash: {S}/one/step: Permission denied"]
+    assert run(shell, f"cat {S}/one/tick") == [f"cat: {S}/one/tick: Permission denied"]
+    for _ in range(2):
+        assert run(shell, f"echo > {S}/ten/tick") == []
+    assert run(shell, f"cat {S}/ten/value") == ["20"]
+    assert run(shell, f"echo hello > {S}/one/extra/note") == []
+    assert run(shell, f"cat {S}/one/extra/note") == ["hello"]
+    assert run(shell, f"cat {S}/one/extra/secret") == ["hello"]
+    assert run(shell, f"cat {S}/ten/table") == ["0123456789abcdef"]
+    assert run(shell, "rmmod kset_demo") == ["kset_demo: release one (value 5)",
+                                             "kset_demo: release ten (value 20)"]
+
+
+def test_kobject_cleanup_debug_lines(shell):
+    run(shell, "insmod kset_demo.ko")
+    run(shell, "echo 'file lib/kobject.c +p' > /proc/dynamic_debug/control")
+    out = [re.sub(r"\([0-9a-f]{16}\)", "(P)", ln) for ln in run(shell, "rmmod kset_demo")]
+    assert out[:3] == [
+        "kobject: 'broken' (P): kobject_cleanup, parent           (null)",
+        "kobject: 'broken' (P): does not have a release() function, it is broken and must be "
+        "fixed.",
+        "kobject: 'broken': free name"]
+    assert "kobject: 'one' (P): auto cleanup 'remove' event" in out
+    assert "kobject: 'one' (P): auto cleanup kobject_del" in out
+    assert out.index("kobject: 'one' (P): calling ktype release") + 1 == \
+        out.index("kset_demo: release one (value 0)")
+    assert out[-1] == "kobject: 'kset_demo': free name"
