@@ -23,7 +23,7 @@ from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
 from kernel.fs.syscalls import FsCalls
-from kernel.mm import (HEAP_BASE, HEAP_END, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
+from kernel.mm import (HEAP_BASE, HEAP_END, MEM_BASE, MEM_SIZE, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
                        STUB_BASE, STUB_END, PROT_NONE, PROT_RW, PROT_RX, Allocator, PageTable,
                        StackAllocator)
 from kernel.module.elf import ElfCache
@@ -89,8 +89,7 @@ class Kernel:
         self.heap = Allocator(HEAP_BASE, HEAP_END)
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
         self.stacks = StackAllocator(STACKS_BASE, STACKS_END)
-        self.pagetable = PageTable()
-        self._map_boot_memory()
+        self.pagetable = self._boot_page_table()
         self.mem.present = self.pagetable.prot
         self.slab = Slab(self)
         self.mem_map = 0                          # struct pages of the heap (kernel/api/page.py)
@@ -234,20 +233,21 @@ class Kernel:
         """The largest buffer the kernel could vmalloc (a module image to load)."""
         return HEAP_END - HEAP_BASE
 
-    def _map_boot_memory(self) -> None:
+    def _boot_page_table(self) -> PageTable:
         """The page tables at boot (kernel.mm.PageTable): stubs RX, heap RW, stacks RW with
-        their guard pages; vmlinux is mapped as it is linked, modules as they load."""
-        pt = self.pagetable
-        key = (pt.base, pt.npages, self.stacks.SLOT)
+        their guard pages; vmlinux is mapped as it is linked, modules as they load. Every boot
+        maps the same: the first builds the layout, later ones start from a copy of it."""
+        key = (MEM_BASE, MEM_SIZE, self.stacks.SLOT)
         layout = _BOOT_PAGE_TABLES.get(key)
-        if layout is not None and pt.generation == 0 and pt.prot == bytes(len(pt.prot)):
-            pt.prot[:] = layout             # every boot maps the same: a copy, not a rebuild
-            return
+        if layout is not None:
+            return PageTable(prot=layout)
+        pt = PageTable(MEM_BASE, MEM_SIZE)
         pt.protect(STUB_BASE, STUB_END - STUB_BASE, PROT_RX)
         pt.protect(HEAP_BASE, HEAP_END - HEAP_BASE, PROT_RW)
         slot = self.stacks.SLOT // 4096
         pt.pattern(STACKS_BASE, STACKS_END - STACKS_BASE, bytes((PROT_NONE,) + (PROT_RW,) * (slot - 1)))
         _BOOT_PAGE_TABLES[key] = bytes(pt.prot)
+        return pt
 
     def alloc_stack(self) -> int:
         return self.stacks.alloc()

@@ -371,10 +371,13 @@ class PageTable:
     engine flushes its TLB before it next runs guest code.
     """
 
-    def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE) -> None:
+    def __init__(self, base: int = MEM_BASE, size: int = MEM_SIZE, prot: bytes | None = None) -> None:
+        """Nothing present, or the rights PROT gives each page (a layout made before)."""
         self.base = base
         self.npages = size >> PAGE_SHIFT
-        self.prot = bytearray(self.npages)
+        if prot is not None and len(prot) != self.npages:
+            raise ValueError(f"a page table of {self.npages} pages, not {len(prot)}")
+        self.prot = bytearray(self.npages) if prot is None else bytearray(prot)
         self.generation = 0
 
     def _range(self, addr: int, size: int) -> tuple[int, int]:

@@ -18,6 +18,7 @@ time and release it, as for /proc and /dev.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -335,23 +336,40 @@ def new_dentry(k: "Kernel", name: str, inode: int, parent: int = 0) -> int:
 
 
 def new_inode(k: "Kernel", mode: int, rdev: int = 0, private: int = 0, fops: int = 0) -> int:
-    """A guest struct inode with i_mode, i_rdev, i_private and i_fop (new_inode())."""
-    mem = k.mem
-    ino = k.slab.kmalloc(Inode.size, zero=True)
-    mem.set_u16(ino + Inode.i_mode.offset, mode)
-    mem.set_u32(ino + Inode.i_rdev.offset, rdev)
-    mem.set_u32(ino + Inode.i_nlink.offset, 1)
-    mem.set_u64(ino + Inode.i_private.offset, private)
-    mem.set_u64(ino + Inode.i_fop.offset, fops)
-    mem.set_u32(ino + Inode.i_count.offset, 1)
-    mem.set_u64(ino + Inode.i_ino.offset, k.fs.next_ino())
-    mem.set_u64(ino + Inode.i_mapping.offset, ino + Inode.i_data.offset)   # &inode->i_data
-    mem.set_u64(ino + Inode.i_data.offset, ino)                              # i_data.host
-    for member in ("i_devices", "i_lru", "i_sb_list", "i_wb_list", "i_io_list"):
-        head = ino + getattr(Inode, member).offset
-        mem.set_u64(head, head)
-        mem.set_u64(head + 8, head)
+    """A guest struct inode with i_mode, i_rdev, i_private and i_fop (new_inode()), put
+    together in host memory and written at once."""
+    ino = k.slab.kmalloc(Inode.size)
+    buf = bytearray(_INODE_TEMPLATE)
+    _U16.pack_into(buf, _I_MODE, mode)
+    _U32.pack_into(buf, _I_RDEV, rdev)
+    _U64.pack_into(buf, _I_PRIVATE, private)
+    _U64.pack_into(buf, _I_FOP, fops)
+    _U64.pack_into(buf, _I_INO, k.fs.next_ino())
+    _U64.pack_into(buf, _I_MAPPING, ino + _I_DATA)        # &inode->i_data
+    _U64.pack_into(buf, _I_DATA, ino)                     # i_data.host
+    for head in _I_LISTS:                                 # empty list_heads point at themselves
+        _U64.pack_into(buf, head, ino + head)
+        _U64.pack_into(buf, head + 8, ino + head)
+    k.mem.write(ino, buf)
     return ino
+
+
+_U16, _U32, _U64 = struct.Struct("<H"), struct.Struct("<I"), struct.Struct("<Q")
+_I_MODE, _I_RDEV, _I_PRIVATE, _I_FOP = (Inode.i_mode.offset, Inode.i_rdev.offset,
+                                        Inode.i_private.offset, Inode.i_fop.offset)
+_I_INO, _I_MAPPING, _I_DATA = Inode.i_ino.offset, Inode.i_mapping.offset, Inode.i_data.offset
+_I_LISTS = tuple(getattr(Inode, m).offset for m in ("i_devices", "i_lru", "i_sb_list", "i_wb_list", "i_io_list"))
+
+
+def _inode_template() -> bytes:
+    """An inode's bytes but for what new_inode() fills in: i_nlink and i_count 1."""
+    buf = bytearray(Inode.size)
+    _U32.pack_into(buf, Inode.i_nlink.offset, 1)
+    _U32.pack_into(buf, Inode.i_count.offset, 1)
+    return bytes(buf)
+
+
+_INODE_TEMPLATE = _inode_template()
 
 
 READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize)
