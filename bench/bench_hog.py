@@ -22,6 +22,9 @@ from _common import TRANSCRIPTS, Report, floor_once, klpsh_command, main_guard, 
 
 TARGET = 1.15
 _HOG = "while True: pass"
+# A reference beside the hog: one thread of pure computation (~0.15 s of CPU, no I/O, no
+# threads), whose wall / CPU is what the machine's load alone does to a process like a replay.
+_REFERENCE = "x = 0\nfor i in range(3_000_000): x += i"
 
 
 def main() -> int:
@@ -35,11 +38,15 @@ def main() -> int:
         floors = [floor_once(env) for _ in range(3)]
         hogs = [subprocess.Popen([sys.executable, "-c", _HOG])]
         try:
-            ratios, walls, cpus, bad, switches = [], [], [], 0, []
+            ratios, walls, cpus, bad, switches, preempted, refs = [], [], [], 0, [], [], []
             for _ in range(opts.runs):
-                ru0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_nvcsw
+                ref, _proc = run_child([sys.executable, "-c", _REFERENCE])
+                refs.append(ref.wall / ref.cpu)
+                ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 s, proc = run_child(klpsh_command() + ["replay", *paths], env=env)
-                switches.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_nvcsw - ru0)
+                ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                switches.append(ru1.ru_nvcsw - ru0.ru_nvcsw)
+                preempted.append(ru1.ru_nivcsw - ru0.ru_nivcsw)
                 bad += proc.returncode != 0
                 walls.append(s.wall)
                 cpus.append(s.cpu)
@@ -51,7 +58,11 @@ def main() -> int:
                 h.wait()
     rep.info("replay beside the hog", f"wall min {min(walls) * 1e3:.0f} / max {max(walls) * 1e3:.0f} ms, "
                                       f"cpu min {min(cpus) * 1e3:.0f} / max {max(cpus) * 1e3:.0f} ms; "
-                                      f"voluntary context switches of a replay: {sorted(switches)}")
+                                      f"voluntary context switches of a replay: {sorted(switches)}, "
+                                      f"involuntary (preempted): {sorted(preempted)}")
+    refs.sort()
+    rep.info("a pure-CPU reference beside the hog (what the load alone costs)",
+             f"wall / CPU min {refs[0]:.3f}x / median {refs[len(refs) // 2]:.3f}x / max {refs[-1]:.3f}x")
     rep.check("every replay beside the hog passed", bad == 0, f"{bad} failed")
     rep.figure("replay wall / CPU with a CPU hog beside it", ratios, TARGET, unit="x", floor=floors)
     return rep.done()
