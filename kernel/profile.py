@@ -66,6 +66,8 @@ class LivepatchProfile:
     # the core keeps patch->obj_list and obj->func_list in guest memory, dynamic objects and
     # nop functions allocated there, as klp_for_each_object()/klp_for_each_func() walk them (5.1+)
     object_lists: bool
+    # the line of WARN(1, "Duplicate shadow variable ...") in kernel/livepatch/shadow.c
+    shadow_duplicate_warn_line: int
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ LINUX_4_19 = KernelProfile(
         object_struct="KlpObject",
         func_struct="KlpFunc",
         object_lists=False,
+        shadow_duplicate_warn_line=177,
     ),
     gfp=GFP_4_19,
 )
@@ -220,6 +223,7 @@ LINUX_5_4 = KernelProfile(
         object_struct="KlpObject54",
         func_struct="KlpFunc54",
         object_lists=True,
+        shadow_duplicate_warn_line=165,     # 5.4.214 (SPDX header since 5.2)
     ),
     gfp=GFP_5_4,
 )

@@ -18,13 +18,13 @@ def klp_shadow_get(k: "Kernel", obj: int, id_: int) -> int:
 
 @kapi()
 def klp_shadow_alloc(k: "Kernel", obj: int, id_: int, size: int, gfp: int, ctor: int, data: int) -> int:
-    return shadow.klp_shadow_alloc(k.livepatch, obj, id_, size, ctor, data)
+    return shadow.klp_shadow_alloc(k.livepatch, obj, id_, size, gfp, ctor, data)
 
 
 @kapi()
 def klp_shadow_get_or_alloc(k: "Kernel", obj: int, id_: int, size: int, gfp: int, ctor: int,
                             data: int) -> int:
-    return shadow.klp_shadow_get_or_alloc(k.livepatch, obj, id_, size, ctor, data)
+    return shadow.klp_shadow_get_or_alloc(k.livepatch, obj, id_, size, gfp, ctor, data)
 
 
 @kapi()

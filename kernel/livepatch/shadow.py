@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 SHADOW_HASH_BITS = 12
 GOLDEN_RATIO_64 = 0x61C8864680B583EB
 U64 = (1 << 64) - 1
-# WARN(1, "Duplicate shadow variable ...") in __klp_shadow_get_or_alloc(), 4.19 shadow.c.
-DUPLICATE_WARN_LINE = 177
+# struct klp_shadow { struct hlist_node node; struct rcu_head rcu_head; void *obj;
+# unsigned long id; char data[]; }: kzalloc(size + sizeof(*new_shadow)) holds both
+KLP_SHADOW_OBJ, KLP_SHADOW_ID, KLP_SHADOW_DATA = 32, 40, 48
 
 __all__ = ["klp_shadow_get", "klp_shadow_alloc", "klp_shadow_get_or_alloc", "klp_shadow_free",
            "klp_shadow_free_all"]
@@ -33,39 +34,44 @@ def _log(lp: "Livepatch") -> Logger:
     return Logger(lp.k.printk, "livepatch: ", "kernel/livepatch/shadow.c", "livepatch")
 
 
-def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data: int,
+def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, gfp: int, ctor: int, ctor_data: int,
            warn_on_exist: bool) -> int:
+    """__klp_shadow_get_or_alloc(): the data of <OBJ, ID_>, made (zeroed, then CTOR) if new."""
     k = lp.k
     existing = lp.shadows.get((obj, id_))
     if existing:
         if warn_on_exist:
-            k.warn("kernel/livepatch/shadow.c", DUPLICATE_WARN_LINE,
+            k.warn("kernel/livepatch/shadow.c", lp.profile.shadow_duplicate_warn_line,
                    k.cpu.host_addr("__klp_shadow_get_or_alloc"),
                    f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
             return 0
         return existing
-    data = k.slab.kmalloc(size, zero=True)
-    if not data:
+    block = k.slab.kmalloc((size + KLP_SHADOW_DATA) & U64, zero=True, flags=gfp)
+    if not block:
         return 0
+    k.mem.set_u64(block + KLP_SHADOW_OBJ, obj)
+    k.mem.set_u64(block + KLP_SHADOW_ID, id_)
+    data = block + KLP_SHADOW_DATA
     if ctor:
         err = k.run_guest(k.current, ctor, (obj, data, ctor_data), via="__klp_shadow_get_or_alloc")
         err &= 0xFFFFFFFF
         if err:
             err = err - (1 << 32) if err >> 31 else err
-            k.slab.kfree(data)
+            k.slab.kfree(block)
             _log(lp).err(f"Failed to construct shadow variable <{k.fmt_ptr(obj)}, {id_:x}> ({err})")
             return 0
     lp.shadows[(obj, id_)] = data
     return data
 
 
-def klp_shadow_alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int, ctor_data: int) -> int:
-    return _alloc(lp, obj, id_, size, ctor, ctor_data, True)
+def klp_shadow_alloc(lp: "Livepatch", obj: int, id_: int, size: int, gfp: int, ctor: int,
+                     ctor_data: int) -> int:
+    return _alloc(lp, obj, id_, size, gfp, ctor, ctor_data, True)
 
 
-def klp_shadow_get_or_alloc(lp: "Livepatch", obj: int, id_: int, size: int, ctor: int,
+def klp_shadow_get_or_alloc(lp: "Livepatch", obj: int, id_: int, size: int, gfp: int, ctor: int,
                             ctor_data: int) -> int:
-    return _alloc(lp, obj, id_, size, ctor, ctor_data, False)
+    return _alloc(lp, obj, id_, size, gfp, ctor, ctor_data, False)
 
 
 def _free(lp: "Livepatch", key: tuple[int, int], dtor: int) -> None:
@@ -73,7 +79,7 @@ def _free(lp: "Livepatch", key: tuple[int, int], dtor: int) -> None:
     data = lp.shadows.pop(key)
     if dtor:
         k.run_guest(k.current, dtor, (key[0], data), via="klp_shadow_free")
-    k.slab.kfree(data)
+    k.slab.kfree(data - KLP_SHADOW_DATA)
 
 
 def klp_shadow_free(lp: "Livepatch", obj: int, id_: int, dtor: int) -> None:
