@@ -287,8 +287,9 @@ def test_device_and_class_attributes_in_sysfs(shell):
     assert out[0] == "sysfs: cannot create duplicate filename '/devices/virtual/devattr/devattr0/value'"
     assert "device_create_file+0x" in "\n".join(out) and out[-1] == "devattr_demo: second value file: -17"
     assert run(shell, "ls /sys/class/devattr") == ["devattr0", "version"]
-    assert run(shell, "ls /sys/class/devattr/devattr0") == ["power", "uevent", "value"]
-    assert run(shell, "ls /sys/class/misc/devattr_misc") == ["dev", "power", "reset", "stats", "uevent"]
+    assert run(shell, "ls /sys/class/devattr/devattr0") == ["power", "subsystem", "uevent", "value"]
+    assert run(shell, "ls /sys/class/misc/devattr_misc") == ["dev", "power", "reset", "stats", "subsystem",
+                                                            "uevent"]
     assert run(shell, "cat /sys/class/devattr/version") == ["devattr 1.0"]
     assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["7"]
     assert run(shell, "echo 42 > /sys/class/devattr/devattr0/value") == ["devattr devattr0: value set to 42"]
@@ -312,3 +313,22 @@ def test_the_memory_devices(shell):
     assert run(shell, "head -c 100 /dev/zero | wc -c") == ["100"]
     assert run(shell, "echo x > /dev/full") == ["bash: echo: write error: No space left on device"]
     assert run(shell, "grep -c . /proc/devices")[0].isdigit()
+
+
+def test_class_and_dev_entries_are_links_to_the_device(shell):
+    """4.19's /sys/class/CLASS/NAME and /sys/dev/char/MAJ:MIN are symbolic links into
+    /sys/devices; the device's subsystem link leads back to its class."""
+    run(shell, "insmod chardev_demo.ko")
+    listing = run(shell, "ls -l /sys/class/chardev_demo")
+    assert listing[0] == "total 0"
+    assert re.fullmatch(r"lrwxrwxrwx 1 root root +\d+ .* chardev_demo -> "
+                        r"\.\./\.\./devices/virtual/chardev_demo/chardev_demo", listing[1])
+    assert run(shell, "ls -l /sys/dev/char/251:0")[0].endswith(
+        "/sys/dev/char/251:0 -> ../../devices/virtual/chardev_demo/chardev_demo")
+    assert run(shell, "ls /sys/class/chardev_demo/chardev_demo") == ["dev", "power", "subsystem", "uevent"]
+    assert run(shell, "ls /sys/devices/virtual/chardev_demo/chardev_demo/subsystem") == ["chardev_demo"]
+    assert run(shell, "cat /sys/dev/char/251:0/subsystem/chardev_demo/dev") == ["251:0"]
+    assert run(shell, "ls -l /sys/class/chardev_demo/chardev_demo/subsystem")[0].endswith(
+        "subsystem -> ../../../../class/chardev_demo")
+    run(shell, "rmmod chardev_demo")
+    assert "251:0" not in run(shell, "ls /sys/dev/char")

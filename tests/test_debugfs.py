@@ -53,7 +53,7 @@ def test_value_files_read_and_write_as_419(shell):
     reads = {"u8": "8", "u16": "16", "u32": "32", "u64": "64", "x32": "0x0000beef",
              "atomic": "-5", "size": "4096", "flag": "Y", "numbers": "1 22 333",
              "blob": "raw bytes", "message": "hello from debugfs", "value": "32",
-             "sub/again": "32", "secret": "7", "even": "2"}
+             "sub/again": "32", "secret": "7", "even": "2", "twice": "42"}
     for name, want in reads.items():
         assert run(shell, f"cat {D}/{name}") == [want], name
     assert run(shell, f"echo 0x10 > {D}/u32") == []
@@ -80,7 +80,9 @@ def test_value_files_read_and_write_as_419(shell):
     assert run(shell, f"cat {D}/flag") == ["N"], "no boolean: ignored"
     assert run(shell, f"echo bye > {D}/message") == ["debugfs_demo: message set (4 bytes)"]
     assert run(shell, f"cat {D}/message") == ["bye"]
-    assert run(shell, "rmmod debugfs_demo") == ["debugfs_demo: u32 is 16, flag is 0"]
+    assert run(shell, f"echo 100 > {D}/twice") == []
+    assert run(shell, f"cat {D}/twice") == ["100"]
+    assert run(shell, "rmmod debugfs_demo") == ["debugfs_demo: u32 is 16, flag is 0, half is 50"]
     assert run(shell, "ls /sys/kernel/debug") == []
 
 
@@ -103,3 +105,23 @@ def test_an_open_file_pins_its_module(shell, kernel):
     assert kernel.syscall("cat", lambda: f.read(100)) == b"hello from debugfs\n"
     kernel.syscall("cat", f.release)
     assert mod.refcnt == 0
+
+
+def test_a_removed_file_that_is_still_open(shell, kernel):
+    """debugfs_remove() of an open file: the proxy answers -EIO from then on; the dentry
+    and inode live until the file is closed."""
+    run(shell, "insmod debugfs_demo.ko")
+    from kernel.errno import Errno, KernelError
+    from kernel.fs.file import OpenFile
+    node = kernel.vfs.lookup(f"{D}/message")
+    f = kernel.syscall("cat", lambda: OpenFile(kernel, node, 0).open())
+    dentry = node.dentry
+    kernel.syscall("cat", lambda: kernel.debugfs.remove(kernel.debugfs.by_dentry[dentry]))
+    assert not kernel.fs.exists(f"{D}/message")
+    assert dentry in kernel.debugfs.by_dentry, "still open: not freed"
+    with pytest.raises(KernelError) as e:
+        kernel.syscall("cat", lambda: f.read(100))
+    assert e.value.errno == Errno.EIO
+    kernel.syscall("cat", f.release)
+    assert dentry not in kernel.debugfs.by_dentry
+    assert kernel.modules["debugfs_demo"].refcnt == 0

@@ -15,7 +15,7 @@ from kernel.api import kapi, s64
 from kernel.api.vsprintf import VaList, vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
-from kernel.fs import Attr, Dir
+from kernel.fs import Attr, Dir, Symlink
 from kernel.fs.char_dev import MAJOR, MINOR
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class DeviceCore:
         sys = k.vfs.root.mkdir("sys")
         self.class_dir = sys.mkdir("class")
         self.virtual_dir = sys.mkdir("devices/virtual")
-        sys.mkdir("dev/char")                   # MAJ:MIN -> the device (a symlink on Linux)
+        sys.mkdir("dev/char")                   # MAJ:MIN -> a symlink to the device
         self.classes: dict[int, ClassInfo] = {}
         self.devices: dict[int, DevInfo] = {}
         self.created: set[int] = set()          # device_create()d devices, not yet released
@@ -207,14 +207,16 @@ class DeviceCore:
         if rc:
             return rc
         where.children[name] = d
+        up = "../.." + path                      # from /sys/class/CLASS or /sys/dev/char
         if cls is not None:
-            cls.sysdir.children[name] = d
+            cls.sysdir.children[name] = Symlink(up)
+            d.children["subsystem"] = Symlink(f"../../../../class/{cls.name}")
         kobj = dev + Device.kobj.offset
         mem.set_u32(kobj + Kobject._state.offset,
                     mem.u32(kobj + Kobject._state.offset) | KOBJ_STATE_IN_SYSFS)
         self.devices[dev] = info
         if MAJOR(devt):
-            self.k.vfs.root.mkdir("sys/dev/char").children[f"{MAJOR(devt)}:{MINOR(devt)}"] = d
+            self.k.vfs.root.mkdir("sys/dev/char").children[f"{MAJOR(devt)}:{MINOR(devt)}"] = Symlink(up)
             node, mode = self.devnode(dev, cls)
             info.node = node
             k.devtmpfs.create_node(node, mode, devt)

@@ -29,6 +29,10 @@ def _node(ctx: ToolContext, path: str, follow: bool = True) -> object | None:
         return None
 
 
+def _is_link(ctx: ToolContext, path: str) -> bool:
+    return getattr(_node(ctx, path, follow=False), "target", None) is not None
+
+
 def _devnum(ctx: ToolContext, path: str) -> tuple[int, int] | None:
     """(major, minor) of a device node at PATH, else None."""
     node = _node(ctx, path)
@@ -91,7 +95,10 @@ def ls(ctx: ToolContext, args: list[str]) -> int:
     files: list[str] = []
     dirs: list[tuple[str, list[str]]] = []
     for path in paths:
-        if fs.exists(path) and not fs.isdir(path):
+        # a symbolic link named on the command line is listed itself with -l (as ls does
+        # without -H/-L), and without -l when it leads to no directory
+        link = not path.endswith("/") and _is_link(ctx, path)
+        if (link and (long or not fs.isdir(path))) or (fs.exists(path) and not fs.isdir(path)):
             files.append(path)
             continue
         try:

@@ -82,6 +82,22 @@ static int even_set(void *data, u64 val)
 }
 DEFINE_SIMPLE_ATTRIBUTE(even_fops, even_get, even_set, "%llu\n");
 
+/* a DEFINE_DEBUGFS_ATTRIBUTE file: the value shown is twice what is stored */
+static u64 half = 21;
+
+static int twice_get(void *data, u64 *val)
+{
+	*val = *(u64 *)data * 2;
+	return 0;
+}
+
+static int twice_set(void *data, u64 val)
+{
+	*(u64 *)data = val / 2;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(twice_fops, twice_get, twice_set, "%llu\n");
+
 static int __init debugfs_demo_init(void)
 {
 	struct dentry *sub;
@@ -102,6 +118,7 @@ static int __init debugfs_demo_init(void)
 	debugfs_create_blob("blob", 0444, dir, &blob);
 	debugfs_create_file("message", 0644, dir, &msg, &msg_fops);
 	debugfs_create_file("even", 0644, dir, &even, &even_fops);
+	debugfs_create_file_unsafe("twice", 0600, dir, &half, &twice_fops);
 	debugfs_create_symlink("value", dir, "u32");
 	sub = debugfs_create_dir("sub", dir);
 	debugfs_create_u32("again", 0644, sub, &v32);
@@ -113,7 +130,7 @@ static int __init debugfs_demo_init(void)
 
 static void __exit debugfs_demo_exit(void)
 {
-	pr_info("debugfs_demo: u32 is %u, flag is %d\n", v32, flag);
+	pr_info("debugfs_demo: u32 is %u, flag is %d, half is %llu\n", v32, flag, half);
 	if (!leave)
 		debugfs_remove_recursive(dir);
 }
