@@ -11,7 +11,7 @@ image is what that boot produced, read back from its memory and tables.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -46,6 +46,15 @@ class BootImage:
     fentry_sites: frozenset[int]
     symbols: tuple["KSym", ...]
     sym_values: tuple[int, ...]
+    stub_index: dict[str, Stub] = field(default_factory=dict, compare=False)   # stubs by name
+    first_symbols: dict[str, int] = field(default_factory=dict, compare=False)  # Module.symbol()
+
+    def __post_init__(self) -> None:
+        """The indexes every boot would build again (each machine gets copies or, read-only
+        as Module.symbol() uses it, the symbol index itself)."""
+        self.stub_index.update((s.name, s) for s in self.stubs)
+        for sym in self.symbols:
+            self.first_symbols.setdefault(sym.name, sym.addr)
 
 
 # the vmlinux object's identity -> (the functions, its image) for each function table booted
@@ -106,7 +115,7 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     if base != image.base:
         k.module_free(base)
         return False
-    k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms)
+    k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms, image.stub_index)
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
                        text_size=image.text_size, ro_size=image.ro_size,
@@ -114,5 +123,6 @@ def _install(k: "Kernel", image: BootImage) -> bool:
                        gpl_exports=set(image.gpl_exports),
                        section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
+    k.vmlinux.share_symbol_index(image.first_symbols)
     k.loader.module_enable_ro_nx(k.vmlinux)
     return True

@@ -281,13 +281,15 @@ class Cpu:
         self.stub_by_name[name] = stub
         return stub
 
-    def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]") -> None:
+    def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]",
+                      by_name: "dict[str, Stub] | None" = None) -> None:
         """Start an empty stub page as a boot before this one left it (kernel.bootimage):
-        the same slots, bytes and kallsyms entries that add_stub() gave those stubs."""
+        the same slots, bytes and kallsyms entries that add_stub() gave those stubs (BY_NAME:
+        their index by name, copied)."""
         assert not self.stubs, "stub page already in use"
         self.stubs = list(stubs)
         self.image_stubs = len(stubs)      # shared with every machine booted from the image
-        self.stub_by_name = {s.name: s for s in stubs}
+        self.stub_by_name = dict(by_name) if by_name is not None else {s.name: s for s in stubs}
         self.mem.write(STUB_BASE, page)
         self.kernel.kallsyms.add_owner("vmlinux", list(syms))
 

@@ -13,6 +13,7 @@ not modelled: a user task ignores them.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -146,35 +147,54 @@ def _flags(k: "Kernel", task: "Task") -> int:
 
 def init_task_signals(k: "Kernel", task: "Task", ts: int) -> None:
     """copy_process(): TASK's signal_struct and sighand_struct (kthreads ignore every signal,
-    as kthreadd's ignore_signals() leaves them; init is SIGNAL_UNKILLABLE)."""
+    as kthreadd's ignore_signals() leaves them; init is SIGNAL_UNKILLABLE). Each is put
+    together in host memory and written at once (a boot makes ~20 of each)."""
     from kernel.sched import TaskKind
     mem = k.mem
-    objs = []
-    for member, size in (("signal", SignalStruct.size), ("sighand", SighandStruct.size)):
-        obj = k.heap.alloc(size)
-        mem.zero(obj, size)
-        mem.set_u64(ts + getattr(TaskStruct, member).offset, obj)
-        objs.append(obj)
-    task.sigobjs = tuple(objs)
-    sig = mem.u64(ts + TaskStruct.signal.offset)
-    mem.set_u32(sig + SignalStruct.sigcnt.offset, 1)
-    mem.set_u32(sig + SignalStruct.live.offset, 1)
-    mem.set_u32(sig + SignalStruct.nr_threads.offset, 1)
-    mem.set_u64(sig + SignalStruct.curr_target.offset, ts)
+    sig = k.heap.alloc(SignalStruct.size)
+    mem.set_u64(ts + _TS_SIGNAL, sig)
+    sh = k.heap.alloc(SighandStruct.size)
+    mem.set_u64(ts + _TS_SIGHAND, sh)
+    task.sigobjs = (sig, sh)
+    buf = bytearray(_SIGNAL_TEMPLATE)
+    _U64.pack_into(buf, _SIG_CURR_TARGET, ts)
     if task.pid == 1 and task.kind is TaskKind.USER:
-        mem.set_u32(sig + SignalStruct.flags.offset, SIGNAL_UNKILLABLE)
-    heads = [ts + TaskStruct.pending.offset, sig + SignalStruct.thread_head.offset,
-             sig + SignalStruct.shared_pending.offset,
-             sig + SignalStruct.wait_chldexit.offset + WaitQueueHead.head.offset]
-    sh = mem.u64(ts + TaskStruct.sighand.offset)
-    mem.set_u32(sh + SighandStruct.count.offset, 1)
-    heads.append(sh + SighandStruct.signalfd_wqh.offset + WaitQueueHead.head.offset)
-    for head in heads:
-        mem.set_u64(head, head)
-        mem.set_u64(head + 8, head)
-    if task.is_kthread:
-        for i in range(NSIG):
-            mem.set_u64(sh + SighandStruct.action.offset + i * KSigaction.size, SIG_IGN)
+        _U32.pack_into(buf, _SIG_FLAGS, SIGNAL_UNKILLABLE)
+    for off in _SIG_HEADS:                      # empty list_heads point at themselves
+        _U64.pack_into(buf, off, sig + off)
+        _U64.pack_into(buf, off + 8, sig + off)
+    mem.write(sig, buf)
+    buf = bytearray(_SIGHAND_KTHREAD if task.is_kthread else _SIGHAND_TEMPLATE)
+    _U64.pack_into(buf, _SH_HEAD, sh + _SH_HEAD)
+    _U64.pack_into(buf, _SH_HEAD + 8, sh + _SH_HEAD)
+    mem.write(sh, buf)
+    pending = ts + _TS_PENDING
+    mem.set_u64(pending, pending)
+    mem.set_u64(pending + 8, pending)
+
+
+def _templates() -> tuple[bytes, bytes, bytes]:
+    """A new signal_struct (sigcnt, live, nr_threads 1) and sighand_struct (count 1; every
+    action SIG_DFL, or for a kthread SIG_IGN), but for their addresses."""
+    sig = bytearray(SignalStruct.size)
+    for member in ("sigcnt", "live", "nr_threads"):
+        _U32.pack_into(sig, getattr(SignalStruct, member).offset, 1)
+    sh = bytearray(SighandStruct.size)
+    _U32.pack_into(sh, SighandStruct.count.offset, 1)
+    kthread = bytearray(sh)
+    for i in range(NSIG):
+        _U64.pack_into(kthread, SighandStruct.action.offset + i * KSigaction.size, SIG_IGN)
+    return bytes(sig), bytes(sh), bytes(kthread)
+
+
+_U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
+_SIGNAL_TEMPLATE, _SIGHAND_TEMPLATE, _SIGHAND_KTHREAD = _templates()
+_TS_SIGNAL, _TS_SIGHAND, _TS_PENDING = (TaskStruct.signal.offset, TaskStruct.sighand.offset,
+                                        TaskStruct.pending.offset)
+_SIG_CURR_TARGET, _SIG_FLAGS = SignalStruct.curr_target.offset, SignalStruct.flags.offset
+_SIG_HEADS = (SignalStruct.thread_head.offset, SignalStruct.shared_pending.offset,
+              SignalStruct.wait_chldexit.offset + WaitQueueHead.head.offset)
+_SH_HEAD = SighandStruct.signalfd_wqh.offset + WaitQueueHead.head.offset
 
 
 def free_task_signals(k: "Kernel", task: "Task") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterator
 
 
@@ -14,6 +15,9 @@ class KSym:
     name: str
     type: str      # nm letter: t/T text, d/D data, r/R rodata, b/B bss
     owner: str     # "vmlinux" or the module name
+
+
+_ADDR = attrgetter("addr")
 
 
 class Kallsyms:
@@ -35,7 +39,7 @@ class Kallsyms:
     def _index(self) -> list[KSym]:
         if self._sorted is None:
             self._sorted = sorted((s for syms in self._by_owner.values() for s in syms),
-                                  key=lambda s: s.addr)
+                                  key=_ADDR)
             self._addrs = [s.addr for s in self._sorted]
         return self._sorted
 

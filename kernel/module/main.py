@@ -89,6 +89,11 @@ class Module:
     def holders(self) -> list[str]:
         return [m.name for m in self.users]
 
+    def share_symbol_index(self, first: dict[str, int]) -> None:
+        """Use FIRST, the name -> address index of the symbols as they are now (built once for
+        every boot of one image; only read), until the symbols change."""
+        self.__dict__["_symbol_index"] = (self.symbols, first)
+
     def symbol(self, name: str) -> int | None:
         """The address of the module's first symbol called NAME (None if it has none)."""
         index = self.__dict__.get("_symbol_index")
