@@ -7,6 +7,7 @@
 #define _LINUX_CRED_H
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/uidgid.h>
 #include <linux/sched.h>
 
@@ -20,7 +21,12 @@ struct cred {
 	kgid_t		egid;		/* effective GID of the task */
 	kuid_t		fsuid;		/* UID for VFS ops */
 	kgid_t		fsgid;		/* GID for VFS ops */
-	unsigned	securebits;
+	unsigned	securebits;	/* SUID-less security management */
+	kernel_cap_t	cap_inheritable; /* caps our children can inherit */
+	kernel_cap_t	cap_permitted;	/* caps we're permitted */
+	kernel_cap_t	cap_effective;	/* caps we can actually use */
+	kernel_cap_t	cap_bset;	/* capability bounding set */
+	kernel_cap_t	cap_ambient;	/* Ambient capability set */
 	struct user_namespace *user_ns;
 };
 

@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/sysinfo.h>
 #include <linux/gfp.h>
+#include <linux/pfn.h>
 #include <asm/page.h>
 
 #define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)

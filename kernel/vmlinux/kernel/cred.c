@@ -29,5 +29,10 @@ struct cred init_cred = {
 	.egid		= GLOBAL_ROOT_GID,
 	.fsuid		= GLOBAL_ROOT_UID,
 	.fsgid		= GLOBAL_ROOT_GID,
+	.cap_inheritable = CAP_EMPTY_SET,
+	.cap_permitted	= CAP_FULL_SET,
+	.cap_effective	= CAP_FULL_SET,
+	.cap_bset	= CAP_FULL_SET,
+	.cap_ambient	= CAP_EMPTY_SET,
 	.user_ns	= &init_user_ns,
 };
