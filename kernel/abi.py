@@ -33,7 +33,7 @@ __all__ = [
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
-    "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "WaitQueueHead", "Completion",
+    "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "BlockingNotifierHead", "WaitQueueHead", "Completion",
     "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
 ]
@@ -211,6 +211,12 @@ class TaskStruct(_GuestStruct):
         ("exit_signal", _int),
         ("real_cred", _ptr),                    # init_cred: everyone is root
         ("cred", _ptr),
+        ("nvcsw", _ulong),                      # voluntary context switches (sleeps)
+        ("nivcsw", _ulong),                     # involuntary ones (preemptions)
+        ("start_time", ctypes.c_uint64),        # monotonic ns at fork
+        ("real_start_time", ctypes.c_uint64),   # boot-based ns at fork
+        ("min_flt", _ulong),                    # page faults without / with I/O
+        ("maj_flt", _ulong),
         ("signal", _ptr),                       # its struct signal_struct
         ("sighand", _ptr),                      # its struct sighand_struct
         ("blocked", _ulong),                    # sigset_t
@@ -332,6 +338,12 @@ class RwSemaphore(_GuestStruct):
 
     _fields_ = [("count", _long), ("wait_list", ListHead), ("wait_lock", Spinlock),
                 ("osq", _int), ("owner", _ptr)]
+
+
+class BlockingNotifierHead(_GuestStruct):
+    """struct blocking_notifier_head (head: the first notifier_block, NULL when empty)."""
+
+    _fields_ = [("rwsem", RwSemaphore), ("head", _ptr)]
 
 
 class Inode(_GuestStruct):
@@ -731,6 +743,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct mutex": (Mutex, {}),
     "struct wait_queue_head": (WaitQueueHead, {}),
     "struct rw_semaphore": (RwSemaphore, {}),
+    "struct blocking_notifier_head": (BlockingNotifierHead, {}),
     "struct completion": (Completion, {}),
     "struct sysinfo": (SysInfo, {}),
     "struct page": (Page, {}),

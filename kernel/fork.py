@@ -66,6 +66,9 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     for off in _TS_PRIOS:
         _U32.pack_into(buf, off, DEFAULT_PRIO)
     _U32.pack_into(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
+    # copy_process(): start times on the monotonic and the boot clock (no suspend: the same)
+    _U64.pack_into(buf, _TS_START_TIME, k.clock.now)
+    _U64.pack_into(buf, _TS_REAL_START_TIME, k.clock.now)
     task.guest_struct = addr
     k._structs[addr] = task
     tasks = addr + _TS_TASKS
@@ -113,3 +116,4 @@ _TS_EXIT_SIGNAL, _TS_TASKS = TaskStruct.exit_signal.offset, TaskStruct.tasks.off
 _TS_REAL_PARENT, _TS_PARENT = TaskStruct.real_parent.offset, TaskStruct.parent.offset
 _TS_REAL_CRED, _TS_CRED = TaskStruct.real_cred.offset, TaskStruct.cred.offset
 _TS_MM, _TS_ACTIVE_MM = TaskStruct.mm.offset, TaskStruct.active_mm.offset
+_TS_START_TIME, _TS_REAL_START_TIME = TaskStruct.start_time.offset, TaskStruct.real_start_time.offset

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 
 from greenlet import getcurrent, greenlet
 
-from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN
+from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN, TaskStruct
 from kernel.cpu import GuestContext
 
 if TYPE_CHECKING:
@@ -294,12 +294,21 @@ class Scheduler:
             self._schedule_bug(task)
         task.state = state
         task.nvcsw += 1
+        self._sync_switches(task)
         hung = self.kernel.hung_task
         if hung is not None and state is TaskState.UNINTERRUPTIBLE:
             hung.task_blocked(task)
         self._back_to_driver()
         if task.state is TaskState.DEAD or th.killed:
             raise TaskExit()
+
+    def _sync_switches(self, task: Task) -> None:
+        """task_struct.nvcsw/nivcsw as the guest reads them (for_each_process walks, rusage)."""
+        addr = task.guest_struct
+        if addr:
+            mem = self.kernel.mem
+            mem.set_u64(addr + TaskStruct.nvcsw.offset, task.nvcsw)
+            mem.set_u64(addr + TaskStruct.nivcsw.offset, task.nivcsw)
 
     def _schedule_bug(self, task: Task) -> None:
         """__schedule_bug(): a task sleeps with a preempt count (in a softirq, a hard
@@ -325,6 +334,7 @@ class Scheduler:
         if th.killed:
             raise TaskExit()
         task.nivcsw += 1
+        self._sync_switches(task)
         task.state = TaskState.RUNNING
         self.runqueue.append(task)
         self._back_to_driver()

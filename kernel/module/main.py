@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, KernelParam, KernelParamOps,
-                        KparamArray, ModuleState)
+                        BlockingNotifierHead, KparamArray, ModuleState)
 from kernel.abi import Module as CModule
 from kernel.api.gpl_only import is_gpl_only
 from kernel.cpu import s32
@@ -517,6 +517,21 @@ class ModuleLoader:
     def _notify(self, mod: Module, state: ModuleState) -> None:
         for cb in list(self.notifiers):
             cb(mod, state)
+        self._notify_guest(mod, state)
+
+    def _notify_guest(self, mod: Module, state: ModuleState) -> None:
+        """blocking_notifier_call_chain(&module_notify_list, STATE, mod): the notifiers modules
+        registered with register_module_notifier() (vmlinux kernel/module_notify.c)."""
+        k = self.k
+        vml = k.vmlinux
+        head = vml.symbol("module_notify_list") if vml is not None else None
+        call = vml.symbol("klpsh_module_notify") if vml is not None else None
+        if not head or not call or not mod.struct_addr:
+            return
+        if not k.mem.u64(head + BlockingNotifierHead.head.offset):
+            return                                  # an empty chain: nothing to call
+        k.run_guest(k.sched.current, call, (int(state), mod.struct_addr),
+                    via="blocking_notifier_call_chain", host=())
 
     def _free_module(self, mod: Module) -> None:
         k = self.k

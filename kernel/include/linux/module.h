@@ -105,6 +105,12 @@ static inline bool is_livepatch_module(struct module *mod)
 #define symbol_get(x)	((typeof(&x))(&(x)))
 #define symbol_put(x)	do { } while (0)
 
+struct notifier_block;
+
+/* module state changes (MODULE_STATE_*, the module as data), kernel/module.c */
+extern int register_module_notifier(struct notifier_block *nb);
+extern int unregister_module_notifier(struct notifier_block *nb);
+
 /* what 4.19's module.h pulls in as well */
 #include <linux/completion.h>
 #include <linux/gfp.h>

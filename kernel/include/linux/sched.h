@@ -40,6 +40,12 @@ struct task_struct {
 	int		exit_signal;
 	const struct cred *real_cred;	/* linux/cred.h: init_cred for every task */
 	const struct cred *cred;
+	unsigned long	nvcsw;		/* context switch counts: voluntary, */
+	unsigned long	nivcsw;		/* and involuntary (preempted) */
+	u64		start_time;	/* monotonic time in nsecs at fork */
+	u64		real_start_time; /* boot based time in nsecs at fork */
+	unsigned long	min_flt;	/* page faults: minor, */
+	unsigned long	maj_flt;	/* and major (no block I/O here: 0) */
 
 	/* signals (4.19's order; linux/sched/signal.h has the two structs) */
 	struct signal_struct	*signal;
