@@ -153,6 +153,16 @@ def kmemdup(k: "Kernel", src: int, size: int, flags: int) -> int:
 
 @kapi()
 def ksize(k: "Kernel", p: int) -> int:
+    """What the object at P may use: a kmem_cache object as SLUB's slab_ksize() says (its
+    object_size under red zones or poisoning, the word-aligned size when the free pointer or
+    owner track follows it, else the whole stride); a kmalloc one its size class."""
+    c = k.slab.cache_of.get(p)
+    if c is not None:
+        if c.flags & (SLAB_RED_ZONE | SLAB_POISON):
+            return c.object_size
+        if c.flags & (SLAB_TYPESAFE_BY_RCU | SLAB_STORE_USER):
+            return (c.object_size + 7) & ~7
+        return c.size
     return k.heap.size_of(p) or 0
 
 
@@ -245,12 +255,16 @@ def kvfree(k: "Kernel", p: int) -> None:
 
 
 # --- kmem caches (mm/slab_common.c, mm/slub.c) ------------------------------------------------
+SLAB_RED_ZONE = 0x400
+SLAB_POISON = 0x800
 SLAB_HWCACHE_ALIGN = 0x2000
+SLAB_STORE_USER = 0x10000
 SLAB_PANIC = 0x40000
 SLAB_TYPESAFE_BY_RCU = 0x80000
 SLAB_FLAGS_PERMITTED = (0x100 | 0x400 | 0x800 | SLAB_HWCACHE_ALIGN | 0x4000 | 0x10000 | 0x20000
                         | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | 0x100000 | 0x200000 | 0x400000
                         | 0x800000 | 0x2000000 | 0x4000000)
+POISON_FREE, POISON_END = 0x6B, 0xA5     # linux/poison.h
 CACHE_LINE_SIZE = 64
 ARCH_SLAB_MINALIGN = 8
 SLUB_MAX_ORDER = 3              # PAGE_ALLOC_COSTLY_ORDER
@@ -381,6 +395,9 @@ def kmem_cache_alloc(k: "Kernel", cache: int, flags: int) -> int:
     c.inuse.add(obj)
     if flags & k.profile.gfp.zero:
         k.mem.zero(obj, c.object_size)
+    elif c.flags & SLAB_POISON and not c.ctor and not c.flags & SLAB_TYPESAFE_BY_RCU:
+        # __OBJECT_POISON: SLUB's init_object() leaves POISON_FREE bytes, POISON_END last
+        k.mem.write(obj, bytes([POISON_FREE]) * (c.object_size - 1) + bytes([POISON_END]))
     return obj
 
 
