@@ -85,7 +85,7 @@ class Printk:
         self.clear_seq = 0
         self.consoles: list[Callable[[Record], None]] = []
         self.dyndbg = DynamicDebug()
-        self._partial: tuple[int, str] | None = None  # (level, text) of an unterminated line
+        self._partial: tuple[int, str, int] | None = None  # (level, text, ts) of an unterminated line
         self.once: set[str] = set()
         self._held: list[tuple[Callable[..., None], tuple]] | None = None
         self._deferred: list[tuple[Callable[..., None], tuple]] = []
@@ -121,35 +121,40 @@ class Printk:
             method(*args)
 
     def printk(self, msg: str) -> None:
-        """vprintk_emit(): one call, with a KERN_* prefix or a continuation."""
+        """vprintk_emit(): one call, with a KERN_* prefix or a continuation. The lines of one
+        call are one 4.19 record, which the console prints line by line under one timestamp;
+        a continued line keeps the time of its first fragment (cont.ts_nsec)."""
         if self._held is not None:
             self._held.append((self.printk, (msg,)))
             return
         level, cont, text = split_level(msg)
+        ts = None
         if self._partial is not None:
-            plevel, ptext = self._partial
+            plevel, ptext, pts = self._partial
             if cont or level is None:
                 text = ptext + text
-                level = plevel
+                level, ts = plevel, pts
             else:
                 self._partial = None
-                self._store(plevel, ptext)
+                self._store(plevel, ptext, pts)
         if level is None:
             level = LOGLEVEL_DEFAULT
+        if ts is None:
+            ts = self._now()
         lines = text.split("\n")
         *complete, rest = lines
         self._partial = None
         for line in complete:
-            self._store(level, line)
+            self._store(level, line, ts)
         if rest:
-            self._partial = (level, rest)
+            self._partial = (level, rest, ts)
 
     def flush(self) -> None:
         """Store a pending unterminated line (the console does this on the next record)."""
         if self._partial is not None:
-            level, text = self._partial
+            level, text, ts = self._partial
             self._partial = None
-            self._store(level, text)
+            self._store(level, text, ts)
 
     def log(self, level: int, text: str) -> None:
         """Store one complete line at LEVEL (the host-side pr_* helpers)."""
@@ -160,8 +165,8 @@ class Printk:
         for line in text.rstrip("\n").split("\n"):
             self._store(level, line)
 
-    def _store(self, level: int, text: str) -> None:
-        rec = Record(self.next_seq, self._now(), level, text)
+    def _store(self, level: int, text: str, ts: int | None = None) -> None:
+        rec = Record(self.next_seq, self._now() if ts is None else ts, level, text)
         self.next_seq += 1
         self.records.append(rec)
         if len(self.records) > LOG_BUF_RECORDS:
