@@ -1,8 +1,10 @@
 """linux/rcupdate.h: grace periods and RCU callbacks (kernel/rcu/tree.c, simplified).
 
-One CPU runs guest code and readers never sleep inside rcu_read_lock(), so a grace period has
-nothing to wait for: synchronize_rcu() returns at once. Callbacks (call_rcu, kfree_rcu) run a
-tick later in softirq context, in the order they were queued; rcu_barrier() waits for them.
+One CPU runs guest code and readers never sleep inside rcu_read_lock(), so a grace period ends
+at the next tick. Callbacks (call_rcu, kfree_rcu) run then in softirq context, in the order they
+were queued; rcu_barrier() waits for them. synchronize_rcu() is 4.19's wait_rcu_gp(): it queues a
+callback of its own and sleeps until it runs, so the callbacks queued before it have run when it
+returns.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class RcuState:
     pending: deque[tuple[int, int]] = field(default_factory=deque)
     barrier: WaitQueue = field(default_factory=WaitQueue)
     armed: bool = False
+    grace_periods: int = 0      # synchronize_rcu() waits that have ended
 
 
 def _state(k: "Kernel") -> RcuState:
@@ -43,7 +46,9 @@ def _process_callbacks(k: "Kernel") -> None:
     st.armed = False
     batch, st.pending = st.pending, deque()
     for head, func in batch:
-        if func < KFREE_OFFSET_MAX:
+        if head == 0:                   # wakeme_after_rcu() of a synchronize_rcu() caller
+            st.grace_periods += 1
+        elif func < KFREE_OFFSET_MAX:
             k.slab.kfree(head - func)
         else:
             k.run_guest(k.sched.current, func, (head,), via="rcu_process_callbacks")
@@ -52,8 +57,9 @@ def _process_callbacks(k: "Kernel") -> None:
 
 def _queue(k: "Kernel", head: int, func: int) -> None:
     st = _state(k)
-    k.mem.set_u64(head, 0)            # callback_head: next, func
-    k.mem.set_u64(head + 8, func)
+    if head:
+        k.mem.set_u64(head, 0)        # callback_head: next, func
+        k.mem.set_u64(head + 8, func)
     st.pending.append((head, func))
     if not st.armed:
         st.armed = True
@@ -76,14 +82,23 @@ def kfree_call_rcu(k: "Kernel", head: int, func: int) -> None:
     _queue(k, head, func)
 
 
+def _wait_rcu_gp(k: "Kernel") -> None:
+    """Queue a wake-up behind the callbacks queued so far and sleep until it has run."""
+    st = _state(k)
+    _queue(k, 0, 0)
+    ends = sum(1 for head, _ in st.pending if head == 0)      # ours is the last one queued
+    target = st.grace_periods + ends
+    st.barrier.wait_event(k, lambda: st.grace_periods >= target)
+
+
 @kapi()
 def synchronize_rcu(k: "Kernel") -> None:
-    """No reader can be inside a read-side critical section while we run: done."""
+    _wait_rcu_gp(k)
 
 
 @kapi()
 def synchronize_sched(k: "Kernel") -> None:
-    pass
+    _wait_rcu_gp(k)
 
 
 @kapi()
