@@ -290,11 +290,13 @@ class Scheduler:
         th = task._thread
         if th.killed:
             raise TaskExit()  # shutting down: code unwinding a killed task does not sleep again
-        if task.irq_count:
+        spin = state is TaskState.RUNNING     # mdelay()/udelay(): a busy wait, no schedule()
+        if task.irq_count and not spin:
             self._schedule_bug(task)
         task.state = state
-        task.nvcsw += 1
-        self._sync_switches(task)
+        if not spin:
+            task.nvcsw += 1
+            self._sync_switches(task)
         hung = self.kernel.hung_task
         if hung is not None and state is TaskState.UNINTERRUPTIBLE:
             hung.task_blocked(task)
