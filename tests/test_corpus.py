@@ -138,3 +138,37 @@ def test_deferred_work_threads_and_locks(corpus) -> None:
     s = _session(corpus["livepatch_uptime"])
     assert "'livepatch_uptime': patching complete" in s and "unpatching complete" in s
     assert _cat(corpus["hello_sysfs"], "/sys/kernel/mymodule/myvariable", 1) == "1"   # echo 1
+
+
+def test_blind_set_modules(corpus) -> None:
+    """Modules of the blind tester's set (not written against klpsh) and what they rely on."""
+    s = _session(corpus["kworker_demo"])                    # kthread_create_worker & co.
+    assert "kworker_demo: work in demo_worker, run 1" in s
+    assert "kworker_demo: work in demo_worker, run 2" in s
+    assert "kworker_demo: init done, runs=2" in s            # kthread_flush_worker waited
+    assert "kworker_demo: delayed work in demo_worker" in s
+    assert "kworker_demo: exit, runs=2" in s
+    s = _session(corpus["notifier_demo"])                   # priority order, NOTIFY_STOP
+    assert re.search(r"second got event 1\n.*first got event 1\n.*second got event 2\n"
+                     r".*module notifier_demo state 0\n", s)   # its own MODULE_STATE_LIVE
+    assert "first got event 2" not in s
+    s = _session(corpus["jhash_demo"])
+    m = re.search(r"= (\w+), jhash2 = (\w+), 3words = (\w+)", s)
+    assert m and m.group(1) == "17770551" and m.group(2) == m.group(3)   # lookup3's vector
+    assert "5 entries, gamma=20, zeta missing, empty=0" in s
+    s = _session(corpus["rcu_list"])                        # synchronize_rcu() ran call_rcu()'s
+    assert "rcu_list: after update sum 28, reclaimed 1" in s
+    assert "rcu_list: exit, 1 call_rcu callbacks ran" in s
+    s = _session(corpus["slab_custom"])
+    assert "in ctor: just alloced mem object" in s
+    assert "size is 328 bytes; actual ksize=328" in s       # SLAB_RED_ZONE|SLAB_POISON cache
+    s = _session(corpus["lowlevel_mem"])                    # klib_llkd.o linked in: powerof()
+    assert "2. __get_free_pages()  2^3 page(s)" in s and "NON-contiguity" not in s
+    pfns = [int(p) for p in re.findall(r"show_phy_pages\(\): 0000\d  0x\w+   0x\w+   (\d+)", s)]
+    assert len(pfns) == 8 and pfns == list(range(pfns[0], pfns[0] + 8))
+    s = _session(corpus["vmalloc_demo"])                    # one printk, two lines, one time
+    m = re.search(r"\[ *([\d.]+)\] vmalloc_demo:vmalloc_try\(\): 3\. kvmalloc\(\) .*\n"
+                  r"\[ *([\d.]+)\]     \(for 5242880 bytes\)", s)
+    assert m and m.group(1) == m.group(2)
+    s = _session(corpus["scull"])
+    assert "Device 3: qset 1000, q 4000, sz 0" in _cat(corpus["scull"], "/proc/scullseq")
