@@ -85,9 +85,19 @@ def test_invalid_utf8_on_batch_stdin_does_not_end_the_run():
 
 
 @pytest.mark.parametrize("line", ["echo -e '\\U7fffffff'", "echo -e '\\'", "echo -e '\\x'", "echo -e '\\c'",
-                                  "sleep 1e99999", "sleep 0x10 1e-999", "sleep inf"])
+                                  "sleep 1e99999", "sleep 0x10 1e-999", "sleep inf", "sleep 1e30"])
 def test_odd_arguments_get_the_tools_answers(shell, line):
     out = run(shell, line)
     assert not any("internal error" in l for l in out), out
     assert shell.kernel.clock.now <= 700 * 10**9
     assert run(shell, "cat /proc/uptime")[0].split()[0].replace(".", "").isdigit()
+
+
+@pytest.mark.parametrize("args, seconds", [("1e3", 1000), ("0x10", 16), ("1m 1h", 3660), (".5 0.25s", 0.75),
+                                           ("1d", 86400)])
+def test_sleep_sleeps_what_coreutils_reads_the_interval_as(shell, args, seconds):
+    """Floating-point numbers in any form strtod reads (hex too), suffixes s/m/h/d, the
+    arguments summed; the virtual clock moves by that much, no more."""
+    start = shell.kernel.clock.now
+    assert run(shell, f"sleep {args}") == []
+    assert shell.kernel.clock.now - start == pytest.approx(seconds * 10**9, abs=10**7)
