@@ -71,3 +71,24 @@ def test_the_5_4_header_has_only_klp_enable_patch(tmp_path):
                              "const struct klp_patch p = { .replace = true };\n"
                              "const struct klp_func f = { .old_name = \"x\" };\n")
     assert "p" in got and "f" in got
+
+
+def test_what_a_module_fills_in_is_where_5_4_has_it(tmp_path):
+    """The members a 5.4 patch module sets (and old_func, which some read) at the offsets of
+    5.4's include/linux/livepatch.h on x86-64 (5.4.214).  The core-private rest differs on
+    purpose: klpsh's structures have no kobject (sysfs is the Python core's), no free_work
+    and no completion (kernel/ABI.md)."""
+    src = "\n".join([
+        "#include <linux/livepatch.h>",
+        "const unsigned long k54_ext[] = {",
+        " offsetof(struct klp_func, old_name), offsetof(struct klp_func, new_func),",
+        " offsetof(struct klp_func, old_sympos), offsetof(struct klp_func, old_func),",
+        " offsetof(struct klp_callbacks, pre_patch), offsetof(struct klp_callbacks, post_patch),",
+        " offsetof(struct klp_callbacks, pre_unpatch), offsetof(struct klp_callbacks, post_unpatch),",
+        " offsetof(struct klp_callbacks, post_unpatch_enabled), sizeof(struct klp_callbacks),",
+        " offsetof(struct klp_object, name), offsetof(struct klp_object, funcs),",
+        " offsetof(struct klp_object, callbacks),",
+        " offsetof(struct klp_patch, mod), offsetof(struct klp_patch, objs),",
+        " offsetof(struct klp_patch, replace) };", ""])
+    got = _compile(tmp_path, src)["k54_ext"]
+    assert list(struct.unpack("<16Q", got)) == [0, 8, 16, 24, 0, 8, 16, 24, 32, 40, 0, 8, 16, 0, 8, 16]
