@@ -199,12 +199,21 @@ class DumpStack:
 
     def soft_lockup(self, task: "Task", e: GuestFault) -> None:
         """watchdog_timer_fn(): the report of a CPU stuck in one task; taint L afterwards.
-        (Linux leaves the task spinning; here it is killed, and says so.)"""
-        self._log(KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for "
-                              f"{e.duration}s! [{task.comm}:{task.pid}]")
-        self.print_modules()
-        self.show_regs(task, e.regs, e.trace)
-        self.k.add_taint("L")
+        (Linux leaves the task spinning; here it is killed, and says so.)
+
+        Stuck in a hard interrupt handler, the CPU takes no timer interrupt: the NMI watchdog
+        (watchdog_overflow_callback(), hardlockup_panic off) reports the hard lockup instead."""
+        from kernel.softirq import HARDIRQ_MASK
+        if task.irq_count & HARDIRQ_MASK:
+            self._log(KERN_EMERG, f"NMI watchdog: Watchdog detected hard LOCKUP on cpu {task.cpu}")
+            self.print_modules()
+            self.show_regs(task, e.regs, e.trace)
+        else:
+            self._log(KERN_EMERG, f"watchdog: BUG: soft lockup - CPU#{task.cpu} stuck for "
+                                  f"{e.duration}s! [{task.comm}:{task.pid}]")
+            self.print_modules()
+            self.show_regs(task, e.regs, e.trace)
+            self.k.add_taint("L")
         self._log(KERN_WARNING, f"klpsh: killed {task.comm}:{task.pid} stuck in guest code")
 
     def warn(self, task: "Task", file: str, line: int, rip: int, trace: Sequence[int],

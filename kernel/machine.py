@@ -138,6 +138,7 @@ class Kernel:
         self.softirq: Any = None                  # kernel.softirq.Softirq, made at boot
         self.preempt_count_addr = 0               # vmlinux __preempt_count (CPU 0's)
         self.tasklets: Any = None                 # kernel.api.interrupt.Tasklets, made on first use
+        self.irqs: Any = None                     # kernel.irq.Irqs, made on first use
 
     # --- boot ------------------------------------------------------------------------
     @classmethod

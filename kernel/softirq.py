@@ -60,6 +60,14 @@ class Softirq:
         self.polls: list[Callable[[], bool]] = []   # re-raise a vector on the next tick if true
         self._poll_armed = False
 
+    def show(self, ncpus: int) -> str:
+        """/proc/softirqs (show_softirqs()): each vector's count per CPU (all run on CPU 0)."""
+        out = [" " * 20 + "".join(f"CPU{c:<8d}" for c in range(ncpus)) + "\n"]
+        for nr, name in enumerate(SOFTIRQ_NAMES):
+            counts = [self.count[nr]] + [0] * (ncpus - 1)
+            out.append(f"{name:>12s}:" + "".join(f" {c:10d}" for c in counts) + "\n")
+        return "".join(out)
+
     # --- preempt_count --------------------------------------------------------------------
     def preempt_add(self, task: "Task", n: int) -> None:
         """preempt_count_add()/_sub() on TASK; guest code reads it as __preempt_count."""

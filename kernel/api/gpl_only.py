@@ -14,6 +14,8 @@ GPL_ONLY: frozenset[str] = frozenset({
     "__alloc_workqueue_key", "cancel_work_sync", "destroy_workqueue", "drain_workqueue",
     "flush_work", "mod_delayed_work_on", "work_busy", "workqueue_congested",
     "workqueue_set_max_active",
+    # interrupt lines (kernel/irq/manage.c)
+    "disable_hardirq",
     # RCU (kernel/rcu)
     "call_rcu", "call_rcu_sched", "kfree_call_rcu", "rcu_barrier", "synchronize_rcu",
     "synchronize_rcu_expedited", "synchronize_sched",

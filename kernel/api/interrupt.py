@@ -1,4 +1,4 @@
-"""linux/interrupt.h: tasklets (kernel/softirq.c) and bottom-half control.
+"""linux/interrupt.h: tasklets (kernel/softirq.c), bottom-half control, interrupt lines.
 
 A tasklet lives in guest memory (struct tasklet_struct): its SCHED and RUN state bits and its
 disable count are what the inline tasklet_schedule()/tasklet_disable()/tasklet_enable() of the
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import TaskletStruct
-from kernel.api import kapi
+from kernel.errno import KernelError
+from kernel.api import errret, kapi
 from kernel.sched import TaskState
 from kernel.softirq import HI_SOFTIRQ, SOFTIRQ_DISABLE_OFFSET, TASKLET_SOFTIRQ, in_interrupt
 from kernel.wait import WaitQueue
@@ -152,3 +153,66 @@ def __local_bh_enable_ip(k: "Kernel", ip: int, cnt: int) -> None:
 def _local_bh_enable(k: "Kernel") -> None:
     """Enable bottom halves without running pending softirqs."""
     k.softirq.preempt_add(k.current, -SOFTIRQ_DISABLE_OFFSET)
+
+
+# --- interrupt lines (kernel/irq/manage.c; the descriptors are kernel/irq.py's) ----------------
+def _irq(v: int) -> int:
+    return v & 0xFFFF_FFFF
+
+
+@kapi()
+def request_threaded_irq(k: "Kernel", irq: int, handler: int, thread_fn: int, flags: int,
+                         devname: int, dev_id: int) -> int:
+    from kernel.irq import irqs
+    try:
+        irqs(k).request(_irq(irq), handler, thread_fn, flags, devname, dev_id)
+    except KernelError as e:
+        return errret(e.errno)
+    return 0
+
+
+@kapi()
+def free_irq(k: "Kernel", irq: int, dev_id: int) -> int:
+    """The devname the line was requested with (NULL if DEV_ID had none on it)."""
+    from kernel.irq import irqs
+    return irqs(k).free(_irq(irq), dev_id)
+
+
+@kapi()
+def disable_irq_nosync(k: "Kernel", irq: int) -> None:
+    from kernel.irq import irqs
+    irqs(k).disable(_irq(irq), sync=False)
+
+
+@kapi()
+def disable_irq(k: "Kernel", irq: int) -> None:
+    from kernel.irq import irqs
+    irqs(k).disable(_irq(irq), sync=True)
+
+
+@kapi()
+def disable_hardirq(k: "Kernel", irq: int) -> int:
+    """Disable without waiting for threads: true (the hard handlers are never left running)."""
+    from kernel.irq import irqs
+    irqs(k).disable(_irq(irq), sync=False)
+    return 1
+
+
+@kapi()
+def enable_irq(k: "Kernel", irq: int) -> None:
+    from kernel.irq import irqs
+    irqs(k).enable(_irq(irq))
+
+
+@kapi()
+def synchronize_irq(k: "Kernel", irq: int) -> None:
+    from kernel.irq import irqs
+    desc = irqs(k).descs.get(_irq(irq))
+    if desc is not None:
+        irqs(k).synchronize(desc)
+
+
+@kapi()
+def synchronize_hardirq(k: "Kernel", irq: int) -> int:
+    """True: no hard handler is left running (they run to completion where they interrupt)."""
+    return 1

@@ -1,5 +1,6 @@
 """procfs: /proc/<pid>/{comm,stack,patch_state,status}, /proc/modules, /proc/cmdline and
-/proc/meminfo (vmlinux's own show functions, as proc_create_single() entries),
+/proc/meminfo (vmlinux's own show functions, as proc_create_single() entries), /proc/interrupts
+and /proc/softirqs,
 /proc/dynamic_debug/control; entries modules create are in kernel/fs/procfs.py."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.fs.procfs import Procfs
+from kernel.irq import irqs
 from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
@@ -56,8 +58,11 @@ def _dyndbg_store(k: "Kernel", text: str) -> None:
 
 def proc_init(k: "Kernel") -> None:
     proc = k.vfs.root.mkdir("proc")
+    from kernel.machine import NR_CPUS
     proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
+    proc.children["interrupts"] = Attr(0o444, lambda: irqs(k).show(NR_CPUS))
+    proc.children["softirqs"] = Attr(0o444, lambda: k.softirq.show(NR_CPUS))
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
     proc.children["version"] = Attr(0o444, lambda: k.profile.proc_version)
     proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(

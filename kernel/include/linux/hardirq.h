@@ -7,6 +7,9 @@
 #include <linux/smp.h>
 #include <asm/hardirq.h>
 
+extern void synchronize_irq(unsigned int irq);
+extern bool synchronize_hardirq(unsigned int irq);
+
 /* what 4.19's hardirq.h pulls in as well */
 #include <asm/current.h>
 #include <asm/ioctl.h>
