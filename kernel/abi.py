@@ -152,6 +152,7 @@ class Module(_GuestStruct):
         ("exit", _ptr),                         # void (*)(void)
         ("klp", _bool),
         ("klp_alive", _bool),
+        ("mkobj", ctypes.c_uint64 * 12),        # struct module_kobject (ModuleKobject)
     ]
 
 
@@ -399,6 +400,20 @@ class AttributeGroup(_GuestStruct):
 
     _fields_ = [("name", _ptr), ("is_visible", _ptr), ("is_bin_visible", _ptr), ("attrs", _ptr),
                 ("bin_attrs", _ptr)]
+
+
+class ModuleKobject(_GuestStruct):
+    """struct module_kobject: /sys/module/NAME's kobject and its module."""
+
+    _fields_ = [("kobj", Kobject), ("mod", _ptr), ("drivers_dir", _ptr), ("mp", _ptr),
+                ("kobj_completion", _ptr)]
+
+
+class ModuleAttribute(_GuestStruct):
+    """struct module_attribute."""
+
+    _fields_ = [("attr", Attribute), ("show", _ptr), ("store", _ptr), ("setup", _ptr),
+                ("test", _ptr), ("free", _ptr)]
 
 
 class KobjType(_GuestStruct):
@@ -725,6 +740,8 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct device_attribute": (DeviceAttribute, {}),
     "struct kobj_attribute": (DeviceAttribute, {}),
     "struct kobj_type": (KobjType, {}),
+    "struct module_kobject": (ModuleKobject, {}),
+    "struct module_attribute": (ModuleAttribute, {}),
     "struct sysfs_ops": (SysfsOps, {}),
     "struct kset": (Kset, {}),
     "struct bin_attribute": (BinAttribute, {"size_": "size"}),

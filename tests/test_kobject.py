@@ -75,6 +75,8 @@ def test_files_show_and_store_through_the_ktype(shell):
     assert run(shell, f"cat {S}/one/extra/note") == ["hello"]
     assert run(shell, f"cat {S}/one/extra/secret") == ["hello"]
     assert run(shell, f"cat {S}/ten/table") == ["0123456789abcdef"]
+    assert run(shell, f"ls -l {S}/ten/sibling")[0].endswith(f"{S}/ten/sibling -> ../one")
+    assert run(shell, f"cat {S}/ten/sibling/value") == ["5"]
     assert run(shell, "rmmod kset_demo") == ["kset_demo: release one (value 5)",
                                              "kset_demo: release ten (value 20)"]
 
@@ -93,3 +95,24 @@ def test_kobject_cleanup_debug_lines(shell):
     assert out.index("kobject: 'one' (P): calling ktype release") + 1 == \
         out.index("kset_demo: release one (value 0)")
     assert out[-1] == "kobject: 'kset_demo': free name"
+
+
+def test_files_in_the_modules_own_sys_module_directory(kernel, tmp_path, test_module):
+    """THIS_MODULE->mkobj.kobj is /sys/module/NAME: a module_attribute shows through
+    module_sysfs_ops, a child kobject appears below it (tests/modules/modkobj_demo.c)."""
+    (tmp_path / "modkobj_demo.ko").write_bytes(test_module("modkobj_demo"))
+    out: list[str] = []
+    sh = Shell(kernel, out.append, cwd=tmp_path)
+    sh.output = out
+    heap = kernel.heap.bytes_in_use
+    run(sh, "insmod modkobj_demo.ko")
+    M = "/sys/module/modkobj_demo"
+    assert {"greeting", "state", "refcnt"} <= set(run(sh, f"ls {M}"))
+    assert run(sh, f"cat {M}/greeting") == ["hello from modkobj_demo"]
+    assert run(sh, f"cat {M}/state/level") == ["3 (in modkobj_demo)"]
+    assert run(sh, f"echo 0x10 > {M}/state/level") == []
+    assert run(sh, f"cat {M}/state/level") == ["16 (in modkobj_demo)"]
+    assert run(sh, f"echo 1 > {M}/greeting") == [f"bash: {M}/greeting: Permission denied"]
+    assert run(sh, "rmmod modkobj_demo") == []
+    assert not kernel.fs.exists(M)
+    assert kernel.heap.bytes_in_use == heap

@@ -534,4 +534,7 @@ EXPORTS: tuple[tuple[str, str, int, bool], ...] = (
     ('sysfs_notify', 'kobject', 3, False),
     ('sysfs_create_bin_file', 'kobject', 2, False),
     ('sysfs_remove_bin_file', 'kobject', 2, False),
+    ('sysfs_create_link', 'kobject', 3, False),
+    ('sysfs_create_link_nowarn', 'kobject', 3, False),
+    ('sysfs_remove_link', 'kobject', 2, False),
 )

@@ -52,7 +52,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     "sysfs_remove_bin_file", "sysfs_create_files", "sysfs_remove_files",
     "mm_kobj", "fs_kobj", "firmware_kobj",
     "kobj_sysfs_ops", "kset_create_and_add", "kobject_uevent_env", "kobject_get_path",
-    "sysfs_update_group",
+    "sysfs_update_group", "sysfs_create_link", "sysfs_create_link_nowarn", "sysfs_remove_link",
     # debugfs (fs/debugfs)
     "debugfs_create_dir", "debugfs_create_file", "debugfs_create_file_unsafe", "debugfs_remove",
     "debugfs_remove_recursive", "debugfs_create_u8", "debugfs_create_u16", "debugfs_create_u32",

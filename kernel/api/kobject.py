@@ -11,16 +11,17 @@ kobjects and ksets), with a page-sized buffer; a device's kobject through dev_at
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import (Attribute, AttributeGroup, BinAttribute, Device, Kobject, KobjType, Kset,
-                        ListHead, SysfsOps)
+                        ListHead, ModuleKobject, SysfsOps)
 from kernel.api import errret, kapi, s64
 from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
-from kernel.fs import Attr, Dir
+from kernel.fs import Attr, Dir, Symlink
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -65,6 +66,27 @@ def kobject_boot(k: "Kernel") -> None:
         k.mem.set_u32(kobj + Kobject._state.offset, INITIALIZED | IN_SYSFS)
         k.kobjs[kobj] = KobjInfo(name, k.vfs.root.mkdir(where), k.vfs.root.mkdir(up),
                                  "/" + where.removeprefix("sys/"))
+
+
+def module_kobject_add(k: "Kernel", kobj: int, mod: int, name: str, d: Dir) -> None:
+    """mod_sysfs_init(): the module's kobject (mkobj.kobj) is /sys/module/NAME, D."""
+    mem = k.mem
+    kobject_init(k, kobj, _vmlinux_sym(k, "klpsh_module_ktype"))
+    if set_name(k, kobj, name):
+        return
+    mem.set_u64(kobj + ModuleKobject.mod.offset, mod)
+    _set_state(k, kobj, on=IN_SYSFS | ADD_UEVENT_SENT)
+    k.kobjs[kobj] = KobjInfo(name, d, k.vfs.root.mkdir("sys/module"), f"/module/{name}")
+
+
+def module_kobject_del(k: "Kernel", kobj: int) -> None:
+    """mod_sysfs_fini(): the directory goes; the name is freed with the module."""
+    if k.kobjs.pop(kobj, None) is not None:
+        _set_state(k, kobj, off=IN_SYSFS)
+        name = k.mem.u64(kobj + Kobject.name.offset)
+        if name and k.slab.owns(name):
+            k.slab.kfree(name)
+        k.mem.set_u64(kobj + Kobject.name.offset, 0)
 
 
 def _vmlinux_sym(k: "Kernel", name: str) -> int:
@@ -728,6 +750,46 @@ def sysfs_remove_groups(k: "Kernel", kobj: int, groups: int) -> None:
 def sysfs_notify(k: "Kernel", kobj: int, dir_: int, attr: int) -> None:
     """No one polls a sysfs file here: nothing to wake."""
     return None
+
+
+# --- links --------------------------------------------------------------------------------
+def _link(k: "Kernel", kobj: int, target: int, name: int, warn: bool) -> int:
+    """sysfs_do_create_link_sd(): NAME in KOBJ's directory (NULL: /sys) -> TARGET's, as a
+    path relative to the link's directory."""
+    where = sysfs_dir(k, kobj) if kobj else (k.vfs.root.mkdir("sys"), "")
+    tgt = sysfs_dir(k, target) if target else None
+    if where is None or tgt is None:
+        return -Errno.ENOENT
+    text = k.mem.cstr(name, 256) if name else ""
+    if not text:
+        return -Errno.EINVAL
+    d, path = where
+    if text in d.entries():
+        if warn:
+            k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{path}/{text}'\n")
+            k.dump_stack(k.sched.current, ("sysfs_warn_dup", "sysfs_do_create_link_sd"))
+        return -Errno.EEXIST
+    d.children[text] = Symlink(posixpath.relpath(tgt[1] or "/", path or "/"))
+    return 0
+
+
+@kapi()
+def sysfs_create_link(k: "Kernel", kobj: int, target: int, name: int) -> int:
+    return _link(k, kobj, target, name, warn=True)
+
+
+@kapi()
+def sysfs_create_link_nowarn(k: "Kernel", kobj: int, target: int, name: int) -> int:
+    return _link(k, kobj, target, name, warn=False)
+
+
+@kapi()
+def sysfs_remove_link(k: "Kernel", kobj: int, name: int) -> None:
+    where = sysfs_dir(k, kobj) if kobj else (k.vfs.root.mkdir("sys"), "")
+    if where is not None and name:
+        text = k.mem.cstr(name, 256)
+        if isinstance(where[0].children.get(text), Symlink):
+            where[0].remove(text)
 
 
 # --- binary files --------------------------------------------------------------------------

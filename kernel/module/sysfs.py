@@ -46,7 +46,7 @@ def kobject_add_internal(k: "Kernel", kobj: int, name: str, frames: tuple[str, .
 
 def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
     # mod_sysfs_init(): kobject_init_and_add(&mod->mkobj.kobj, ..., "%s", mod->name)
-    kobject_add_internal(k, mod.struct_addr + CModule.init.offset, mod.name,
+    kobject_add_internal(k, mod.struct_addr + CModule.mkobj.offset, mod.name,
                          ("kobject_init_and_add", "mod_sysfs_setup", "load_module",
                           "__do_sys_finit_module"))
     d = Dir({
@@ -60,7 +60,14 @@ def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
     if visible:
         d.children["parameters"] = Dir({p.name: _param_attr(k, mod, p) for p in visible})
     k.vfs.root.mkdir("sys/module").children[mod.name] = d
+    this = mod.image.find_sec(".gnu.linkonce.this_module")
+    if this is not None and this.sh_size >= CModule.mkobj.offset + CModule.mkobj.size:
+        from kernel.api.kobject import module_kobject_add
+        module_kobject_add(k, mod.struct_addr + CModule.mkobj.offset, mod.struct_addr, mod.name, d)
 
 
 def mod_sysfs_teardown(k: "Kernel", mod: "Module") -> None:
+    from kernel.api.kobject import module_kobject_del
+    if mod.struct_addr:
+        module_kobject_del(k, mod.struct_addr + CModule.mkobj.offset)
     k.vfs.root.mkdir("sys/module").remove(mod.name)

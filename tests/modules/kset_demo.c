@@ -187,6 +187,8 @@ static int __init kset_demo_init(void)
 	if (sysfs_create_group(&counters[0]->kobj, &extra_group) ||
 	    sysfs_create_bin_file(&counters[1]->kobj, &bin_attr_table))
 		goto fail;
+	if (sysfs_create_link(&counters[1]->kobj, &counters[0]->kobj, "sibling"))
+		goto fail;
 	found = kset_find_obj(set, "ten");
 	pr_info("kset_demo: find ten: %s, refs %u\n", found == &counters[1]->kobj ? "yes" : "no",
 		kref_read(&counters[1]->kobj.kref));
@@ -214,6 +216,7 @@ static void __exit kset_demo_exit(void)
 	kobject_put(broken);
 	kfree(broken);
 	sysfs_remove_group(&counters[0]->kobj, &extra_group);
+	sysfs_remove_link(&counters[1]->kobj, "sibling");
 	kobject_put(&counters[0]->kobj);
 	kobject_put(&counters[1]->kobj);
 	kset_unregister(set);

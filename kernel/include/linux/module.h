@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <linux/wait.h>
+#include <linux/kobject.h>
 
 #define MODULE_NAME_LEN MAX_PARAM_PREFIX_LEN
 
@@ -47,6 +48,30 @@ enum module_state {
 	MODULE_STATE_UNFORMED,	/* still setting it up */
 };
 
+struct module;
+struct module_param_attrs;
+struct completion;
+
+/* /sys/module/NAME: the module's kobject (THIS_MODULE->mkobj.kobj) */
+struct module_kobject {
+	struct kobject kobj;
+	struct module *mod;
+	struct kobject *drivers_dir;
+	struct module_param_attrs *mp;
+	struct completion *kobj_completion;
+};
+
+/* a file of /sys/module/NAME: shows and stores through the module_kobject */
+struct module_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct module_attribute *, struct module_kobject *, char *);
+	ssize_t (*store)(struct module_attribute *, struct module_kobject *,
+			 const char *, size_t count);
+	void (*setup)(struct module *, const char *);
+	int (*test)(struct module *);
+	void (*free)(struct module *);
+};
+
 struct module {
 	enum module_state state;
 	struct list_head list;		/* member of the list of modules */
@@ -55,6 +80,8 @@ struct module {
 	void (*exit)(void);
 	bool klp;			/* is this a livepatch module? */
 	bool klp_alive;
+	/* last: a .ko built before it was added has none, and gets no kobject */
+	struct module_kobject mkobj;
 };
 
 /*
@@ -120,7 +147,6 @@ extern int unregister_module_notifier(struct notifier_block *nb);
 #include <linux/rwsem.h>
 #include <linux/smp.h>
 #include <linux/uidgid.h>
-#include <linux/kobject.h>
 #include <linux/kmod.h>
 
 #endif /* _LINUX_MODULE_H */

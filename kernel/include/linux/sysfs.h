@@ -151,6 +151,14 @@ extern void sysfs_remove_groups(struct kobject *kobj, const struct attribute_gro
 extern int sysfs_create_bin_file(struct kobject *kobj, const struct bin_attribute *attr);
 extern void sysfs_remove_bin_file(struct kobject *kobj, const struct bin_attribute *attr);
 extern void sysfs_notify(struct kobject *kobj, const char *dir, const char *attr);
+extern int __must_check sysfs_create_link(struct kobject *kobj, struct kobject *target,
+					  const char *name);
+extern int __must_check sysfs_create_link_nowarn(struct kobject *kobj,
+						 struct kobject *target,
+						 const char *name);
+extern void sysfs_remove_link(struct kobject *kobj, const char *name);
+extern int __must_check sysfs_update_group(struct kobject *kobj,
+					   const struct attribute_group *grp);
 
 static inline int sysfs_create_file(struct kobject *kobj, const struct attribute *attr)
 {

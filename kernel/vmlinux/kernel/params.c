@@ -43,3 +43,40 @@ const struct kernel_param_ops param_array_ops = {
 	.free = NULL,
 };
 EXPORT_SYMBOL(param_array_ops);
+
+/*
+ * /sys/module/NAME's kobject: its files show and store through the struct
+ * module_attribute around the attribute (kernel/params.c module_sysfs_ops).
+ */
+#include <linux/module.h>
+
+#define to_module_attr(n) container_of(n, struct module_attribute, attr)
+#define to_module_kobject(n) container_of(n, struct module_kobject, kobj)
+
+static ssize_t module_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
+{
+	struct module_attribute *attribute = to_module_attr(attr);
+
+	if (!attribute->show)
+		return -EIO;
+	return attribute->show(attribute, to_module_kobject(kobj), buf);
+}
+
+static ssize_t module_attr_store(struct kobject *kobj, struct attribute *attr,
+				 const char *buf, size_t len)
+{
+	struct module_attribute *attribute = to_module_attr(attr);
+
+	if (!attribute->store)
+		return -EIO;
+	return attribute->store(attribute, to_module_kobject(kobj), buf, len);
+}
+
+static const struct sysfs_ops module_sysfs_ops = {
+	.show = module_attr_show,
+	.store = module_attr_store,
+};
+
+struct kobj_type klpsh_module_ktype = {
+	.sysfs_ops = &module_sysfs_ops,
+};
