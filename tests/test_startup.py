@@ -134,20 +134,32 @@ def test_a_replay_imports_no_ui(tmp_path):
 def test_the_export_table_is_what_the_kapi_registrations_say():
     """kernel/api/exports.py (what a boot links against) lists every @kapi function once, with
     its module, parameter count and variadic flag; `python -m kernel.api --check` agrees."""
-    from kernel.api import Impl, declared_apis, exported_apis
-    from kernel.api.exports import EXPORTS
+    from kernel.api import Impl, declared_apis, export_rows, exported_apis
+    rows = export_rows()
     declared = declared_apis()
-    assert len({row[0] for row in EXPORTS}) == len(EXPORTS)
-    assert {row[0]: row for row in EXPORTS} == {
+    assert len({row[0] for row in rows}) == len(rows)
+    assert {row[0]: row for row in rows} == {
         a.name: (a.name, a.module, a.nargs, a.variadic) for a in declared.values()}, \
         "kernel/api/exports.py is behind the @kapi registrations: run python -m kernel.api"
     table = exported_apis()
-    assert [a.name for a in table] == [row[0] for row in EXPORTS]
+    assert [a.name for a in table] == [row[0] for row in rows]
     assert all(a.func is declared[a.name].func for a in table)
     assert Impl("kfree", "slab") == table[[a.name for a in table].index("kfree")].call
+    assert export_rows("printk printk 1 variadic\nkfree slab 1\n") == [
+        ("printk", "printk", 1, True), ("kfree", "slab", 1, False)]
     check = subprocess.run([sys.executable, "-m", "kernel.api", "--check"], capture_output=True,
                            text=True, cwd=ROOT, timeout=60)
     assert check.returncode == 0, check.stdout
+
+
+def test_the_table_writer_keeps_the_slots_of_a_conflicted_table():
+    """python -m kernel.api reads the names of the table as text, both sides of a merge
+    conflict (and the earlier tuple format) included, each at its first place."""
+    from kernel.api.__main__ import _ROW
+    text = ("TABLE = \"\"\"\\\nkmalloc slab 2\n<<<<<<< HEAD\nprintk printk 1 variadic\n=======\n"
+            "    ('kfree', 'slab', 1, False),\nprintk printk 1 variadic\n>>>>>>> theirs\n\"\"\"\n")
+    names = [m.group(1) or m.group(2) for m in map(_ROW.match, text.splitlines()) if m]
+    assert list(dict.fromkeys(names)) == ["kmalloc", "printk", "kfree"]
 
 
 @needs_kernel

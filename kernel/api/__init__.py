@@ -99,13 +99,26 @@ def kapi(name: str | None = None, variadic: bool = False) -> Callable[[Callable[
     return deco
 
 
+def export_rows(text: str | None = None) -> list[tuple[str, str, int, bool]]:
+    """The rows of kernel/api/exports.py's TABLE (or TEXT): (name, module, nargs, variadic);
+    a line is `name module nargs`, with `variadic` after for a variadic function. (One string
+    to split, not ~500 tuples to compile: every start that compiles its modules reads it.)"""
+    if text is None:
+        from kernel.api.exports import TABLE
+        text = TABLE
+    rows = []
+    for line in text.splitlines():
+        name, module, nargs, *rest = line.split()
+        rows.append((name, module, int(nargs), rest == ["variadic"]))
+    return rows
+
+
 @cache
 def all_apis() -> dict[str, KApi]:
     """Every exported Python function, as kernel/api/exports.py lists them (no api module is
     imported: each is, when one of its functions is first called)."""
-    from kernel.api.exports import EXPORTS
     return {name: KApi(name, module, nargs, variadic, Impl(name, module))
-            for name, module, nargs, variadic in EXPORTS}
+            for name, module, nargs, variadic in export_rows()}
 
 
 @cache

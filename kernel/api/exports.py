@@ -1,540 +1,542 @@
-"""The kernel functions of kernel/api, in stub-slot order: (name, module, nargs, variadic).
+"""The kernel functions of kernel/api, in stub-slot order, one a line: name, module (of
+kernel/api), number of parameters after the Kernel, and `variadic` for a variadic function
+(kernel.api.export_rows reads it).
 
 Written by `python -m kernel.api` from the @kapi registrations (do not edit by hand; tests hold
 it to them). A boot links vmlinux and modules against this table without importing the api
 modules; kernel.api.Impl imports a function's module on its first call.
 """
 
-EXPORTS: tuple[tuple[str, str, int, bool], ...] = (
-    ('kmalloc', 'slab', 2, False),
-    ('__kmalloc', 'slab', 2, False),
-    ('kzalloc', 'slab', 2, False),
-    ('kcalloc', 'slab', 3, False),
-    ('kmalloc_array', 'slab', 3, False),
-    ('krealloc', 'slab', 3, False),
-    ('kfree', 'slab', 1, False),
-    ('kstrdup', 'slab', 2, False),
-    ('kstrndup', 'slab', 3, False),
-    ('kmemdup', 'slab', 3, False),
-    ('ksize', 'slab', 1, False),
-    ('vmalloc', 'slab', 1, False),
-    ('vzalloc', 'slab', 1, False),
-    ('vfree', 'slab', 1, False),
-    ('vmalloc_user', 'slab', 1, False),
-    ('vmalloc_32', 'slab', 1, False),
-    ('vmalloc_32_user', 'slab', 1, False),
-    ('vmalloc_exec', 'slab', 1, False),
-    ('vmalloc_node', 'slab', 2, False),
-    ('vzalloc_node', 'slab', 2, False),
-    ('__vmalloc', 'slab', 3, False),
-    ('kvmalloc_node', 'slab', 3, False),
-    ('kvfree', 'slab', 1, False),
-    ('kmem_cache_create_usercopy', 'slab', 7, False),
-    ('kmem_cache_create', 'slab', 5, False),
-    ('kmem_cache_alloc', 'slab', 2, False),
-    ('kmem_cache_alloc_node', 'slab', 3, False),
-    ('kmem_cache_free', 'slab', 2, False),
-    ('kmem_cache_size', 'slab', 1, False),
-    ('kmem_cache_shrink', 'slab', 1, False),
-    ('kmem_cache_destroy', 'slab', 1, False),
-    ('printk', 'printk', 1, True),
-    ('vprintk', 'printk', 2, False),
-    ('snprintf', 'printk', 3, True),
-    ('vsnprintf', 'printk', 4, False),
-    ('scnprintf', 'printk', 3, True),
-    ('vscnprintf', 'printk', 4, False),
-    ('sprintf', 'printk', 2, True),
-    ('vsprintf', 'printk', 3, False),
-    ('kasprintf', 'printk', 2, True),
-    ('kvasprintf', 'printk', 3, False),
-    ('sscanf', 'printk', 2, True),
-    ('vsscanf', 'printk', 3, False),
-    ('msleep', 'sched', 1, False),
-    ('msleep_interruptible', 'sched', 1, False),
-    ('usleep_range', 'sched', 2, False),
-    ('mdelay', 'sched', 1, False),
-    ('udelay', 'sched', 1, False),
-    ('ndelay', 'sched', 1, False),
-    ('schedule_timeout', 'sched', 1, False),
-    ('schedule_timeout_interruptible', 'sched', 1, False),
-    ('schedule_timeout_uninterruptible', 'sched', 1, False),
-    ('schedule', 'sched', 0, False),
-    ('cond_resched', 'sched', 0, False),
-    ('__set_current_state', 'sched', 1, False),
-    ('get_current', 'sched', 0, False),
-    ('wake_up_process', 'sched', 1, False),
-    ('signal_pending', 'sched', 1, False),
-    ('round_jiffies', 'sched', 1, False),
-    ('round_jiffies_relative', 'sched', 1, False),
-    ('timer_setup', 'timer', 3, False),
-    ('add_timer', 'timer', 1, False),
-    ('mod_timer', 'timer', 2, False),
-    ('del_timer', 'timer', 1, False),
-    ('del_timer_sync', 'timer', 1, False),
-    ('timer_pending', 'timer', 1, False),
-    ('__alloc_workqueue_key', 'workqueue', 5, True),
-    ('destroy_workqueue', 'workqueue', 1, False),
-    ('flush_workqueue', 'workqueue', 1, False),
-    ('drain_workqueue', 'workqueue', 1, False),
-    ('workqueue_set_max_active', 'workqueue', 2, False),
-    ('workqueue_congested', 'workqueue', 2, False),
-    ('schedule_work', 'workqueue', 1, False),
-    ('queue_work', 'workqueue', 2, False),
-    ('queue_work_on', 'workqueue', 3, False),
-    ('schedule_delayed_work', 'workqueue', 2, False),
-    ('queue_delayed_work', 'workqueue', 3, False),
-    ('queue_delayed_work_on', 'workqueue', 4, False),
-    ('mod_delayed_work', 'workqueue', 3, False),
-    ('mod_delayed_work_on', 'workqueue', 4, False),
-    ('cancel_work_sync', 'workqueue', 1, False),
-    ('cancel_delayed_work', 'workqueue', 1, False),
-    ('cancel_delayed_work_sync', 'workqueue', 1, False),
-    ('flush_work', 'workqueue', 1, False),
-    ('flush_delayed_work', 'workqueue', 1, False),
-    ('flush_scheduled_work', 'workqueue', 0, False),
-    ('work_busy', 'workqueue', 1, False),
-    ('current_work', 'workqueue', 0, False),
-    ('mutex_lock', 'locking', 1, False),
-    ('mutex_lock_interruptible', 'locking', 1, False),
-    ('mutex_trylock', 'locking', 1, False),
-    ('mutex_unlock', 'locking', 1, False),
-    ('mutex_is_locked', 'locking', 1, False),
-    ('__init_rwsem', 'locking', 3, False),
-    ('down_read', 'locking', 1, False),
-    ('down_read_killable', 'locking', 1, False),
-    ('down_read_non_owner', 'locking', 1, False),
-    ('down_read_trylock', 'locking', 1, False),
-    ('down_write', 'locking', 1, False),
-    ('down_write_killable', 'locking', 1, False),
-    ('down_write_trylock', 'locking', 1, False),
-    ('up_read', 'locking', 1, False),
-    ('up_read_non_owner', 'locking', 1, False),
-    ('up_write', 'locking', 1, False),
-    ('downgrade_write', 'locking', 1, False),
-    ('kthread_create_on_node', 'kthread', 4, True),
-    ('kthread_should_stop', 'kthread', 0, False),
-    ('kthread_stop', 'kthread', 1, False),
-    ('do_exit', 'kthread', 1, False),
-    ('complete_and_exit', 'kthread', 2, False),
-    ('seq_printf', 'seq_file', 2, True),
-    ('seq_vprintf', 'seq_file', 3, False),
-    ('seq_puts', 'seq_file', 2, False),
-    ('seq_putc', 'seq_file', 2, False),
-    ('seq_write', 'seq_file', 3, False),
-    ('seq_put_decimal_ull', 'seq_file', 3, False),
-    ('seq_put_decimal_ll', 'seq_file', 3, False),
-    ('seq_pad', 'seq_file', 2, False),
-    ('seq_list_start', 'seq_file', 2, False),
-    ('seq_list_start_head', 'seq_file', 2, False),
-    ('seq_list_next', 'seq_file', 3, False),
-    ('seq_open', 'seq_file', 2, False),
-    ('seq_release', 'seq_file', 2, False),
-    ('single_start', 'seq_file', 2, False),
-    ('single_next', 'seq_file', 3, False),
-    ('single_stop', 'seq_file', 2, False),
-    ('single_open', 'seq_file', 3, False),
-    ('single_open_size', 'seq_file', 4, False),
-    ('single_release', 'seq_file', 2, False),
-    ('__seq_open_private', 'seq_file', 3, False),
-    ('seq_open_private', 'seq_file', 3, False),
-    ('seq_release_private', 'seq_file', 2, False),
-    ('seq_read', 'seq_file', 4, False),
-    ('seq_lseek', 'seq_file', 3, False),
-    ('try_module_get', 'module', 1, False),
-    ('module_put', 'module', 1, False),
-    ('__module_get', 'module', 1, False),
-    ('module_refcount', 'module', 1, False),
-    ('warn_slowpath_null', 'misc', 2, False),
-    ('warn_slowpath_fmt', 'misc', 3, True),
-    ('__klpsh_bug', 'misc', 2, False),
-    ('panic', 'misc', 1, True),
-    ('dump_stack', 'misc', 0, False),
-    ('si_meminfo', 'misc', 1, False),
-    ('klp_register_patch', 'livepatch', 1, False),
-    ('klp_unregister_patch', 'livepatch', 1, False),
-    ('klp_enable_patch', 'livepatch', 1, False),
-    ('klp_disable_patch', 'livepatch', 1, False),
-    ('klp_shadow_get', 'shadow', 2, False),
-    ('klp_shadow_alloc', 'shadow', 6, False),
-    ('klp_shadow_get_or_alloc', 'shadow', 6, False),
-    ('klp_shadow_free', 'shadow', 3, False),
-    ('klp_shadow_free_all', 'shadow', 2, False),
-    ('__init_waitqueue_head', 'wait', 3, False),
-    ('prepare_to_wait_event', 'wait', 3, False),
-    ('prepare_to_wait', 'wait', 3, False),
-    ('prepare_to_wait_exclusive', 'wait', 3, False),
-    ('finish_wait', 'wait', 2, False),
-    ('add_wait_queue', 'wait', 2, False),
-    ('remove_wait_queue', 'wait', 2, False),
-    ('__wake_up', 'wait', 4, False),
-    ('waitqueue_active', 'wait', 1, False),
-    ('wait_for_completion', 'wait', 1, False),
-    ('wait_for_completion_io', 'wait', 1, False),
-    ('wait_for_completion_timeout', 'wait', 2, False),
-    ('wait_for_completion_interruptible', 'wait', 1, False),
-    ('wait_for_completion_interruptible_timeout', 'wait', 2, False),
-    ('wait_for_completion_killable', 'wait', 1, False),
-    ('wait_for_completion_killable_timeout', 'wait', 2, False),
-    ('try_wait_for_completion', 'wait', 1, False),
-    ('completion_done', 'wait', 1, False),
-    ('complete', 'wait', 1, False),
-    ('complete_all', 'wait', 1, False),
-    ('param_set_byte', 'params', 2, False),
-    ('param_get_byte', 'params', 2, False),
-    ('param_set_short', 'params', 2, False),
-    ('param_get_short', 'params', 2, False),
-    ('param_set_ushort', 'params', 2, False),
-    ('param_get_ushort', 'params', 2, False),
-    ('param_set_int', 'params', 2, False),
-    ('param_get_int', 'params', 2, False),
-    ('param_set_uint', 'params', 2, False),
-    ('param_get_uint', 'params', 2, False),
-    ('param_set_long', 'params', 2, False),
-    ('param_get_long', 'params', 2, False),
-    ('param_set_ulong', 'params', 2, False),
-    ('param_get_ulong', 'params', 2, False),
-    ('param_set_ullong', 'params', 2, False),
-    ('param_get_ullong', 'params', 2, False),
-    ('param_set_bool', 'params', 2, False),
-    ('param_get_bool', 'params', 2, False),
-    ('param_set_invbool', 'params', 2, False),
-    ('param_get_invbool', 'params', 2, False),
-    ('param_set_charp', 'params', 2, False),
-    ('param_get_charp', 'params', 2, False),
-    ('param_set_bint', 'params', 2, False),
-    ('param_set_copystring', 'params', 2, False),
-    ('param_get_string', 'params', 2, False),
-    ('param_set_bool_enable_only', 'params', 2, False),
-    ('param_free_charp', 'params', 1, False),
-    ('ktime_get', 'timekeeping', 0, False),
-    ('ktime_get_with_offset', 'timekeeping', 1, False),
-    ('ktime_get_raw', 'timekeeping', 0, False),
-    ('ktime_get_mono_fast_ns', 'timekeeping', 0, False),
-    ('ktime_get_raw_fast_ns', 'timekeeping', 0, False),
-    ('ktime_get_boot_fast_ns', 'timekeeping', 0, False),
-    ('ktime_get_seconds', 'timekeeping', 0, False),
-    ('ktime_get_real_seconds', 'timekeeping', 0, False),
-    ('get_seconds', 'timekeeping', 0, False),
-    ('ktime_get_ts64', 'timekeeping', 1, False),
-    ('ktime_get_raw_ts64', 'timekeeping', 1, False),
-    ('ktime_get_real_ts64', 'timekeeping', 1, False),
-    ('ktime_get_coarse_real_ts64', 'timekeeping', 1, False),
-    ('do_gettimeofday', 'timekeeping', 1, False),
-    ('get_random_bytes', 'random', 2, False),
-    ('wait_for_random_bytes', 'random', 0, False),
-    ('get_random_u32', 'random', 0, False),
-    ('get_random_u64', 'random', 0, False),
-    ('add_device_randomness', 'random', 2, False),
-    ('prandom_u32', 'random', 0, False),
-    ('prandom_bytes', 'random', 2, False),
-    ('prandom_seed', 'random', 1, False),
-    ('call_rcu', 'rcu', 2, False),
-    ('call_rcu_sched', 'rcu', 2, False),
-    ('kfree_call_rcu', 'rcu', 2, False),
-    ('synchronize_rcu', 'rcu', 0, False),
-    ('synchronize_sched', 'rcu', 0, False),
-    ('synchronize_rcu_expedited', 'rcu', 0, False),
-    ('rcu_barrier', 'rcu', 0, False),
-    ('rcu_barrier_sched', 'rcu', 0, False),
-    ('kallsyms_lookup_name', 'kallsyms', 1, False),
-    ('kallsyms_on_each_symbol', 'kallsyms', 2, False),
-    ('kallsyms_lookup_size_offset', 'kallsyms', 3, False),
-    ('kallsyms_lookup', 'kallsyms', 5, False),
-    ('sprint_symbol', 'kallsyms', 2, False),
-    ('sprint_symbol_no_offset', 'kallsyms', 2, False),
-    ('sprint_backtrace', 'kallsyms', 2, False),
-    ('lookup_symbol_name', 'kallsyms', 2, False),
-    ('klpsh_access_ok', 'uaccess', 2, False),
-    ('copy_to_user', 'uaccess', 3, False),
-    ('copy_from_user', 'uaccess', 3, False),
-    ('clear_user', 'uaccess', 2, False),
-    ('strncpy_from_user', 'uaccess', 3, False),
-    ('strnlen_user', 'uaccess', 2, False),
-    ('simple_read_from_buffer', 'fs', 5, False),
-    ('simple_write_to_buffer', 'fs', 5, False),
-    ('no_llseek', 'fs', 3, False),
-    ('noop_llseek', 'fs', 3, False),
-    ('default_llseek', 'fs', 3, False),
-    ('nonseekable_open', 'fs', 2, False),
-    ('simple_open', 'fs', 2, False),
-    ('vfs_setpos', 'fs', 3, False),
-    ('generic_file_llseek_size', 'fs', 5, False),
-    ('generic_file_llseek', 'fs', 3, False),
-    ('fixed_size_llseek', 'fs', 4, False),
-    ('no_seek_end_llseek', 'fs', 3, False),
-    ('no_seek_end_llseek_size', 'fs', 4, False),
-    ('proc_create_data', 'proc_fs', 5, False),
-    ('proc_create', 'proc_fs', 4, False),
-    ('proc_create_single_data', 'proc_fs', 5, False),
-    ('proc_create_seq_private', 'proc_fs', 6, False),
-    ('proc_single_open', 'proc_fs', 2, False),
-    ('proc_seq_open', 'proc_fs', 2, False),
-    ('proc_seq_release', 'proc_fs', 2, False),
-    ('proc_mkdir_data', 'proc_fs', 4, False),
-    ('proc_mkdir_mode', 'proc_fs', 3, False),
-    ('proc_mkdir', 'proc_fs', 2, False),
-    ('proc_symlink', 'proc_fs', 3, False),
-    ('proc_set_size', 'proc_fs', 2, False),
-    ('proc_set_user', 'proc_fs', 3, False),
-    ('remove_proc_entry', 'proc_fs', 2, False),
-    ('remove_proc_subtree', 'proc_fs', 2, False),
-    ('proc_remove', 'proc_fs', 1, False),
-    ('PDE_DATA', 'proc_fs', 1, False),
-    ('register_chrdev_region', 'char_dev', 3, False),
-    ('alloc_chrdev_region', 'char_dev', 4, False),
-    ('unregister_chrdev_region', 'char_dev', 2, False),
-    ('__register_chrdev', 'char_dev', 5, False),
-    ('__unregister_chrdev', 'char_dev', 4, False),
-    ('cdev_init', 'char_dev', 2, False),
-    ('cdev_alloc', 'char_dev', 0, False),
-    ('cdev_add', 'char_dev', 3, False),
-    ('cdev_set_parent', 'char_dev', 2, False),
-    ('cdev_del', 'char_dev', 1, False),
-    ('cdev_put', 'char_dev', 1, False),
-    ('cdev_device_add', 'char_dev', 2, False),
-    ('cdev_device_del', 'char_dev', 2, False),
-    ('device_create_file', 'device', 2, False),
-    ('device_remove_file', 'device', 2, False),
-    ('class_create_file_ns', 'device', 3, False),
-    ('class_remove_file_ns', 'device', 3, False),
-    ('__class_create', 'device', 3, False),
-    ('__class_register', 'device', 2, False),
-    ('class_unregister', 'device', 1, False),
-    ('class_destroy', 'device', 1, False),
-    ('device_create', 'device', 5, True),
-    ('device_create_with_groups', 'device', 6, True),
-    ('device_destroy', 'device', 2, False),
-    ('device_initialize', 'device', 1, False),
-    ('device_add', 'device', 1, False),
-    ('device_register', 'device', 1, False),
-    ('device_del', 'device', 1, False),
-    ('device_unregister', 'device', 1, False),
-    ('get_device', 'device', 1, False),
-    ('put_device', 'device', 1, False),
-    ('dev_set_name', 'device', 2, True),
-    ('dev_driver_string', 'device', 1, False),
-    ('dev_printk', 'device', 3, True),
-    ('dev_emerg', 'device', 2, True),
-    ('dev_alert', 'device', 2, True),
-    ('dev_crit', 'device', 2, True),
-    ('dev_err', 'device', 2, True),
-    ('dev_warn', 'device', 2, True),
-    ('dev_notice', 'device', 2, True),
-    ('_dev_info', 'device', 2, True),
-    ('misc_register', 'miscdevice', 1, False),
-    ('misc_deregister', 'miscdevice', 1, False),
-    ('allow_signal', 'signal', 1, False),
-    ('disallow_signal', 'signal', 1, False),
-    ('send_sig', 'signal', 3, False),
-    ('send_sig_info', 'signal', 3, False),
-    ('force_sig', 'signal', 2, False),
-    ('kill_pid', 'signal', 3, False),
-    ('flush_signals', 'signal', 1, False),
-    ('__fatal_signal_pending', 'signal', 1, False),
-    ('__get_task_comm', 'signal', 3, False),
-    ('find_vpid', 'pid', 1, False),
-    ('find_get_pid', 'pid', 1, False),
-    ('put_pid', 'pid', 1, False),
-    ('pid_task', 'pid', 2, False),
-    ('get_pid_task', 'pid', 2, False),
-    ('pid_vnr', 'pid', 1, False),
-    ('get_task_pid', 'pid', 2, False),
-    ('down', 'semaphore', 1, False),
-    ('down_interruptible', 'semaphore', 1, False),
-    ('down_killable', 'semaphore', 1, False),
-    ('down_timeout', 'semaphore', 2, False),
-    ('down_trylock', 'semaphore', 1, False),
-    ('up', 'semaphore', 1, False),
-    ('hrtimer_init', 'hrtimer', 3, False),
-    ('hrtimer_start_range_ns', 'hrtimer', 4, False),
-    ('hrtimer_try_to_cancel', 'hrtimer', 1, False),
-    ('hrtimer_cancel', 'hrtimer', 1, False),
-    ('hrtimer_forward', 'hrtimer', 3, False),
-    ('__hrtimer_get_remaining', 'hrtimer', 2, False),
-    ('hrtimer_active', 'hrtimer', 1, False),
-    ('hrtimer_cb_get_time', 'hrtimer', 1, False),
-    ('idr_preload', 'idr', 1, False),
-    ('idr_alloc', 'idr', 5, False),
-    ('idr_alloc_u32', 'idr', 5, False),
-    ('idr_alloc_cyclic', 'idr', 5, False),
-    ('idr_remove', 'idr', 2, False),
-    ('idr_find', 'idr', 2, False),
-    ('idr_replace', 'idr', 3, False),
-    ('idr_get_next', 'idr', 2, False),
-    ('idr_for_each', 'idr', 3, False),
-    ('idr_destroy', 'idr', 1, False),
-    ('ida_alloc_range', 'idr', 4, False),
-    ('ida_free', 'idr', 2, False),
-    ('ida_destroy', 'idr', 1, False),
-    ('__alloc_percpu', 'percpu', 2, False),
-    ('__alloc_percpu_gfp', 'percpu', 3, False),
-    ('free_percpu', 'percpu', 1, False),
-    ('__get_free_pages', 'page_alloc', 2, False),
-    ('get_zeroed_page', 'page_alloc', 1, False),
-    ('free_pages', 'page_alloc', 2, False),
-    ('call_usermodehelper', 'kmod', 4, False),
-    ('__request_module', 'kmod', 2, True),
-    ('kobject_create_and_add', 'kobject', 2, False),
-    ('kobject_get', 'kobject', 1, False),
-    ('kobject_del', 'kobject', 1, False),
-    ('kobject_put', 'kobject', 1, False),
-    ('sysfs_create_file_ns', 'kobject', 3, False),
-    ('sysfs_remove_file_ns', 'kobject', 3, False),
-    ('sysfs_create_files', 'kobject', 2, False),
-    ('sysfs_remove_files', 'kobject', 2, False),
-    ('sysfs_create_group', 'kobject', 2, False),
-    ('sysfs_remove_group', 'kobject', 2, False),
-    ('sysfs_create_groups', 'kobject', 2, False),
-    ('sysfs_remove_groups', 'kobject', 2, False),
-    ('get_task_struct', 'task', 1, False),
-    ('put_task_struct', 'task', 1, False),
-    ('d_path', 'd_path', 3, False),
-    ('file_path', 'd_path', 3, False),
-    ('page_to_pfn', 'page', 1, False),
-    ('pfn_to_page', 'page', 1, False),
-    ('virt_to_page', 'page', 1, False),
-    ('page_address', 'page', 1, False),
-    ('alloc_pages_current', 'page', 2, False),
-    ('__free_pages', 'page', 2, False),
-    ('put_page', 'page', 1, False),
-    ('is_vmalloc_addr', 'page', 1, False),
-    ('vmalloc_to_page', 'page', 1, False),
-    ('vmalloc_to_pfn', 'page', 1, False),
-    ('klp_patch_pending', 'livepatch', 1, False),
-    ('simple_attr_open', 'fs', 5, False),
-    ('simple_attr_release', 'fs', 2, False),
-    ('simple_attr_read', 'fs', 4, False),
-    ('simple_attr_write', 'fs', 4, False),
-    ('debugfs_create_file', 'debugfs', 5, False),
-    ('debugfs_create_file_unsafe', 'debugfs', 5, False),
-    ('debugfs_create_file_size', 'debugfs', 6, False),
-    ('debugfs_create_dir', 'debugfs', 2, False),
-    ('debugfs_create_symlink', 'debugfs', 3, False),
-    ('debugfs_remove', 'debugfs', 1, False),
-    ('debugfs_remove_recursive', 'debugfs', 1, False),
-    ('debugfs_rename', 'debugfs', 4, False),
-    ('debugfs_lookup', 'debugfs', 2, False),
-    ('debugfs_initialized', 'debugfs', 0, False),
-    ('full_proxy_open', 'debugfs', 2, False),
-    ('open_proxy_open', 'debugfs', 2, False),
-    ('full_proxy_llseek', 'debugfs', 3, False),
-    ('full_proxy_read', 'debugfs', 4, False),
-    ('full_proxy_write', 'debugfs', 4, False),
-    ('full_proxy_unlocked_ioctl', 'debugfs', 3, False),
-    ('full_proxy_release', 'debugfs', 2, False),
-    ('debugfs_real_fops', 'debugfs', 1, False),
-    ('debugfs_file_get', 'debugfs', 1, False),
-    ('debugfs_file_put', 'debugfs', 1, False),
-    ('debugfs_attr_read', 'debugfs', 4, False),
-    ('debugfs_attr_write', 'debugfs', 4, False),
-    ('default_read_file', 'debugfs', 4, False),
-    ('default_write_file', 'debugfs', 4, False),
-    ('debugfs_u8_get', 'debugfs', 2, False),
-    ('debugfs_u8_set', 'debugfs', 2, False),
-    ('fops_u8_open', 'debugfs', 2, False),
-    ('fops_u8_ro_open', 'debugfs', 2, False),
-    ('fops_u8_wo_open', 'debugfs', 2, False),
-    ('debugfs_u16_get', 'debugfs', 2, False),
-    ('debugfs_u16_set', 'debugfs', 2, False),
-    ('fops_u16_open', 'debugfs', 2, False),
-    ('fops_u16_ro_open', 'debugfs', 2, False),
-    ('fops_u16_wo_open', 'debugfs', 2, False),
-    ('debugfs_u32_get', 'debugfs', 2, False),
-    ('debugfs_u32_set', 'debugfs', 2, False),
-    ('fops_u32_open', 'debugfs', 2, False),
-    ('fops_u32_ro_open', 'debugfs', 2, False),
-    ('fops_u32_wo_open', 'debugfs', 2, False),
-    ('debugfs_u64_get', 'debugfs', 2, False),
-    ('debugfs_u64_set', 'debugfs', 2, False),
-    ('fops_u64_open', 'debugfs', 2, False),
-    ('fops_u64_ro_open', 'debugfs', 2, False),
-    ('fops_u64_wo_open', 'debugfs', 2, False),
-    ('debugfs_ulong_get', 'debugfs', 2, False),
-    ('debugfs_ulong_set', 'debugfs', 2, False),
-    ('fops_ulong_open', 'debugfs', 2, False),
-    ('fops_ulong_ro_open', 'debugfs', 2, False),
-    ('fops_ulong_wo_open', 'debugfs', 2, False),
-    ('fops_x8_open', 'debugfs', 2, False),
-    ('fops_x8_ro_open', 'debugfs', 2, False),
-    ('fops_x8_wo_open', 'debugfs', 2, False),
-    ('fops_x16_open', 'debugfs', 2, False),
-    ('fops_x16_ro_open', 'debugfs', 2, False),
-    ('fops_x16_wo_open', 'debugfs', 2, False),
-    ('fops_x32_open', 'debugfs', 2, False),
-    ('fops_x32_ro_open', 'debugfs', 2, False),
-    ('fops_x32_wo_open', 'debugfs', 2, False),
-    ('fops_x64_open', 'debugfs', 2, False),
-    ('fops_x64_ro_open', 'debugfs', 2, False),
-    ('fops_x64_wo_open', 'debugfs', 2, False),
-    ('debugfs_size_t_get', 'debugfs', 2, False),
-    ('debugfs_size_t_set', 'debugfs', 2, False),
-    ('fops_size_t_open', 'debugfs', 2, False),
-    ('fops_size_t_ro_open', 'debugfs', 2, False),
-    ('fops_size_t_wo_open', 'debugfs', 2, False),
-    ('debugfs_atomic_t_get', 'debugfs', 2, False),
-    ('debugfs_atomic_t_set', 'debugfs', 2, False),
-    ('fops_atomic_t_open', 'debugfs', 2, False),
-    ('fops_atomic_t_ro_open', 'debugfs', 2, False),
-    ('fops_atomic_t_wo_open', 'debugfs', 2, False),
-    ('debugfs_create_u8', 'debugfs', 4, False),
-    ('debugfs_create_u16', 'debugfs', 4, False),
-    ('debugfs_create_u32', 'debugfs', 4, False),
-    ('debugfs_create_u64', 'debugfs', 4, False),
-    ('debugfs_create_ulong', 'debugfs', 4, False),
-    ('debugfs_create_x8', 'debugfs', 4, False),
-    ('debugfs_create_x16', 'debugfs', 4, False),
-    ('debugfs_create_x32', 'debugfs', 4, False),
-    ('debugfs_create_x64', 'debugfs', 4, False),
-    ('debugfs_create_size_t', 'debugfs', 4, False),
-    ('debugfs_create_atomic_t', 'debugfs', 4, False),
-    ('debugfs_create_bool', 'debugfs', 4, False),
-    ('debugfs_read_file_bool', 'debugfs', 4, False),
-    ('debugfs_write_file_bool', 'debugfs', 4, False),
-    ('read_file_blob', 'debugfs', 4, False),
-    ('debugfs_create_blob', 'debugfs', 4, False),
-    ('debugfs_create_u32_array', 'debugfs', 5, False),
-    ('u32_array_open', 'debugfs', 2, False),
-    ('u32_array_read', 'debugfs', 4, False),
-    ('u32_array_release', 'debugfs', 2, False),
-    ('force_sig_info', 'signal', 3, False),
-    ('kill_pid_info', 'signal', 3, False),
-    ('recalc_sigpending', 'signal', 0, False),
-    ('dequeue_signal', 'signal', 3, False),
-    ('sigprocmask', 'signal', 3, False),
-    ('tasklet_init', 'interrupt', 3, False),
-    ('__tasklet_schedule', 'interrupt', 1, False),
-    ('__tasklet_hi_schedule', 'interrupt', 1, False),
-    ('tasklet_kill', 'interrupt', 1, False),
-    ('__local_bh_disable_ip', 'interrupt', 2, False),
-    ('__local_bh_enable_ip', 'interrupt', 2, False),
-    ('_local_bh_enable', 'interrupt', 0, False),
-    ('request_threaded_irq', 'interrupt', 6, False),
-    ('free_irq', 'interrupt', 2, False),
-    ('disable_irq_nosync', 'interrupt', 1, False),
-    ('disable_irq', 'interrupt', 1, False),
-    ('disable_hardirq', 'interrupt', 1, False),
-    ('enable_irq', 'interrupt', 1, False),
-    ('synchronize_irq', 'interrupt', 1, False),
-    ('synchronize_hardirq', 'interrupt', 1, False),
-    ('kobject_set_name', 'kobject', 2, True),
-    ('kobject_init', 'kobject', 2, False),
-    ('kobject_add', 'kobject', 3, True),
-    ('kobject_init_and_add', 'kobject', 4, True),
-    ('kobject_get_unless_zero', 'kobject', 1, False),
-    ('kobject_create', 'kobject', 0, False),
-    ('kobject_get_path', 'kobject', 2, False),
-    ('kset_init', 'kobject', 1, False),
-    ('kset_register', 'kobject', 1, False),
-    ('kset_unregister', 'kobject', 1, False),
-    ('kset_create_and_add', 'kobject', 3, False),
-    ('kset_find_obj', 'kobject', 2, False),
-    ('kobject_uevent_env', 'kobject', 3, False),
-    ('kobject_uevent', 'kobject', 2, False),
-    ('sysfs_update_group', 'kobject', 2, False),
-    ('sysfs_notify', 'kobject', 3, False),
-    ('sysfs_create_bin_file', 'kobject', 2, False),
-    ('sysfs_remove_bin_file', 'kobject', 2, False),
-    ('sysfs_create_link', 'kobject', 3, False),
-    ('sysfs_create_link_nowarn', 'kobject', 3, False),
-    ('sysfs_remove_link', 'kobject', 2, False),
-)
+TABLE = """\
+kmalloc slab 2
+__kmalloc slab 2
+kzalloc slab 2
+kcalloc slab 3
+kmalloc_array slab 3
+krealloc slab 3
+kfree slab 1
+kstrdup slab 2
+kstrndup slab 3
+kmemdup slab 3
+ksize slab 1
+vmalloc slab 1
+vzalloc slab 1
+vfree slab 1
+vmalloc_user slab 1
+vmalloc_32 slab 1
+vmalloc_32_user slab 1
+vmalloc_exec slab 1
+vmalloc_node slab 2
+vzalloc_node slab 2
+__vmalloc slab 3
+kvmalloc_node slab 3
+kvfree slab 1
+kmem_cache_create_usercopy slab 7
+kmem_cache_create slab 5
+kmem_cache_alloc slab 2
+kmem_cache_alloc_node slab 3
+kmem_cache_free slab 2
+kmem_cache_size slab 1
+kmem_cache_shrink slab 1
+kmem_cache_destroy slab 1
+printk printk 1 variadic
+vprintk printk 2
+snprintf printk 3 variadic
+vsnprintf printk 4
+scnprintf printk 3 variadic
+vscnprintf printk 4
+sprintf printk 2 variadic
+vsprintf printk 3
+kasprintf printk 2 variadic
+kvasprintf printk 3
+sscanf printk 2 variadic
+vsscanf printk 3
+msleep sched 1
+msleep_interruptible sched 1
+usleep_range sched 2
+mdelay sched 1
+udelay sched 1
+ndelay sched 1
+schedule_timeout sched 1
+schedule_timeout_interruptible sched 1
+schedule_timeout_uninterruptible sched 1
+schedule sched 0
+cond_resched sched 0
+__set_current_state sched 1
+get_current sched 0
+wake_up_process sched 1
+signal_pending sched 1
+round_jiffies sched 1
+round_jiffies_relative sched 1
+timer_setup timer 3
+add_timer timer 1
+mod_timer timer 2
+del_timer timer 1
+del_timer_sync timer 1
+timer_pending timer 1
+__alloc_workqueue_key workqueue 5 variadic
+destroy_workqueue workqueue 1
+flush_workqueue workqueue 1
+drain_workqueue workqueue 1
+workqueue_set_max_active workqueue 2
+workqueue_congested workqueue 2
+schedule_work workqueue 1
+queue_work workqueue 2
+queue_work_on workqueue 3
+schedule_delayed_work workqueue 2
+queue_delayed_work workqueue 3
+queue_delayed_work_on workqueue 4
+mod_delayed_work workqueue 3
+mod_delayed_work_on workqueue 4
+cancel_work_sync workqueue 1
+cancel_delayed_work workqueue 1
+cancel_delayed_work_sync workqueue 1
+flush_work workqueue 1
+flush_delayed_work workqueue 1
+flush_scheduled_work workqueue 0
+work_busy workqueue 1
+current_work workqueue 0
+mutex_lock locking 1
+mutex_lock_interruptible locking 1
+mutex_trylock locking 1
+mutex_unlock locking 1
+mutex_is_locked locking 1
+__init_rwsem locking 3
+down_read locking 1
+down_read_killable locking 1
+down_read_non_owner locking 1
+down_read_trylock locking 1
+down_write locking 1
+down_write_killable locking 1
+down_write_trylock locking 1
+up_read locking 1
+up_read_non_owner locking 1
+up_write locking 1
+downgrade_write locking 1
+kthread_create_on_node kthread 4 variadic
+kthread_should_stop kthread 0
+kthread_stop kthread 1
+do_exit kthread 1
+complete_and_exit kthread 2
+seq_printf seq_file 2 variadic
+seq_vprintf seq_file 3
+seq_puts seq_file 2
+seq_putc seq_file 2
+seq_write seq_file 3
+seq_put_decimal_ull seq_file 3
+seq_put_decimal_ll seq_file 3
+seq_pad seq_file 2
+seq_list_start seq_file 2
+seq_list_start_head seq_file 2
+seq_list_next seq_file 3
+seq_open seq_file 2
+seq_release seq_file 2
+single_start seq_file 2
+single_next seq_file 3
+single_stop seq_file 2
+single_open seq_file 3
+single_open_size seq_file 4
+single_release seq_file 2
+__seq_open_private seq_file 3
+seq_open_private seq_file 3
+seq_release_private seq_file 2
+seq_read seq_file 4
+seq_lseek seq_file 3
+try_module_get module 1
+module_put module 1
+__module_get module 1
+module_refcount module 1
+warn_slowpath_null misc 2
+warn_slowpath_fmt misc 3 variadic
+__klpsh_bug misc 2
+panic misc 1 variadic
+dump_stack misc 0
+si_meminfo misc 1
+klp_register_patch livepatch 1
+klp_unregister_patch livepatch 1
+klp_enable_patch livepatch 1
+klp_disable_patch livepatch 1
+klp_shadow_get shadow 2
+klp_shadow_alloc shadow 6
+klp_shadow_get_or_alloc shadow 6
+klp_shadow_free shadow 3
+klp_shadow_free_all shadow 2
+__init_waitqueue_head wait 3
+prepare_to_wait_event wait 3
+prepare_to_wait wait 3
+prepare_to_wait_exclusive wait 3
+finish_wait wait 2
+add_wait_queue wait 2
+remove_wait_queue wait 2
+__wake_up wait 4
+waitqueue_active wait 1
+wait_for_completion wait 1
+wait_for_completion_io wait 1
+wait_for_completion_timeout wait 2
+wait_for_completion_interruptible wait 1
+wait_for_completion_interruptible_timeout wait 2
+wait_for_completion_killable wait 1
+wait_for_completion_killable_timeout wait 2
+try_wait_for_completion wait 1
+completion_done wait 1
+complete wait 1
+complete_all wait 1
+param_set_byte params 2
+param_get_byte params 2
+param_set_short params 2
+param_get_short params 2
+param_set_ushort params 2
+param_get_ushort params 2
+param_set_int params 2
+param_get_int params 2
+param_set_uint params 2
+param_get_uint params 2
+param_set_long params 2
+param_get_long params 2
+param_set_ulong params 2
+param_get_ulong params 2
+param_set_ullong params 2
+param_get_ullong params 2
+param_set_bool params 2
+param_get_bool params 2
+param_set_invbool params 2
+param_get_invbool params 2
+param_set_charp params 2
+param_get_charp params 2
+param_set_bint params 2
+param_set_copystring params 2
+param_get_string params 2
+param_set_bool_enable_only params 2
+param_free_charp params 1
+ktime_get timekeeping 0
+ktime_get_with_offset timekeeping 1
+ktime_get_raw timekeeping 0
+ktime_get_mono_fast_ns timekeeping 0
+ktime_get_raw_fast_ns timekeeping 0
+ktime_get_boot_fast_ns timekeeping 0
+ktime_get_seconds timekeeping 0
+ktime_get_real_seconds timekeeping 0
+get_seconds timekeeping 0
+ktime_get_ts64 timekeeping 1
+ktime_get_raw_ts64 timekeeping 1
+ktime_get_real_ts64 timekeeping 1
+ktime_get_coarse_real_ts64 timekeeping 1
+do_gettimeofday timekeeping 1
+get_random_bytes random 2
+wait_for_random_bytes random 0
+get_random_u32 random 0
+get_random_u64 random 0
+add_device_randomness random 2
+prandom_u32 random 0
+prandom_bytes random 2
+prandom_seed random 1
+call_rcu rcu 2
+call_rcu_sched rcu 2
+kfree_call_rcu rcu 2
+synchronize_rcu rcu 0
+synchronize_sched rcu 0
+synchronize_rcu_expedited rcu 0
+rcu_barrier rcu 0
+rcu_barrier_sched rcu 0
+kallsyms_lookup_name kallsyms 1
+kallsyms_on_each_symbol kallsyms 2
+kallsyms_lookup_size_offset kallsyms 3
+kallsyms_lookup kallsyms 5
+sprint_symbol kallsyms 2
+sprint_symbol_no_offset kallsyms 2
+sprint_backtrace kallsyms 2
+lookup_symbol_name kallsyms 2
+klpsh_access_ok uaccess 2
+copy_to_user uaccess 3
+copy_from_user uaccess 3
+clear_user uaccess 2
+strncpy_from_user uaccess 3
+strnlen_user uaccess 2
+simple_read_from_buffer fs 5
+simple_write_to_buffer fs 5
+no_llseek fs 3
+noop_llseek fs 3
+default_llseek fs 3
+nonseekable_open fs 2
+simple_open fs 2
+vfs_setpos fs 3
+generic_file_llseek_size fs 5
+generic_file_llseek fs 3
+fixed_size_llseek fs 4
+no_seek_end_llseek fs 3
+no_seek_end_llseek_size fs 4
+proc_create_data proc_fs 5
+proc_create proc_fs 4
+proc_create_single_data proc_fs 5
+proc_create_seq_private proc_fs 6
+proc_single_open proc_fs 2
+proc_seq_open proc_fs 2
+proc_seq_release proc_fs 2
+proc_mkdir_data proc_fs 4
+proc_mkdir_mode proc_fs 3
+proc_mkdir proc_fs 2
+proc_symlink proc_fs 3
+proc_set_size proc_fs 2
+proc_set_user proc_fs 3
+remove_proc_entry proc_fs 2
+remove_proc_subtree proc_fs 2
+proc_remove proc_fs 1
+PDE_DATA proc_fs 1
+register_chrdev_region char_dev 3
+alloc_chrdev_region char_dev 4
+unregister_chrdev_region char_dev 2
+__register_chrdev char_dev 5
+__unregister_chrdev char_dev 4
+cdev_init char_dev 2
+cdev_alloc char_dev 0
+cdev_add char_dev 3
+cdev_set_parent char_dev 2
+cdev_del char_dev 1
+cdev_put char_dev 1
+cdev_device_add char_dev 2
+cdev_device_del char_dev 2
+device_create_file device 2
+device_remove_file device 2
+class_create_file_ns device 3
+class_remove_file_ns device 3
+__class_create device 3
+__class_register device 2
+class_unregister device 1
+class_destroy device 1
+device_create device 5 variadic
+device_create_with_groups device 6 variadic
+device_destroy device 2
+device_initialize device 1
+device_add device 1
+device_register device 1
+device_del device 1
+device_unregister device 1
+get_device device 1
+put_device device 1
+dev_set_name device 2 variadic
+dev_driver_string device 1
+dev_printk device 3 variadic
+dev_emerg device 2 variadic
+dev_alert device 2 variadic
+dev_crit device 2 variadic
+dev_err device 2 variadic
+dev_warn device 2 variadic
+dev_notice device 2 variadic
+_dev_info device 2 variadic
+misc_register miscdevice 1
+misc_deregister miscdevice 1
+allow_signal signal 1
+disallow_signal signal 1
+send_sig signal 3
+send_sig_info signal 3
+force_sig signal 2
+kill_pid signal 3
+flush_signals signal 1
+__fatal_signal_pending signal 1
+__get_task_comm signal 3
+find_vpid pid 1
+find_get_pid pid 1
+put_pid pid 1
+pid_task pid 2
+get_pid_task pid 2
+pid_vnr pid 1
+get_task_pid pid 2
+down semaphore 1
+down_interruptible semaphore 1
+down_killable semaphore 1
+down_timeout semaphore 2
+down_trylock semaphore 1
+up semaphore 1
+hrtimer_init hrtimer 3
+hrtimer_start_range_ns hrtimer 4
+hrtimer_try_to_cancel hrtimer 1
+hrtimer_cancel hrtimer 1
+hrtimer_forward hrtimer 3
+__hrtimer_get_remaining hrtimer 2
+hrtimer_active hrtimer 1
+hrtimer_cb_get_time hrtimer 1
+idr_preload idr 1
+idr_alloc idr 5
+idr_alloc_u32 idr 5
+idr_alloc_cyclic idr 5
+idr_remove idr 2
+idr_find idr 2
+idr_replace idr 3
+idr_get_next idr 2
+idr_for_each idr 3
+idr_destroy idr 1
+ida_alloc_range idr 4
+ida_free idr 2
+ida_destroy idr 1
+__alloc_percpu percpu 2
+__alloc_percpu_gfp percpu 3
+free_percpu percpu 1
+__get_free_pages page_alloc 2
+get_zeroed_page page_alloc 1
+free_pages page_alloc 2
+call_usermodehelper kmod 4
+__request_module kmod 2 variadic
+kobject_create_and_add kobject 2
+kobject_get kobject 1
+kobject_del kobject 1
+kobject_put kobject 1
+sysfs_create_file_ns kobject 3
+sysfs_remove_file_ns kobject 3
+sysfs_create_files kobject 2
+sysfs_remove_files kobject 2
+sysfs_create_group kobject 2
+sysfs_remove_group kobject 2
+sysfs_create_groups kobject 2
+sysfs_remove_groups kobject 2
+get_task_struct task 1
+put_task_struct task 1
+d_path d_path 3
+file_path d_path 3
+page_to_pfn page 1
+pfn_to_page page 1
+virt_to_page page 1
+page_address page 1
+alloc_pages_current page 2
+__free_pages page 2
+put_page page 1
+is_vmalloc_addr page 1
+vmalloc_to_page page 1
+vmalloc_to_pfn page 1
+klp_patch_pending livepatch 1
+simple_attr_open fs 5
+simple_attr_release fs 2
+simple_attr_read fs 4
+simple_attr_write fs 4
+debugfs_create_file debugfs 5
+debugfs_create_file_unsafe debugfs 5
+debugfs_create_file_size debugfs 6
+debugfs_create_dir debugfs 2
+debugfs_create_symlink debugfs 3
+debugfs_remove debugfs 1
+debugfs_remove_recursive debugfs 1
+debugfs_rename debugfs 4
+debugfs_lookup debugfs 2
+debugfs_initialized debugfs 0
+full_proxy_open debugfs 2
+open_proxy_open debugfs 2
+full_proxy_llseek debugfs 3
+full_proxy_read debugfs 4
+full_proxy_write debugfs 4
+full_proxy_unlocked_ioctl debugfs 3
+full_proxy_release debugfs 2
+debugfs_real_fops debugfs 1
+debugfs_file_get debugfs 1
+debugfs_file_put debugfs 1
+debugfs_attr_read debugfs 4
+debugfs_attr_write debugfs 4
+default_read_file debugfs 4
+default_write_file debugfs 4
+debugfs_u8_get debugfs 2
+debugfs_u8_set debugfs 2
+fops_u8_open debugfs 2
+fops_u8_ro_open debugfs 2
+fops_u8_wo_open debugfs 2
+debugfs_u16_get debugfs 2
+debugfs_u16_set debugfs 2
+fops_u16_open debugfs 2
+fops_u16_ro_open debugfs 2
+fops_u16_wo_open debugfs 2
+debugfs_u32_get debugfs 2
+debugfs_u32_set debugfs 2
+fops_u32_open debugfs 2
+fops_u32_ro_open debugfs 2
+fops_u32_wo_open debugfs 2
+debugfs_u64_get debugfs 2
+debugfs_u64_set debugfs 2
+fops_u64_open debugfs 2
+fops_u64_ro_open debugfs 2
+fops_u64_wo_open debugfs 2
+debugfs_ulong_get debugfs 2
+debugfs_ulong_set debugfs 2
+fops_ulong_open debugfs 2
+fops_ulong_ro_open debugfs 2
+fops_ulong_wo_open debugfs 2
+fops_x8_open debugfs 2
+fops_x8_ro_open debugfs 2
+fops_x8_wo_open debugfs 2
+fops_x16_open debugfs 2
+fops_x16_ro_open debugfs 2
+fops_x16_wo_open debugfs 2
+fops_x32_open debugfs 2
+fops_x32_ro_open debugfs 2
+fops_x32_wo_open debugfs 2
+fops_x64_open debugfs 2
+fops_x64_ro_open debugfs 2
+fops_x64_wo_open debugfs 2
+debugfs_size_t_get debugfs 2
+debugfs_size_t_set debugfs 2
+fops_size_t_open debugfs 2
+fops_size_t_ro_open debugfs 2
+fops_size_t_wo_open debugfs 2
+debugfs_atomic_t_get debugfs 2
+debugfs_atomic_t_set debugfs 2
+fops_atomic_t_open debugfs 2
+fops_atomic_t_ro_open debugfs 2
+fops_atomic_t_wo_open debugfs 2
+debugfs_create_u8 debugfs 4
+debugfs_create_u16 debugfs 4
+debugfs_create_u32 debugfs 4
+debugfs_create_u64 debugfs 4
+debugfs_create_ulong debugfs 4
+debugfs_create_x8 debugfs 4
+debugfs_create_x16 debugfs 4
+debugfs_create_x32 debugfs 4
+debugfs_create_x64 debugfs 4
+debugfs_create_size_t debugfs 4
+debugfs_create_atomic_t debugfs 4
+debugfs_create_bool debugfs 4
+debugfs_read_file_bool debugfs 4
+debugfs_write_file_bool debugfs 4
+read_file_blob debugfs 4
+debugfs_create_blob debugfs 4
+debugfs_create_u32_array debugfs 5
+u32_array_open debugfs 2
+u32_array_read debugfs 4
+u32_array_release debugfs 2
+force_sig_info signal 3
+kill_pid_info signal 3
+recalc_sigpending signal 0
+dequeue_signal signal 3
+sigprocmask signal 3
+tasklet_init interrupt 3
+__tasklet_schedule interrupt 1
+__tasklet_hi_schedule interrupt 1
+tasklet_kill interrupt 1
+__local_bh_disable_ip interrupt 2
+__local_bh_enable_ip interrupt 2
+_local_bh_enable interrupt 0
+request_threaded_irq interrupt 6
+free_irq interrupt 2
+disable_irq_nosync interrupt 1
+disable_irq interrupt 1
+disable_hardirq interrupt 1
+enable_irq interrupt 1
+synchronize_irq interrupt 1
+synchronize_hardirq interrupt 1
+kobject_set_name kobject 2 variadic
+kobject_init kobject 2
+kobject_add kobject 3 variadic
+kobject_init_and_add kobject 4 variadic
+kobject_get_unless_zero kobject 1
+kobject_create kobject 0
+kobject_get_path kobject 2
+kset_init kobject 1
+kset_register kobject 1
+kset_unregister kobject 1
+kset_create_and_add kobject 3
+kset_find_obj kobject 2
+kobject_uevent_env kobject 3
+kobject_uevent kobject 2
+sysfs_update_group kobject 2
+sysfs_notify kobject 3
+sysfs_create_bin_file kobject 2
+sysfs_remove_bin_file kobject 2
+sysfs_create_link kobject 3
+sysfs_create_link_nowarn kobject 3
+sysfs_remove_link kobject 2
+"""
