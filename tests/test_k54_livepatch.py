@@ -395,3 +395,28 @@ def test_klp_patch_pending_is_the_tasks_tif_patch_pending(k, mods):
     k.fs.write(f"{LP}/test_klp_callbacks_demo/force", "1\n")
     k.run_for(2 * S)
     assert _probe_pending(k, mods) == ["0 pending, current 0"]
+
+
+def test_rmmod_rules_of_5_4():
+    """An enabled (or unpatching) patch holds its module; once unpatching completes the patch
+    is freed: its sysfs directory is gone (nothing to re-enable) and the module goes."""
+    import io
+
+    from klpsh.cli import run_batch
+    buf = io.StringIO()
+    run_batch(["insmod samples/livepatch/livepatch-sample.ko", "sleep 2",
+               "rmmod livepatch_sample",
+               "echo 0 > /sys/kernel/livepatch/livepatch_sample/enabled",
+               "rmmod livepatch_sample", "sleep 2",
+               "echo 1 > /sys/kernel/livepatch/livepatch_sample/enabled",
+               "rmmod livepatch_sample", "lsmod"], "virtual", buf, kernel="5.4")
+    out = [ln for ln in buf.getvalue().splitlines() if not ln.startswith("[")]
+    assert out == [
+        "% insmod samples/livepatch/livepatch-sample.ko", "% sleep 2",
+        "% rmmod livepatch_sample", "rmmod: ERROR: Module livepatch_sample is in use",
+        "% echo 0 > /sys/kernel/livepatch/livepatch_sample/enabled",
+        "% rmmod livepatch_sample", "rmmod: ERROR: Module livepatch_sample is in use",
+        "% sleep 2",
+        "% echo 1 > /sys/kernel/livepatch/livepatch_sample/enabled",
+        "bash: /sys/kernel/livepatch/livepatch_sample/enabled: No such file or directory",
+        "% rmmod livepatch_sample", "% lsmod", "Module                  Size  Used by"]
