@@ -61,6 +61,8 @@ BOOT_ACTIONS: tuple[tuple[int, str, int, str, int], ...] = (
 LEVEL_IRQS = frozenset({9, *range(NR_LEGACY_IRQS, NR_IRQS)})      # ACPI SCI, PCI: fasteoi
 HWIRQ = {0: 2}                  # the timer is wired to IO-APIC pin 2 (the PIC cascade's)
 NOREQUEST = frozenset({2})      # the cascade
+SPURIOUS_EVENTS, SPURIOUS_STUCK = 100_000, 99_900   # note_interrupt()'s window and its limit
+SPURIOUS_WINDOW = 1000 // 10    # HZ/10: unhandled ones further apart start the count again
 
 
 @dataclass(eq=False)
@@ -99,8 +101,9 @@ class IrqDesc:
     wait_for_threads: WaitQueue = field(default_factory=WaitQueue)
     in_progress: bool = False       # IRQD_IRQ_INPROGRESS
     norequest: bool = False
-    irq_count: int = 0              # note_interrupt(): events and unhandled ones
+    irq_count: int = 0              # note_interrupt(): events, unhandled ones, when the last was
     irqs_unhandled: int = 0
+    last_unhandled: int = 0
 
     @property
     def vector(self) -> int:
@@ -115,6 +118,7 @@ class Irqs:
         self.descs = {i: IrqDesc(i, HWIRQ.get(i, i), "fasteoi" if i in LEVEL_IRQS else "edge",
                                  norequest=i in NOREQUEST) for i in range(NR_IRQS)}
         self.err_count = 0          # irq_err_count (ERR:)
+        self.bad_reports = 100      # report_bad_irq()'s budget
         for irq, name, flags, fn, ret in BOOT_ACTIONS:
             self._setup(self.descs[irq], IrqAction(irq, name, 0, flags, 0, host=lambda r=ret: r,
                                                    host_name=fn))
@@ -257,10 +261,14 @@ class Irqs:
         desc.in_progress = True
         try:
             ret = self._handle_event(task, desc)
+            task.host_stack.append("note_interrupt")
+            try:
+                self.note_interrupt(task, desc, ret)
+            finally:
+                task.host_stack.pop()
         finally:
             desc.in_progress = False
             del task.host_stack[-4:]
-        self.note_interrupt(desc, ret)
         if desc.pending and not desc.depth and not desc.masked:
             desc.pending = False
             self._flow(task, desc)
@@ -317,10 +325,49 @@ class Irqs:
             desc.masked = True
         self.k.sched.wake(t)
 
-    def note_interrupt(self, desc: IrqDesc, ret: int) -> None:
-        """spurious.c note_interrupt(): a return value no handler should give."""
+    def note_interrupt(self, task: "Task", desc: IrqDesc, ret: int) -> None:
+        """spurious.c note_interrupt(): a bogus return value is reported; a line whose
+        handlers leave 99,900 of 100,000 interrupts unhandled (each within HZ/10 of the last
+        one) is stuck: reported and disabled."""
         if ret & ~(IRQ_HANDLED | IRQ_WAKE_THREAD):
-            self.k.log.err(f"irq event {desc.irq}: bogus return value {ret:x}")
+            if self.bad_reports > 0:                    # report_bad_irq(): 100 at most
+                self.bad_reports -= 1
+                self._report_bad_irq(task, desc, ret)
+            return
+        jiffies = self.k.clock.jiffies
+        if ret == IRQ_NONE:
+            if jiffies > desc.last_unhandled + SPURIOUS_WINDOW:
+                desc.irqs_unhandled = 1
+            else:
+                desc.irqs_unhandled += 1
+            desc.last_unhandled = jiffies
+        desc.irq_count += 1
+        if desc.irq_count < SPURIOUS_EVENTS:
+            return
+        desc.irq_count = 0
+        if desc.irqs_unhandled > SPURIOUS_STUCK:
+            self._report_bad_irq(task, desc, ret)
+            self.k.log.emerg(f"Disabling IRQ #{desc.irq}")
+            desc.depth += 1                             # IRQS_SPURIOUS_DISABLED
+        desc.irqs_unhandled = 0
+
+    def _report_bad_irq(self, task: "Task", desc: IrqDesc, ret: int) -> None:
+        """__report_bad_irq(): what was wrong, the stack, and every handler of the line."""
+        from kernel.api.vsprintf import symbol_text
+        k = self.k
+        if ret & ~(IRQ_HANDLED | IRQ_WAKE_THREAD):
+            k.log.err(f"irq event {desc.irq}: bogus return value {ret:x}")
+        else:
+            k.log.err(f'irq {desc.irq}: nobody cared (try booting with the "irqpoll" option)')
+        k.dump_stack(task, ("dump_stack", "__report_bad_irq"))
+        k.log.err("handlers:")
+        for a in desc.actions:
+            fn = k.cpu.host_addr(a.host_name) if a.host is not None else \
+                a.handler or k.cpu.host_addr("irq_default_primary_handler")
+            line = f"[<{k.fmt_ptr(fn)}>] {symbol_text(k, 's', fn)}"
+            if a.thread_fn:
+                line += f" threaded [<{k.fmt_ptr(a.thread_fn)}>] {symbol_text(k, 's', a.thread_fn)}"
+            k.log.err(line)
 
     # --- the thread of a threaded handler -------------------------------------------------------
     def _irq_thread(self, me: "Task", action: IrqAction) -> None:

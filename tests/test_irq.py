@@ -156,6 +156,7 @@ def test_sleeping_in_a_handler_is_scheduling_while_atomic(shell, kernel):
 
 
 def test_a_handler_that_never_returns_is_a_hard_lockup(shell, kernel):
+    run(shell, "echo 1 > /proc/sys/kernel/watchdog_thresh")      # found within 2 s, not 20
     run(shell, "insmod irq_demo.ko mode=2")
     lines = run(shell, "irq raise 10")
     assert "NMI watchdog: Watchdog detected hard LOCKUP on cpu 0" in lines
@@ -179,3 +180,25 @@ def test_the_irq_tool_refuses_what_is_no_line(shell):
     assert run(shell, "irq raise 3 0") == ["irq: 0: invalid count (1-1000000)"]
     assert run(shell, "irq") == ["Usage: irq raise IRQ [COUNT]"]
     assert run(shell, "irq raise 3") == ["do_IRQ: 0.51 No irq handler for vector"]
+
+
+def test_a_line_nobody_handles_is_disabled_after_99900_of_100000(shell, kernel):
+    # i8042 finds no byte in its buffer: every interrupt on its line is unhandled
+    lines = run(shell, "irq raise 1 100000")
+    assert lines[0] == 'irq 1: nobody cared (try booting with the "irqpoll" option)'
+    trace = lines[lines.index("Call Trace:") + 1:lines.index("handlers:")]
+    assert [ln.split("+")[0].strip() for ln in trace[:4]] == [
+        "dump_stack", "__report_bad_irq", "note_interrupt", "handle_irq_event_percpu"]
+    assert re.fullmatch(r"\[<[0-9a-f]{16}>\] i8042_interrupt", lines[lines.index("handlers:") + 1])
+    assert lines[-1] == "Disabling IRQ #1"
+    assert interrupts(shell)["1"].startswith("  1:     100000          0 ")
+    assert run(shell, "irq raise 1") == []                          # disabled: not counted
+    assert interrupts(shell)["1"].startswith("  1:     100000 ")
+
+
+def test_a_bogus_return_value_is_reported_with_the_handlers(shell):
+    run(shell, "insmod irq_demo.ko mode=10")
+    lines = run(shell, "irq raise 10")
+    assert lines[1] == "irq event 10: bogus return value 4"
+    assert re.fullmatch(r"\[<[0-9a-f]{16}>\] demo_handler \[irq_demo\]",
+                        lines[lines.index("handlers:") + 1])

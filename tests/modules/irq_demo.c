@@ -10,7 +10,8 @@
  *		sleeps), 2: the handler spins for ever, 3: it faults, 4: it
  *		sleeps, 5: exit forgets free_irq, 6: thread_fn with no primary
  *		handler and no IRQF_ONESHOT, 7: exit frees the line twice,
- *		8: the handler returns IRQ_NONE, 9: a NULL handler with IRQF_ONESHOT
+ *		8: the handler returns IRQ_NONE, 9: a NULL handler with IRQF_ONESHOT,
+ *		10: the handler returns a value no irqreturn_t has
  *
  * /proc/irq_demo shows the counts; writing "d" disables the line, "e"
  * enables it.
@@ -64,6 +65,8 @@ static irqreturn_t demo_handler(int line, void *dev)
 		break;
 	case 8:
 		return IRQ_NONE;
+	case 10:
+		return (irqreturn_t)4;
 	}
 	tasklet_schedule(&bh);
 	return IRQ_HANDLED;
