@@ -81,6 +81,9 @@ KERNEL_PARAM_FL_UNSAFE = 1 << 0        # kernel_param.flags
 KERNEL_PARAM_FL_HWPARAM = 1 << 1
 
 # task_struct.state / .flags
+# mm_segment_t: task_struct.thread.addr_limit
+KERNEL_DS = (1 << 64) - 1
+USER_DS = (1 << 47) - 4096                      # TASK_SIZE_MAX
 TASK_RUNNING = 0x0000
 TASK_INTERRUPTIBLE = 0x0001
 TASK_UNINTERRUPTIBLE = 0x0002
@@ -227,6 +230,7 @@ class TaskStruct(_GuestStruct):
         ("sas_ss_sp", _ulong),
         ("sas_ss_size", _ulong),
         ("sas_ss_flags", _uint),
+        ("thread", _ulong),                     # struct thread_struct: its addr_limit.seg
     ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from kernel.abi import ListHead, TaskStruct
+from kernel.abi import KERNEL_DS, USER_DS, ListHead, TaskStruct
 from kernel.sched import TaskKind
 from kernel.signal import free_task_signals, init_task_signals
 
@@ -89,6 +89,7 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     mem.set_u64(addr + _TS_REAL_CRED, cred)
     mem.set_u64(addr + _TS_CRED, cred)
     init_task_signals(k, task, addr)
+    k.mem.set_u64(addr + TaskStruct.thread.offset, KERNEL_DS if task.is_kthread else USER_DS)
     if task.kind is TaskKind.USER:
         mm = _user_mm(k)
         mem.set_u64(addr + _TS_MM, mm)

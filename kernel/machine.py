@@ -155,6 +155,7 @@ class Kernel:
         from kernel.api.kobject import kobject_boot
         from kernel.fs.debugfs import debugfs_init
         from kernel.fs.proc import proc_init
+        from kernel.fs.tmpfs import tmpfs_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
         from kernel.livepatch.core import Livepatch
         from kernel.module.sysfs import module_sysfs_init
@@ -191,6 +192,7 @@ class Kernel:
         module_sysfs_init(self)
         kobject_boot(self)
         debugfs_init(self)
+        tmpfs_init(self)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)

@@ -48,6 +48,7 @@ class Command:
     argv: list[str]
     redirect: str | None = None
     pipe: list[list[str]] = field(default_factory=list)
+    append: bool = False            # `>> FILE`: O_APPEND instead of O_TRUNC
 
 
 def parse(line: str) -> Command | None:
@@ -61,6 +62,7 @@ def parse(line: str) -> Command | None:
         raise ShellSyntaxError(str(e).lower()) from None
     stages: list[list[str]] = [[]]
     redirect: str | None = None
+    append = False
     it = iter(tokens)
     for tok in it:
         if _is_operator(tok):
@@ -72,6 +74,7 @@ def parse(line: str) -> Command | None:
             if tok not in REDIRECTS:
                 raise ShellSyntaxError(f"unsupported operator `{tok}' (one command a line, "
                                        "`|' pipes and `> FILE' redirection)")
+            append = tok == ">>"
             redirect = next(it, None)
             if redirect is None or _is_operator(redirect):
                 raise ShellSyntaxError(f"syntax error near unexpected token `{redirect or 'newline'}'")
@@ -84,7 +87,7 @@ def parse(line: str) -> Command | None:
         if redirect is not None:
             raise ShellSyntaxError("a redirection needs a command")
         return None
-    return Command(argv, redirect, stages[1:])
+    return Command(argv, redirect, stages[1:], append)
 
 
 def bundled_modules(kernel: object) -> Path:
@@ -178,8 +181,8 @@ class Shell:
             if needy or cmd.redirect is not None:
                 self.out(MachineDead(dead).message())
                 return 1
-        if cmd.redirect is not None and not self.kernel.fs.exists(cmd.redirect):
-            self.out(f"bash: {cmd.redirect}: No such file or directory")
+        if cmd.redirect is not None and (err := self.kernel.fs.create_error(cmd.redirect)):
+            self.out(f"bash: {cmd.redirect}: {strerror(err)}")
             return 1
         stdout = _Lines(self.out)
         stdin: str | None = None
@@ -201,9 +204,9 @@ class Shell:
                 stdin = "".join(captured)
                 if self.exit_status is not None:
                     break
-            if cmd.redirect is not None and stdin:
+            if cmd.redirect is not None and (stdin or self.kernel.fs.regular_or_new(cmd.redirect)):
                 status = self._write(cmd.argv[0] if not cmd.pipe else cmd.pipe[-1][0],
-                                     cmd.redirect, stdin) or status
+                                     cmd.redirect, stdin or "", cmd.append) or status
         return status
 
     def _call(self, func: Callable[[ToolContext, list[str]], int], ctx: ToolContext,
@@ -228,13 +231,15 @@ class Shell:
             self.out(e.message())
             return 1
 
-    def _write(self, prog: str, path: str, data: str) -> int:
+    def _write(self, prog: str, path: str, data: str, append: bool = False) -> int:
         """The redirection: write the tool's output to PATH as one write(2), like echo does."""
+        from kernel.fs.file import O_APPEND, O_CREAT, O_TRUNC, O_WRONLY
         writer = "bash" if prog == "echo" else prog
+        flags = O_WRONLY | O_CREAT | (O_APPEND if append else O_TRUNC)
         try:
             # stdio's fflush(): after a short write, write what is left, until all or an error
-            for _ in range(len(data)):
-                done = self.kernel.fs.write(path, data, comm=writer)
+            for _ in range(max(len(data), 1)):
+                done = self.kernel.fs.write(path, data, comm=writer, flags=flags)
                 if not isinstance(done, int) or not 0 < done < len(data):
                     break
                 data = data[done:]

@@ -77,7 +77,7 @@ class FakeFs:
         """The file as one read, as the real FsCalls.read_stream yields it."""
         yield self.read(path, comm).encode("latin-1")
 
-    def write(self, path: str, data: str, comm: str = "bash") -> None:
+    def write(self, path: str, data: str, comm: str = "bash", flags: int = 0) -> None:
         tree = self._tree()
         if path not in tree:
             raise KernelError(Errno.ENOENT)
@@ -110,6 +110,13 @@ class FakeFs:
 
     def exists(self, path: str) -> bool:
         return path in self._tree()
+
+    def create_error(self, path: str) -> int:
+        """The fake makes no files: a path that is not there is ENOENT."""
+        return 0 if self.exists(path) else Errno.ENOENT
+
+    def regular_or_new(self, path: str) -> bool:
+        return False
 
 
 class FakeKernel:

@@ -24,7 +24,7 @@ def sh(tmp_path: Path) -> tuple[Shell, list[str]]:
 @pytest.mark.parametrize("line,cmd", [
     ("echo 0 > /sys/kernel/livepatch/p/enabled", Command(["echo", "0"], "/sys/kernel/livepatch/p/enabled")),
     ("echo -19 >/sys/x", Command(["echo", "-19"], "/sys/x")),
-    ("echo 1 >> /sys/x", Command(["echo", "1"], "/sys/x")),
+    ("echo 1 >> /sys/x", Command(["echo", "1"], "/sys/x", append=True)),
     ("echo 'a > b' \"c d\"", Command(["echo", "a > b", "c d"])),
     ("insmod m.ko a=1 b=-2  # a comment", Command(["insmod", "m.ko", "a=1", "b=-2"])),
     ("  ", None), ("# only a comment", None),

@@ -539,4 +539,15 @@ sysfs_remove_bin_file kobject 2
 sysfs_create_link kobject 3
 sysfs_create_link_nowarn kobject 3
 sysfs_remove_link kobject 2
+filp_open read_write 3
+file_open_root read_write 5
+filp_close read_write 2
+vfs_read read_write 4
+vfs_write read_write 4
+kernel_read read_write 4
+kernel_write read_write 4
+__kernel_write read_write 4
+vfs_llseek read_write 3
+kernel_read_file_from_path read_write 5
+kernel_read_file read_write 5
 """

@@ -63,11 +63,19 @@ class Dir:
         self.children.pop(name, None)
 
 
+@dataclass(eq=False)
+class TmpfsDir(Dir):
+    """A directory of the in-memory file system (kernel/fs/tmpfs.py): new regular files may
+    be made in it."""
+
+    mode: int = 0o755
+
+
 class Vfs:
     """Path walking plus the permission rules kernfs applies at open()."""
 
     def __init__(self) -> None:
-        self.root = Dir()
+        self.root: Dir = TmpfsDir()
 
     def lookup(self, path: str, follow: bool = True) -> Dir | Attr:
         """The node at PATH; symbolic links on the way are followed, the last one only when

@@ -41,6 +41,7 @@ SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE = 0, 1, 2, 3, 4
 SEEK_MAX = SEEK_HOLE
 FIONBIO = 0x5421
 USER_BUFFER = 128 * 1024            # the smallest user buffer a call hands in (cat's)
+MASK64 = (1 << 64) - 1
 ENOIOCTLCMD = 515                   # kernel-internal: "no such ioctl", ENOTTY for the user
 ERESTARTSYS = 512                   # a signal interrupted the call (restarted on the way out)
 
@@ -84,13 +85,28 @@ class FileNode(Attr):
 
 class HostFops:
     """File operations of a kernel driver implemented here (drivers/char/mem.c's /dev/null
-    and friends): each takes the OpenFile; what is not overridden behaves as a missing op."""
+    and friends, tmpfs files): each takes the OpenFile; what is not overridden behaves as a
+    missing op. read_at/write_at are the calls with the file position (what f_pos or the
+    caller's loff_t holds): they give the data (or count) and the position after; by default
+    the position does not move, as the memory devices leave it."""
+
+    def open(self, f: "OpenFile") -> None:
+        """What the filesystem does at open (O_TRUNC for a regular file)."""
+
+    def release(self, f: "OpenFile") -> None:
+        """What it does at the last close."""
 
     def read(self, f: "OpenFile", count: int) -> bytes:
         raise KernelError(Errno.EINVAL)
 
     def write(self, f: "OpenFile", data: bytes) -> int:
         raise KernelError(Errno.EINVAL)
+
+    def read_at(self, f: "OpenFile", count: int, pos: int) -> tuple[bytes, int]:
+        return self.read(f, count), pos
+
+    def write_at(self, f: "OpenFile", data: bytes, pos: int) -> tuple[int, int]:
+        return self.write(f, data), pos
 
     def llseek(self, f: "OpenFile", offset: int, whence: int) -> int:
         raise KernelError(Errno.ESPIPE)
@@ -127,11 +143,13 @@ class OpenFile:
                     (self.flags | O_LARGEFILE) & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC))
         mem.set_u32(f + File.f_mode.offset,
                     open_fmode(self.flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE)
+        k.fs.files[f] = self
 
     def _free(self) -> None:
         k = self.k
+        k.fs.files.pop(self.addr, None)
         if self.buf:
-            k.heap.free(self.buf)
+            k.fs.user_free(self.buf)
             self.buf = 0
         k.slab.kfree(self.addr)
         node = self.node
@@ -153,6 +171,9 @@ class OpenFile:
     def pos(self) -> int:
         return self.k.mem.s64(self.addr + File.f_pos.offset)
 
+    def set_pos(self, pos: int) -> None:
+        self.k.mem.set_u64(self.addr + File.f_pos.offset, pos & MASK64)
+
     def op(self, member: str) -> int:
         """The f_op member MEMBER (0 when the file has no such operation)."""
         fops = self.f_op
@@ -173,9 +194,9 @@ class OpenFile:
         more than it was asked for overruns user memory, as it would, not kernel objects."""
         if size > self.buf_size:
             if self.buf:
-                self.k.heap.free(self.buf)
+                self.k.fs.user_free(self.buf)
             self.buf_size = max(size, USER_BUFFER)
-            self.buf = self.k.heap.alloc(self.buf_size)
+            self.buf = self.k.fs.user_alloc(self.buf_size)
         return self.buf
 
     # --- the calls -----------------------------------------------------------------------
@@ -199,6 +220,13 @@ class OpenFile:
             self._free()
             raise
         mode = self.f_mode
+        if node.host is not None:
+            try:
+                node.host.open(self)
+            except BaseException:
+                self._free()
+                raise
+            mode |= FMODE_CAN_READ | FMODE_CAN_WRITE
         if mode & FMODE_READ and self.op("read"):
             mode |= FMODE_CAN_READ
         if mode & FMODE_WRITE and self.op("write"):
@@ -228,7 +256,9 @@ class OpenFile:
         if not mode & FMODE_READ:
             raise KernelError(Errno.EBADF)
         if self.node.host is not None:
-            return self.node.host.read(self, count)
+            data, pos = self.node.host.read_at(self, count, self.pos)
+            self.k.mem.set_u64(self.addr + File.f_pos.offset, pos & MASK64)
+            return data
         fn = self.op("read")
         if not fn or not mode & FMODE_CAN_READ:
             raise KernelError(self.node.missing_op)
@@ -245,7 +275,9 @@ class OpenFile:
         if not mode & FMODE_WRITE:
             raise KernelError(Errno.EBADF)
         if self.node.host is not None:
-            return self.node.host.write(self, data)
+            n, pos = self.node.host.write_at(self, data, self.pos)
+            self.k.mem.set_u64(self.addr + File.f_pos.offset, pos & MASK64)
+            return n
         fn = self.op("write")
         if not fn or not mode & FMODE_CAN_WRITE:
             raise KernelError(self.node.missing_op)
@@ -256,6 +288,38 @@ class OpenFile:
         if n < 0:
             raise KernelError(_user_errno(-n))
         return min(n, len(data))
+
+    def read_to(self, buf: int, count: int, ppos: int) -> int:
+        """__vfs_read() into BUF at *PPOS (guest pointers a module gave): the count, or -errno."""
+        if self.node.host is not None:
+            pos = self.k.mem.s64(ppos)
+            try:
+                data, pos = self.node.host.read_at(self, count, pos)
+            except KernelError as e:
+                return -e.errno
+            data = data[:count]
+            self.k.mem.write(buf, data)
+            self.k.mem.set_u64(ppos, pos & MASK64)
+            return len(data)
+        fn = self.op("read")
+        if not fn:
+            return -self.node.missing_op
+        return s64(self._call(READ_FRAMES, "read", fn, (self.addr, buf, count, ppos)))
+
+    def write_from(self, buf: int, count: int, ppos: int) -> int:
+        """__vfs_write() of COUNT bytes at BUF to *PPOS: the count, or -errno."""
+        if self.node.host is not None:
+            pos = self.k.mem.s64(ppos)
+            try:
+                n, pos = self.node.host.write_at(self, self.k.mem.read(buf, count), pos)
+            except KernelError as e:
+                return -e.errno
+            self.k.mem.set_u64(ppos, pos & MASK64)
+            return n
+        fn = self.op("write")
+        if not fn:
+            return -self.node.missing_op
+        return s64(self._call(WRITE_FRAMES, "write", fn, (self.addr, buf, count, ppos)))
 
     def llseek(self, offset: int, whence: int) -> int:
         """vfs_llseek(): f_op->llseek if the file is seekable, else ESPIPE (no_llseek)."""
@@ -301,7 +365,9 @@ class OpenFile:
         self.released = True
         fn = self.op("release")
         try:
-            if fn:
+            if self.node.host is not None:
+                self.node.host.release(self)
+            elif fn:
                 self._call(CLOSE_FRAMES, "release", fn, (self.node.inode, self.addr))
         finally:
             self._put_owner()

@@ -9,6 +9,7 @@ read a call at a time; kernfs attributes (show/store text) are read whole, as sy
 from __future__ import annotations
 
 import itertools
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
-from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, FileNode, OpenFile
+from kernel.fs.file import O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY, FileNode, OpenFile
 from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, TaskState, WaitBound
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ T = TypeVar("T")
 SIGINT = 2
 READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize: 128 KiB)
 STREAM_LIMIT = 1 << 20            # a file that never ends: its reader is stopped after this much
+SHELL_MODE = 0o644                # a redirection's new file: 0666 & ~umask 022
 
 
 @dataclass
@@ -164,6 +166,28 @@ class FsCalls:
         self.k = k
         self._ino = itertools.count(1000)
         self.stream_limit = STREAM_LIMIT     # what one streamed read of a file may bring
+        self.files: dict[int, OpenFile] = {}       # every open struct file, by its address
+        self.kernel_files: set[int] = set()        # those filp_open() gave kernel code
+        self.user_ranges: dict[int, int] = {}      # user memory: the buffers calls hand in
+
+    # --- user memory ---------------------------------------------------------------------
+    def user_alloc(self, size: int) -> int:
+        """A buffer of user memory (what a process's read or write hands the kernel); under
+        USER_DS only these pass access_ok(), as only user addresses do on x86-64."""
+        addr = self.k.heap.alloc(size)
+        self.user_ranges[addr] = size
+        return addr
+
+    def user_free(self, addr: int) -> None:
+        if self.user_ranges.pop(addr, None) is not None:
+            self.k.heap.free(addr)
+
+    def is_user(self, addr: int, size: int) -> bool:
+        """ADDR..ADDR+SIZE lies in one user buffer."""
+        for base, n in self.user_ranges.items():
+            if base <= addr and addr + size <= base + n:
+                return True
+        return False
 
     def next_ino(self) -> int:
         """get_next_ino(): a new inode number."""
@@ -182,8 +206,53 @@ class FsCalls:
     def exists(self, path: str) -> bool:
         return self.k.vfs.exists(path)
 
-    def _file_node(self, path: str, want_write: bool) -> Dir | Attr:
-        node = self.lookup(path)
+    def lookup_create(self, path: str, flags: int, mode: int) -> Dir | Attr:
+        """The node at PATH; with O_CREAT a regular file is made if none is there (in a
+        directory that takes them: tmpfs), EEXIST with O_EXCL if one is."""
+        from kernel.fs.tmpfs import create
+        try:
+            node = self.lookup(path)
+        except KernelError as e:
+            if e.errno != Errno.ENOENT or not flags & O_CREAT:
+                raise
+            parent_path, _, name = posixpath.normpath("/" + path.strip("/")).rpartition("/")
+            parent = self.lookup(parent_path or "/")
+            if not isinstance(parent, Dir):
+                raise KernelError(Errno.ENOTDIR) from None
+            if path.endswith("/"):
+                raise KernelError(Errno.EISDIR) from None
+            return create(self.k, parent, name, mode)
+        if flags & O_CREAT and flags & O_EXCL:
+            raise KernelError(Errno.EEXIST)
+        return node
+
+    def create_error(self, path: str) -> int:
+        """0 if PATH exists or a redirection may make it (its directory is tmpfs); else the
+        errno the open would fail with (ENOENT: no such directory, or one of proc, sysfs or
+        /dev, which make no files)."""
+        from kernel.fs.tmpfs import creatable
+        if self.exists(path):
+            return 0
+        parent = posixpath.dirname(posixpath.normpath("/" + path.strip("/")))
+        try:
+            node = self.lookup(parent)
+        except KernelError as e:
+            return e.errno
+        if not isinstance(node, Dir):
+            return Errno.ENOTDIR
+        return 0 if creatable(node) and not path.endswith("/") else Errno.ENOENT
+
+    def regular_or_new(self, path: str) -> bool:
+        """A redirection with nothing to write still opens PATH when that makes or truncates
+        a regular file (a sysfs or device file sees no call)."""
+        from kernel.fs.tmpfs import RegFile
+        try:
+            return isinstance(self.lookup(path), RegFile)
+        except KernelError:
+            return True
+
+    def _file_node(self, path: str, want_write: bool, flags: int = 0) -> Dir | Attr:
+        node = self.lookup_create(path, flags, SHELL_MODE) if want_write else self.lookup(path)
         if isinstance(node, Dir):
             raise KernelError(Errno.EISDIR)
         if isinstance(node, FileNode):
@@ -242,7 +311,7 @@ class FsCalls:
         A kernfs store that returns a positive count short of the whole (klp_enable_patch()
         passing up a pre-patch callback's 1) made a short write; the caller's stdio writes
         the rest."""
-        node = self._file_node(path, want_write=True)
+        node = self._file_node(path, want_write=True, flags=flags)
         raw = data.encode("latin-1", "replace")
         in_shell = comm == "bash"
         with Process(self.k, comm, in_shell=in_shell) as proc:

@@ -2,6 +2,16 @@
 #ifndef _ASM_X86_PROCESSOR_H
 #define _ASM_X86_PROCESSOR_H
 
+/* the address limit of a task's user accesses (get_fs()/set_fs(), asm/uaccess.h) */
+typedef struct {
+	unsigned long		seg;
+} mm_segment_t;
+
+/* klpsh: of x86's thread_struct, the member modules reach */
+struct thread_struct {
+	mm_segment_t		addr_limit;
+};
+
 /* PAUSE: spin-wait hint */
 static inline void cpu_relax(void)
 {

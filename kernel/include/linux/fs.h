@@ -299,6 +299,36 @@ extern loff_t no_seek_end_llseek(struct file *, loff_t, int);
 extern int nonseekable_open(struct inode *inode, struct file *filp);
 /* the file's path name, written at the end of BUF (fs/d_path.c; Python kernel) */
 extern char *file_path(struct file *filp, char *buf, int buflen);
+
+/* files opened and read by kernel code (fs/open.c, fs/read_write.c, fs/exec.c) */
+struct dentry;
+extern struct file *filp_open(const char *filename, int flags, umode_t mode);
+extern struct file *file_open_root(struct dentry *dentry, struct vfsmount *mnt,
+				   const char *filename, int flags, umode_t mode);
+extern int filp_close(struct file *filp, fl_owner_t id);
+extern ssize_t vfs_read(struct file *file, char __user *buf, size_t count, loff_t *pos);
+extern ssize_t vfs_write(struct file *file, const char __user *buf, size_t count, loff_t *pos);
+extern loff_t vfs_llseek(struct file *file, loff_t offset, int whence);
+extern ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos);
+extern ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos);
+extern ssize_t __kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos);
+
+enum kernel_read_file_id {
+	READING_UNKNOWN,
+	READING_FIRMWARE,
+	READING_FIRMWARE_PREALLOC_BUFFER,
+	READING_MODULE,
+	READING_KEXEC_IMAGE,
+	READING_KEXEC_INITRAMFS,
+	READING_POLICY,
+	READING_X509_CERTIFICATE,
+	READING_MAX_ID,
+};
+
+extern int kernel_read_file(struct file *file, void **buf, loff_t *size, loff_t max_size,
+			    enum kernel_read_file_id id);
+extern int kernel_read_file_from_path(const char *path, void **buf, loff_t *size, loff_t max_size,
+				      enum kernel_read_file_id id);
 extern int simple_open(struct inode *inode, struct file *file);
 
 /* fs/char_dev.c (kernel/api/char_dev.py) */

@@ -57,6 +57,9 @@ struct task_struct {
 	unsigned long		sas_ss_sp;
 	size_t			sas_ss_size;
 	unsigned int		sas_ss_flags;
+
+	/* CPU-specific state of this task (last, as in 4.19) */
+	struct thread_struct	thread;
 };
 
 struct cred;
