@@ -36,7 +36,7 @@ def run(sh, line: str) -> list[str]:
 
 def test_tree_modes_and_creation_rules(shell):
     assert run(shell, "insmod debugfs_demo.ko") == [
-        "debugfs_demo: duplicate u32: NULL, lookup sub: found"]
+        "debugfs_demo: duplicate u32: NULL, lookup sub: found (refs 2)"]
     listing = {ln.split()[-1] if "->" not in ln else ln.split()[-3]: ln
                for ln in run(shell, f"ls -l {D}")[1:]}
     assert listing["u32"].startswith("-rw-r--r-- 1 root root     0 ")
@@ -80,6 +80,7 @@ def test_value_files_read_and_write_as_419(shell):
     assert run(shell, f"cat {D}/flag") == ["N"], "no boolean: ignored"
     assert run(shell, f"echo bye > {D}/message") == ["debugfs_demo: message set (4 bytes)"]
     assert run(shell, f"cat {D}/message") == ["bye"]
+    assert run(shell, f"cat {D}/summary") == ["message: 4 bytes", "u32: 16"]
     assert run(shell, f"echo 100 > {D}/twice") == []
     assert run(shell, f"cat {D}/twice") == ["100"]
     assert run(shell, "rmmod debugfs_demo") == ["debugfs_demo: u32 is 16, flag is 0, half is 50"]

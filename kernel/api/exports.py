@@ -550,4 +550,5 @@ __kernel_write read_write 4
 vfs_llseek read_write 3
 kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
+dput fs 1
 """

@@ -270,3 +270,16 @@ def simple_attr_write(k: "Kernel", file: int, buf: int, len_: int, ppos: int) ->
     val = simple_strtoll(mem.cstr(set_buf, ATTR_BUF_LEN))
     ret = s32(k.call_fn(set_, (mem.u64(attr + ATTR_DATA), val), "simple_attr_write"))
     return len_ if ret == 0 else ret
+
+
+@kapi()
+def dput(k: "Kernel", dentry: int) -> None:
+    """fs/dcache.c dput(): the reference dget() took (d_lockref.count) is given back; the
+    file system that made the dentry frees it (debugfs, at removal)."""
+    from kernel.abi import Dentry
+    if not dentry or (dentry & (2**64 - 1)) >= 2**64 - 4095:
+        return
+    at = dentry + Dentry.d_lockref.offset + 4
+    count = k.mem.u32(at)
+    if count:
+        k.mem.set_u32(at, count - 1)

@@ -147,7 +147,11 @@ class Debugfs:
         if p is None or not p.is_dir:
             return 0
         child = p.children.get(name)
-        return child.dentry if child is not None else 0
+        if child is None:
+            return 0
+        at = child.dentry + Dentry.d_lockref.offset + 4           # dget()
+        self.k.mem.set_u32(at, self.k.mem.u32(at) + 1)
+        return child.dentry
 
     def rename(self, e: Entry, new_dir: Entry, new_name: str) -> bool:
         """simple_rename() + d_move(): E becomes NEW_NAME in NEW_DIR, unless that name is

@@ -394,6 +394,7 @@ def new_dentry(k: "Kernel", name: str, inode: int, parent: int = 0) -> int:
     mem.set_u64(dentry + Dentry.d_name.offset + 8, iname)
     mem.set_u64(dentry + Dentry.d_inode.offset, inode)
     mem.set_u64(dentry + Dentry.d_parent.offset, parent or dentry)
+    mem.set_u32(dentry + Dentry.d_lockref.offset + 4, 1)         # d_lockref.count
     for member in ("d_child", "d_subdirs"):
         head = dentry + getattr(Dentry, member).offset
         mem.set_u64(head, head)

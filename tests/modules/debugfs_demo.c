@@ -98,9 +98,20 @@ static int twice_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(twice_fops, twice_get, twice_set, "%llu\n");
 
+/* a seq_file file: DEFINE_SHOW_ATTRIBUTE's single_open() with i_private as its data */
+static int summary_show(struct seq_file *s, void *unused)
+{
+	struct message *m = s->private;
+
+	seq_printf(s, "message: %zu bytes\n", m->len);
+	seq_printf(s, "u32: %u\n", v32);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(summary);
+
 static int __init debugfs_demo_init(void)
 {
-	struct dentry *sub;
+	struct dentry *sub, *found;
 
 	dir = debugfs_create_dir("debugfs_demo", NULL);
 	if (!dir)
@@ -119,12 +130,15 @@ static int __init debugfs_demo_init(void)
 	debugfs_create_file("message", 0644, dir, &msg, &msg_fops);
 	debugfs_create_file("even", 0644, dir, &even, &even_fops);
 	debugfs_create_file_unsafe("twice", 0600, dir, &half, &twice_fops);
+	debugfs_create_file("summary", 0444, dir, &msg, &summary_fops);
 	debugfs_create_symlink("value", dir, "u32");
 	sub = debugfs_create_dir("sub", dir);
 	debugfs_create_u32("again", 0644, sub, &v32);
-	pr_info("debugfs_demo: duplicate u32: %s, lookup sub: %s\n",
+	found = debugfs_lookup("sub", dir);
+	pr_info("debugfs_demo: duplicate u32: %s, lookup sub: %s (refs %d)\n",
 		debugfs_create_u32("u32", 0644, dir, &v32) ? "created" : "NULL",
-		debugfs_lookup("sub", dir) == sub ? "found" : "missing");
+		found == sub ? "found" : "missing", sub->d_lockref.count);
+	dput(found);
 	return 0;
 }
 

@@ -69,6 +69,16 @@ struct dentry {
 	} d_u;
 };
 
+/* a reference to DENTRY (d_lockref's count), given back with dput() */
+static inline struct dentry *dget(struct dentry *dentry)
+{
+	if (dentry)
+		dentry->d_lockref.count++;
+	return dentry;
+}
+
+extern void dput(struct dentry *dentry);
+
 static inline struct inode *d_inode(const struct dentry *dentry)
 {
 	return dentry->d_inode;

@@ -81,6 +81,21 @@ static inline void seq_setwidth(struct seq_file *m, size_t size)
 extern void seq_hex_dump(struct seq_file *m, const char *prefix_str, int prefix_type,
 			 int rowsize, int groupsize, const void *buf, size_t len, bool ascii);
 
+/* a single_open() file of NAME_show(): NAME_open and NAME_fops (a debugfs file's, often) */
+#define DEFINE_SHOW_ATTRIBUTE(__name)					\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+									\
+static const struct file_operations __name ## _fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
 /* what 4.19's seq_file.h pulls in as well */
 #include <linux/cred.h>
 
