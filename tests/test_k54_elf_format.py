@@ -255,3 +255,52 @@ def test_malformed_livepatch_elf_fails_klp_enable_patch(k, patch_ko, change, lin
     assert e.value.errno == Errno.EINVAL
     assert line in k.lines
     assert "k54_reloc" not in k.modules and k.fs.listdir(LP) == []
+
+
+# --- klp_func.old_sympos: the same lookup for the function to patch ------------------------
+
+SYMPOS_PATCH = """
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/module.h>
+#include <linux/livepatch.h>
+extern int klpsh_dup_count_a(void), klpsh_dup_count_b(void);
+static int new_count(void) { return 42; }
+static struct klp_func funcs[] = { { .old_name = "klpsh_dup_count", .new_func = new_count,
+				     .old_sympos = SYMPOS }, { } };
+static struct klp_object objs[] = { { .funcs = funcs }, { } };
+static struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs };
+static int __init sympos_init(void)
+{
+	int ret = klp_enable_patch(&patch);
+	pr_info("enable %d: a %d b %d\\n", ret, klpsh_dup_count_a(), klpsh_dup_count_b());
+	return ret;
+}
+static void __exit sympos_exit(void) { }
+module_init(sympos_init);
+module_exit(sympos_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+"""
+
+
+@pytest.mark.parametrize("sympos,line", [
+    (0, "livepatch: unresolvable ambiguity for symbol 'klpsh_dup_count' in object '(null)'"),
+    (3, "livepatch: symbol position 3 for symbol 'klpsh_dup_count' in object 'vmlinux' not found"),
+    (1, None), (2, None)])
+def test_old_sympos_picks_one_of_two_same_named_functions(k, tmp_path, sympos, line):
+    """klp_init_object_loaded() looks func->old_name up with old_sympos as relocations are;
+    the sysfs name is <function,sympos> (1 for 0)."""
+    src = tmp_path / "sympos_patch.c"
+    src.write_text(SYMPOS_PATCH)
+    ko = kbuild.build_module(src, tmp_path, kernel="5.4", ccflags=[f"-DSYMPOS={sympos}"]).read_bytes()
+    if line is not None:
+        with pytest.raises(KernelError) as e:
+            k.init_module(ko, "")
+        assert e.value.errno == Errno.EINVAL and line in k.lines
+        assert k.fs.listdir(LP) == []
+        return
+    k.init_module(ko, "")
+    k.run_for(2 * S)
+    assert k.fs.listdir(f"{LP}/sympos_patch/vmlinux") == [f"klpsh_dup_count,{sympos}"]
+    want = "enable 0: a 42 b 2" if sympos == 1 else "enable 0: a 1 b 42"
+    assert [ln for ln in k.lines if ln.startswith("sympos_patch: enable")] == [f"sympos_patch: {want}"]

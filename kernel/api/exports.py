@@ -551,4 +551,5 @@ vfs_llseek read_write 3
 kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
 dput fs 1
+getboottime64 timekeeping 1
 """

@@ -27,7 +27,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     "klp_shadow_get_or_alloc",
     # timekeeping (kernel/time/timekeeping.c, timer.c, time.c)
     "ktime_get", "ktime_get_boot_fast_ns", "ktime_get_mono_fast_ns", "ktime_get_raw",
-    "ktime_get_raw_fast_ns", "ktime_get_real_seconds", "ktime_get_seconds", "ktime_get_ts64",
+    "ktime_get_raw_fast_ns", "ktime_get_real_seconds", "getboottime64", "ktime_get_seconds", "ktime_get_ts64",
     "ktime_get_with_offset", "round_jiffies", "round_jiffies_relative", "nsecs_to_jiffies",
     "idr_alloc", "idr_alloc_u32", "idr_remove", "idr_find",
     "add_timer_on", "hrtimer_init", "hrtimer_start_range_ns", "hrtimer_cancel",

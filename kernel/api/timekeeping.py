@@ -103,6 +103,12 @@ def ktime_get_coarse_real_ts64(k: "Kernel", ts: int) -> None:
 
 
 @kapi()
+def getboottime64(k: "Kernel", ts: int) -> None:
+    """The wall time of boot (nothing suspends: CLOCK_BOOTTIME is CLOCK_MONOTONIC)."""
+    _put_ts64(k, ts, k.wall_boot_ns)
+
+
+@kapi()
 def do_gettimeofday(k: "Kernel", tv: int) -> None:
     sec, nsec = divmod(_real(k), NSEC_PER_SEC)
     k.mem.set_u64(tv, sec)

@@ -29,6 +29,7 @@ extern void ktime_get_ts64(struct timespec64 *ts);
 extern void ktime_get_real_ts64(struct timespec64 *tv);
 extern void ktime_get_raw_ts64(struct timespec64 *ts);
 extern void ktime_get_coarse_real_ts64(struct timespec64 *ts);
+extern void getboottime64(struct timespec64 *ts);
 
 static inline ktime_t ktime_get_real(void)
 {

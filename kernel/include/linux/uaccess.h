@@ -13,8 +13,12 @@
 #include <linux/sched.h>
 #include <asm/uaccess.h>
 
+/* 4.19's; kernel/include-5.4/linux/uaccess.h defines 5.0's access_ok() first */
+#ifndef access_ok
 #define VERIFY_READ	0
 #define VERIFY_WRITE	1
+#define access_ok(type, addr, size)	klpsh_access_ok((addr), (size))
+#endif
 
 extern unsigned long __must_check copy_to_user(void __user *to, const void *from, unsigned long n);
 extern unsigned long __must_check copy_from_user(void *to, const void __user *from, unsigned long n);
@@ -22,8 +26,6 @@ extern unsigned long __must_check clear_user(void __user *mem, unsigned long len
 extern long strncpy_from_user(char *dst, const char __user *src, long count);
 extern long strnlen_user(const char __user *str, long n);
 extern bool klpsh_access_ok(const void __user *addr, unsigned long size);
-
-#define access_ok(type, addr, size)	klpsh_access_ok((addr), (size))
 
 #define __copy_to_user(to, from, n)	copy_to_user(to, from, n)
 #define __copy_from_user(to, from, n)	copy_from_user(to, from, n)
