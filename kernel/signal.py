@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import KSigaction, SighandStruct, SignalStruct, SigPending, Siginfo, TaskStruct, WaitQueueHead
+from kernel.api.slab import SLAB_HWCACHE_ALIGN, SLAB_TYPESAFE_BY_RCU, cache_alloc, cache_free, kernel_cache
 from kernel.errno import Errno
 from kernel.sched import TaskState
 from kernel.wait import wake_up_state
 
 if TYPE_CHECKING:
+    from kernel.api.slab import KmemCache
     from kernel.machine import Kernel
     from kernel.sched import Task
 
@@ -153,7 +155,7 @@ def init_task_signals(k: "Kernel", task: "Task", ts: int) -> None:
     mem = k.mem
     sig = k.heap.alloc(SignalStruct.size)
     mem.set_u64(ts + _TS_SIGNAL, sig)
-    sh = k.heap.alloc(SighandStruct.size)
+    sh = cache_alloc(k, _sighand_cache(k))
     mem.set_u64(ts + _TS_SIGHAND, sh)
     task.sigobjs = (sig, sh)
     buf = bytearray(_SIGNAL_TEMPLATE)
@@ -197,10 +199,23 @@ _SIG_HEADS = (SignalStruct.thread_head.offset, SignalStruct.shared_pending.offse
 _SH_HEAD = SighandStruct.signalfd_wqh.offset + WaitQueueHead.head.offset
 
 
+def _sighand_cache(k: "Kernel") -> "KmemCache":
+    """sighand_cachep: sighand_structs come from a cache of their own, as 4.19's fork_init()
+    makes it (SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU ...: 2112-byte objects in order-3
+    slabs), not from kmalloc-4096, which would take twice the memory per task."""
+    c = k.slab.sighand_cache
+    if c is None:
+        c = k.slab.sighand_cache = kernel_cache("sighand_cache", SighandStruct.size,
+                                                SLAB_HWCACHE_ALIGN | SLAB_TYPESAFE_BY_RCU)
+    return c
+
+
 def free_task_signals(k: "Kernel", task: "Task") -> None:
     """__cleanup_sighand()/free_signal_struct() of a reaped task."""
-    for obj in task.sigobjs:
-        k.heap.free(obj)
+    if task.sigobjs:
+        sig, sh = task.sigobjs
+        k.heap.free(sig)
+        cache_free(k, _sighand_cache(k), sh)
     task.sigobjs = ()
     task.siginfo.clear()
 

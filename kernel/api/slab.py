@@ -28,6 +28,7 @@ class Slab:
         self.caches: dict[int, KmemCache] = {}        # struct kmem_cache address -> cache
         self.cache_of: dict[int, KmemCache] = {}      # every cache object's address -> its cache
         self.vmalloc_areas: dict[int, int] = {}       # vmalloc'd block -> the size asked for
+        self.sighand_cache: KmemCache | None = None   # fork.c's sighand_cachep, made on first use
 
     def vmalloc_area(self, addr: int) -> int | None:
         """The vmalloc'd block ADDR lies in, if any."""
@@ -341,6 +342,27 @@ def _new_slab(k: "Kernel", c: KmemCache) -> None:
                 k.heap.free(base)
                 raise KernelError(Errno.EFAULT)
     c.free.extend(reversed(objs))       # the first object is handed out first
+
+
+def kernel_cache(name: str, size: int, flags: int = SLAB_HWCACHE_ALIGN) -> KmemCache:
+    """A cache of the kernel's own objects (as fork_init() makes sighand_cache): the geometry
+    kmem_cache_create() gives SIZE and FLAGS, no struct kmem_cache in guest memory (and not
+    among the caches modules made)."""
+    align = calculate_alignment(flags, 0, size)
+    stride = (max(size, 8) + 7) & ~7
+    if flags & SLAB_TYPESAFE_BY_RCU:
+        stride += 8                     # the free pointer goes after the object
+    stride = (stride + align - 1) & ~(align - 1)
+    return KmemCache(0, name, size, stride, align, flags, 0, slab_order(stride))
+
+
+def cache_alloc(k: "Kernel", c: KmemCache) -> int:
+    """An object of C (a new slab if none is free); ENOMEM (KernelError) when the heap is out."""
+    if not c.free:
+        _new_slab(k, c)
+    obj = c.free.pop()
+    c.inuse.add(obj)
+    return obj
 
 
 def cache_free(k: "Kernel", c: KmemCache, obj: int) -> None:
