@@ -43,7 +43,7 @@ def test_tree_modes_and_creation_rules(shell):
     assert listing["secret"].startswith("-r-------- ")
     assert listing["flag"].startswith("-rw------- ")
     assert listing["sub"].startswith("drwxr-xr-x 2 ")
-    assert listing["value"].startswith("lrwxrwxrwx 1 root root     3 ")
+    assert listing["value"].startswith("lrwxrwxrwx 1 root root     0 ")
     assert listing["value"].endswith("value -> u32")
     assert run(shell, "ls -l /sys/kernel/debug")[1].startswith("drwxr-xr-x 3 ")
 

@@ -103,7 +103,7 @@ def debugfs_create_symlink(k: "Kernel", name: int, parent: int, target: int) -> 
     if not link:
         return 0
     k.mem.write(link, dest.encode("latin-1") + b"\0")
-    de = k.debugfs.create(_name(k, name), parent, Symlink(dest), S_IFLNK | 0o777)
+    de = k.debugfs.create(_name(k, name), parent, Symlink(dest, size=0), S_IFLNK | 0o777)
     if not de:
         k.slab.kfree(link)
     return de

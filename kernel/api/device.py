@@ -209,14 +209,14 @@ class DeviceCore:
         where.children[name] = d
         up = "../.." + path                      # from /sys/class/CLASS or /sys/dev/char
         if cls is not None:
-            cls.sysdir.children[name] = Symlink(up)
-            d.children["subsystem"] = Symlink(f"../../../../class/{cls.name}")
+            cls.sysdir.children[name] = Symlink(up, size=0)
+            d.children["subsystem"] = Symlink(f"../../../../class/{cls.name}", size=0)
         kobj = dev + Device.kobj.offset
         mem.set_u32(kobj + Kobject._state.offset,
                     mem.u32(kobj + Kobject._state.offset) | KOBJ_STATE_IN_SYSFS)
         self.devices[dev] = info
         if MAJOR(devt):
-            self.k.vfs.root.mkdir("sys/dev/char").children[f"{MAJOR(devt)}:{MINOR(devt)}"] = Symlink(up)
+            self.k.vfs.root.mkdir("sys/dev/char").children[f"{MAJOR(devt)}:{MINOR(devt)}"] = Symlink(up, size=0)
             node, mode = self.devnode(dev, cls)
             info.node = node
             k.devtmpfs.create_node(node, mode, devt)

@@ -769,7 +769,7 @@ def _link(k: "Kernel", kobj: int, target: int, name: int, warn: bool) -> int:
             k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{path}/{text}'\n")
             k.dump_stack(k.sched.current, ("sysfs_warn_dup", "sysfs_do_create_link_sd"))
         return -Errno.EEXIST
-    d.children[text] = Symlink(posixpath.relpath(tgt[1] or "/", path or "/"))
+    d.children[text] = Symlink(posixpath.relpath(tgt[1] or "/", path or "/"), size=0)
     return 0
 
 

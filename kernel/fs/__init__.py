@@ -21,7 +21,8 @@ class Attr:
 
 @dataclass(eq=False)
 class Symlink:
-    """A symbolic link: the path it holds, relative to its directory or absolute."""
+    """A symbolic link: the path it holds, relative to its directory or absolute. SIZE is
+    what stat() says (sysfs and debugfs links: 0; None: the target's length)."""
 
     target: str
     mode: int = 0o120777
