@@ -17,6 +17,7 @@
 #include <linux/bitops.h>
 #include <linux/typecheck.h>
 #include <linux/build_bug.h>
+#include <asm/byteorder.h>
 #include <linux/printk.h>
 #include <linux/bug.h>
 #include <linux/errno.h>

@@ -20,6 +20,7 @@
 #include <linux/err.h>
 #include <linux/irqflags.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/time64.h>
 
 #endif

@@ -123,5 +123,6 @@ extern void time64_to_tm(time64_t totalsecs, int offset, struct tm *result);
 #include <linux/err.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/seqlock.h>
 
 #endif

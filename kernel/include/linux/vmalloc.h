@@ -28,6 +28,7 @@ extern void *__vmalloc(unsigned long size, gfp_t gfp_mask, pgprot_t prot) __mall
 #include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
