@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 
 class TaskState(str, Enum):
-    """ps letters: R running, S interruptible, D uninterruptible, I idle kthread, Z dead."""
+    """ps letters: R running, S interruptible, D uninterruptible, I idle kthread, P parked
+    kthread, Z dead."""
 
     RUNNING = "R"
     INTERRUPTIBLE = "S"
     UNINTERRUPTIBLE = "D"
     IDLE = "I"
+    PARKED = "P"        # TASK_PARKED: a kthread in kthread_parkme()
     DEAD = "X"
 
 

@@ -35,7 +35,8 @@ GPL_ONLY: frozenset[str] = frozenset({
     # params, procfs
     "param_set_bool_enable_only", "proc_mkdir_data",
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
-    "kthread_park", "kthread_unpark", "kthread_should_park", "kthread_freezable_should_stop",
+    "kthread_park", "kthread_unpark", "kthread_should_park", "__kthread_should_park", "kthread_parkme",
+    "kthread_freezable_should_stop",
     "find_vpid", "get_task_pid", "task_active_pid_ns", "do_exit",
     "find_get_pid", "get_pid_task", "put_pid", "pid_vnr", "__get_task_comm",
     # modules (kernel/module.c), utsname (init/version.c)

@@ -12,6 +12,7 @@ from kernel.sched import TaskExit, TaskKilled, TaskKind, TaskState
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+    from kernel.wait import WaitQueue
     from kernel.sched import Task
 
 
@@ -26,6 +27,8 @@ class DoExit(TaskExit):
 def _kthread_main(k: "Kernel", task: "Task") -> None:
     data = task.kthread_data
     try:
+        if not data.get("stop"):
+            _parkme(k, task)      # kthread(): a thread parked before its first run parks first
         data["ret"] = k.run_guest(task, data["fn"], (data["arg"],), via="kthread", host=())
     except DoExit as e:
         data["ret"] = e.code
@@ -62,6 +65,75 @@ def kthread_should_stop(k: "Kernel") -> int:
     return int(bool(k.sched.current.kthread_data.get("stop")))
 
 
+def _parkme(k: "Kernel", task: "Task") -> None:
+    """__kthread_parkme(): sleep in TASK_PARKED while asked to park, telling kthread_park()."""
+    data = task.kthread_data
+    while data.get("park"):
+        if not data.get("parked"):
+            data["parked"] = True
+            _parkq(task).wake_up(k)
+        k.sched.block(TaskState.PARKED)
+    data["parked"] = False
+
+
+def _parkq(task: "Task") -> "WaitQueue":
+    from kernel.wait import WaitQueue
+    return task.kthread_data.setdefault("parkq", WaitQueue())
+
+
+def _kthread_of(k: "Kernel", tsk: int) -> "Task | None":
+    task = k.task_by_struct(tsk)
+    return task if task is not None and "fn" in task.kthread_data else None
+
+
+@kapi()
+def kthread_should_park(k: "Kernel") -> int:
+    return int(bool(k.sched.current.kthread_data.get("park")))
+
+
+@kapi()
+def __kthread_should_park(k: "Kernel", tsk: int) -> int:
+    task = _kthread_of(k, tsk)
+    return int(task is not None and bool(task.kthread_data.get("park")))
+
+
+@kapi()
+def kthread_parkme(k: "Kernel") -> None:
+    _parkme(k, k.sched.current)
+
+
+@kapi()
+def kthread_park(k: "Kernel", tsk: int) -> int:
+    """Ask the kthread to park and wait until it has (kernel/kthread.c): 0, -ENOSYS once it
+    is exiting, -EBUSY if it is asked already (both WARN on 4.19)."""
+    task = _kthread_of(k, tsk)
+    if task is None:
+        return errret(Errno.EINVAL)
+    data = task.kthread_data
+    if data.get("exited") or not task.alive:
+        k.warn_on(f"kthread_park() of {task.comm}/{task.pid}, which is exiting")
+        return errret(Errno.ENOSYS)
+    if data.get("park"):
+        k.warn_on(f"kthread_park() of {task.comm}/{task.pid}, which is parking already")
+        return errret(Errno.EBUSY)
+    data["park"] = True
+    if task is not k.sched.current:
+        from kernel.api.sched import wake_up_process
+        wake_up_process(k, tsk)
+        _parkq(task).wait_event(k, lambda: data.get("parked") or data.get("exited"))
+    return 0
+
+
+@kapi()
+def kthread_unpark(k: "Kernel", tsk: int) -> None:
+    from kernel.wait import wake_up_state
+    task = _kthread_of(k, tsk)
+    if task is None:
+        return
+    task.kthread_data["park"] = False
+    wake_up_state(k, task, (TaskState.PARKED,))
+
+
 @kapi()
 def kthread_stop(k: "Kernel", tsk: int) -> int:
     from kernel.wait import WaitQueue, wake_up_state
@@ -70,13 +142,15 @@ def kthread_stop(k: "Kernel", tsk: int) -> int:
         return errret(Errno.EINVAL)
     data = task.kthread_data
     data["stop"] = True
+    data["park"] = False                        # kthread_unpark(k) first, as 4.19 does
     if not data["started"]:
         data["started"] = True
         data["exited"] = True
         k.sched.exit_task(task)
         k.put_task_struct(task)
         return errret(Errno.EINTR)
-    wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE, TaskState.IDLE))
+    wake_up_state(k, task, (TaskState.INTERRUPTIBLE, TaskState.UNINTERRUPTIBLE, TaskState.IDLE,
+                            TaskState.PARKED))
     q = data.setdefault("exitq", WaitQueue())
     q.wait_event(k, lambda: data["exited"])
     if not task.alive:

@@ -28,6 +28,13 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data), void *da
 extern int kthread_stop(struct task_struct *k);
 extern bool kthread_should_stop(void);
 
+/* parking: the thread sleeps in TASK_PARKED inside kthread_parkme() until unparked */
+extern bool kthread_should_park(void);
+extern bool __kthread_should_park(struct task_struct *k);
+extern void kthread_parkme(void);
+extern int kthread_park(struct task_struct *k);
+extern void kthread_unpark(struct task_struct *k);
+
 /*
  * kthread workers (kernel/kthread.c): a kernel thread that runs the
  * kthread_works queued on it, one at a time, in queueing order.
