@@ -139,6 +139,15 @@ def seq_puts(k: "Kernel", m: int, s: int) -> None:
 
 
 @kapi()
+def seq_escape(k: "Kernel", m: int, s: int, esc: int) -> None:
+    """S with every byte found in ESC written as \\ooo (string_escape_str(ESCAPE_OCTAL));
+    an overflow when it does not fit."""
+    text = k.mem.cstr(s, 1 << 20).encode("latin-1", "replace")
+    only = set(k.mem.cstr(esc, 256).encode("latin-1", "replace")) if esc else set()
+    _emit(k, m, b"".join(b"\\%03o" % c if c in only else bytes([c]) for c in text))
+
+
+@kapi()
 def seq_putc(k: "Kernel", m: int, c: int) -> None:
     s = _Seq(k, m)
     count = s.get("count")

@@ -70,6 +70,8 @@ def proc_init(k: "Kernel") -> None:
     proc.mkdir("dynamic_debug").children["control"] = Attr(
         0o644, lambda: k.printk.dyndbg.show(), lambda s: _dyndbg_store(k, s))
     k.procfs = Procfs(k, proc)
+    for name in ("fs", "driver", "bus"):        # proc_root_init(): where drivers put their files
+        k.procfs.mkdir(name, 0, None, 0)
     table = k.vmlinux.symbol("klpsh_proc_entries") if k.vmlinux else None
     if table:
         # the vmlinux show functions, registered as 4.19 does: proc_create_single()

@@ -64,6 +64,8 @@ extern __printf(2, 3) void seq_printf(struct seq_file *m, const char *fmt, ...);
 extern __printf(2, 0) void seq_vprintf(struct seq_file *m, const char *fmt, va_list args);
 extern void seq_puts(struct seq_file *m, const char *s);
 extern void seq_putc(struct seq_file *m, char c);
+/* S with the bytes in ESC as \ooo octal escapes */
+extern void seq_escape(struct seq_file *m, const char *s, const char *esc);
 extern int seq_write(struct seq_file *seq, const void *data, size_t len);
 extern void seq_put_decimal_ull(struct seq_file *m, const char *delimiter, unsigned long long num);
 extern void seq_put_decimal_ll(struct seq_file *m, const char *delimiter, long long num);
