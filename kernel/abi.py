@@ -221,6 +221,9 @@ class TaskStruct(_GuestStruct):
         ("real_start_time", ctypes.c_uint64),   # boot-based ns at fork
         ("min_flt", _ulong),                    # page faults without / with I/O
         ("maj_flt", _ulong),
+        ("children", ListHead),                 # its children, linked by their sibling
+        ("sibling", ListHead),                  # on real_parent->children
+        ("group_leader", _ptr),                 # itself: every task is its own thread group
         ("signal", _ptr),                       # its struct signal_struct
         ("sighand", _ptr),                      # its struct sighand_struct
         ("blocked", _ulong),                    # sigset_t

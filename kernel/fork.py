@@ -69,6 +69,10 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     # copy_process(): start times on the monotonic and the boot clock (no suspend: the same)
     _U64.pack_into(buf, _TS_START_TIME, k.clock.now)
     _U64.pack_into(buf, _TS_REAL_START_TIME, k.clock.now)
+    for off in (_TS_CHILDREN, _TS_SIBLING):            # INIT_LIST_HEAD: empty, self-linked
+        _U64.pack_into(buf, off + ListHead.next.offset, addr + off)
+        _U64.pack_into(buf, off + ListHead.prev.offset, addr + off)
+    _U64.pack_into(buf, _TS_GROUP_LEADER, addr)
     task.guest_struct = addr
     k._structs[addr] = task
     tasks = addr + _TS_TASKS
@@ -85,6 +89,8 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     mem = k.mem
     mem.set_u64(addr + _TS_REAL_PARENT, parent)
     mem.set_u64(addr + _TS_PARENT, parent)
+    if parent != addr and task.kind is not TaskKind.IDLE:    # copy_process(): pid 0 is no child
+        _list_add_tail(k, addr + _TS_SIBLING, parent + _TS_CHILDREN)
     cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
     mem.set_u64(addr + _TS_REAL_CRED, cred)
     mem.set_u64(addr + _TS_CRED, cred)
@@ -102,8 +108,32 @@ def unhash_process(k: "Kernel", task: "Task") -> None:
     task_struct cache (a module that kept the pointer reads freed memory, as on Linux)."""
     if task.guest_struct and task.guest_struct != init_task_addr(k):
         _list_del(k, task.guest_struct + TaskStruct.tasks.offset)
+        _list_del(k, task.guest_struct + _TS_SIBLING)
+        _reparent_children(k, task)
         free_task_signals(k, task)
         k.heap.free(task.guest_struct)
+
+
+def _reparent_children(k: "Kernel", task: "Task") -> None:
+    """forget_original_parent(): the children of an exiting task go to the child reaper,
+    init (pid 1), or swapper/0 before init exists."""
+    head = task.guest_struct + _TS_CHILDREN
+    reaper = next((t.guest_struct for t in k._structs.values() if t.pid == 1 and t is not task
+                   and t.guest_struct), 0) or init_task_addr(k)
+    if not reaper:
+        return
+    mem = k.mem
+    node = mem.u64(head + ListHead.next.offset)
+    for _ in range(1 << 16):                    # a bounded walk of guest memory
+        if not node or node == head:
+            break
+        nxt = mem.u64(node + ListHead.next.offset)
+        child = node - _TS_SIBLING
+        _list_del(k, node)
+        _list_add_tail(k, node, reaper + _TS_CHILDREN)
+        mem.set_u64(child + _TS_REAL_PARENT, reaper)
+        mem.set_u64(child + _TS_PARENT, reaper)
+        node = nxt
 
 
 _PF_KTHREAD = 0x00200000
@@ -118,3 +148,5 @@ _TS_REAL_PARENT, _TS_PARENT = TaskStruct.real_parent.offset, TaskStruct.parent.o
 _TS_REAL_CRED, _TS_CRED = TaskStruct.real_cred.offset, TaskStruct.cred.offset
 _TS_MM, _TS_ACTIVE_MM = TaskStruct.mm.offset, TaskStruct.active_mm.offset
 _TS_START_TIME, _TS_REAL_START_TIME = TaskStruct.start_time.offset, TaskStruct.real_start_time.offset
+_TS_CHILDREN, _TS_SIBLING = TaskStruct.children.offset, TaskStruct.sibling.offset
+_TS_GROUP_LEADER = TaskStruct.group_leader.offset

@@ -175,7 +175,11 @@ class Kernel:
             t.cpu = cpu
         boot_tasks = {}
         for comm, kind, base, sleep_on in _BOOT_TASKS:
-            boot_tasks[comm] = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on)
+            # rest_init(): init and kthreadd are swapper's; kthreads kthreadd's, daemons init's
+            parent = None if comm in ("systemd", "kthreadd") else boot_tasks.get(
+                "kthreadd" if kind is TaskKind.KTHREAD else "systemd")
+            boot_tasks[comm] = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on,
+                                                   parent=parent)
         self.kthreadd = boot_tasks["kthreadd"]
         self.softirq = Softirq(self, boot_tasks["ksoftirqd/0"])   # softirq context
         self.preempt_count_addr = self.vmlinux.symbol("__preempt_count") or 0
@@ -518,7 +522,8 @@ class Kernel:
         """The shell's bash: an interactive bash ignores SIGTERM and SIGQUIT and catches
         SIGINT (here: ignores it), so only other signals end it."""
         from kernel.signal import SIG_IGN, SIGINT, SIGQUIT, SIGTERM, set_handler
-        t = self.sched.new_task("bash", TaskKind.USER, sleep_on="user")
+        login = next((t for t in self.sched.tasks.values() if t.comm == "sshd"), None)
+        t = self.sched.new_task("bash", TaskKind.USER, sleep_on="user", parent=login)
         if t.guest_struct:
             for sig in (SIGINT, SIGQUIT, SIGTERM):
                 set_handler(self, t, sig, SIG_IGN)

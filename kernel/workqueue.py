@@ -118,7 +118,7 @@ class WorkerPool:
 
     def _spawn_worker(self) -> Task:
         t = self.kernel.sched.new_task(self.comm(self._next_id), TaskKind.KTHREAD, base=self.base,
-                                       sleep_on=self.base)
+                                       sleep_on=self.base, parent=getattr(self.kernel, "kthreadd", None))
         self._next_id += 1
         t.state = TaskState.IDLE
         self.workers.append(t)

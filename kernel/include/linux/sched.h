@@ -46,6 +46,9 @@ struct task_struct {
 	u64		real_start_time; /* boot based time in nsecs at fork */
 	unsigned long	min_flt;	/* page faults: minor, */
 	unsigned long	maj_flt;	/* and major (no block I/O here: 0) */
+	struct list_head children;	/* list of my children */
+	struct list_head sibling;	/* linkage in my parent's children list */
+	struct task_struct *group_leader; /* threadgroup leader */
 
 	/* signals (4.19's order; linux/sched/signal.h has the two structs) */
 	struct signal_struct	*signal;
