@@ -510,14 +510,6 @@ tasklet_kill interrupt 1
 __local_bh_disable_ip interrupt 2
 __local_bh_enable_ip interrupt 2
 _local_bh_enable interrupt 0
-request_threaded_irq interrupt 6
-free_irq interrupt 2
-disable_irq_nosync interrupt 1
-disable_irq interrupt 1
-disable_hardirq interrupt 1
-enable_irq interrupt 1
-synchronize_irq interrupt 1
-synchronize_hardirq interrupt 1
 kobject_set_name kobject 2 variadic
 kobject_init kobject 2
 kobject_add kobject 3 variadic
@@ -536,9 +528,24 @@ sysfs_update_group kobject 2
 sysfs_notify kobject 3
 sysfs_create_bin_file kobject 2
 sysfs_remove_bin_file kobject 2
+kthread_should_park kthread 0
+__kthread_should_park kthread 1
+kthread_parkme kthread 0
+kthread_park kthread 1
+kthread_unpark kthread 1
+seq_escape seq_file 3
 sysfs_create_link kobject 3
 sysfs_create_link_nowarn kobject 3
 sysfs_remove_link kobject 2
+request_threaded_irq interrupt 6
+free_irq interrupt 2
+disable_irq_nosync interrupt 1
+disable_irq interrupt 1
+disable_hardirq interrupt 1
+enable_irq interrupt 1
+synchronize_irq interrupt 1
+synchronize_hardirq interrupt 1
+dput fs 1
 filp_open read_write 3
 file_open_root read_write 5
 filp_close read_write 2
@@ -550,6 +557,5 @@ __kernel_write read_write 4
 vfs_llseek read_write 3
 kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
-dput fs 1
 getboottime64 timekeeping 1
 """
