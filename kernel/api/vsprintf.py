@@ -337,6 +337,57 @@ def flags_string(k: "Kernel", ext: str, v: int) -> str:
     return ""
 
 
+# string_escape_mem() flags (linux/string_helpers.h) and the %pE letters that select them
+ESCAPE_SPACE, ESCAPE_SPECIAL, ESCAPE_NULL, ESCAPE_OCTAL = 0x01, 0x02, 0x04, 0x08
+ESCAPE_ANY = ESCAPE_SPACE | ESCAPE_OCTAL | ESCAPE_SPECIAL | ESCAPE_NULL
+ESCAPE_NP, ESCAPE_HEX = 0x10, 0x20
+_ESCAPE_LETTERS = {"a": ESCAPE_ANY, "c": ESCAPE_SPECIAL, "h": ESCAPE_HEX, "n": ESCAPE_NULL,
+                   "o": ESCAPE_OCTAL, "p": ESCAPE_NP, "s": ESCAPE_SPACE}
+_ESCAPE_SPACE = {0x0A: "n", 0x0D: "r", 0x09: "t", 0x0B: "v", 0x0C: "f"}
+_ESCAPE_SPECIAL = {0x5C: "\\", 0x07: "a", 0x1B: "e"}
+
+
+def escape_bytes(data: bytes, flags: int) -> str:
+    """string_escape_mem(): each byte as is, or escaped the first way FLAGS allow (space,
+    special, NUL, then octal, then hex); ESCAPE_NP leaves printable bytes alone."""
+    out = []
+    for c in data:
+        printable = 0x20 <= c < 0x7F or c >= 0xA0
+        if not (flags & ESCAPE_NP and printable):
+            if flags & ESCAPE_SPACE and c in _ESCAPE_SPACE:
+                out.append("\\" + _ESCAPE_SPACE[c])
+                continue
+            if flags & ESCAPE_SPECIAL and c in _ESCAPE_SPECIAL:
+                out.append("\\" + _ESCAPE_SPECIAL[c])
+                continue
+            if flags & ESCAPE_NULL and c == 0:
+                out.append("\\0")
+                continue
+            if flags & ESCAPE_OCTAL:
+                out.append(f"\\{c:03o}")
+                continue
+            if flags & ESCAPE_HEX:
+                out.append(f"\\x{c:02x}")
+                continue
+        out.append(chr(c))
+    return "".join(out)
+
+
+def _escaped(mem, ext: str, v: int, spec: PrintfSpec) -> str:
+    """%pE[achnops]: FIELD_WIDTH bytes at V (1 without a width), escaped (escaped_string())."""
+    if spec.field_width == 0:
+        return ""
+    if v <= 16:                     # ZERO_OR_NULL_PTR
+        return string(mem, 0, spec)
+    flags = 0
+    for letter in ext[1:]:
+        if letter not in _ESCAPE_LETTERS:
+            break
+        flags |= _ESCAPE_LETTERS[letter]
+    n = 1 if spec.field_width < 0 else min(spec.field_width, STR_MAX)
+    return escape_bytes(mem.read(v, n), flags or ESCAPE_ANY | ESCAPE_NP)
+
+
 def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
     """%p followed by its extension letters EXT (pointer() of lib/vsprintf.c)."""
     mem = k.mem
@@ -358,6 +409,8 @@ def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
             return text
     if kind == "U":
         return _uuid(mem, ext, v, spec)
+    if kind == "E":
+        return _escaped(mem, ext, v, spec)
     if kind == "b":
         return _bitmap(mem, ext, v, spec)
     if kind == "a":                 # %pa[p]/%pad: phys_addr_t/dma_addr_t passed by reference
