@@ -18,6 +18,7 @@ from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALI
 from unicorn import x86_const as X
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH
 
+from kernel.abi import TaskStruct
 from kernel.fault import DOUBLE_FAULT, canonical, error_code, frame_push_fault
 from kernel.module.kallsyms import KSym
 from kernel.mm import (PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STUB_BASE, STUB_END,
@@ -81,6 +82,9 @@ class GuestBug(Exception):
         self.file, self.line = file, line
         self.trace = trace  # taken where BUG() was called: [bug stub, its caller, ...]
         self.regs = regs    # the guest's registers at the call
+
+
+_TS_STACK = TaskStruct.stack.offset
 
 
 @dataclass
@@ -414,6 +418,8 @@ class Cpu:
             uc = ctx.engine = self._acquire()
             if not ctx.stack_base:
                 ctx.stack_base = self.kernel.alloc_stack()
+                if task.guest_struct:               # task->stack (dup_task_struct's)
+                    self.mem.set_u64(task.guest_struct + _TS_STACK, ctx.stack_base)
             sp = ctx.stack_base + THREAD_SIZE - 64
         extra = [a & MASK64 for a in args[len(ARG_REGS):]]
         sp -= 8 * len(extra)

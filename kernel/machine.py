@@ -376,6 +376,8 @@ class Kernel:
         if ctx.stack_base and ctx.engine is None and not ctx.levels:
             self.stacks.free(ctx.stack_base)
             ctx.stack_base = 0
+            if task.guest_struct:
+                self.mem.set_u64(task.guest_struct + TaskStruct.stack.offset, 0)
         if not task.is_kthread:
             self.put_task_struct(task)
 
