@@ -172,3 +172,22 @@ def test_blind_set_modules(corpus) -> None:
     assert m and m.group(1) == m.group(2)
     s = _session(corpus["scull"])
     assert "Device 3: qset 1000, q 4000, sz 0" in _cat(corpus["scull"], "/proc/scullseq")
+
+
+def test_blind_set_second_round(corpus) -> None:
+    """The blind tester's second set: kthread parking, mempools, the task tree, /proc/driver."""
+    s = _session(corpus["park_demo"])
+    assert "park_demo: 3 ticks with 1 jiffies to spare" in s
+    assert re.search(r"parking after \d+ ticks\n.*still quiet while parked\n.*unparked", s)
+    assert "park_demo: stopped" in s                          # kthread_stop() of a live thread
+    s = _session(corpus["mempool_demo"])
+    assert "mempool_demo: 4 elements allocated, min_nr 4" in s
+    assert "kmalloc pool element ksize 256" in s and "mempool_demo: destroyed" in s
+    s = _session(corpus["family"])                             # parent chain and init's children
+    assert re.search(r"family: insmod \[\d+\] state 0\n.*family: bash \[\d+\] state 0\n"
+                     r".*family: sshd \[\d+\] state 0\n.*family: systemd \[1\] state 0\n"
+                     r".*family: and swapper/0 \[0\]", s)
+    assert "child of swapper: systemd [1]" in s and "child of swapper: kthreadd [2]" in s
+    assert "swapper has 2 children, group leader of current is insmod" in s
+    got = _cat(corpus["jiffies_proc"], "/proc/driver/jiffies_info")
+    assert got.startswith("jiffies info\njiffies ") and got.endswith("reads 1\nraw\ntab\\011here")
