@@ -40,6 +40,7 @@ HARDIRQ_MASK = 0xF << 16
 NMI_MASK = 1 << 20
 PREEMPT_NEED_RESCHED = 0x8000_0000       # x86: set while no reschedule is needed (inverted)
 MAX_SOFTIRQ_RESTART = 10                 # __do_softirq() restarts at most this often
+SOFTIRQ_NOW_MASK = (1 << HI_SOFTIRQ) | (1 << TASKLET_SOFTIRQ)   # run at irq_exit even so
 
 
 def in_interrupt(task: "Task") -> bool:
@@ -161,6 +162,22 @@ class Softirq:
         self.preempt_add(task, -HARDIRQ_OFFSET)
         if not in_interrupt(task) and self.pending:
             self.do_softirq(task)
+
+    def tick(self, task: "Task") -> None:
+        """The local timer interrupt on the CPU TASK keeps busy (a busy wait: the kernel is
+        not preemptible, ksoftirqd/0 cannot run there): its irq_exit() runs what is pending
+        in TASK, unless ksoftirqd is already runnable and none of it is HI or TASKLET work
+        (invoke_softirq() and ksoftirqd_running())."""
+        if not self.pending or in_interrupt(task) or task is self.ksoftirqd:
+            return
+        if not self.pending & SOFTIRQ_NOW_MASK and self.ksoftirqd in self.k.sched.runqueue:
+            return
+        task.host_stack.extend(("apic_timer_interrupt", "smp_apic_timer_interrupt", "irq_exit"))
+        self.preempt_add(task, HARDIRQ_OFFSET)
+        try:
+            self.irq_exit(task)
+        finally:
+            del task.host_stack[-3:]
 
     def local_bh_enable(self, task: "Task", cnt: int) -> None:
         """__local_bh_enable_ip(): drop CNT; pending softirqs run unless still in interrupt."""

@@ -125,3 +125,16 @@ def test_softirq_context_on_the_host_side() -> None:
         assert k.softirq.count[TIMER_SOFTIRQ] == 1
     finally:
         k.shutdown()
+
+
+def test_a_busy_wait_takes_the_timer_tick_that_runs_the_tasklet(shell):
+    # LKMPG's example_tasklet: the writer's mdelay() keeps CPU 0, so ksoftirqd/0 cannot run;
+    # the tick's irq_exit runs the tasklet on top of the writer, which goes on after it
+    run(shell, "insmod tasklet_demo.ko")
+    n = len(shell.output)
+    lines = run(shell, "echo m > /proc/tasklet_demo")
+    assert lines == ["tasklet_demo: slow tasklet starts", "tasklet_demo: slow tasklet ends",
+                     "tasklet_demo: writer continues"]
+    stamps = [float(ln[1:13]) for ln in shell.output[n + 1:]]
+    # the writer's mdelay(5) counts the time the tasklet took: it is over when the tasklet is
+    assert stamps[1] - stamps[0] >= 0.050 and stamps[2] - stamps[1] < 0.005

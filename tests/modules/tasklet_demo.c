@@ -6,7 +6,8 @@
  * and bottom halves disabled around a schedule.  /proc/tasklet_demo schedules
  * on a write ("1": one, "2": twice, "d": disabled then enabled a jiffy later
  * by a timer, "s": one that sleeps, "f": one that faults, "x": a disabled one
- * nobody enables or kills) and shows the counts.
+ * nobody enables or kills, "m": one that busy-waits while the writer busy-waits
+ * too) and shows the counts.
  */
 #include <linux/delay.h>
 #include <linux/interrupt.h>
@@ -50,7 +51,15 @@ static void bad_fn(unsigned long data)
 	*(volatile int *)data = 1;
 }
 
+static void slow_fn(unsigned long data)
+{
+	pr_info("tasklet_demo: slow tasklet starts\n");
+	mdelay(50);
+	pr_info("tasklet_demo: slow tasklet ends\n");
+}
+
 static DECLARE_TASKLET(mytask, tasklet_fn, 42);
+static DECLARE_TASKLET(slow, slow_fn, 0);
 static DECLARE_TASKLET(badtask, bad_fn, 0);
 static DECLARE_TASKLET_DISABLED(offtask, tasklet_fn, 7);
 static DECLARE_TASKLET(hitask, hi_fn, 3);
@@ -111,6 +120,11 @@ static ssize_t demo_write(struct file *file, const char __user *buf, size_t len,
 		break;
 	case 'x':
 		tasklet_schedule(&offtask);
+		break;
+	case 'm':
+		tasklet_schedule(&slow);
+		mdelay(5);
+		pr_info("tasklet_demo: writer continues\n");
 		break;
 	default:
 		return -EINVAL;
