@@ -168,3 +168,21 @@ def test_kill_usage_and_names(shell):
     assert run(shell, "kill")[0].startswith("kill: usage:")
     assert run(shell, "kill -s") == ["bash: kill: -s: option requires an argument",
                                      run(shell, "kill")[0]]
+
+
+def test_sighand_structs_come_from_their_own_cache(kernel):
+    """fork_init()'s sighand_cache: 2112-byte objects, 15 to an order-3 slab (not kmalloc-4096),
+    so 100,000 tasks fit the heap; a reaped task's goes back to the cache."""
+    from kernel.abi import SighandStruct
+    from kernel.sched import TaskKind
+    cache = kernel.slab.sighand_cache
+    assert cache is not None and (cache.size, cache.order, cache.objs_per_slab) == (2112, 3, 15)
+    tasks = [kernel.sched.new_task(f"t{i}", TaskKind.USER, parent=kernel.shell) for i in range(20)]
+    shs = [kernel.mem.u64(kernel.task_struct(t) + TaskStruct.sighand.offset) for t in tasks]
+    assert all(sh in cache.inuse for sh in shs) and len(set(shs)) == 20
+    assert all(kernel.mem.valid(sh, SighandStruct.size) for sh in shs)
+    gaps = [b - a for a, b in zip(sorted(shs), sorted(shs)[1:])]
+    assert gaps.count(2112) >= 13                                # side by side in a slab
+    before = len(cache.inuse)
+    kernel.sched.exit_task(tasks[0])
+    assert len(cache.inuse) == before - 1 and shs[0] in cache.free
