@@ -558,4 +558,5 @@ vfs_llseek read_write 3
 kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
 getboottime64 timekeeping 1
+__pollwait poll 3
 """

@@ -168,6 +168,7 @@ class FsCalls:
         self.stream_limit = STREAM_LIMIT     # what one streamed read of a file may bring
         self.files: dict[int, OpenFile] = {}       # every open struct file, by its address
         self.kernel_files: set[int] = set()        # those filp_open() gave kernel code
+        self.polls: dict = {}                      # poll table address -> its PollWqueues (select.py)
         self.user_ranges: dict[int, int] = {}      # user memory: the buffers calls hand in
 
     # --- user memory ---------------------------------------------------------------------
@@ -369,6 +370,18 @@ class FsCalls:
                 rv = f.ioctl(cmd, buf)
                 return rv, self.k.mem.read(buf, len(buf_data))
             return proc.call(call)
+
+
+    def poll(self, path: str, events: int, timeout_ms: int, comm: str = "poll",
+             flags: int = O_RDONLY) -> int:
+        """open PATH, poll({fd, EVENTS}, 1, TIMEOUT_MS), close: the revents (0: timed out)."""
+        from kernel.fs.select import DEFAULT_POLLMASK, POLLERR, POLLHUP, do_poll
+        node = self._file_node(path, want_write=bool(flags & 0o3))
+        with Process(self.k, comm) as proc:
+            if not isinstance(node, FileNode):      # kernfs: no ->poll of its own here
+                return proc.call(lambda: DEFAULT_POLLMASK & (events | POLLERR | POLLHUP))
+            f = proc.open(node, flags)
+            return proc.call(lambda: do_poll(self.k, f, events, timeout_ms))
 
 
 class Interrupted(Exception):

@@ -123,7 +123,7 @@ TOOL_MODULES: dict[str, str] = {
     "sleep": "sleep", "ps": "ps", "help": "help", "exit": "exit", "head": "filters",
     "tail": "filters", "grep": "filters", "wc": "filters", "uname": "uname", "clear": "clear",
     "timeline": "timeline", "ioctl": "ioctl", "reboot": "reboot", "kill": "kill",
-    "mknod": "mknod", "rm": "mknod", "irq": "irq",
+    "mknod": "mknod", "rm": "mknod", "irq": "irq", "poll": "poll",
 }
 
 

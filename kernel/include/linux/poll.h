@@ -28,13 +28,26 @@
 #define POLLREMOVE	0x1000
 #define POLLRDHUP	0x2000
 
-#define EPOLLIN		((__force __poll_t)POLLIN)
-#define EPOLLPRI	((__force __poll_t)POLLPRI)
-#define EPOLLOUT	((__force __poll_t)POLLOUT)
-#define EPOLLERR	((__force __poll_t)POLLERR)
-#define EPOLLHUP	((__force __poll_t)POLLHUP)
-#define EPOLLRDNORM	((__force __poll_t)POLLRDNORM)
-#define EPOLLWRNORM	((__force __poll_t)POLLWRNORM)
+/* uapi linux/eventpoll.h */
+#define EPOLLIN		((__force __poll_t)0x00000001)
+#define EPOLLPRI	((__force __poll_t)0x00000002)
+#define EPOLLOUT	((__force __poll_t)0x00000004)
+#define EPOLLERR	((__force __poll_t)0x00000008)
+#define EPOLLHUP	((__force __poll_t)0x00000010)
+#define EPOLLNVAL	((__force __poll_t)0x00000020)
+#define EPOLLRDNORM	((__force __poll_t)0x00000040)
+#define EPOLLRDBAND	((__force __poll_t)0x00000080)
+#define EPOLLWRNORM	((__force __poll_t)0x00000100)
+#define EPOLLWRBAND	((__force __poll_t)0x00000200)
+#define EPOLLMSG	((__force __poll_t)0x00000400)
+#define EPOLLRDHUP	((__force __poll_t)0x00002000)
+#define EPOLLEXCLUSIVE	((__force __poll_t)(1U << 28))
+#define EPOLLWAKEUP	((__force __poll_t)(1U << 29))
+#define EPOLLONESHOT	((__force __poll_t)(1U << 30))
+#define EPOLLET		((__force __poll_t)(1U << 31))
+
+/* what a file without ->poll is: always readable and writable */
+#define DEFAULT_POLLMASK (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
 
 struct poll_table_struct;
 
@@ -59,6 +72,19 @@ static inline bool poll_does_not_wait(const poll_table *p)
 static inline __poll_t poll_requested_events(const poll_table *p)
 {
 	return p ? p->_key : ~(__poll_t)0;
+}
+
+static inline void init_poll_funcptr(poll_table *pt, poll_queue_proc qproc)
+{
+	pt->_qproc = qproc;
+	pt->_key   = ~(__poll_t)0; /* all events enabled */
+}
+
+static inline __poll_t vfs_poll(struct file *file, struct poll_table_struct *pt)
+{
+	if (unlikely(!file->f_op->poll))
+		return DEFAULT_POLLMASK;
+	return file->f_op->poll(file, pt);
 }
 
 #endif /* _LINUX_POLL_H */
