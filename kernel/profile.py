@@ -152,6 +152,9 @@ class KernelProfile:
     modules_subdir: str             # bundled modules of this kernel: modules/<subdir>
     livepatch: LivepatchProfile
     gfp: GfpBits                    # linux/gfp.h bit values
+    # debugfs creators fail with ERR_PTR(-EEXIST) and pr_err "... already present!" (5.0+:
+    # fs/debugfs/inode.c start_creating()), else with NULL and nothing logged (4.19)
+    debugfs_err_ptr: bool = False
 
     @property
     def command_line(self) -> str:
@@ -226,6 +229,7 @@ LINUX_5_4 = KernelProfile(
         shadow_duplicate_warn_line=165,     # 5.4.214 (SPDX header since 5.2)
     ),
     gfp=GFP_5_4,
+    debugfs_err_ptr=True,
 )
 
 PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}

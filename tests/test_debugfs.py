@@ -126,3 +126,26 @@ def test_a_removed_file_that_is_still_open(shell, kernel):
     kernel.syscall("cat", f.release)
     assert dentry not in kernel.debugfs.by_dentry
     assert kernel.modules["debugfs_demo"].refcnt == 0
+
+
+def test_creators_fail_with_err_ptr_on_5_4(tmp_path, elf_cache):
+    """5.4's start_creating(): a name that is taken is ERR_PTR(-EEXIST), said with pr_err
+    (4.19: NULL and nothing said); the rest of the module's files work the same."""
+    from pathlib import Path
+
+    from kernel import kbuild
+    from kernel.machine import Kernel
+    src = Path(__file__).resolve().parent / "modules" / "debugfs_demo.c"
+    ko = kbuild.build_module(src, tmp_path, kernel="5.4").read_bytes()
+    k = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache, kernel="5.4")
+    try:
+        lines: list[str] = []
+        k.printk.consoles.append(lambda r: lines.append(r.text))
+        k.init_module(ko, "")
+        assert "debugfs: File 'u32' in directory 'debugfs_demo' already present!" in lines
+        assert "debugfs_demo: duplicate u32: created, lookup sub: found (refs 2)" in lines
+        assert k.fs.read(f"{D}/u32") == "32\n"
+        k.delete_module("debugfs_demo")
+        assert not k.fs.exists(D)
+    finally:
+        k.shutdown()

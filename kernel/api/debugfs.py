@@ -57,7 +57,7 @@ def create_file(k: "Kernel", name: int, mode: int, parent: int, data: int, fops:
     if not mode & S_IFMT:
         mode |= S_IFREG
     if mode & S_IFMT != S_IFREG:
-        return 0
+        return k.debugfs.failed(Errno.EINVAL)
     text = _name(k, name)
     i_fop = _fops(k, proxy_name, proxy) if fops else _fops(k, "debugfs_noop_file_operations",
                                                             NOOP_FOPS)
@@ -83,8 +83,8 @@ def debugfs_create_file_unsafe(k: "Kernel", name: int, mode: int, parent: int, d
 def debugfs_create_file_size(k: "Kernel", name: int, mode: int, parent: int, data: int,
                              fops: int, file_size: int) -> int:
     de = debugfs_create_file(k, name, mode, parent, data, fops)
-    if de:
-        e = k.debugfs.by_dentry[de]
+    e = k.debugfs.by_dentry.get(de)
+    if e is not None:
         k.mem.set_u64(e.inode + Inode.i_size.offset, file_size)
         e.node.size = s64(file_size)
     return de
@@ -101,10 +101,10 @@ def debugfs_create_symlink(k: "Kernel", name: int, parent: int, target: int) -> 
     dest = _name(k, target)
     link = k.slab.kmalloc(len(dest) + 1)            # kstrdup(): inode->i_link
     if not link:
-        return 0
+        return k.debugfs.failed(Errno.ENOMEM)
     k.mem.write(link, dest.encode("latin-1") + b"\0")
     de = k.debugfs.create(_name(k, name), parent, Symlink(dest, size=0), S_IFLNK | 0o777)
-    if not de:
+    if de not in k.debugfs.by_dentry:
         k.slab.kfree(link)
     return de
 
@@ -491,7 +491,7 @@ def debugfs_create_u32_array(k: "Kernel", name: int, mode: int, parent: int, arr
     ops = {"open": "u32_array_open", "release": "u32_array_release", "read": "u32_array_read",
            "llseek": "no_llseek"}
     de = debugfs_create_file_unsafe(k, name, mode, parent, data, _fops(k, "u32_array_fops", ops))
-    if not de:
+    if de not in k.debugfs.by_dentry:
         k.slab.kfree(data)
     return de
 

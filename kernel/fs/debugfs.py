@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import Dentry, FileOperations, Inode
+from kernel.errno import Errno
 from kernel.fs import Dir, Symlink
 from kernel.fs.file import FileNode, attach_rw, new_dentry, new_inode
 from kernel.mm import BadAddress
@@ -109,15 +110,29 @@ class Debugfs:
         e = self.entry(parent)
         return e if e is not None and e.is_dir else None
 
+    def failed(self, err: int) -> int:
+        """What a creator returns when it fails: NULL on 4.19, ERR_PTR(err) from 5.0 on."""
+        return -err & (2**64 - 1) if self.k.profile.debugfs_err_ptr else 0
+
     def create(self, name: str, parent: int, node: DebugDir | FileNode | Symlink, mode: int,
                private: int = 0, i_fop: int = 0, real_fops: int = 0) -> int:
-        """start_creating() .. end_creating(): the new dentry, or 0 (name taken or bad)."""
+        """start_creating() .. end_creating(): the new dentry, or what failed() says (a name
+        that is taken or that a lookup refuses, a parent that is no directory)."""
         k = self.k
+        if is_err(parent):
+            return parent if k.profile.debugfs_err_ptr else 0
         p = self.parent_for_create(parent)
-        if p is None or not name or "/" in name or name in (".", "..") or len(name) > NAME_MAX:
-            return 0
+        if p is None:
+            return self.failed(Errno.ENOTDIR)
+        if not name or "/" in name or name in (".", "..") or len(name) > NAME_MAX:
+            return self.failed(Errno.EACCES if name else Errno.ENOENT)
         if name in p.children:
-            return 0                                # -EEXIST: the creators return NULL
+            if k.profile.debugfs_err_ptr:
+                what = ("Directory '{}' with parent '{}'" if p.children[name].is_dir
+                        else "File '{}' in directory '{}'")
+                k.printk.printk(f"\x013debugfs: {what.format(name, p.name or '/')} already "
+                                "present!\n")
+            return self.failed(Errno.EEXIST)
         inode = new_inode(k, mode, private=private, fops=i_fop)
         dentry = new_dentry(k, name, inode, p.dentry)
         if real_fops:
