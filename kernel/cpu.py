@@ -667,7 +667,8 @@ class Cpu:
 
     # --- stacks ----------------------------------------------------------------------
     def _walk(self, rsp: int, rbp: int, task: "Task", first: int | None) -> list[int] | None:
-        """Frame-pointer walk from a call site; None when the chain leaves the task's stack."""
+        """Frame-pointer walk from a call site, as deep as the stack goes; None when the
+        chain leaves the task's stack or does not go up it (the unwinder's error)."""
         lo = task.ctx.stack_base
         hi = lo + THREAD_SIZE
         out = [] if first is None else [first]
@@ -675,14 +676,12 @@ class Cpu:
         if not (lo <= rsp < hi):
             return None
         out.append(mem.u64(rsp))
-        fp = rbp
-        depth = 0
+        fp, below = rbp, lo
         while fp:
-            if not (lo <= fp < hi - 8) or depth > 64:
+            if not (below <= fp < hi - 8):
                 return None
             out.append(mem.u64(fp + 8))
-            fp = mem.u64(fp)
-            depth += 1
+            fp, below = mem.u64(fp), fp + 16      # each frame lies above the one it called
         return out
 
     def _walk_fp(self, rbp: int, task: "Task") -> list[int]:

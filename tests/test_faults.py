@@ -327,3 +327,43 @@ def test_the_repl_follows_the_machine_reboot_boots(kernel, test_module, tmp_path
     assert lines[-1].startswith("[    0.00") and lines[-1].endswith("] faults: init: survived")  # a new clock
     assert r.kernel is r.shell.kernel is not kernel and r.completer.ctx.kernel is r.kernel
     r.kernel.shutdown()
+
+
+def _deep_stack_pid(kernel) -> int:
+    return next(t.pid for t in kernel.sched.all_tasks() if t.comm == "insmod")
+
+
+def test_dump_stack_from_deep_down_shows_every_frame(kernel, test_module):
+    """show_stack() walks the whole stack: 81 frames of the recursion (it showed none past
+    64 frames of one call, the walk giving up)."""
+    lines, how = _insmod(kernel, test_module("deep_stack"), "depth=80 how=dump")
+    assert how == "ok"
+    trace = lines[lines.index("Call Trace:") + 1:]
+    frames = [line.split("+")[0].strip() for line in trace]
+    assert frames[0] == "dump_stack" and frames[1:82] == ["deep"] * 81
+    assert frames[82:84] == ["deep_stack_init", "do_one_initcall"]
+
+
+@pytest.mark.parametrize("depth", [40, 70, 120])
+def test_a_deep_sleeper_in_proc_stack_and_the_consistency_model(tmp_path, kernel, test_module, depth):
+    """/proc/PID/stack shows at most MAX_STACK_TRACE_DEPTH (64) entries, ULONG_MAX last only
+    where there is room; klp_check_stack() finds a stack of more than MAX_STACK_ENTRIES (100)
+    return addresses unreliable, a shorter one reliable (70 frames were unreliable once: the
+    walk gave up past 64)."""
+    from kernel.livepatch.transition import klp_transition_status
+    (tmp_path / "deep.ko").write_bytes(test_module("deep_stack"))
+    out: list[str] = []
+    sh = Shell(kernel, out.append, cwd=tmp_path)
+    sh.run_line(f"insmod deep.ko depth={depth} how=sleep")
+    assert "has not returned after 300 s" in out[-1]
+    pid = _deep_stack_pid(kernel)
+    stack = kernel.fs.read(f"/proc/{pid}/stack").splitlines()
+    assert all(line.startswith("[<0>] ") for line in stack)
+    if depth < 50:
+        assert len(stack) < 64 and stack[-1] == "[<0>] 0xffffffffffffffff"
+    else:
+        assert len(stack) == 64 and stack[-1].startswith("[<0>] deep+0x")
+    sh.run_line("insmod samples/livepatch/livepatch-sample.ko")
+    status = klp_transition_status(kernel.livepatch)
+    why = [why for t, why in status.blockers if t.pid == pid] if status is not None else []
+    assert (why == ["has an unreliable stack"]) == (depth > 100), why

@@ -14,6 +14,7 @@ from kernel.irq import irqs
 from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
+MAX_STACK_TRACE_DEPTH = 64            # fs/proc/base.c
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 
 def _pid_dir(k: "Kernel", task: "Task") -> Dir:
     def stack() -> str:
-        # save_stack_trace_tsk() (x86, before 5.2) ends the entries with ULONG_MAX, and
-        # proc_pid_stack() prints that one too, with %pB: "0xffffffffffffffff".
-        trace = [*(k.cpu.stack_trace(task) or []), ULONG_MAX]
+        # save_stack_trace_tsk() (x86, before 5.2) fills at most MAX_STACK_TRACE_DEPTH entries
+        # and ends them with ULONG_MAX where there is room; proc_pid_stack() prints that one
+        # too, with %pB: "0xffffffffffffffff".
+        trace = (k.cpu.stack_trace(task) or [])[:MAX_STACK_TRACE_DEPTH]
+        if len(trace) < MAX_STACK_TRACE_DEPTH:
+            trace.append(ULONG_MAX)
         return "".join(f"[<0>] {k.kallsyms.sprint_symbol(a)}\n" for a in trace)
     return Dir({
         "comm": Attr(0o644, lambda: task.proc_comm + "\n"),

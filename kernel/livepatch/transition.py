@@ -21,6 +21,7 @@ __all__ = ["klp_init_transition", "klp_start_transition", "klp_try_complete_tran
            "klp_update_patch_state", "klp_send_signals", "klp_force_transition",
            "klp_transition_work_fn", "klp_transition_status", "TransitionStatus"]
 
+MAX_STACK_ENTRIES = 100                # kernel/livepatch/transition.c: klp_check_stack()'s buffer
 _WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
 
 
@@ -111,7 +112,8 @@ def _switch_blocker(lp: "Livepatch", task: Task, ranges: list[tuple[int, int, st
         return "klp_try_switch_task", "is running"
     if task.ctx.frames or task.host_stack:
         trace = lp.k.cpu.stack_trace(task)
-        if trace is None:
+        if trace is None or len(trace) > MAX_STACK_ENTRIES:
+            # save_stack_trace_tsk_reliable() fails on a trace longer than its buffer
             return "klp_check_stack", "has an unreliable stack"
         for start, end, name in ranges:
             if any(start <= a < end for a in trace):
