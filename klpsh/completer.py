@@ -21,7 +21,6 @@ from prompt_toolkit.document import Document
 from kernel.errno import KernelError
 from kernel.fs import Attr, Dir
 from klpsh.tools import SAMPLES_PREFIX, ToolContext, ToolSpec
-from klpsh.tools.modinfo import ModinfoError, read_modinfo
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -92,6 +91,8 @@ class Context:
         except OSError:
             return []
         if key not in self._modinfo:
+            # imported on first use: the REPL's first prompt does without it
+            from klpsh.tools.modinfo import ModinfoError, read_modinfo
             try:
                 self._modinfo[key] = read_modinfo(path.read_bytes())
             except (ModinfoError, OSError):

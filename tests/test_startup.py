@@ -175,3 +175,13 @@ def test_a_boot_imports_only_the_api_modules_its_code_calls(tmp_path):
     loaded = eval(modules)  # noqa: S307 - a list of module names printed by the child
     assert "kernel.api.exports" in loaded and "kernel.api.livepatch" not in loaded
     assert len(loaded) < 15, loaded
+
+
+def test_the_repl_module_imports_no_tool_before_its_first_prompt(tmp_path):
+    """Importing the REPL (what its first prompt needs) loads no klpsh tool module: each is
+    imported when its command first runs (modinfo's reader when completion first needs it)."""
+    code = "import sys, klpsh.repl; print(sorted(m for m in sys.modules if m.startswith('klpsh.tools.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env=_env(tmp_path, KLPSH_NO_BYTECODE_CACHE="1"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
