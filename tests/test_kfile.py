@@ -49,6 +49,9 @@ def test_regular_files_in_the_shell(shell):
     assert run(shell, "echo a > /tmp") == ["bash: /tmp: Is a directory"]
     assert run(shell, "cat /tmp") == ["cat: /tmp: Is a directory"]
     assert run(shell, "cat /tmp/none") == ["cat: /tmp/none: No such file or directory"]
+    assert run(shell, "rm /tmp/x /top.txt") == [] and run(shell, "ls /tmp") == []
+    assert run(shell, "cat /tmp/x") == ["cat: /tmp/x: No such file or directory"]
+    assert run(shell, "rm /tmp") == ["rm: cannot remove '/tmp': Is a directory"]
 
 
 def test_a_module_writes_and_reads_a_file(shell, kernel):

@@ -114,6 +114,23 @@ def create(k: "Kernel", parent: Dir, name: str, mode: int) -> RegFile:
     return node
 
 
+def unlink(k: "Kernel", path: str) -> bool:
+    """shmem_unlink() of the regular file at PATH: False if PATH is no tmpfs file (the
+    caller decides); a file still open stays readable through its open files."""
+    import posixpath
+    norm = posixpath.normpath("/" + path.strip("/"))
+    parent_path, _, name = norm.rpartition("/")
+    try:
+        parent = k.vfs.lookup(parent_path or "/")
+    except KernelError:
+        return False
+    node = parent.children.get(name) if isinstance(parent, Dir) else None
+    if not isinstance(node, RegFile) or not creatable(parent):
+        return False
+    del parent.children[name]
+    return True
+
+
 def tmpfs_init(k: "Kernel") -> None:
     """The root is tmpfs; /tmp is there, sticky and writable by all, as a distribution has it."""
     root = k.vfs.root

@@ -1,13 +1,16 @@
 """mknod [-m MODE] NAME c MAJOR MINOR and rm [-f] FILE...: make and remove character device
 nodes in /dev, as LDD3's scull_load does for a driver that creates no device of its own
 (coreutils wording). Only /dev (devtmpfs) takes new nodes; a node serves whatever driver holds
-its MAJOR:MINOR when it is opened, and fails with ENXIO while none does."""
+its MAJOR:MINOR when it is opened, and fails with ENXIO while none does. rm also removes the
+regular files of tmpfs (/tmp ...); a file still open stays readable through its open files."""
 
 from __future__ import annotations
 
 import posixpath
 
 from kernel.errno import Errno, KernelError, strerror
+from kernel.fs import TmpfsDir
+from kernel.fs.tmpfs import unlink
 from kernel.fs.file import S_IFCHR
 from klpsh.tools import ToolContext, parse_options, tool
 
@@ -113,7 +116,7 @@ def _check_target(ctx: ToolContext, path: str) -> int | None:
     return None
 
 
-@tool("rm", "rm [-f] FILE...", "remove device nodes from /dev")
+@tool("rm", "rm [-f] FILE...", "remove device nodes from /dev and regular files")
 def rm(ctx: ToolContext, args: list[str]) -> int:
     parsed = parse_options(ctx, "rm", args, "frv", ("force", "recursive", "verbose"), hint=True)
     if parsed is None:
@@ -134,6 +137,12 @@ def rm(ctx: ToolContext, args: list[str]) -> int:
             if not (force and e.errno == Errno.ENOENT):
                 ctx.errln(f"rm: cannot remove '{path}': {strerror(e.errno)}")
                 status = 1
+            continue
+        if unlink(ctx.kernel, path):                 # a regular file of tmpfs
+            continue
+        if isinstance(ctx.kernel.vfs.lookup(path, follow=False), TmpfsDir):
+            ctx.errln(f"rm: cannot remove '{path}': {strerror(Errno.EISDIR)}")
+            status = 1
             continue
         if name is not None and name not in nodes and ctx.kernel.vfs.lookup(path).__class__.__name__ == "Dir":
             ctx.errln(f"rm: cannot remove '{path}': {strerror(Errno.EISDIR)}")

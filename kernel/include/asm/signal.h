@@ -7,6 +7,8 @@
 #define _ASM_X86_SIGNAL_H
 
 #include <linux/types.h>
+#include <linux/compiler.h>
+#include <linux/linkage.h>
 
 #define _NSIG		64
 #define _NSIG_BPW	64
@@ -87,5 +89,8 @@ typedef struct sigaltstack {
 	int ss_flags;
 	size_t ss_size;
 } stack_t;
+
+/* what 4.19's asm/signal.h pulls in as well (the uapi one includes linux/time.h) */
+#include <linux/time.h>
 
 #endif /* _ASM_X86_SIGNAL_H */
