@@ -81,6 +81,8 @@ def test_value_files_read_and_write_as_419(shell):
     assert run(shell, f"echo bye > {D}/message") == ["debugfs_demo: message set (4 bytes)"]
     assert run(shell, f"cat {D}/message") == ["bye"]
     assert run(shell, f"cat {D}/summary") == ["message: 4 bytes", "u32: 16"]
+    assert run(shell, f"poll {D}/message 0") == [
+        f"poll([{{{D}/message, events=POLLIN}}], 1, 0) = 1 ([{{{D}/message, revents=POLLIN}}])"]
     assert run(shell, f"echo 100 > {D}/twice") == []
     assert run(shell, f"cat {D}/twice") == ["100"]
     assert run(shell, "rmmod debugfs_demo") == ["debugfs_demo: u32 is 16, flag is 0, half is 50"]

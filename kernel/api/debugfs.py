@@ -30,7 +30,8 @@ NOOP_FOPS = {"read": "default_read_file", "write": "default_write_file", "open":
 FULL_PROXY_FOPS = {"open": "full_proxy_open"}
 OPEN_PROXY_FOPS = {"open": "open_proxy_open"}
 # what a full proxy forwards, when the real operations have it
-PROXIED = ("llseek", "read", "write", "unlocked_ioctl")
+PROXIED = ("llseek", "read", "write", "poll", "unlocked_ioctl")
+EPOLLHUP = 0x10
 
 
 def _name(k: "Kernel", ptr: int) -> str:
@@ -265,6 +266,14 @@ def full_proxy_read(k: "Kernel", filp: int, buf: int, size: int, ppos: int) -> i
 @kapi()
 def full_proxy_write(k: "Kernel", filp: int, buf: int, size: int, ppos: int) -> int:
     return _forward(k, "write", (filp, buf, size, ppos))
+
+
+@kapi()
+def full_proxy_poll(k: "Kernel", filp: int, wait: int) -> int:
+    """A removed file polls as hung up (EPOLLHUP), else the real poll."""
+    if not k.debugfs.is_live(_dentry(k, filp)):
+        return EPOLLHUP
+    return _forward(k, "poll", (filp, wait))
 
 
 @kapi()

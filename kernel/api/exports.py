@@ -559,4 +559,5 @@ kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
 getboottime64 timekeeping 1
 __pollwait poll 3
+full_proxy_poll debugfs 2
 """

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/uaccess.h>
 #include <linux/string.h>
+#include <linux/poll.h>
 
 static bool leave;
 module_param(leave, bool, 0444);
@@ -57,11 +58,18 @@ static ssize_t msg_write(struct file *file, const char __user *buf, size_t count
 	return count;
 }
 
+/* a message is always there to read */
+static __poll_t msg_poll(struct file *file, struct poll_table_struct *wait)
+{
+	return EPOLLIN | EPOLLRDNORM;
+}
+
 static const struct file_operations msg_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = msg_read,
 	.write = msg_write,
+	.poll = msg_poll,
 	.llseek = default_llseek,
 };
 
