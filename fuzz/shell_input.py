@@ -21,9 +21,9 @@ WORDS = ("", "-", "--", "-e", "-n", "-E", "-f", "-r", "-a", "-l", "-c", "-v", "-
          "\udcff", "é", "\u202e", "\t", "a b", ">", ">>", "|", "||", "&", ";", "&&", "#", "*", "?",
          "~", "..", "/", "//", "/sys", "/proc", "/dev/null", "/dev/zero", "nowhere.ko", "x" * 5000,
          "sleep_secs=1", "sleep_secs=-1", "pre_patch_ret=-19", "pre_patch_ret=99999999999",
-         "a=b", "=", "==")
+         "a=b", "=", "==", "raise")
 COMMANDS = ("cat", "clear", "dmesg", "echo", "grep", "head", "help", "insmod", "ls", "lsmod",
-            "modinfo", "modprobe", "ps", "rmmod", "sleep", "tail", "uname", "wc", "nosuch", "")
+            "modinfo", "modprobe", "ps", "rmmod", "sleep", "tail", "uname", "wc", "irq", "nosuch", "")
 
 
 def _paths(sh: object) -> list[str]:

@@ -139,6 +139,7 @@ class Kernel:
         self.preempt_count_addr = 0               # vmlinux __preempt_count (CPU 0's)
         self.tasklets: Any = None                 # kernel.api.interrupt.Tasklets, made on first use
         self.irqs: Any = None                     # kernel.irq.Irqs, made on first use
+        self.ratelimits: dict[str, Any] = {}      # pr_*_ratelimited() call site -> RateLimit
 
     # --- boot ------------------------------------------------------------------------
     @classmethod

@@ -214,3 +214,32 @@ class Logger:
         if key not in self.pk.once:
             self.pk.once.add(key)
             self.notice(msg)
+
+
+DEFAULT_RATELIMIT_INTERVAL_JIFFIES = 5 * 1000     # 5 * HZ
+DEFAULT_RATELIMIT_BURST = 10
+
+
+@dataclass
+class RateLimit:
+    """struct ratelimit_state of a pr_*_ratelimited() call site (lib/ratelimit.c's rules)."""
+
+    interval: int = DEFAULT_RATELIMIT_INTERVAL_JIFFIES
+    burst: int = DEFAULT_RATELIMIT_BURST
+    begin: int | None = None
+    printed: int = 0
+    missed: int = 0
+
+    def ok(self, printk: "Printk", jiffies: int, func: str) -> bool:
+        """___ratelimit(): whether this call may print; a new window reports the missed."""
+        if self.begin is None:
+            self.begin = jiffies
+        if jiffies > self.begin + self.interval:
+            if self.missed:
+                printk.log(KERN_WARNING, f"{func}: {self.missed} callbacks suppressed")
+            self.begin, self.printed, self.missed = jiffies, 0, 0
+        if self.burst > self.printed:
+            self.printed += 1
+            return True
+        self.missed += 1
+        return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kernel.printk import KERN_EMERG
+from kernel.printk import KERN_EMERG, RateLimit
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -52,4 +52,6 @@ def is_external(vector: int) -> bool:
 def do_irq_no_handler(k: "Kernel", cpu: int, vector: int) -> None:
     """do_IRQ() for a vector no irq_desc is behind: the EOI is sent and the interrupted code
     goes on (pr_emerg_ratelimited)."""
-    k.printk.log(KERN_EMERG, f"do_IRQ: {cpu}.{vector} No irq handler for vector")
+    rs = k.ratelimits.setdefault("do_IRQ", RateLimit())
+    if rs.ok(k.printk, k.clock.jiffies, "do_IRQ"):
+        k.printk.log(KERN_EMERG, f"do_IRQ: {cpu}.{vector} No irq handler for vector")

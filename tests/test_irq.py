@@ -202,3 +202,10 @@ def test_a_bogus_return_value_is_reported_with_the_handlers(shell):
     assert lines[1] == "irq event 10: bogus return value 4"
     assert re.fullmatch(r"\[<[0-9a-f]{16}>\] demo_handler \[irq_demo\]",
                         lines[lines.index("handlers:") + 1])
+
+
+def test_no_irq_handler_for_vector_is_ratelimited(shell):
+    assert run(shell, "irq raise 3 25") == ["do_IRQ: 0.51 No irq handler for vector"] * 10
+    run(shell, "sleep 6")                                          # a new 5 s window
+    assert run(shell, "irq raise 3") == ["do_IRQ: 15 callbacks suppressed",
+                                         "do_IRQ: 0.51 No irq handler for vector"]
