@@ -116,3 +116,47 @@ def test_files_in_the_modules_own_sys_module_directory(kernel, tmp_path, test_mo
     assert run(sh, "rmmod modkobj_demo") == []
     assert not kernel.fs.exists(M)
     assert kernel.heap.bytes_in_use == heap
+
+
+MISUSE = r"""
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+static int v = 3;
+static ssize_t v_show(struct kobject *k, struct kobj_attribute *a, char *buf) { return sprintf(buf, "%d\n", v); }
+static struct kobj_attribute v_attr = __ATTR_RO(v);
+static struct kobj_type bare_ktype = { };
+static struct kobject plain, bare;
+static int __init b_init(void)
+{
+	int r;
+	r = kobject_add(&plain, kernel_kobj, "plain");
+	pr_info("add uninit: %d\n", r);
+	r = kobject_init_and_add(&bare, &bare_ktype, NULL, "bare_top");
+	pr_info("bare: %d\n", r);
+	r = sysfs_create_file(&bare, &v_attr.attr);
+	pr_info("file on bare: %d\n", r);
+	pr_info("uevent: %d\n", kobject_uevent(&bare, KOBJ_ADD));
+	return 0;
+}
+static void __exit b_exit(void) { kobject_put(&bare); kobject_put(&bare); }
+module_init(b_init);
+module_exit(b_exit);
+MODULE_LICENSE("GPL");
+"""
+
+
+def test_kobject_misuse_is_reported_as_419(kernel, build):
+    """An uninitialized kobject added, a file on a ktype without sysfs_ops, a uevent with no
+    kset, a put too many: lib/kobject.c's and fs/sysfs/file.c's reports, the module loads."""
+    kernel.init_module(build("kobj_misuse", MISUSE), "")
+    lines = [STAMP.sub("", ln) for ln in kernel.lines]
+    assert any(re.fullmatch(r"kobject '\(null\)' \([0-9a-f]{16}\): tried to add an uninitialized "
+                            r"object, something is seriously wrong\.", ln) for ln in lines)
+    assert "missing sysfs attribute operations for kobject: bare_top" in lines
+    assert [ln for ln in lines if ln.startswith(("add uninit", "bare:", "file on", "uevent"))] == [
+        "add uninit: -22", "bare: 0", "file on bare: -22", "uevent: -22"]
+    assert kernel.fs.listdir("/sys/bare_top") == []
+    kernel.delete_module("kobj_misuse")
+    assert any("refcount_t: underflow; use-after-free." in ln for ln in kernel.lines)
+    assert not kernel.fs.exists("/sys/bare_top")

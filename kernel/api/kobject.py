@@ -107,6 +107,11 @@ def kobject_name(k: "Kernel", kobj: int) -> str:
     return k.mem.cstr(ptr, NAME_MAX) if ptr else ""
 
 
+def _shown_name(k: "Kernel", kobj: int) -> str:
+    """kobject_name() as %s prints it: "(null)" for a kobject without a name."""
+    return kobject_name(k, kobj) if k.mem.u64(kobj + Kobject.name.offset) else "(null)"
+
+
 def _device_of(k: "Kernel", kobj: int) -> int:
     """The struct device whose kobject KOBJ is (0 if none)."""
     devices = getattr(k.devices, "devices", {})
@@ -293,7 +298,7 @@ def kobject_add(k: "Kernel", kobj: int, parent: int, fmt: int, va: VarArgs) -> i
     if not kobj:
         return -Errno.EINVAL
     if not _state(k, kobj) & INITIALIZED:
-        _complain(k, f"kobject '{kobject_name(k, kobj)}' ({k.fmt_ptr(kobj)}): tried to add an "
+        _complain(k, f"kobject '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): tried to add an "
                   "uninitialized object, something is seriously wrong.", ("kobject_add",))
         return -Errno.EINVAL
     return _add(k, kobj, parent, _fmt(k, fmt, va))
@@ -325,7 +330,7 @@ def kobject_get(k: "Kernel", kobj: int) -> int:
     if kobj:
         if not _state(k, kobj) & INITIALIZED:
             k.warn(*WARN_NOT_INIT, k.cpu.host_addr("kobject_get"),
-                   f"kobject: '{kobject_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not "
+                   f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not "
                    "initialized, yet kobject_get() is being called.\n", frames=("kobject_get",))
         at = kobj + Kobject.kref.offset
         k.mem.set_u32(at, (k.mem.u32(at) + 1) & 0xFFFF_FFFF)
@@ -345,7 +350,7 @@ def kobject_put(k: "Kernel", kobj: int) -> None:
         return
     if not _state(k, kobj) & INITIALIZED:
         k.warn(*WARN_NOT_INIT, k.cpu.host_addr("kobject_put"),
-               f"kobject: '{kobject_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not initialized, "
+               f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not initialized, "
                "yet kobject_put() is being called.\n", frames=("kobject_put",))
     at = kobj + Kobject.kref.offset
     refs = k.mem.u32(at)
