@@ -1,6 +1,7 @@
 """Blind-set modules driven through the shell beyond what the corpus runner does: LDD3's scull
 with the nodes its scull_load script makes (mknod), its ioctls and llseek-free reads, rm of the
-nodes; the module notifier seeing another module come and go."""
+nodes; the module notifier seeing another module come and go; LKMPG's devicemodel (a
+platform driver, no platform device to probe)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _run(kernel, lines: list[str]) -> str:
 @pytest.fixture(scope="module")
 def kos(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("blind")
-    return {n: _built(tmp, n) for n in ("scull", "notifier_demo", "rcu_list", "hello-1")}
+    return {n: _built(tmp, n) for n in ("scull", "notifier_demo", "rcu_list", "hello-1", "devicemodel")}
 
 
 def test_scull_through_mknod_nodes(kernel, kos) -> None:
@@ -76,3 +77,14 @@ def test_module_notifier_sees_other_modules(kernel, kos) -> None:
             < s.index("module hello_1 state 2"))
     assert "module rcu_list state 2" in s
     assert s.count("module hello_1 state 1") == 1                          # unregistered by then
+
+
+def test_platform_driver_registers_on_the_platform_bus(kernel, kos) -> None:
+    d = "/sys/bus/platform/drivers/devicemodel_example"
+    s = _run(kernel, [f"insmod {kos['devicemodel']}", f"ls -l {d}", "rmmod devicemodel",
+                      "ls /sys/bus/platform/drivers"])
+    assert "devicemodel init" in s and "devicemodel exit" in s
+    assert "devicemodel probe" not in s                      # no device of that name
+    assert "module -> ../../../../module/devicemodel" in s
+    assert "--w------- 1 root root  4096 Oct 22 00:00 bind" in s
+    assert s.rstrip().endswith("% ls /sys/bus/platform/drivers")   # gone with platform_driver_unregister()

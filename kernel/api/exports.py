@@ -558,6 +558,8 @@ vfs_llseek read_write 3
 kernel_read_file_from_path read_write 5
 kernel_read_file read_write 5
 getboottime64 timekeeping 1
-__pollwait poll 3
+__platform_driver_register platform 2
+platform_driver_unregister platform 1
 full_proxy_poll debugfs 2
+__pollwait poll 3
 """

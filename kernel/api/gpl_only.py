@@ -36,6 +36,8 @@ GPL_ONLY: frozenset[str] = frozenset({
     "param_set_bool_enable_only", "proc_mkdir_data",
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
     "kthread_park", "kthread_unpark", "kthread_should_park", "__kthread_should_park", "kthread_parkme",
+    # platform drivers (drivers/base/platform.c)
+    "__platform_driver_register", "platform_driver_unregister",
     "kthread_freezable_should_stop",
     "find_vpid", "get_task_pid", "task_active_pid_ns", "do_exit",
     "find_get_pid", "get_pid_task", "put_pid", "pid_vnr", "__get_task_comm",

@@ -18,6 +18,7 @@
 #include <linux/printk.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/pm.h>
 #include <linux/uidgid.h>
 #include <linux/build_bug.h>
 #include <linux/stringify.h>
@@ -59,6 +60,44 @@ struct class {
 	const struct dev_pm_ops *pm;
 
 	struct subsys_private *p;
+};
+
+/* how a driver wants its probe run (4.19: only the hint is kept) */
+enum probe_type {
+	PROBE_DEFAULT_STRATEGY,
+	PROBE_PREFER_ASYNCHRONOUS,
+	PROBE_FORCE_SYNCHRONOUS,
+};
+
+struct bus_type;
+struct of_device_id;
+struct acpi_device_id;
+struct driver_private;
+
+struct device_driver {
+	const char		*name;
+	struct bus_type		*bus;
+
+	struct module		*owner;
+	const char		*mod_name;	/* used for built-in modules */
+
+	bool suppress_bind_attrs;	/* disables bind/unbind via sysfs */
+	enum probe_type probe_type;
+
+	const struct of_device_id	*of_match_table;
+	const struct acpi_device_id	*acpi_match_table;
+
+	int (*probe) (struct device *dev);
+	int (*remove) (struct device *dev);
+	void (*shutdown) (struct device *dev);
+	int (*suspend) (struct device *dev, pm_message_t state);
+	int (*resume) (struct device *dev);
+	const struct attribute_group **groups;
+
+	const struct dev_pm_ops *pm;
+	void (*coredump) (struct device *dev);
+
+	struct driver_private *p;
 };
 
 struct device_type {
