@@ -447,3 +447,18 @@ def test_the_tool_table_names_every_tool_by_the_module_that_registers_it():
     tools = Tools()
     assert set(tools) == set(TOOL_MODULES) and len(tools) == len(TOOL_MODULES)
     assert tools["grep"] is REGISTRY["grep"] and tools.get("frobnicate") is None
+
+
+def test_a_tool_the_table_misses_is_still_found():
+    """A tool of a module TOOL_MODULES does not name (a table behind the tools) is found
+    among all the tool modules, at the cost of importing them (a fresh process: none yet)."""
+    import subprocess
+    import sys
+    code = ("import sys; from klpsh import tools; "
+            "tools.TOOL_MODULES = {n: m for n, m in tools.TOOL_MODULES.items() if m != 'filters'}; "
+            "t = tools.Tools(); assert 'klpsh.tools.filters' not in sys.modules; "
+            "print(t['wc'].name, t.get('frobnicate'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["wc", "None"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getopt
 import importlib
+import pkgutil
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -144,9 +145,10 @@ def tool(name: str, usage: str, summary: str) -> Callable[[Tool], Tool]:
 
 
 def load_tools() -> dict[str, ToolSpec]:
-    """Import every tool module once so that their @tool decorators run."""
-    for mod in dict.fromkeys(TOOL_MODULES.values()):
-        importlib.import_module(f"klpsh.tools.{mod}")
+    """Import every tool module once so that their @tool decorators run (every module of this
+    package: one TOOL_MODULES does not name yet too)."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"klpsh.tools.{info.name}")
     return REGISTRY
 
 
@@ -159,6 +161,8 @@ class Tools(Mapping[str, ToolSpec]):
         if spec is None and name in TOOL_MODULES:
             importlib.import_module(f"klpsh.tools.{TOOL_MODULES[name]}")
             spec = REGISTRY.get(name)
+        if spec is None:               # a tool the table does not name yet: look in them all
+            spec = load_tools().get(name)
         if spec is None:
             raise KeyError(name)
         return spec
