@@ -120,6 +120,9 @@ def test_signals_a_module_sends_to_its_reader(shell, kernel):
     assert run(shell, "cat /proc/sig_demo") == ["pending 1 blocked 1 signal_pending 0"]
     run(shell, "echo 3 > /sys/module/sig_demo/parameters/mode")
     assert run(shell, "cat /proc/sig_demo") == ["signal_pending 0"]
+    # -EINTR after flush_signals(): no signal is left to act on, so cat sees the error
+    run(shell, "echo 4 > /sys/module/sig_demo/parameters/mode")
+    assert run(shell, "cat /proc/sig_demo") == ["cat: /proc/sig_demo: Interrupted system call"]
     run(shell, "rmmod sig_demo")
 
 

@@ -4,7 +4,7 @@
  * SIGUSR1 and SIGTERM, takes each with kernel_dequeue_signal() and ends on
  * SIGTERM (kthread_stop() then gets its code), and a /proc file whose read
  * signals the reader (send_sig) or tells what the reader has pending,
- * blocked or masked with sigprocmask().
+ * blocked or masked with sigprocmask(), or fails with -EINTR.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -71,6 +71,10 @@ static ssize_t sig_read(struct file *file, char __user *buf, size_t len, loff_t 
 		send_sig(SIGCHLD, current, 0);
 		n = scnprintf(text, sizeof(text), "signal_pending %d\n", signal_pending(current));
 		break;
+	case 4:		/* interrupted, but the signal is gone: the reader sees EINTR */
+		send_sig(SIGUSR1, current, 0);
+		flush_signals(current);
+		return -EINTR;
 	default:
 		n = scnprintf(text, sizeof(text), "worker %d\n", worker ? worker->pid : -1);
 	}
