@@ -121,7 +121,7 @@ class Kernel:
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
         self.percpu: Any = None                   # kernel.percpu.PerCpu, made on first use
-        self.kobjs: dict[int, Any] = {}           # a module's kobject -> kernel.api.kobject.KobjInfo
+        self.kobjs: dict[int, Any] = {}           # a kobject in sysfs -> kernel.fs.sysfs.KobjInfo
         self.mutexes: dict[int, Task] = {}
         self.mutex_waiters: dict[int, Any] = {}
         self.rwsems: dict[int, Any] = {}          # struct rw_semaphore address -> RwSem
@@ -153,7 +153,7 @@ class Kernel:
 
     def _boot(self, vmlinux: Path) -> None:
         from kernel.api.device import driver_init
-        from kernel.api.kobject import kobject_boot
+        from kernel.fs.sysfs import kobject_boot
         from kernel.fs.debugfs import debugfs_init
         from kernel.fs.proc import proc_init
         from kernel.fs.tmpfs import tmpfs_init

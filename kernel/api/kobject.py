@@ -12,7 +12,6 @@ kobjects and ksets), with a page-sized buffer; a device's kobject through dev_at
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import (Attribute, AttributeGroup, BinAttribute, Device, Kobject, KobjType, Kset,
@@ -22,15 +21,11 @@ from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
+from kernel.fs.sysfs import KobjInfo
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
-# the vmlinux kobjects: symbol -> (directory below /, its name, the parent's symbol)
-_BUILTIN = {"klpsh_kernel_kobj": ("sys/kernel", "kernel", ""),
-            "klpsh_mm_kobj": ("sys/kernel/mm", "mm", "klpsh_kernel_kobj"),
-            "klpsh_fs_kobj": ("sys/fs", "fs", ""),
-            "klpsh_firmware_kobj": ("sys/firmware", "firmware", "")}
 INITIALIZED, IN_SYSFS, ADD_UEVENT_SENT, REMOVE_UEVENT_SENT, UEVENT_SUPPRESS = 1, 2, 4, 8, 16
 KOBJ_ADD, KOBJ_REMOVE, KOBJ_MAX = 0, 1, 8
 PAGE_SIZE = 4096
@@ -41,31 +36,6 @@ WARN_NO_OPS = ("fs/sysfs/file.c", 265)
 WARN_CREATE = ("fs/sysfs/file.c", 330)
 _DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal")
 _FILE_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_add_file_mode_ns")
-
-
-@dataclass(eq=False)
-class KobjInfo:
-    """A kobject in sysfs: its directory, the one it is in, and its path below /sys."""
-
-    name: str
-    dir: Dir
-    parent: Dir
-    path: str
-
-
-def kobject_boot(k: "Kernel") -> None:
-    """The vmlinux kobjects exist from boot: one reference each, in sysfs."""
-    if k.vmlinux is None:
-        return
-    for sym, (where, name, _parent) in _BUILTIN.items():
-        kobj = k.vmlinux.symbol(sym)
-        if not kobj:
-            continue
-        up, _, _ = where.rpartition("/")
-        k.mem.set_u32(kobj + Kobject.kref.offset, 1)
-        k.mem.set_u32(kobj + Kobject._state.offset, INITIALIZED | IN_SYSFS)
-        k.kobjs[kobj] = KobjInfo(name, k.vfs.root.mkdir(where), k.vfs.root.mkdir(up),
-                                 "/" + where.removeprefix("sys/"))
 
 
 def module_kobject_add(k: "Kernel", kobj: int, mod: int, name: str, d: Dir) -> None:
