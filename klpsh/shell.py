@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
-from kernel.fs.syscalls import OpenError, WriteError
+from kernel.fs.syscalls import Interrupted, OpenError, WriteError
 from kernel.panic import MachineDead
 from kernel.sched import SyscallAbandoned, TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, Tools
@@ -227,6 +227,8 @@ class Shell:
         except SyscallAbandoned as e:  # the tool never came back from the kernel
             self.out(e.message())
             return STATUS_INTERRUPTED if e.why == "interrupted" else 1
+        except Interrupted:         # Ctrl-C: the SIGINT ended the tool in its call, quietly
+            return STATUS_INTERRUPTED
         except MachineDead as e:    # the kernel panicked under the tool
             self.out(e.message())
             return 1

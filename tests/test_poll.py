@@ -85,3 +85,19 @@ def test_files_without_poll_are_always_ready(shell):
     assert run(shell, "poll /none") == ["poll: /none: No such file or directory"]
     assert run(shell, f"poll -e bogus {DEV}") == ["poll: invalid events: 'bogus'"]
     assert run(shell, f"poll {DEV} soon") == ["poll: invalid timeout: 'soon'"]
+
+
+def test_ctrl_c_ends_a_poll_that_waits(shell, kernel):
+    from kernel.sched import TaskState
+    # the user presses Ctrl-C once poll sleeps on the device's wait queue
+    shell.interrupted = lambda: any(t.comm == "poll" and t.state is TaskState.INTERRUPTIBLE
+                                    and t._thread is not None for t in kernel.sched.all_tasks())
+    n = len(shell.output)
+    assert shell.run_line(f"poll {DEV}") == 130                  # dies quietly of SIGINT
+    assert [STAMP.sub("", ln) for ln in shell.output[n + 1:]] == [
+        "poll_demo: poll 1 by poll: waits 1, mask 0x104",
+        "poll_demo: poll 2 by poll: waits 0, mask 0x104"]        # woken, polls once more
+    assert "poll" not in [t.comm for t in kernel.sched.all_tasks()]
+    shell.interrupted = lambda: False
+    assert kernel.modules["poll_demo"].refcnt == 0
+    assert run(shell, "rmmod poll_demo") == []

@@ -189,3 +189,20 @@ def test_sighand_structs_come_from_their_own_cache(kernel):
     before = len(cache.inuse)
     kernel.sched.exit_task(tasks[0])
     assert len(cache.inuse) == before - 1 and shs[0] in cache.free
+
+
+def test_ctrl_c_ends_the_wait_in_open(shell, kernel):
+    from kernel.sched import TaskState
+    run(shell, "insmod sleep_demo.ko")
+    reader = left_in_kernel(shell, "cat /proc/sleep_demo")
+    shell.interrupted = lambda: any(t.comm == "cat" and t.pid != reader and t._thread is not None
+                                    and t.state is TaskState.INTERRUPTIBLE
+                                    for t in kernel.sched.all_tasks())
+    n = len(shell.output)
+    assert shell.run_line("cat /proc/sleep_demo") == 130
+    out = [STAMP.sub("", ln) for ln in shell.output[n + 1:]]
+    assert out[0].endswith("waits for the file") and out[1].endswith("open interrupted by a signal")
+    shell.interrupted = lambda: False
+    assert [name for name in ps(shell).values()].count("cat") == 1
+    run(shell, f"kill -9 {reader}")
+    assert run(shell, "rmmod sleep_demo") == []
