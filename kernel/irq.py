@@ -49,6 +49,7 @@ IRQF_TIMER = 0x200 | 0x4000 | IRQF_NO_THREAD
 WARN_ALREADY_FREE = ("kernel/irq/manage.c", 1598)
 WARN_FREE_FROM_IRQ = ("kernel/irq/manage.c", 1576)
 WARN_UNBALANCED_ENABLE = ("kernel/irq/manage.c", 548)
+WARN_UNBALANCED_WAKE = ("kernel/irq/manage.c", 623)
 
 # the platform's drivers on the lines at boot: irq -> (devname, flags, handler, what it returns)
 BOOT_ACTIONS: tuple[tuple[int, str, int, str, int], ...] = (
@@ -101,6 +102,7 @@ class IrqDesc:
     wait_for_threads: WaitQueue = field(default_factory=WaitQueue)
     in_progress: bool = False       # IRQD_IRQ_INPROGRESS
     norequest: bool = False
+    wake_depth: int = 0             # irq_set_irq_wake() nesting
     irq_count: int = 0              # note_interrupt(): events, unhandled ones, when the last was
     irqs_unhandled: int = 0
     last_unhandled: int = 0
@@ -217,6 +219,21 @@ class Irqs:
         if desc.depth == 0 and desc.pending and desc.actions:
             desc.pending = False
             self.handle(desc.irq)                                      # check_irq_resend()
+
+    def set_wake(self, irq: int, on: bool) -> int:
+        """irq_set_irq_wake(): nest the wake enables (the IO-APIC skips set_wake: 0)."""
+        k = self.k
+        desc = self.descs.get(irq)
+        if desc is None:
+            return -Errno.EINVAL
+        if on:
+            desc.wake_depth += 1
+        elif desc.wake_depth == 0:
+            k.warn(*WARN_UNBALANCED_WAKE, k.cpu.host_addr("irq_set_irq_wake"),
+                   f"Unbalanced IRQ {irq} wake disable\n")
+        else:
+            desc.wake_depth -= 1
+        return 0
 
     def synchronize(self, desc: IrqDesc) -> None:
         """synchronize_irq(): wait for the line's threads to be done with what they were woken

@@ -209,3 +209,11 @@ def test_no_irq_handler_for_vector_is_ratelimited(shell):
     run(shell, "sleep 6")                                          # a new 5 s window
     assert run(shell, "irq raise 3") == ["do_IRQ: 15 callbacks suppressed",
                                          "do_IRQ: 0.51 No irq handler for vector"]
+
+
+def test_request_any_context_irq_and_wake_nesting(shell):
+    lines = run(shell, "insmod irq_demo.ko mode=11")
+    assert lines[0] == "irq_demo: request_any_context_irq: 0 (hardirq 1)"
+    assert lines[1:3] == ["------------[ cut here ]------------", "Unbalanced IRQ 10 wake disable"]
+    assert "irq_demo: wake 0 0 0" in lines and "irq_demo: got IRQ 10" in lines
+    assert run(shell, "irq raise 10")[0].startswith("irq_demo: interrupt 1 on line 10")

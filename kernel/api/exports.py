@@ -562,4 +562,6 @@ __platform_driver_register platform 2
 platform_driver_unregister platform 1
 full_proxy_poll debugfs 2
 __pollwait poll 3
+request_any_context_irq interrupt 5
+irq_set_irq_wake interrupt 2
 """

@@ -15,7 +15,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     "flush_work", "mod_delayed_work_on", "work_busy", "workqueue_congested",
     "workqueue_set_max_active",
     # interrupt lines (kernel/irq/manage.c)
-    "disable_hardirq",
+    "disable_hardirq", "request_any_context_irq",
     # RCU (kernel/rcu)
     "call_rcu", "call_rcu_sched", "kfree_call_rcu", "rcu_barrier", "synchronize_rcu",
     "synchronize_rcu_expedited", "synchronize_sched",

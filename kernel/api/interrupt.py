@@ -172,6 +172,19 @@ def request_threaded_irq(k: "Kernel", irq: int, handler: int, thread_fn: int, fl
 
 
 @kapi()
+def request_any_context_irq(k: "Kernel", irq: int, handler: int, flags: int, devname: int,
+                            dev_id: int) -> int:
+    """No line here nests in a threaded parent: a hard handler, IRQC_IS_HARDIRQ (0)."""
+    return request_threaded_irq(k, irq, handler, 0, flags, devname, dev_id)
+
+
+@kapi()
+def irq_set_irq_wake(k: "Kernel", irq: int, on: int) -> int:
+    from kernel.irq import irqs
+    return irqs(k).set_wake(_irq(irq), bool(on & 0xFFFF_FFFF))
+
+
+@kapi()
 def free_irq(k: "Kernel", irq: int, dev_id: int) -> int:
     """The devname the line was requested with (NULL if DEV_ID had none on it)."""
     from kernel.irq import irqs

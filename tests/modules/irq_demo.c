@@ -11,7 +11,8 @@
  *		sleeps, 5: exit forgets free_irq, 6: thread_fn with no primary
  *		handler and no IRQF_ONESHOT, 7: exit frees the line twice,
  *		8: the handler returns IRQ_NONE, 9: a NULL handler with IRQF_ONESHOT,
- *		10: the handler returns a value no irqreturn_t has
+ *		10: the handler returns a value no irqreturn_t has,
+ *		11: request_any_context_irq() and one wake disable too many
  *
  * /proc/irq_demo shows the counts; writing "d" disables the line, "e"
  * enables it.
@@ -131,7 +132,16 @@ static int __init irq_demo_init(void)
 	else if (mode == 9)
 		ret = request_threaded_irq(irq, NULL, demo_thread, flags | IRQF_ONESHOT,
 					   "irq_demo", &dev_cookie);
-	else
+	else if (mode == 11) {
+		ret = request_any_context_irq(irq, demo_handler, flags, "irq_demo", &dev_cookie);
+		pr_info("irq_demo: request_any_context_irq: %d (hardirq %d)\n", ret,
+			ret == IRQC_IS_HARDIRQ);
+		if (ret >= 0) {
+			pr_info("irq_demo: wake %d %d %d\n", enable_irq_wake(irq),
+				disable_irq_wake(irq), disable_irq_wake(irq));
+			ret = 0;
+		}
+	} else
 		ret = request_irq(irq, demo_handler, flags, "irq_demo", &dev_cookie);
 	if (ret) {
 		pr_err("irq_demo: can't get IRQ %d: %d\n", irq, ret);
