@@ -539,6 +539,7 @@ class Kernel:
         installed; True to restart it. Restarts are bounded by the command's wait."""
         from kernel.signal import RESTART_ERRNOS, fatal_signal
         err = box.get("err")
+        self._addr_limit_user_check(task)
         sig = fatal_signal(self, task)
         if sig:
             if task is self.shell:          # bash died: the shell gets a new one
@@ -558,6 +559,23 @@ class Kernel:
                 return True
             box["err"] = KernelError(Errno.EINTR)
         return False
+
+    def _addr_limit_user_check(self, task: Task) -> None:
+        """addr_limit_user_check() (include/linux/syscalls.h, 4.19): a task going back to user
+        space with an address limit other than USER_DS (a module's set_fs(KERNEL_DS) left
+        behind) is a data corruption: WARN, and SIGKILL for the task."""
+        from kernel.abi import USER_DS
+        from kernel.signal import SIGKILL, force_sig_info
+        if not task.guest_struct:
+            return
+        at = task.guest_struct + TaskStruct.thread.offset
+        if self.mem.u64(at) == USER_DS:
+            return
+        self.warn("include/linux/syscalls.h", 266, self.cpu.host_addr("prepare_exit_to_usermode"),
+                  "Invalid address limit on user-mode return\n",
+                  frames=("syscall_return_slowpath",))
+        self.mem.set_u64(at, USER_DS)        # the task does not come back to use it
+        force_sig_info(self, task, SIGKILL)
 
     def init_module(self, image: bytes, args: str, comm: str = "insmod") -> None:
         def load() -> None:

@@ -90,3 +90,17 @@ def test_a_module_cannot_create_files_in_proc(shell):
     out = run(shell, "insmod kfile_demo.ko path=/proc/kfile")
     assert out == ["kfile_demo: cannot create /proc/kfile: -2",
                    "insmod: ERROR: could not insert module kfile_demo.ko: Unknown symbol in module"]
+
+
+def test_returning_to_user_space_with_kernel_ds_is_caught(shell, kernel):
+    n = len(shell.output)
+    assert shell.run_line("insmod kfile_demo.ko leak_fs=1") == 137            # SIGKILL
+    out = [STAMP.sub("", ln) for ln in shell.output[n + 1:]]
+    at = out.index("------------[ cut here ]------------")
+    assert out[at + 1] == "Invalid address limit on user-mode return"
+    assert out[at + 2].startswith("WARNING: CPU: 0 PID: ")
+    assert " at include/linux/syscalls.h:266 prepare_exit_to_usermode+" in out[at + 2]
+    assert out[-1] == "Killed"
+    assert "W" in kernel.tainted_string()
+    assert "kfile_demo" in kernel.modules                # its init had returned: it stays
+    assert run(shell, "rmmod kfile_demo") == []

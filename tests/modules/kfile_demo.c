@@ -4,7 +4,9 @@
  * 4.x: filp_open() a file (made with O_CREAT), kernel_write() to it,
  * vfs_read() into a kernel buffer between get_fs()/set_fs(KERNEL_DS) and
  * set_fs(old_fs), and what goes wrong without set_fs() or on a bad path.
- * The file is PATH (a module parameter, /tmp/kfile.txt by default).
+ * The file is PATH (a module parameter, /tmp/kfile.txt by default); with
+ * leak_fs=1 init returns with KERNEL_DS still set, which 4.19 does not let
+ * insmod take back to user space.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -21,6 +23,8 @@ static char *path = "/tmp/kfile.txt";
 module_param(path, charp, 0444);
 static char *text = "hello from the kernel";
 module_param(text, charp, 0444);
+static bool leak_fs;
+module_param(leak_fs, bool, 0444);
 
 static DECLARE_COMPLETION(reader_done);
 
@@ -129,6 +133,8 @@ static int __init kfile_demo_init(void)
 	if (IS_ERR(kthread_run(reader, NULL, "kfile_reader")))
 		return -ENOMEM;
 	wait_for_completion(&reader_done);
+	if (leak_fs)
+		set_fs(KERNEL_DS);	/* the bug: insmod goes back to user space with it */
 	return 0;
 }
 
