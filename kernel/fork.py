@@ -51,56 +51,70 @@ def _user_mm(k: "Kernel") -> int:
 
 def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     """Give TASK its guest task_struct (init_task for swapper/0) and, unless it is another
-    CPU's idle task, put it at the tail of init_task.tasks. (Its fields are put together in
-    host memory and written at once: a boot makes ~20 of these.)"""
+    CPU's idle task, put it at the tail of init_task.tasks. (Its fields, list links and
+    signal pointers included, are put together in host memory and written at once: a boot
+    makes ~20 of these; only the neighbours' links are written apart.)"""
     head = init_task_addr(k)
     is_init = task.kind is TaskKind.IDLE and task.cpu == 0 and head and not k.task_by_struct(head)
     addr = head if is_init else k.heap.alloc(_TS_SIZE)     # the task_struct cache
+    task.guest_struct = addr
+    k._structs[addr] = task
+    if is_init or not head:
+        parent = addr
+    else:                                       # a parent without one gets its own first
+        parent = k.task_struct(task.parent) if task.parent is not None else head
+    mem = k.mem
     buf = bytearray(_TS_SIZE)
-    _U32.pack_into(buf, _TS_PID, task.pid)
-    _U32.pack_into(buf, _TS_TGID, task.pid)
+    pack32, pack64 = _U32.pack_into, _U64.pack_into
+    pack32(buf, _TS_PID, task.pid)
+    pack32(buf, _TS_TGID, task.pid)
     comm = task.comm.encode()[:15]
     buf[_TS_COMM:_TS_COMM + len(comm)] = comm
     if task.is_kthread:
-        _U32.pack_into(buf, _TS_FLAGS, _PF_KTHREAD)
+        pack32(buf, _TS_FLAGS, _PF_KTHREAD)
     for off in _TS_PRIOS:
-        _U32.pack_into(buf, off, DEFAULT_PRIO)
-    _U32.pack_into(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
+        pack32(buf, off, DEFAULT_PRIO)
+    pack32(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
     # copy_process(): start times on the monotonic and the boot clock (no suspend: the same)
-    _U64.pack_into(buf, _TS_START_TIME, k.clock.now)
-    _U64.pack_into(buf, _TS_REAL_START_TIME, k.clock.now)
+    pack64(buf, _TS_START_TIME, k.clock.now)
+    pack64(buf, _TS_REAL_START_TIME, k.clock.now)
     for off in (_TS_CHILDREN, _TS_SIBLING):            # INIT_LIST_HEAD: empty, self-linked
-        _U64.pack_into(buf, off + ListHead.next.offset, addr + off)
-        _U64.pack_into(buf, off + ListHead.prev.offset, addr + off)
-    _U64.pack_into(buf, _TS_GROUP_LEADER, addr)
-    task.guest_struct = addr
-    k._structs[addr] = task
-    tasks = addr + _TS_TASKS
-    if is_init or not head:
-        _U64.pack_into(buf, _TS_TASKS + ListHead.next.offset, tasks)
-        _U64.pack_into(buf, _TS_TASKS + ListHead.prev.offset, tasks)
-        k.mem.write(addr, buf)
-        parent = addr
-    else:
-        k.mem.write(addr, buf)
-        if task.kind is not TaskKind.IDLE:
-            _list_add_tail(k, tasks, head + _TS_TASKS)
-        parent = k.task_struct(task.parent) if task.parent is not None else head
-    mem = k.mem
-    mem.set_u64(addr + _TS_REAL_PARENT, parent)
-    mem.set_u64(addr + _TS_PARENT, parent)
-    if parent != addr and task.kind is not TaskKind.IDLE:    # copy_process(): pid 0 is no child
-        _list_add_tail(k, addr + _TS_SIBLING, parent + _TS_CHILDREN)
+        pack64(buf, off, addr + off)
+        pack64(buf, off + 8, addr + off)
+    pack64(buf, _TS_GROUP_LEADER, addr)
+    pack64(buf, _TS_REAL_PARENT, parent)
+    pack64(buf, _TS_PARENT, parent)
     cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
-    mem.set_u64(addr + _TS_REAL_CRED, cred)
-    mem.set_u64(addr + _TS_CRED, cred)
-    init_task_signals(k, task, addr)
-    k.mem.set_u64(addr + TaskStruct.thread.offset, KERNEL_DS if task.is_kthread else USER_DS)
+    pack64(buf, _TS_REAL_CRED, cred)
+    pack64(buf, _TS_CRED, cred)
+    pack64(buf, _TS_ADDR_LIMIT, KERNEL_DS if task.is_kthread else USER_DS)
+    init_task_signals(k, task, addr, buf)
     if task.kind is TaskKind.USER:
         mm = _user_mm(k)
-        mem.set_u64(addr + _TS_MM, mm)
-        mem.set_u64(addr + _TS_ACTIVE_MM, mm)
+        pack64(buf, _TS_MM, mm)
+        pack64(buf, _TS_ACTIVE_MM, mm)
+    links = []                                  # list_add_tail(): the neighbours' links
+    if is_init or not head:
+        pack64(buf, _TS_TASKS, addr + _TS_TASKS)
+        pack64(buf, _TS_TASKS + 8, addr + _TS_TASKS)
+    elif task.kind is not TaskKind.IDLE:
+        links.append(_link_tail(k, buf, addr, _TS_TASKS, head + _TS_TASKS))
+        if parent != addr:                      # copy_process(): pid 0 is no child
+            links.append(_link_tail(k, buf, addr, _TS_SIBLING, parent + _TS_CHILDREN))
+    mem.write(addr, buf)
+    for prev, new, at in links:
+        mem.set_u64(prev + ListHead.next.offset, new)
+        mem.set_u64(at + ListHead.prev.offset, new)
     return addr
+
+
+def _link_tail(k: "Kernel", buf: bytearray, addr: int, off: int, at: int) -> tuple[int, int, int]:
+    """list_add_tail() of the node at ADDR+OFF (in BUF, not yet written) before the head AT:
+    the node's own links go in BUF; the (prev, node, head) whose links change are returned."""
+    prev = k.mem.u64(at + ListHead.prev.offset)
+    _U64.pack_into(buf, off + ListHead.next.offset, at)
+    _U64.pack_into(buf, off + ListHead.prev.offset, prev)
+    return prev, addr + off, at
 
 
 def unhash_process(k: "Kernel", task: "Task") -> None:
@@ -150,3 +164,4 @@ _TS_MM, _TS_ACTIVE_MM = TaskStruct.mm.offset, TaskStruct.active_mm.offset
 _TS_START_TIME, _TS_REAL_START_TIME = TaskStruct.start_time.offset, TaskStruct.real_start_time.offset
 _TS_CHILDREN, _TS_SIBLING = TaskStruct.children.offset, TaskStruct.sibling.offset
 _TS_GROUP_LEADER = TaskStruct.group_leader.offset
+_TS_ADDR_LIMIT = TaskStruct.thread.offset

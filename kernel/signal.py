@@ -147,16 +147,17 @@ def _flags(k: "Kernel", task: "Task") -> int:
     return k.mem.u32(sig + SignalStruct.flags.offset) if sig else 0
 
 
-def init_task_signals(k: "Kernel", task: "Task", ts: int) -> None:
+def init_task_signals(k: "Kernel", task: "Task", ts: int, ts_buf: bytearray) -> None:
     """copy_process(): TASK's signal_struct and sighand_struct (kthreads ignore every signal,
     as kthreadd's ignore_signals() leaves them; init is SIGNAL_UNKILLABLE). Each is put
-    together in host memory and written at once (a boot makes ~20 of each)."""
+    together in host memory and written at once (a boot makes ~20 of each); the task_struct
+    at TS, not yet written, gets its pointers to them in TS_BUF."""
     from kernel.sched import TaskKind
     mem = k.mem
     sig = k.heap.alloc(SignalStruct.size)
-    mem.set_u64(ts + _TS_SIGNAL, sig)
+    _U64.pack_into(ts_buf, _TS_SIGNAL, sig)
     sh = cache_alloc(k, _sighand_cache(k))
-    mem.set_u64(ts + _TS_SIGHAND, sh)
+    _U64.pack_into(ts_buf, _TS_SIGHAND, sh)
     task.sigobjs = (sig, sh)
     buf = bytearray(_SIGNAL_TEMPLATE)
     _U64.pack_into(buf, _SIG_CURR_TARGET, ts)
@@ -170,9 +171,8 @@ def init_task_signals(k: "Kernel", task: "Task", ts: int) -> None:
     _U64.pack_into(buf, _SH_HEAD, sh + _SH_HEAD)
     _U64.pack_into(buf, _SH_HEAD + 8, sh + _SH_HEAD)
     mem.write(sh, buf)
-    pending = ts + _TS_PENDING
-    mem.set_u64(pending, pending)
-    mem.set_u64(pending + 8, pending)
+    _U64.pack_into(ts_buf, _TS_PENDING, ts + _TS_PENDING)      # INIT_LIST_HEAD(&pending.list)
+    _U64.pack_into(ts_buf, _TS_PENDING + 8, ts + _TS_PENDING)
 
 
 def _templates() -> tuple[bytes, bytes, bytes]:
