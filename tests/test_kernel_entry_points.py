@@ -116,3 +116,32 @@ def test_the_seventh_argument_is_read_from_the_callers_stack(kernel):
     ctor = kernel.cpu.stub_by_name["kfree"].addr
     addr = call(kernel, "kmem_cache_create_usercopy", cstr(kernel, "seven"), 64, 8, 0, 0, 64, ctor)
     assert kernel.slab.caches[addr].ctor == ctor and kernel.slab.caches[addr].name == "seven"
+
+
+def test_a_star_width_or_precision_too_large_for_printf_spec_warns_once_and_is_clamped(kernel):
+    """struct printf_spec holds the field width in 24 bits, the precision in 16:
+    set_field_width()/set_precision() WARN_ONCE and clamp ('%*d' with 0x7fffffff padded
+    2 GiB of spaces, seconds of work); dev_printk's line is cut at LOG_LINE_MAX as printk's."""
+    from kernel.api.printk import LOG_LINE_MAX
+    fmt = cstr(kernel, "%*d|%.*s|%*d\n")
+    text = cstr(kernel, "abcdef")
+    call(kernel, "printk", fmt, 0x7FFF_FFFF, 7, -5 & MASK, text, -(1 << 30) & MASK, 8)
+    lines = list(kernel.lines)
+    assert lines.count("field width 2147483647 too large") == 1
+    assert any(l.startswith("WARNING: CPU: 0 PID: ") and " at lib/vsprintf.c:2203 set_field_width" in l
+               for l in lines)
+    assert not any("field width -1073741824" in l for l in lines)       # WARN_ONCE
+    # the line is stored first, the WARN that formatting it raised after it (printk_safe)
+    out = lines[0]
+    assert len(out) == LOG_LINE_MAX - 1 and out == " " * len(out)       # the first field only fits
+    n = len(kernel.lines)
+    call(kernel, "printk", cstr(kernel, "%.*s|%-*d|\n"), -5 & MASK, text, -3 & MASK, 1)
+    assert kernel.lines[n:] == ["abcdef|1  |"]    # a negative precision is none; width -3 is left
+    n = len(kernel.lines)
+    call(kernel, "printk", cstr(kernel, "%.*s\n"), 1 << 20, text)
+    assert kernel.lines[n] == "abcdef" and "precision 1048576 too large" in kernel.lines[n:]
+    n = len(kernel.lines)
+    call(kernel, "dev_notice", 0, cstr(kernel, "%*d\n"), 1 << 22, 1)
+    call(kernel, "printk", cstr(kernel, "\x016next\n"))   # its newline was cut: a new line ends it
+    assert kernel.lines[-1] == "next"
+    assert len(kernel.lines[-2]) == LOG_LINE_MAX - 1 and kernel.lines[-2].startswith("(NULL device *):  ")

@@ -574,11 +574,12 @@ def driver_init(k: "Kernel") -> None:
 
 # --- dev_printk ------------------------------------------------------------------------------
 def _dev_emit(k: "Kernel", level: str, dev: int, fmt: int, next_arg) -> None:  # noqa: ANN001
+    """dev_printk_emit(): "DRIVER NAME: message", formatted by vprintk_store() into its
+    textbuf[LOG_LINE_MAX] (what does not fit is cut)."""
+    from kernel.api.printk import LOG_LINE_MAX
     msg = vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), next_arg)
-    if not dev:
-        k.printk.printk(f"{level}(NULL device *): {msg}")
-        return
-    k.printk.printk(f"{level}{driver_string(k, dev)} {k.devices.name_of(dev)}: {msg}")
+    who = "(NULL device *)" if not dev else f"{driver_string(k, dev)} {k.devices.name_of(dev)}"
+    k.printk.printk(level + f"{who}: {msg}"[:LOG_LINE_MAX - 1])
 
 
 @kapi(variadic=True)

@@ -29,6 +29,13 @@ STR_MAX = 1 << 20                  # how far a %s is read without a precision
 # format_decode()'s WARN_ONCE, at this line of lib/vsprintf.c in a 4.19 kernel (the line a 4.19
 # vendor kernel's report of "Please remove unsupported %) in format string" shows)
 FORMAT_DECODE_WARN = ("lib/vsprintf.c", 2171)
+# struct printf_spec keeps field_width in 24 bits and precision in 16: set_field_width() and
+# set_precision() WARN_ONCE and clamp a '*' argument that does not fit (their lines counted
+# from format_decode()'s WARN by the layout lib/vsprintf.c keeps between them)
+FIELD_WIDTH_MAX = (1 << 23) - 1
+PRECISION_MAX = (1 << 15) - 1
+FIELD_WIDTH_WARN = ("lib/vsprintf.c", 2203)
+PRECISION_WARN = ("lib/vsprintf.c", 2212)
 _QUALIFIED_BITS = {"H": 8, "h": 16, "": 32, "l": 64, "L": 64, "z": 64, "t": 64}
 
 NextArg = Callable[[], int]
@@ -443,6 +450,21 @@ def _digits(fmt: str, i: int) -> tuple[int, int]:
     return int(fmt[i:j]), j
 
 
+def _fits(k: "Kernel", v: int, lo: int, hi: int, fn: str, what: str,
+          warn_frames: Sequence[str]) -> int:
+    """set_field_width()/set_precision(): V if the bitfield holds it, else WARN_ONCE and V
+    clamped to [LO, HI] (a huge '*' width padded gigabytes of spaces)."""
+    bits = 24 if fn == "set_field_width" else 16
+    if -(1 << (bits - 1)) <= v < 1 << (bits - 1):
+        return v
+    if fn not in k.printk.once and k.sched.current is not None:
+        k.printk.once.add(fn)
+        file, line = FIELD_WIDTH_WARN if fn == "set_field_width" else PRECISION_WARN
+        k.warn(file, line, k.cpu.host_addr(fn), f"{what} {v} too large",
+               frames=("vsnprintf", *warn_frames))
+    return min(max(v, lo), hi)
+
+
 def _unsupported(k: "Kernel", c: str, warn_frames: Sequence[str]) -> None:
     """WARN_ONCE(1, "Please remove unsupported %%%c in format string\\n", *fmt)."""
     if "format_decode" in k.printk.once:
@@ -478,7 +500,8 @@ def vsnprintf(k: "Kernel", fmt: str, next_arg: NextArg, warn_frames: Sequence[st
         if i < n and fmt[i] in _DEC:
             spec.field_width, i = _digits(fmt, i)
         elif i < n and fmt[i] == "*":
-            spec.field_width = _sext(next_arg(), 32)
+            spec.field_width = _fits(k, _sext(next_arg(), 32), -FIELD_WIDTH_MAX, FIELD_WIDTH_MAX,
+                                     "set_field_width", "field width", warn_frames)
             if spec.field_width < 0:
                 spec.field_width = -spec.field_width
                 spec.flags |= LEFT
@@ -488,7 +511,9 @@ def vsnprintf(k: "Kernel", fmt: str, next_arg: NextArg, warn_frames: Sequence[st
             if i < n and fmt[i] in _DEC:
                 spec.precision, i = _digits(fmt, i)
             elif i < n and fmt[i] == "*":
-                spec.precision = max(_sext(next_arg(), 32), 0)
+                # a negative precision that fits is no precision at all
+                spec.precision = max(_fits(k, _sext(next_arg(), 32), 0, PRECISION_MAX,
+                                           "set_precision", "precision", warn_frames), -1)
                 i += 1
         qualifier = ""
         if i < n and fmt[i] in "hlLzt":
