@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.fs.procfs import Procfs
-from kernel.irq import irqs
 from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
@@ -60,12 +59,18 @@ def _dyndbg_store(k: "Kernel", text: str) -> None:
                 raise KernelError(Errno.EINVAL) from None
 
 
+def _interrupts(k: "Kernel", ncpus: int) -> str:
+    """/proc/interrupts (kernel.irq comes in with the first read: a start needs none of it)."""
+    from kernel.irq import irqs
+    return irqs(k).show(ncpus)
+
+
 def proc_init(k: "Kernel") -> None:
     proc = k.vfs.root.mkdir("proc")
     from kernel.machine import NR_CPUS
     proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
-    proc.children["interrupts"] = Attr(0o444, lambda: irqs(k).show(NR_CPUS))
+    proc.children["interrupts"] = Attr(0o444, lambda: _interrupts(k, NR_CPUS))
     proc.children["softirqs"] = Attr(0o444, lambda: k.softirq.show(NR_CPUS))
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
     proc.children["version"] = Attr(0o444, lambda: k.profile.proc_version)
