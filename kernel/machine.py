@@ -67,6 +67,19 @@ _BOOT_TASKS = (
 )
 
 
+# The generators' states right after seeding (RANDOM_SEED, RANDOM_SEED + 1): a boot restores
+# them, which is cheaper than seeding again (the same numbers follow).
+_POOL_STATE = random.Random(RANDOM_SEED).getstate()
+_PRANDOM_STATE = random.Random(RANDOM_SEED + 1).getstate()
+
+
+def _seeded(state: tuple) -> random.Random:
+    """A generator in STATE (made without __init__, which would seed it from the host first)."""
+    gen = random.Random.__new__(random.Random)
+    gen.setstate(state)
+    return gen
+
+
 # The page table every boot starts with (a cache of the process, like kernel.bootimage's).
 _BOOT_PAGE_TABLES: dict[tuple[int, int, int], bytes] = {}
 
@@ -115,8 +128,8 @@ class Kernel:
         # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
         # runs) the day 4.19 was released
         self.wall_boot_ns = time.time_ns() if clock_mode == "real" else WALL_BOOT_NS
-        self.random = random.Random(RANDOM_SEED)       # the input pool (get_random_bytes)
-        self.prandom = random.Random(RANDOM_SEED + 1)  # lib/random32.c
+        self.random = _seeded(_POOL_STATE)          # the input pool (get_random_bytes)
+        self.prandom = _seeded(_PRANDOM_STATE)      # lib/random32.c
         self.timers: dict[int, Event] = {}
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
