@@ -189,5 +189,7 @@ def test_blind_set_second_round(corpus) -> None:
                      r".*family: and swapper/0 \[0\]", s)
     assert "child of swapper: systemd [1]" in s and "child of swapper: kthreadd [2]" in s
     assert "swapper has 2 children, group leader of current is insmod" in s
+    s = _session(corpus["timefmt"])                            # string_get_size, STRING_UNITS_2
+    assert "timefmt: 123456789 bytes is 118 MiB" in s and "real-mono positive, boot>=mono 1" in s
     got = _cat(corpus["jiffies_proc"], "/proc/driver/jiffies_info")
     assert got.startswith("jiffies info\njiffies ") and got.endswith("reads 1\nraw\ntab\\011here")

@@ -564,4 +564,8 @@ full_proxy_poll debugfs 2
 __pollwait poll 3
 request_any_context_irq interrupt 5
 irq_set_irq_wake interrupt 2
+string_get_size string_helpers 5
+string_escape_mem string_helpers 6
+string_unescape string_helpers 4
+kstrdup_quotable string_helpers 2
 """

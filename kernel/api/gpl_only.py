@@ -68,6 +68,8 @@ GPL_ONLY: frozenset[str] = frozenset({
     "debugfs_write_file_bool", "debugfs_initialized",
     # simple attributes (fs/libfs.c)
     "simple_attr_open", "simple_attr_release", "simple_attr_read", "simple_attr_write",
+    # string helpers (lib/string_helpers.c)
+    "kstrdup_quotable",
 })
 
 

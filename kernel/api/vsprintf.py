@@ -354,13 +354,14 @@ _ESCAPE_SPACE = {0x0A: "n", 0x0D: "r", 0x09: "t", 0x0B: "v", 0x0C: "f"}
 _ESCAPE_SPECIAL = {0x5C: "\\", 0x07: "a", 0x1B: "e"}
 
 
-def escape_bytes(data: bytes, flags: int) -> str:
+def escape_bytes(data: bytes, flags: int, only: bytes = b"") -> str:
     """string_escape_mem(): each byte as is, or escaped the first way FLAGS allow (space,
-    special, NUL, then octal, then hex); ESCAPE_NP leaves printable bytes alone."""
+    special, NUL, then octal, then hex); ESCAPE_NP leaves printable bytes alone, and a
+    non-empty ONLY every byte it does not hold."""
     out = []
     for c in data:
         printable = 0x20 <= c < 0x7F or c >= 0xA0
-        if not (flags & ESCAPE_NP and printable):
+        if not (flags & ESCAPE_NP and printable or only and c not in only):
             if flags & ESCAPE_SPACE and c in _ESCAPE_SPACE:
                 out.append("\\" + _ESCAPE_SPACE[c])
                 continue
