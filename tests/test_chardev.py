@@ -10,31 +10,17 @@ import pytest
 
 from conftest import needs_gcc, needs_kernel
 from klpsh.shell import Shell
+from shell_session import STAMP, module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 MODULES = ("chardev_demo", "cdev_demo", "misc_demo", "chrdev_regions", "endless_seq",
            "misc_seek", "ioctl_demo", "devattr_demo")
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    for name in MODULES:
-        (tmp_path / f"{name}.ko").write_bytes(test_module(name))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    """The lines LINE printed (kernel lines without their timestamp), the command echo and
-    the once-per-boot taint notice left out."""
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, *MODULES)
 
 
 MEM_NODES = {"null", "zero", "full", "random", "urandom"}      # drivers/char/mem.c's, at boot

@@ -5,33 +5,19 @@ module that leaves its files behind."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 D = "/sys/kernel/debug/debugfs_demo"
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    (tmp_path / "debugfs_demo.ko").write_bytes(test_module("debugfs_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, "debugfs_demo")
 
 
 def test_tree_modes_and_creation_rules(shell):

@@ -5,35 +5,20 @@ softirq context (sleeping, an Oops, a tasklet freed while listed)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import needs_gcc, needs_kernel
 from kernel.machine import Kernel
 from kernel.softirq import (HARDIRQ_OFFSET, NR_SOFTIRQS, SOFTIRQ_NAMES, SOFTIRQ_OFFSET,
                             TASKLET_SOFTIRQ, TIMER_SOFTIRQ, in_interrupt)
-from klpsh.shell import Shell
+from shell_session import module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
-
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    (tmp_path / "tasklet_demo.ko").write_bytes(test_module("tasklet_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, "tasklet_demo")
 
 
 def test_the_vectors_and_preempt_count_bits_are_4_19s() -> None:

@@ -6,32 +6,17 @@ set_fs(KERNEL_DS) or in a kernel thread, as on 4.19."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import STAMP, module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
-
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    (tmp_path / "kfile_demo.ko").write_bytes(test_module("kfile_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, "kfile_demo")
 
 
 def test_regular_files_in_the_shell(shell):

@@ -10,28 +10,16 @@ import re
 import pytest
 
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import STAMP, module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 S = "/sys/kernel/kset_demo"
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    (tmp_path / "kset_demo.ko").write_bytes(test_module("kset_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, "kset_demo")
 
 
 def test_kset_of_counters_load_and_unload(shell, kernel):
@@ -100,10 +88,7 @@ def test_kobject_cleanup_debug_lines(shell):
 def test_files_in_the_modules_own_sys_module_directory(kernel, tmp_path, test_module):
     """THIS_MODULE->mkobj.kobj is /sys/module/NAME: a module_attribute shows through
     module_sysfs_ops, a child kobject appears below it (tests/modules/modkobj_demo.c)."""
-    (tmp_path / "modkobj_demo.ko").write_bytes(test_module("modkobj_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
+    sh = module_shell(kernel, tmp_path, test_module, "modkobj_demo")
     heap = kernel.heap.bytes_in_use
     run(sh, "insmod modkobj_demo.ko")
     M = "/sys/module/modkobj_demo"

@@ -3,29 +3,15 @@
 
 from __future__ import annotations
 
-import re
-
 from conftest import needs_gcc, needs_kernel
 from kernel.mm import MEM_BASE, MEM_SIZE
-from klpsh.shell import Shell
+from shell_session import module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
-
 
 def test_pages_by_struct_page_and_vmalloc_areas(kernel, tmp_path, test_module):
-    (tmp_path / "pages_demo.ko").write_bytes(test_module("pages_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
+    sh = module_shell(kernel, tmp_path, test_module, "pages_demo")
     assert kernel.mem.u64(kernel.vmlinux.symbol("high_memory")) == MEM_BASE + MEM_SIZE
     run(sh, "true")
     before = kernel.heap.pages_in_use
@@ -39,5 +25,5 @@ def test_pages_by_struct_page_and_vmalloc_areas(kernel, tmp_path, test_module):
     assert run(sh, "rmmod pages_demo") == ["last reference put"]
     # the order-2 block went back on the last put (the memmap, made on first use, stays)
     assert kernel.heap.pages_in_use == held - 4
-    assert not any("WARNING" in ln or "BUG" in ln for ln in out)
+    assert not any("WARNING" in ln or "BUG" in ln for ln in sh.output)
     assert kernel.mem_map and before <= kernel.heap.pages_in_use

@@ -10,30 +10,18 @@ import re
 import pytest
 
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import STAMP, module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *(\d+\.\d{6})\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 DEV = "/dev/poll_demo"
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    (tmp_path / "poll_demo.ko").write_bytes(test_module("poll_demo"))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
+    sh = module_shell(kernel, tmp_path, test_module, "poll_demo")
     sh.run_line("insmod poll_demo.ko")
     return sh
-
-
-def run(sh, line: str, stamps: bool = False) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    lines = [ln for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
-    return lines if stamps else [STAMP.sub("", ln) for ln in lines]
 
 
 def test_poll_reports_what_the_driver_says(shell):

@@ -12,30 +12,17 @@ import pytest
 
 from conftest import needs_gcc, needs_kernel
 from kernel.abi import SignalStruct, TaskStruct
-from klpsh.shell import Shell
+from shell_session import STAMP, module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
 
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
-NOTICE = re.compile(r".*: loading out-of-tree module taints kernel\.")
 LEFT = re.compile(r"klpsh: cat \(pid (\d+)\) has not returned after 300 s of machine time; "
                   r"it stays in the kernel, in state S \(see ps\)")
 
 
 @pytest.fixture
 def shell(kernel, tmp_path, test_module):
-    for name in ("sleep_demo", "sig_demo"):
-        (tmp_path / f"{name}.ko").write_bytes(test_module(name))
-    out: list[str] = []
-    sh = Shell(kernel, out.append, cwd=tmp_path)
-    sh.output = out
-    return sh
-
-
-def run(sh, line: str) -> list[str]:
-    n = len(sh.output)
-    sh.run_line(line)
-    return [STAMP.sub("", ln) for ln in sh.output[n + 1:] if not NOTICE.fullmatch(STAMP.sub("", ln))]
+    return module_shell(kernel, tmp_path, test_module, *("sleep_demo", "sig_demo"))
 
 
 def ps(sh) -> dict[int, str]:
