@@ -188,42 +188,32 @@ def _buffer_ok(k: "Kernel", buf: int, count: int) -> bool:
     return _ok(k, buf, count)
 
 
-@kapi()
-def vfs_read(k: "Kernel", file: int, buf: int, count: int, pos: int) -> int:
+def _rw_checks(k: "Kernel", file: int, buf: int, count: int, pos: int, want: int,
+               can: int) -> tuple[OpenFile | None, int]:
+    """vfs_read()/vfs_write()'s checks before the call: (the file, the clamped count), or
+    (None, -errno)."""
     f = _file(k, file)
-    if f is None:
-        return -Errno.EBADF
-    mode = f.f_mode
-    if not mode & FMODE_READ:
-        return -Errno.EBADF
-    if not mode & FMODE_CAN_READ:
-        return -Errno.EINVAL
+    if f is None or not f.f_mode & want:
+        return None, -Errno.EBADF
+    if not f.f_mode & can:
+        return None, -Errno.EINVAL
     count = min(count & MASK64, MAX_RW_COUNT)
     if not _buffer_ok(k, buf, count):
-        return -Errno.EFAULT
+        return None, -Errno.EFAULT
     rv = _rw_verify(k, pos, count)
-    if rv:
-        return rv
-    return f.read_to(buf, count, pos)
+    return (None, rv) if rv else (f, count)
+
+
+@kapi()
+def vfs_read(k: "Kernel", file: int, buf: int, count: int, pos: int) -> int:
+    f, n = _rw_checks(k, file, buf, count, pos, FMODE_READ, FMODE_CAN_READ)
+    return f.read_to(buf, n, pos) if f is not None else n
 
 
 @kapi()
 def vfs_write(k: "Kernel", file: int, buf: int, count: int, pos: int) -> int:
-    f = _file(k, file)
-    if f is None:
-        return -Errno.EBADF
-    mode = f.f_mode
-    if not mode & FMODE_WRITE:
-        return -Errno.EBADF
-    if not mode & FMODE_CAN_WRITE:
-        return -Errno.EINVAL
-    count = min(count & MASK64, MAX_RW_COUNT)
-    if not _buffer_ok(k, buf, count):
-        return -Errno.EFAULT
-    rv = _rw_verify(k, pos, count)
-    if rv:
-        return rv
-    return f.write_from(buf, count, pos)
+    f, n = _rw_checks(k, file, buf, count, pos, FMODE_WRITE, FMODE_CAN_WRITE)
+    return f.write_from(buf, n, pos) if f is not None else n
 
 
 def _with_kernel_ds(k: "Kernel", fn) -> int:  # type: ignore[no-untyped-def]
