@@ -561,9 +561,10 @@ def kobj_attr_file(k: "Kernel", kobj: int, attr: int, mode: int) -> Attr | None:
     return Attr(mode & 0o777, show if show_fn else None, store if store_fn else None)
 
 
-def create_file(k: "Kernel", kobj: int, attr: int, mode: int | None = None,
-                group: str = "") -> int:
-    """sysfs_add_file_mode_ns(): ATTR's file in KOBJ's directory (or its GROUP one)."""
+def _new_file_place(k: "Kernel", kobj: int, attr: int, mode: int | None,
+                    group: str) -> tuple[Dir, str, int] | int:
+    """Where ATTR's file goes (KOBJ's directory or its GROUP one), its name and mode, or
+    -errno: -ENOENT without a directory, -EEXIST (with sysfs's warning) for a taken name."""
     where = sysfs_dir(k, kobj)
     if where is None:
         return -Errno.ENOENT
@@ -572,11 +573,21 @@ def create_file(k: "Kernel", kobj: int, attr: int, mode: int | None = None,
         d, path = d.mkdir(group), f"{path}/{group}"
     name = k.mem.cstr(k.mem.u64(attr + Attribute.name.offset), 256)
     perms = k.mem.u16(attr + Attribute.mode.offset) if mode is None else mode
-    dev = _device_of(k, kobj)
     if name in d.entries():
         k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{path}/{name}'\n")
         k.dump_stack(k.sched.current, _FILE_DUP_FRAMES)
         return -Errno.EEXIST
+    return d, name, perms
+
+
+def create_file(k: "Kernel", kobj: int, attr: int, mode: int | None = None,
+                group: str = "") -> int:
+    """sysfs_add_file_mode_ns(): ATTR's file in KOBJ's directory (or its GROUP one)."""
+    place = _new_file_place(k, kobj, attr, mode, group)
+    if isinstance(place, int):
+        return place
+    d, name, perms = place
+    dev = _device_of(k, kobj)
     node = k.devices.attr_file(dev, attr, perms) if dev else kobj_attr_file(k, kobj, attr, perms)
     if node is None:
         k.warn(*WARN_NO_OPS, k.cpu.host_addr("sysfs_add_file_mode_ns"),
@@ -821,18 +832,10 @@ def bin_file(k: "Kernel", kobj: int, battr: int, mode: int) -> Attr:
 
 def _create_bin(k: "Kernel", kobj: int, battr: int, mode: int | None = None,
                 group: str = "") -> int:
-    where = sysfs_dir(k, kobj)
-    if where is None:
-        return -Errno.ENOENT
-    d, path = where
-    if group:
-        d, path = d.mkdir(group), f"{path}/{group}"
-    name = k.mem.cstr(k.mem.u64(battr + Attribute.name.offset), 256)
-    perms = k.mem.u16(battr + Attribute.mode.offset) if mode is None else mode
-    if name in d.entries():
-        k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{path}/{name}'\n")
-        k.dump_stack(k.sched.current, _FILE_DUP_FRAMES)
-        return -Errno.EEXIST
+    place = _new_file_place(k, kobj, battr, mode, group)
+    if isinstance(place, int):
+        return place
+    d, name, perms = place
     d.children[name] = bin_file(k, kobj, battr, perms)
     return 0
 
