@@ -38,6 +38,7 @@ from kernel.softirq import PREEMPT_NEED_RESCHED, in_interrupt
 from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
+    from kernel.bug import WarnSite
     from kernel.livepatch.core import Livepatch
     from kernel.utsname import NewUtsname
 
@@ -729,14 +730,24 @@ class Kernel:
             trace = trace[2:]
         self.dumpstack.warn(task, file, line, caller, trace, msg)
 
-    def warn_on(self, what: str) -> None:
-        """A WARN_ON() of the kernel itself (host code)."""
-        task = self.sched.current
-        self.log.warn("------------[ cut here ]------------")
-        self.log.warn(f"WARNING: {what}")
-        self.add_taint("W")
-        if task is not None:
-            self.dumpstack.print_info(task)
+    def warn_at(self, site: "WarnSite", msg: str = "") -> None:
+        """A WARN*() of the kernel's own code at SITE (a *_ONCE site reports once per machine);
+        MSG is WARN()'s formatted message, none for WARN_ON()."""
+        if site.once:
+            if site.key in self.printk.once:
+                return
+            self.printk.once.add(site.key)
+        if self.sched.current is None:
+            # 4.19 always has a current task; here host code may run between tasks (a shell
+            # command's own work): report it as the boot CPU's idle task would
+            task = self.sched.idle[0] if self.sched.idle else None
+            if task is None:
+                return
+            self.dumpstack.warn(task, site.file, site.line, self.cpu.host_addr(site.func),
+                                [self.cpu.host_addr(f) for f in site.callers], msg)
+            return
+        self.warn(site.file, site.line, self.cpu.host_addr(site.func), msg,
+                  frames=site.callers)
 
     def dump_stack(self, task: Task | None, frames: Sequence[str] = ()) -> None:
         if task is not None:

@@ -15,6 +15,7 @@ from kernel import abi
 from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
                         ModuleState)
 from kernel.errno import Errno, KernelError, RawReturn
+from kernel.bug import WarnSite
 from kernel.fs import Attr, Dir
 from kernel.list import LIST_POISON1, INIT_LIST_HEAD, list_add_tail, list_del
 from kernel.livepatch import transition as tr
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.module.main import Module
 
+# kernel/livepatch/core.c's WARN_ON()s (4.19)
+WARN_DISABLE_DISABLED = WarnSite("kernel/livepatch/core.c", 286, "__klp_disable_patch")  # !patch->enabled
+WARN_ENABLE_ENABLED = WarnSite("kernel/livepatch/core.c", 359, "__klp_enable_patch")     # patch->enabled
+WARN_MODULE_COMING = WarnSite("kernel/livepatch/core.c", 960, "klp_module_coming")
+WARN_MODULE_GOING = WarnSite("kernel/livepatch/core.c", 1038, "klp_module_going")
 KSYM_NAME_LEN = 128
 __all__ = ["Livepatch", "KlpPatch", "KlpObject", "KlpFunc"]
 
@@ -489,7 +495,7 @@ class Livepatch:
         if self.transition_patch is not None:
             raise KernelError(Errno.EBUSY)
         if patch.enabled:
-            k.warn_on("__klp_enable_patch: already enabled")
+            k.warn_at(WARN_ENABLE_ENABLED)
             raise KernelError(Errno.EINVAL)
         if self.profile.stacking:
             i = self.patches.index(patch)
@@ -533,7 +539,7 @@ class Livepatch:
 
     def _klp_disable_patch(self, patch: KlpPatch) -> None:
         if not patch.enabled:
-            self.k.warn_on("__klp_disable_patch: not enabled")
+            self.k.warn_at(WARN_DISABLE_DISABLED)
             raise KernelError(Errno.EINVAL)
         if self.transition_patch is not None:
             raise KernelError(Errno.EBUSY)
@@ -625,7 +631,7 @@ class Livepatch:
     # --- module notifier hooks -------------------------------------------------------
     def klp_module_coming(self, mod: "Module") -> None:
         if mod.state != ModuleState.COMING:
-            self.k.warn_on("klp_module_coming: module not coming")
+            self.k.warn_at(WARN_MODULE_COMING)
             raise KernelError(Errno.EINVAL)
         with self.mutex:
             mod.klp_alive = True
@@ -667,7 +673,7 @@ class Livepatch:
 
     def klp_module_going(self, mod: "Module") -> None:
         if mod.state not in (ModuleState.GOING, ModuleState.COMING):
-            self.k.warn_on("klp_module_going: bad module state")
+            self.k.warn_at(WARN_MODULE_GOING)
             return
         with self.mutex:
             mod.klp_alive = False

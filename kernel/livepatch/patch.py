@@ -13,10 +13,18 @@ from typing import TYPE_CHECKING
 from kernel import cost
 from kernel.abi import KLP_UNPATCHED
 from kernel.errno import Errno, KernelError
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import KlpFunc, KlpObject, Livepatch
     from kernel.machine import Kernel
+
+# kernel/livepatch/patch.c's WARN_ON()s (4.19)
+WARN_UNPATCH_UNPATCHED = WarnSite("kernel/livepatch/patch.c", 143, "klp_unpatch_func")  # !func->patched
+WARN_UNPATCH_NO_OPS = WarnSite("kernel/livepatch/patch.c", 149, "klp_unpatch_func")     # !ops
+WARN_PATCH_NO_ADDR = WarnSite("kernel/livepatch/patch.c", 177, "klp_patch_func")        # !func->old_addr
+WARN_PATCH_PATCHED = WarnSite("kernel/livepatch/patch.c", 180, "klp_patch_func")        # func->patched
+WARN_OBJECT_PATCHED = WarnSite("kernel/livepatch/patch.c", 255, "klp_patch_object")     # obj->patched
 
 NOP5 = bytes.fromhex("0f1f440000")
 __all__ = ["KlpOps", "klp_find_ops", "klp_patch_object", "klp_unpatch_object", "klp_unpatch_objects",
@@ -64,8 +72,8 @@ def _is_fentry_site(k: "Kernel", addr: int) -> bool:
 
 def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
     k = lp.k
-    if func.patched or not func.old_addr:
-        k.warn_on("klp_patch_func")
+    if not func.old_addr or func.patched:
+        k.warn_at(WARN_PATCH_NO_ADDR if not func.old_addr else WARN_PATCH_PATCHED)
         raise KernelError(Errno.EINVAL)
     ops = lp.ops.get(func.old_addr)
     if ops is None:
@@ -86,7 +94,7 @@ def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
 def klp_unpatch_func(lp: "Livepatch", func: "KlpFunc") -> None:
     ops = lp.ops.get(func.old_addr)
     if not func.patched or ops is None:
-        lp.k.warn_on("klp_unpatch_func")
+        lp.k.warn_at(WARN_UNPATCH_UNPATCHED if not func.patched else WARN_UNPATCH_NO_OPS)
         return
     if func in ops.func_stack:
         ops.func_stack.remove(func)
@@ -106,7 +114,7 @@ def klp_unpatch_object(lp: "Livepatch", obj: "KlpObject") -> None:
 
 def klp_patch_object(lp: "Livepatch", obj: "KlpObject") -> None:
     if obj.patched:
-        lp.k.warn_on("klp_patch_object: object already patched")
+        lp.k.warn_at(WARN_OBJECT_PATCHED)
         raise KernelError(Errno.EINVAL)
     try:
         for func in obj.funcs:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kernel import cost
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
+from kernel.bug import WarnSite
 from kernel.livepatch.patch import klp_unpatch_objects
 from kernel.sched import Task, TaskKind, TaskState
 from kernel.time import round_jiffies_common
@@ -21,6 +22,14 @@ __all__ = ["klp_init_transition", "klp_start_transition", "klp_try_complete_tran
            "klp_update_patch_state", "klp_send_signals", "klp_force_transition",
            "klp_transition_work_fn", "klp_transition_status", "TransitionStatus"]
 
+# kernel/livepatch/transition.c's WARN_ON_ONCE()s (4.19)
+WARN_COMPLETE_PENDING = WarnSite("kernel/livepatch/transition.c", 116, "klp_complete_transition", once=True)
+WARN_COMPLETE_IDLE_PENDING = WarnSite("kernel/livepatch/transition.c", 123, "klp_complete_transition",
+                                      once=True)      # an idle task's TIF_PATCH_PENDING
+WARN_CANCEL_STATE = WarnSite("kernel/livepatch/transition.c", 158, "klp_cancel_transition", once=True)
+WARN_TRY_COMPLETE_STATE = WarnSite("kernel/livepatch/transition.c", 364, "klp_try_complete_transition",
+                                   once=True)
+WARN_INIT_STATE = WarnSite("kernel/livepatch/transition.c", 464, "klp_init_transition", once=True)
 MAX_STACK_ENTRIES = 100                # kernel/livepatch/transition.c: klp_check_stack()'s buffer
 _WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
 
@@ -43,7 +52,7 @@ def klp_update_patch_state(lp: "Livepatch", task: Task, how: str = "") -> None:
 
 def klp_init_transition(lp: "Livepatch", patch: "KlpPatch", state: int) -> None:
     if lp.target_state != KLP_UNDEFINED:
-        lp.k.warn_on("klp_init_transition: target state already set")
+        lp.k.warn_at(WARN_INIT_STATE)
     lp.transition_patch = patch
     lp.target_state = state
     lp.log.debug("klp_init_transition", f"'{patch.name}': initializing {_WORD[state]} transition")
@@ -168,7 +177,7 @@ def klp_transition_status(lp: "Livepatch") -> TransitionStatus | None:
 def klp_try_complete_transition(lp: "Livepatch") -> bool:
     """One attempt to switch every task; on failure retry from a delayed work in ~1 s."""
     if lp.target_state == KLP_UNDEFINED:
-        lp.k.warn_on("klp_try_complete_transition: no target state")
+        lp.k.warn_at(WARN_TRY_COMPLETE_STATE)
         return False
     k = lp.k
     ranges = _relevant_ranges(lp)
@@ -233,7 +242,7 @@ def klp_complete_transition(lp: "Livepatch") -> None:
     cost.spend(k, "task", len(tasks))
     for task in tasks:
         if task.patch_pending:
-            k.warn_on("klp_complete_transition: TIF_PATCH_PENDING still set")
+            k.warn_at(WARN_COMPLETE_IDLE_PENDING if task.kind is TaskKind.IDLE else WARN_COMPLETE_PENDING)
             task.patch_pending = False
         task.patch_state = KLP_UNDEFINED
     for obj in patch.objs:
@@ -256,7 +265,7 @@ def klp_cancel_transition(lp: "Livepatch") -> None:
     patch = lp.transition_patch
     assert patch is not None
     if lp.target_state != KLP_PATCHED:
-        lp.k.warn_on("klp_cancel_transition: not patching")
+        lp.k.warn_at(WARN_CANCEL_STATE)
         return
     lp.log.debug("klp_cancel_transition", f"'{patch.name}': {lp.profile.cancel_message}")
     lp.history.event("cancel", lp.profile.cancel_message)

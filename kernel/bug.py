@@ -1,0 +1,26 @@
+"""include/asm-generic/bug.h: the WARN*() sites of the kernel's own (host) code.
+
+Each site is where 4.19 has its WARN: the file and line of a 4.19 tree (4.19.67 read), the
+function holding it, whether it is a *_ONCE variant. WARN_ON(cond) prints no message line;
+WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller passes it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class WarnSite:
+    """One WARN*() of 4.19: where it is, and the host functions between it and the guest."""
+    file: str
+    line: int
+    func: str                           # the function holding the WARN (a host slot)
+    once: bool = False                  # WARN_ON_ONCE / WARN_ONCE: one report per machine
+    callers: tuple[str, ...] = ()       # host functions that called FUNC, innermost first (the
+                                        # call trace starts with its caller, as under a RIP)
+
+    @property
+    def key(self) -> str:
+        """The site's __warned flag."""
+        return f"warn:{self.file}:{self.line}"
