@@ -17,6 +17,7 @@ class WarnSite:
     line: int
     func: str                           # the function holding the WARN (a host slot)
     once: bool = False                  # WARN_ON_ONCE / WARN_ONCE: one report per machine
+    ratelimit: bool = False             # WARN_RATELIMIT: ___ratelimit()'s 10 per 5 s
     callers: tuple[str, ...] = ()       # host functions that called FUNC, innermost first (the
                                         # call trace starts with its caller, as under a RIP)
 

@@ -29,7 +29,7 @@ from kernel.mm import (HEAP_BASE, HEAP_END, MEM_BASE, MEM_SIZE, MODULES_BASE, MO
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
-from kernel.printk import Logger, Printk
+from kernel.printk import KERN_WARNING, Logger, Printk, RateLimit
 from kernel.profile import KernelProfile, get_profile
 from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
                           SyscallAbandoned, Task, TaskKilled, TaskKind, TaskState, WaitBound)
@@ -737,6 +737,10 @@ class Kernel:
             if site.key in self.printk.once:
                 return
             self.printk.once.add(site.key)
+        if site.ratelimit:                  # WARN_RATELIMIT()
+            rs = self.ratelimits.setdefault(site.key, RateLimit())
+            if not rs.ok(self.printk, self.clock.jiffies, site.func):
+                return
         if self.sched.current is None:
             # 4.19 always has a current task; here host code may run between tasks (a shell
             # command's own work): report it as the boot CPU's idle task would
@@ -748,6 +752,11 @@ class Kernel:
             return
         self.warn(site.file, site.line, self.cpu.host_addr(site.func), msg,
                   frames=site.callers)
+
+    def unchecked(self, what: str, on_419: str) -> None:
+        """Misuse 4.19 does not check here (it goes on with garbage, or faults later): klpsh
+        says so in its own name, not as a kernel WARN (no splat, no taint)."""
+        self.printk.log(KERN_WARNING, f"klpsh: {what} (4.19 does not check this: {on_419})")
 
     def dump_stack(self, task: Task | None, frames: Sequence[str] = ()) -> None:
         if task is not None:

@@ -21,9 +21,13 @@ from kernel.mm import GuestMemory
 from kernel.sched import Task, TaskExit, TaskKind, TaskState
 from kernel.time import Event
 from kernel.wait import WaitQueue
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+
+# __queue_work()'s WARN_ON_ONCE(!is_chained_work(wq)) on a draining workqueue (4.19)
+WARN_QUEUE_DRAINING = WarnSite("kernel/workqueue.c", 1384, "__queue_work", once=True)
 
 _FUNC_OFF = WorkStruct.func.offset
 _DATA_OFF = WorkStruct.data.offset
@@ -258,7 +262,8 @@ class WorkqueueStruct:
         """__queue_work(): count it in flight, then activate it or hold it back."""
         k = self.kernel
         if self.destroyed:
-            k.warn_on(f"queueing work on destroyed workqueue {self.name}")
+            k.unchecked(f"work queued on destroyed workqueue {self.name}",
+                        "destroy_workqueue() freed it; __queue_work() uses the freed memory")
             w.pending = False
             return
         if self.draining and not self._chained():
@@ -266,7 +271,7 @@ class WorkqueueStruct:
             # items may queue more while it drains
             if f"drain:{self.name}" not in k.printk.once:
                 k.printk.once.add(f"drain:{self.name}")
-                k.warn_on(f"queueing work on draining workqueue {self.name}")
+                k.warn_at(WARN_QUEUE_DRAINING)
             w.pending = False
             return
         w.wq = self

@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING
 
 from kernel.api import errret, kapi, s32
 from kernel.errno import Errno
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+
+# ida_remove()'s WARN(1, "ida_free called for id=%d which is not allocated.\n", id) (4.19)
+WARN_IDA_REMOVE = WarnSite("lib/idr.c", 487, "ida_remove")
 
 _BASE, _NEXT, _COUNT = 8, 12, 16      # struct idr
 INT_MAX = (1 << 31) - 1
@@ -130,7 +134,7 @@ def ida_alloc_range(k: "Kernel", ida: int, lo: int, hi: int, gfp: int) -> int:
 @kapi()
 def ida_free(k: "Kernel", ida: int, id_: int) -> None:
     if _map(k, ida).pop(id_ & 0xFFFF_FFFF, None) is None:
-        k.warn_on(f"ida_free called for id={id_ & 0xFFFF_FFFF} which is not allocated.")
+        k.warn_at(WARN_IDA_REMOVE, f"ida_free called for id={s32(id_)} which is not allocated.\n")
     _sync(k, ida)
 
 

@@ -9,11 +9,16 @@ from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno
 from kernel.sched import TaskExit, TaskKilled, TaskKind, TaskState
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.wait import WaitQueue
     from kernel.sched import Task
+
+# kthread_park()'s WARN_ON(k->flags & PF_EXITING) and WARN_ON_ONCE(KTHREAD_SHOULD_PARK) (4.19)
+WARN_PARK_EXITING = WarnSite("kernel/kthread.c", 498, "kthread_park")
+WARN_PARK_PARKING = WarnSite("kernel/kthread.c", 501, "kthread_park", once=True)
 
 
 class DoExit(TaskExit):
@@ -111,10 +116,10 @@ def kthread_park(k: "Kernel", tsk: int) -> int:
         return errret(Errno.EINVAL)
     data = task.kthread_data
     if data.get("exited") or not task.alive:
-        k.warn_on(f"kthread_park() of {task.comm}/{task.pid}, which is exiting")
+        k.warn_at(WARN_PARK_EXITING)
         return errret(Errno.ENOSYS)
     if data.get("park"):
-        k.warn_on(f"kthread_park() of {task.comm}/{task.pid}, which is parking already")
+        k.warn_at(WARN_PARK_PARKING)
         return errret(Errno.EBUSY)
     data["park"] = True
     if task is not k.sched.current:

@@ -17,9 +17,13 @@ from kernel.abi import File
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr
 from kernel.fs.char_dev import MINOR, MKDEV
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+
+# misc_deregister()'s WARN_ON(list_empty(&misc->list)) (4.19)
+WARN_MISC_DEREGISTER = WarnSite("drivers/char/misc.c", 242, "misc_deregister")
 
 MISC_MAJOR = 10
 MISC_DYNAMIC_MINOR = 255
@@ -120,7 +124,7 @@ def misc_register(k: "Kernel", misc: int) -> int:
 def misc_deregister(k: "Kernel", misc: int) -> None:
     m, mem = k.misc, k.mem
     if misc not in m.misc_list:
-        k.warn_on(f"CPU: 0 PID: {k.current.pid} at drivers/char/misc.c:235 misc_deregister")
+        k.warn_at(WARN_MISC_DEREGISTER)
         return
     m.misc_list.remove(misc)
     head = misc + MiscDevice.list.offset

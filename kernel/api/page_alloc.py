@@ -43,4 +43,5 @@ def get_zeroed_page(k: "Kernel", gfp: int) -> int:
 @kapi()
 def free_pages(k: "Kernel", addr: int, order: int) -> None:
     if addr and not k.heap.free(addr):
-        k.warn_on(f"free_pages of {addr:#x} (order {order & 0xFFFF_FFFF}): not an allocated block")
+        k.unchecked(f"free_pages of {addr:#x} (order {order & 0xFFFF_FFFF}): not an allocated block",
+                    "__free_pages() of whatever struct page virt_to_page() gives")

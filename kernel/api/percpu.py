@@ -8,15 +8,25 @@ from kernel.api import kapi
 from kernel.errno import KernelError
 from kernel.percpu import UNIT, free_percpu as _free
 from kernel.percpu import pcpu_alloc
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
+# pcpu_alloc()'s WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation\n") (4.19)
+WARN_ILLEGAL_SIZE = WarnSite("mm/percpu.c", 1383, "pcpu_alloc")
+
 
 @kapi("__alloc_percpu")
 def alloc_percpu(k: "Kernel", size: int, align: int) -> int:
+    return _alloc(k, size, align, warn=True)
+
+
+def _alloc(k: "Kernel", size: int, align: int, warn: bool) -> int:
+    """pcpu_alloc(): WARN (unless __GFP_NOWARN) and NULL for an illegal size or align."""
     if not 0 < size <= UNIT or align & (align - 1) or align > 4096:
-        k.warn_on(f"illegal size ({size}) or align ({align}) for percpu allocation")
+        if warn:
+            k.warn_at(WARN_ILLEGAL_SIZE, f"illegal size ({size}) or align ({align}) for percpu allocation\n")
         return 0
     try:
         return pcpu_alloc(k, size, align)
@@ -26,10 +36,11 @@ def alloc_percpu(k: "Kernel", size: int, align: int) -> int:
 
 @kapi("__alloc_percpu_gfp")
 def alloc_percpu_gfp(k: "Kernel", size: int, align: int, gfp: int) -> int:
-    return alloc_percpu(k, size, align)
+    return _alloc(k, size, align, warn=not gfp & k.profile.gfp.nowarn)
 
 
 @kapi()
 def free_percpu(k: "Kernel", ptr: int) -> None:
     if ptr and not _free(k, ptr):
-        k.warn_on(f"free_percpu: {ptr:#x} is not a per-CPU allocation")
+        k.unchecked(f"free_percpu: {ptr:#x} is not a per-CPU allocation",
+                    "pcpu_chunk_addr_search() finds no chunk and free_percpu() dereferences it")

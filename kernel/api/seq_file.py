@@ -15,9 +15,13 @@ from kernel.api.vsprintf import NextArg, VaList, vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno
 from kernel.mm import PAGE_SIZE
+from kernel.bug import WarnSite
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+
+# seq_open()'s WARN_ON(file->private_data) (4.19)
+WARN_SEQ_OPEN = WarnSite("fs/seq_file.c", 55, "seq_open")
 
 MASK64 = (1 << 64) - 1
 MAX_ERRNO = 4095
@@ -219,7 +223,7 @@ def seq_list_next(k: "Kernel", v: int, head: int, ppos: int) -> int:
 def seq_open(k: "Kernel", file: int, op: int) -> int:
     mem = k.mem
     if mem.u64(file + File.private_data.offset):
-        k.warn_on("seq_open: file->private_data is already set")
+        k.warn_at(WARN_SEQ_OPEN)
     m = k.slab.kmalloc(SeqFile.size, zero=True)
     if not m:
         return -Errno.ENOMEM

@@ -75,7 +75,8 @@ class Slab:
             cache_free(self.k, cache, addr)
             return
         if not self.k.heap.free(addr):
-            self.k.warn_on(f"kfree of unknown or already freed object {addr:#x}")
+            self.k.unchecked(f"kfree of unknown or already freed object {addr:#x}",
+                             "SLUB frees whatever page the pointer lands in")
 
 
 
@@ -367,7 +368,8 @@ def cache_alloc(k: "Kernel", c: KmemCache) -> int:
 
 def cache_free(k: "Kernel", c: KmemCache, obj: int) -> None:
     if obj not in c.inuse:
-        k.warn_on(f"kmem_cache_free: {obj:#x} is not an allocated object of {c.name} (double free?)")
+        k.unchecked(f"kmem_cache_free: {obj:#x} is not an allocated object of {c.name} (double free?)",
+                    "SLUB without slub_debug links it into the freelist again")
         return
     c.inuse.discard(obj)
     c.free.append(obj)

@@ -26,7 +26,8 @@ def put_task_struct(k: "Kernel", t: int) -> None:
     if task is None:
         return
     if task.usage <= 0:
-        k.warn_on("refcount_t: underflow; use-after-free.")
+        # task_struct.usage is an atomic_t in 4.19 (refcount_t from 5.2): an extra put
+        # goes below zero without a word
         return
     task.usage -= 1
     if task.usage == 0 and task.struct_orphaned:

@@ -26,7 +26,8 @@ def _wq(k: "Kernel", addr: int) -> WorkqueueStruct:
     if wq is None:
         # not a workqueue this kernel made (a stray or freed pointer): what the kernel
         # would dereference is garbage; queue on the system workqueue, loudly
-        k.warn_on(f"work queued on unknown workqueue {addr:#x}")
+        k.unchecked(f"work queued on unknown workqueue {addr:#x}",
+                    "__queue_work() dereferences it")
         return k.wq
     return wq
 
