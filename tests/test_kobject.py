@@ -142,6 +142,9 @@ def test_kobject_misuse_is_reported_as_419(kernel, build):
     assert [ln for ln in lines if ln.startswith(("add uninit", "bare:", "file on", "uevent"))] == [
         "add uninit: -22", "bare: 0", "file on bare: -22", "uevent: -22"]
     assert kernel.fs.listdir("/sys/bare_top") == []
+    before = len(kernel.lines)
     kernel.delete_module("kobj_misuse")
-    assert any("refcount_t: underflow; use-after-free." in ln for ln in kernel.lines)
+    # the second kobject_put(): x86 4.19's refcount_t (ARCH_HAS_REFCOUNT, not REFCOUNT_FULL)
+    # saturates a count that goes below zero without a report (only OF/ZF are reported)
+    assert kernel.lines[before:] == []
     assert not kernel.fs.exists("/sys/bare_top")

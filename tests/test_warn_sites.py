@@ -7,7 +7,7 @@ import pytest
 
 from kernel.errno import KernelError
 from kernel.livepatch import transition as tr
-from conftest import S, ko
+from conftest import S, ko, needs_gcc
 
 CUT = "------------[ cut here ]------------"
 
@@ -49,3 +49,52 @@ def test_warn_on_once_reports_once_per_machine(kernel):
     assert len(splats) == 1
     assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at kernel/livepatch/transition\.c:364 "
                         r"klp_try_complete_transition\+0x[0-9a-f]+/0x[0-9a-f]+", splats[0][1])
+
+
+MISUSE = r"""
+#include <linux/module.h>
+#include <linux/idr.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+MODULE_LICENSE("GPL");
+static DEFINE_IDA(ids);
+static const struct file_operations fops = { .owner = THIS_MODULE };
+static struct miscdevice dev = { .minor = MISC_DYNAMIC_MINOR, .name = "warn_misuse", .fops = &fops };
+static int __init misuse_init(void)
+{
+	void *p = kmalloc(32, GFP_KERNEL);
+	ida_free(&ids, 5);
+	if (misc_register(&dev))
+		return -ENODEV;
+	misc_deregister(&dev);
+	misc_deregister(&dev);
+	kfree(p);
+	kfree(p);
+	return 0;
+}
+static void __exit misuse_exit(void) { }
+module_init(misuse_init);
+module_exit(misuse_exit);
+"""
+
+
+@needs_gcc
+def test_api_misuse_warns_where_419_does(kernel, build):
+    kernel.init_module(build("warn_misuse", MISUSE), "")
+    ida, misc = _splats(kernel.lines)
+    # ida_remove()'s WARN(1, fmt): the message first, the call trace from ida_free
+    assert ida[1] == "ida_free called for id=5 which is not allocated."
+    assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at lib/idr\.c:487 ida_remove\+0x[0-9a-f]+/0x[0-9a-f]+",
+                        ida[2])
+    trace = ida.index("Call Trace:")
+    assert ida[trace + 1].startswith(" ida_free+0x")
+    assert ida[trace + 2].startswith(" misuse_init+0x") and ida[trace + 2].endswith(" [warn_misuse]")
+    # misc_deregister()'s WARN_ON(list_empty(&misc->list)): no message line
+    assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at drivers/char/misc\.c:242 "
+                        r"misc_deregister\+0x[0-9a-f]+/0x[0-9a-f]+", misc[1])
+    assert any(ln.startswith("RIP: 0010:misc_deregister+0x") for ln in misc)
+    # SLUB has no such check: klpsh says so in its own name, no kernel WARNING
+    [note] = [ln for ln in kernel.lines if "kfree of unknown" in ln]
+    assert note.startswith("klpsh: kfree of unknown or already freed object ") and "4.19 does not check" in note
+    assert sum(ln.startswith("WARNING:") for ln in kernel.lines) == 2
