@@ -37,6 +37,7 @@ HOST_RET_OFFSET = 8
 ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
             X.UC_X86_REG_R8, X.UC_X86_REG_R9)
 NESTED_GAP = 256
+X86_EFLAGS_FIXED, X86_EFLAGS_IF = 0x2, 0x200
 TCG_BUFFER_SIZE = 32 << 20          # translated code an engine keeps before it starts afresh
 _REGS = ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
          "r12", "r13", "r14", "r15", "eflags")
@@ -416,11 +417,7 @@ class Cpu:
             sp = (uc.reg_read(X.UC_X86_REG_RSP) - NESTED_GAP) & ~0xF
         else:
             uc = ctx.engine = self._acquire()
-            if not ctx.stack_base:
-                ctx.stack_base = self.kernel.alloc_stack()
-                if task.guest_struct:               # task->stack (dup_task_struct's)
-                    self.mem.set_u64(task.guest_struct + _TS_STACK, ctx.stack_base)
-            sp = ctx.stack_base + THREAD_SIZE - 64
+            sp = self.ensure_stack(task) + THREAD_SIZE - 64
         extra = [a & MASK64 for a in args[len(ARG_REGS):]]
         sp -= 8 * len(extra)
         if len(extra) % 2:
@@ -639,12 +636,24 @@ class Cpu:
         trace = self.stack_trace(task) or []
         return GuestBug(where[0], where[1], trace=[0, *trace], regs=regs)
 
+    def ensure_stack(self, task: "Task") -> int:
+        """TASK's kernel stack, allocated at its first need (task->stack, dup_task_struct's)."""
+        ctx = task.ctx
+        if not ctx.stack_base:
+            ctx.stack_base = self.kernel.alloc_stack()
+            if task.guest_struct:
+                self.mem.set_u64(task.guest_struct + _TS_STACK, ctx.stack_base)
+        return ctx.stack_base
+
     def _host_regs(self, task: "Task", rip: int) -> dict[str, int]:
-        """Registers for a report from kernel code no guest call is under: RIP, and the
-        task's stack pointer at the top of its stack."""
+        """Registers for a report from kernel code no guest call is under: RIP, the task's
+        stack pointer at the top of its stack (a kthread that never ran guest code gets its
+        stack now), EFLAGS with the always-set bit and IF (host code runs with interrupts on:
+        process context, softirqs); the other registers hold nothing klpsh could show."""
         regs = dict.fromkeys(_REGS, 0)
         regs["rip"] = rip
-        regs["rsp"] = task.ctx.stack_base + THREAD_SIZE - 64 if task.ctx.stack_base else 0
+        regs["rsp"] = self.ensure_stack(task) + THREAD_SIZE - 64
+        regs["eflags"] = X86_EFLAGS_FIXED | X86_EFLAGS_IF
         return regs
 
     def call_host(self, task: "Task", stub: Stub, args: tuple[int, ...]) -> Any:

@@ -692,7 +692,10 @@ class Kernel:
         from kernel.fault import error_code
         task = self.current
         rip = self.cpu.host_addr(where)
-        regs = self.cpu._host_regs(task, rip)
+        # under a guest call: the guest's registers at the call into the kernel, RIP in the
+        # slot of the function that faulted; else what host code has (its stack pointer)
+        regs = self.cpu.regs(task) or self.cpu._host_regs(task, rip)
+        regs["rip"] = rip
         trace = (self.cpu.stack_trace(task) or [])[1:] if task.host_stack[-1:] == [where] else \
             self.cpu.stack_trace(task) or []
         self.oops(task, GuestFault(f"{access} fault", rip, addr, regs, trace, trap="page fault",

@@ -264,6 +264,11 @@ def test_a_stale_timer_faults_in_interrupt_context_and_panics(shell):
     assert "Oops: 0000 [#1] SMP NOPTI" in text
     assert any("Comm: ksoftirqd/0" in t for t in text)
     assert f"CR2: {bug.rsplit(' ', 1)[1]}" in text
+    # ksoftirqd runs no guest code: RSP is still on its own kernel stack, not 0
+    rsp = int(_line(text, "RSP: 0018:").split()[1].split(":")[1], 16)
+    ksoftirqd = next(t for t in shell.kernel.ps() if t.comm == "ksoftirqd/0")
+    assert ksoftirqd.ctx.stack_base < rsp < ksoftirqd.ctx.stack_base + 16 * 1024
+    assert int(_line(text, "RSP: 0018:").split("EFLAGS: ")[1], 16) & 0x202 == 0x202
     assert text[-3:] == ["Kernel panic - not syncing: Fatal exception in interrupt",
                          "Kernel Offset: disabled",
                          "---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---"]
