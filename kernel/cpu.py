@@ -662,7 +662,8 @@ class Cpu:
         function, a failure of its own a kernel BUG, as for a call from guest code."""
         assert stub.func is not None
         try:
-            return stub.func(self.kernel, *args[:stub.nargs])
+            # registers a caller did not set read as 0
+            return stub.func(self.kernel, *(*args, *(0,) * stub.nargs)[:stub.nargs])
         except BadAddress as e:
             uc = task.ctx.engine
             regs = self._regs(uc) if uc is not None else self._host_regs(task, stub.addr)

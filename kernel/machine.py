@@ -184,6 +184,10 @@ class Kernel:
             self.mem.write(cmdline, self.profile.command_line.encode() + b"\0")
         from kernel.utsname import init_utsname, uts_init
         uts_init(self, init_utsname(self.release, self.profile.version))
+        totalram = self.vmlinux.symbol("totalram_pages")
+        if totalram:
+            from kernel.api.page_alloc import managed_pages
+            self.mem.set_u64(totalram, managed_pages(self))
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)

@@ -191,5 +191,12 @@ def test_blind_set_second_round(corpus) -> None:
     assert "swapper has 2 children, group leader of current is insmod" in s
     s = _session(corpus["timefmt"])                            # string_get_size, STRING_UNITS_2
     assert "timefmt: 123456789 bytes is 118 MiB" in s and "real-mono positive, boot>=mono 1" in s
+    s = _session(corpus["meminfo_demo"])                       # totalram_pages a variable (4.19)
+    assert re.search(r"meminfo_demo: totalram \d+ pages \(\d+ MB\), freeram \d+, mem_unit 4096, match 1", s)
+    assert "free <= total 1" in s
+    s = _session(corpus["cpus_demo"])                          # each CPU's own per-CPU counter
+    assert "cpus_demo: 2 online, 2 possible, nr_cpu_ids 2, on cpu 0" in s
+    assert "on_each_cpu ran 2 times" in s and "online mask 0-1" in s
+    assert "cpus_demo: cpu 0 hits 1" in s and "cpus_demo: cpu 1 hits 2" in s
     got = _cat(corpus["jiffies_proc"], "/proc/driver/jiffies_info")
     assert got.startswith("jiffies info\njiffies ") and got.endswith("reads 1\nraw\ntab\\011here")

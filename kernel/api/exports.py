@@ -568,4 +568,10 @@ string_get_size string_helpers 5
 string_escape_mem string_helpers 6
 string_unescape string_helpers 4
 kstrdup_quotable string_helpers 2
+global_zone_page_state page_alloc 1
+smp_call_function_single smp 4
+smp_call_function smp 3
+smp_call_function_many smp 4
+on_each_cpu smp 3
+on_each_cpu_mask smp 4
 """

@@ -8,12 +8,10 @@ from kernel.abi import SysInfo
 from kernel.api import kapi
 from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import GuestBug, VarArgs
+from kernel.mm import PAGE_SIZE
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
-
-MEM_TOTAL_KB = 16_384_000
-
 
 def _caller(k: "Kernel") -> int:
     """Return address of the guest call that reached the current stub."""
@@ -51,13 +49,13 @@ def dump_stack(k: "Kernel") -> None:
 
 @kapi()
 def si_meminfo(k: "Kernel", info: int) -> None:
-    page_kb = 4
-    total = MEM_TOTAL_KB // page_kb
-    used = (k.heap.bytes_in_use + k.modules_mem.bytes_in_use) // 4096
-    free = total * 3 // 4 - used
-    vals = {"totalram": total, "freeram": free, "sharedram": 2048, "bufferram": 51_200,
-            "totalswap": 0, "freeswap": 0}
-    k.mem.zero(info, SysInfo.size)
+    """The memory fields of *INFO as mm/page_alloc.c fills them, in pages (mem_unit PAGE_SIZE):
+    totalram_pages, the free pages; no shmem, block devices or highmem here, so those are 0.
+    The uptime, loads, swap and procs fields are left as they were."""
+    from kernel.api.page_alloc import free_pages_now, managed_pages
+    vals = {"totalram": managed_pages(k), "freeram": free_pages_now(k), "sharedram": 0,
+            "bufferram": 0, "totalhigh": 0, "freehigh": 0}
+    k.mem.check(info, SysInfo.size)
     for name, v in vals.items():
         k.mem.set_u64(info + getattr(SysInfo, name).offset, v)
-    k.mem.set_u32(info + SysInfo.mem_unit.offset, 4096)
+    k.mem.set_u32(info + SysInfo.mem_unit.offset, PAGE_SIZE)

@@ -17,6 +17,25 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 MAX_ORDER_419 = 11
+NR_FREE_PAGES = 0                   # enum zone_stat_item
+
+
+def managed_pages(k: "Kernel") -> int:
+    """The pages the buddy allocators manage (the kmalloc heap's and the module area's):
+    totalram_pages."""
+    return sum((a.end - a.start) // PAGE_SIZE for a in (k.heap, k.modules_mem))
+
+
+def free_pages_now(k: "Kernel") -> int:
+    """The pages free in those buddy allocators (NR_FREE_PAGES)."""
+    return k.heap.pages.free_pages + k.modules_mem.pages.free_pages
+
+
+@kapi()
+def global_zone_page_state(k: "Kernel", item: int) -> int:
+    """vm_zone_stat[ITEM]: the free pages for NR_FREE_PAGES; klpsh keeps no LRU, page
+    tables, bounce or CMA pages, so the other counters are 0."""
+    return free_pages_now(k) if item & 0xFFFF_FFFF == NR_FREE_PAGES else 0
 
 
 @kapi()

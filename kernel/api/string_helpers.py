@@ -78,8 +78,9 @@ def string_get_size(k: "Kernel", size: int, blk_size: int, units: int, buf: int,
 @kapi()
 def string_escape_mem(k: "Kernel", src: int, isz: int, dst: int, osz: int, flags: int, only: int) -> int:
     """ISZ bytes at SRC escaped as FLAGS say (only the bytes in ONLY, if it is a non-empty string)
-    into DST, at most OSZ bytes, no NUL; the length the whole escaped text has."""
-    isz, osz = isz & MASK64, osz & MASK64
+    into DST, at most OSZ bytes, no NUL; the length the whole escaped text has. At most
+    STR_MAX bytes of SRC are escaped (klpsh's bound on the work of one call)."""
+    isz, osz = min(isz & MASK64, STR_MAX), osz & MASK64
     data = k.mem.read(src, isz) if isz else b""
     chars = k.mem.cstr(only, 256).encode("latin-1") if only else b""
     out = escape_bytes(data, flags & 0xFFFF_FFFF, chars).encode("latin-1")

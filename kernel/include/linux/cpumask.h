@@ -15,6 +15,19 @@ extern unsigned int nr_cpu_ids;
 
 typedef struct cpumask { DECLARE_BITMAP(bits, NR_CPUS); } cpumask_t;
 
+#define cpumask_bits(maskp)	((maskp)->bits)
+/* the arguments of a "%*pb" / "%*pbl" printing a cpumask */
+#define cpumask_pr_args(maskp)	nr_cpu_ids, cpumask_bits(maskp)
+
+extern struct cpumask __cpu_possible_mask;
+extern struct cpumask __cpu_online_mask;
+extern struct cpumask __cpu_present_mask;
+extern struct cpumask __cpu_active_mask;
+#define cpu_possible_mask	((const struct cpumask *)&__cpu_possible_mask)
+#define cpu_online_mask		((const struct cpumask *)&__cpu_online_mask)
+#define cpu_present_mask	((const struct cpumask *)&__cpu_present_mask)
+#define cpu_active_mask		((const struct cpumask *)&__cpu_active_mask)
+
 #define nr_cpumask_bits		nr_cpu_ids
 #define num_online_cpus()	nr_cpu_ids
 #define num_possible_cpus()	nr_cpu_ids

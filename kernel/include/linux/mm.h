@@ -89,6 +89,30 @@ extern void *high_memory;
 /* fills the memory fields of *val (mem_unit = PAGE_SIZE); Python kernel */
 extern void si_meminfo(struct sysinfo *val);
 
+/* the pages the page allocator manages (mm/page_alloc.c; a variable before 5.0) */
+extern unsigned long totalram_pages;
+
+/* the zone counters of 4.19's linux/mmzone.h; klpsh counts NR_FREE_PAGES, the rest are 0 */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_LRU_BASE,
+	NR_ZONE_INACTIVE_ANON = NR_ZONE_LRU_BASE,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_UNEVICTABLE,
+	NR_ZONE_WRITE_PENDING,
+	NR_MLOCK,
+	NR_PAGETABLE,
+	NR_KERNEL_STACK_KB,
+	NR_BOUNCE,
+	NR_FREE_CMA_PAGES,
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+/* 4.19's linux/vmstat.h reads vm_zone_stat[ITEM] inline; here the Python kernel counts it */
+extern unsigned long global_zone_page_state(enum zone_stat_item item);
+
 /* what 4.19's mm.h pulls in as well */
 #include <linux/completion.h>
 #include <linux/fcntl.h>

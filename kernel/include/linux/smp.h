@@ -4,11 +4,27 @@
 
 #include <linux/preempt.h>
 
-/* klpsh runs guest code on one CPU at a time; it is always CPU 0 here */
-#define smp_processor_id()	0
-#define raw_smp_processor_id()	0
+/*
+ * klpsh runs guest code on one CPU at a time: CPU 0, but for a function a
+ * cross-CPU call runs for another CPU (kernel/api/smp.py), which sees that
+ * CPU's number (4.19 x86 reads its per-CPU cpu_number).
+ */
+extern unsigned int klpsh_cpu_number;
+#define raw_smp_processor_id()	((int)*(volatile unsigned int *)&klpsh_cpu_number)
+#define smp_processor_id()	raw_smp_processor_id()
 #define get_cpu()		({ preempt_disable(); smp_processor_id(); })
 #define put_cpu()		preempt_enable()
+
+typedef void (*smp_call_func_t)(void *info);
+struct cpumask;
+
+int smp_call_function_single(int cpuid, smp_call_func_t func, void *info, int wait);
+int smp_call_function(smp_call_func_t func, void *info, int wait);
+void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
+			    void *info, bool wait);
+int on_each_cpu(smp_call_func_t func, void *info, int wait);
+void on_each_cpu_mask(const struct cpumask *mask, smp_call_func_t func,
+		      void *info, bool wait);
 
 /* what 4.19's smp.h pulls in as well */
 #include <asm/current.h>

@@ -5,10 +5,28 @@
  * there are (kernel/machine.py NR_CPUS).
  */
 #include <linux/percpu.h>
+#include <linux/cpumask.h>
 #include <linux/export.h>
 
 unsigned long __per_cpu_offset[NR_CPUS];
 EXPORT_SYMBOL(__per_cpu_offset);
 
-unsigned int nr_cpu_ids = 2;
+#define KLPSH_NR_CPUS	2	/* kernel/machine.py NR_CPUS */
+#define KLPSH_CPU_BITS	((1UL << KLPSH_NR_CPUS) - 1)
+
+unsigned int nr_cpu_ids = KLPSH_NR_CPUS;
 EXPORT_SYMBOL(nr_cpu_ids);
+
+/* the CPU guest code runs as (smp_processor_id()); kernel/api/smp.py sets it */
+unsigned int klpsh_cpu_number;
+EXPORT_SYMBOL(klpsh_cpu_number);
+
+/* every CPU is possible, present, online and active */
+struct cpumask __cpu_possible_mask = { .bits = { KLPSH_CPU_BITS } };
+EXPORT_SYMBOL(__cpu_possible_mask);
+struct cpumask __cpu_online_mask = { .bits = { KLPSH_CPU_BITS } };
+EXPORT_SYMBOL(__cpu_online_mask);
+struct cpumask __cpu_present_mask = { .bits = { KLPSH_CPU_BITS } };
+EXPORT_SYMBOL(__cpu_present_mask);
+struct cpumask __cpu_active_mask = { .bits = { KLPSH_CPU_BITS } };
+EXPORT_SYMBOL(__cpu_active_mask);
