@@ -729,10 +729,12 @@ class Kernel:
         trace = self.cpu.stack_trace(task) or []
         if STUB_BASE <= caller < STUB_END:
             here = self.kallsyms.lookup(caller)
+            # the RIP's function is not in its own call trace, which starts at its caller
+            names = [f for f in frames if here is None or f != here.name]
             first = self.kallsyms.lookup(trace[0]) if trace else None
-            if here is not None and first is not None and first.name == here.name:
-                trace = trace[1:]           # the WARN is in the very function the guest called
-            trace = [self.cpu.host_addr(f) for f in frames] + trace
+            if here is not None and first is not None and first.name in (here.name, *names[-1:]):
+                trace = trace[1:]           # the function the guest called: FRAMES has it
+            trace = [self.cpu.host_addr(f) for f in names] + trace
         else:
             trace = trace[2:]
         self.dumpstack.warn(task, file, line, caller, trace, msg)

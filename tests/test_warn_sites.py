@@ -98,3 +98,27 @@ def test_api_misuse_warns_where_419_does(kernel, build):
     [note] = [ln for ln in kernel.lines if "kfree of unknown" in ln]
     assert note.startswith("klpsh: kfree of unknown or already freed object ") and "4.19 does not check" in note
     assert sum(ln.startswith("WARNING:") for ln in kernel.lines) == 2
+
+
+EMPTY_GROUP = r"""
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+MODULE_LICENSE("GPL");
+static struct attribute_group empty = { .name = "empty" };
+static int __init eg_init(void) { return sysfs_create_group(kernel_kobj, &empty) == -EINVAL ? 0 : -EIO; }
+module_init(eg_init);
+"""
+
+
+@needs_gcc
+def test_a_warn_call_trace_starts_at_the_caller_of_its_function(kernel, build):
+    """internal_create_group()'s WARN: RIP in it; the trace from sysfs_create_group, once."""
+    kernel.init_module(build("empty_group", EMPTY_GROUP), "")
+    [splat] = _splats(kernel.lines)
+    assert splat[1] == "sysfs: (bin_)attrs not set by subsystem for group: kernel/empty"
+    assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at fs/sysfs/group\.c:121 internal_create_group\+.*",
+                        splat[2])
+    trace = splat[splat.index("Call Trace:") + 1:]
+    assert trace[0].startswith(" sysfs_create_group+0x")
+    assert trace[1].startswith(" eg_init+0x") and trace[1].endswith(" [empty_group]")

@@ -30,11 +30,16 @@ INITIALIZED, IN_SYSFS, ADD_UEVENT_SENT, REMOVE_UEVENT_SENT, UEVENT_SUPPRESS = 1,
 KOBJ_ADD, KOBJ_REMOVE, KOBJ_MAX = 0, 1, 8
 PAGE_SIZE = 4096
 NAME_MAX = 4096
-WARN_EMPTY_NAME = ("lib/kobject.c", 231)
-WARN_NOT_INIT = ("lib/kobject.c", 713)
+WARN_EMPTY_NAME = ("lib/kobject.c", 226)
+WARN_GET_NOT_INIT = ("lib/kobject.c", 610)
+WARN_PUT_NOT_INIT = ("lib/kobject.c", 705)
 REFCOUNT_SATURATED = 0xC000_0000    # INT_MIN / 2 as a u32 (arch/x86/mm/extable.c)
-WARN_NO_OPS = ("fs/sysfs/file.c", 265)
+WARN_NO_OPS = ("fs/sysfs/file.c", 260)
+# A NULL kobject, attribute or kobject directory: 4.19 BUG_ON()s (fs/sysfs/file.c:328 and 540,
+# group.c:115: an Oops); this is the WARN_ON that replaced them later (5.x), not 4.19's yet.
 WARN_CREATE = ("fs/sysfs/file.c", 330)
+# internal_create_group()'s WARN(1, "sysfs: (bin_)attrs not set by subsystem for group: %s/%s\n")
+WARN_NO_ATTRS = ("fs/sysfs/group.c", 121)
 _DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal")
 _FILE_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_add_file_mode_ns")
 
@@ -300,7 +305,7 @@ def kobject_del(k: "Kernel", kobj: int) -> None:
 def kobject_get(k: "Kernel", kobj: int) -> int:
     if kobj:
         if not _state(k, kobj) & INITIALIZED:
-            k.warn(*WARN_NOT_INIT, k.cpu.host_addr("kobject_get"),
+            k.warn(*WARN_GET_NOT_INIT, k.cpu.host_addr("kobject_get"),
                    f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not "
                    "initialized, yet kobject_get() is being called.\n", frames=("kobject_get",))
         at = kobj + Kobject.kref.offset
@@ -320,7 +325,7 @@ def kobject_put(k: "Kernel", kobj: int) -> None:
     if not kobj:
         return
     if not _state(k, kobj) & INITIALIZED:
-        k.warn(*WARN_NOT_INIT, k.cpu.host_addr("kobject_put"),
+        k.warn(*WARN_PUT_NOT_INIT, k.cpu.host_addr("kobject_put"),
                f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not initialized, "
                "yet kobject_put() is being called.\n", frames=("kobject_put",))
     at = kobj + Kobject.kref.offset
@@ -651,8 +656,8 @@ def _group(k: "Kernel", kobj: int, grp: int, update: bool) -> int:
     attrs = mem.u64(grp + AttributeGroup.attrs.offset)
     bins = mem.u64(grp + AttributeGroup.bin_attrs.offset)
     if not attrs and not bins:
-        k.warn(*WARN_CREATE, k.cpu.host_addr("internal_create_group"),
-               f"sysfs: (bin_)attrs not set by subsystem for group: {where[1]}/{gname}\n",
+        k.warn(*WARN_NO_ATTRS, k.cpu.host_addr("internal_create_group"),
+               f"sysfs: (bin_)attrs not set by subsystem for group: {kobject_name(k, kobj)}/{gname}\n",
                frames=("internal_create_group", "sysfs_create_group"))
         return errret(Errno.EINVAL)
     d = where[0]
