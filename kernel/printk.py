@@ -123,7 +123,8 @@ class Printk:
     def printk(self, msg: str) -> None:
         """vprintk_emit(): one call, with a KERN_* prefix or a continuation. The lines of one
         call are one 4.19 record, which the console prints line by line under one timestamp;
-        a continued line keeps the time of its first fragment (cont.ts_nsec)."""
+        a continued line keeps the time of its first fragment (cont.ts_nsec). Only KERN_CONT
+        continues an unterminated line (log_output()); any other call flushes it first."""
         if self._held is not None:
             self._held.append((self.printk, (msg,)))
             return
@@ -131,7 +132,7 @@ class Printk:
         ts = None
         if self._partial is not None:
             plevel, ptext, pts = self._partial
-            if cont or level is None:
+            if cont:
                 text = ptext + text
                 level, ts = plevel, pts
             else:

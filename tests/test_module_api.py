@@ -332,3 +332,27 @@ def test_proc_files(kernel, test_module):
     with pytest.raises(KernelError) as e:
         read("/proc/proc_demo")
     assert e.value.errno == Errno.ENOENT
+
+
+def test_only_kern_cont_continues_an_unterminated_line(kernel, build):
+    """4.19's log_output(): a fragment without a newline is continued by a KERN_CONT call
+    (pr_cont); a call without KERN_CONT, with a level or without one, starts a new record."""
+    image = build("contlines", """
+#include <linux/module.h>
+static int __init contlines_init(void)
+{
+	pr_info("one");
+	pr_cont(" two");
+	pr_cont(" three\\n");
+	pr_info("alone");
+	printk("no level\\n");
+	printk(KERN_INFO "fragment");
+	printk(KERN_WARNING "warned\\n");
+	return 0;
+}
+module_init(contlines_init);
+MODULE_LICENSE("GPL");
+""")
+    kernel.init_module(image, "")
+    i = kernel.lines.index("one two three")
+    assert kernel.lines[i:i + 5] == ["one two three", "alone", "no level", "fragment", "warned"]
