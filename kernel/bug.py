@@ -1,6 +1,7 @@
 """include/asm-generic/bug.h: the WARN*() sites of the kernel's own (host) code.
 
-Each site is where 4.19 has its WARN: the file and line of a 4.19 tree (4.19.67 read), the
+Each site is where 4.19 has its WARN: the file and line of 4.19.0 (read in a v4.19 tree;
+4.19.67 and 4.19.73 agree but for kernel/livepatch/core.c and mm/percpu.c), the
 function holding it, whether it is a *_ONCE variant. WARN_ON(cond) prints no message line;
 WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller passes it).
 """

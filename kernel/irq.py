@@ -45,11 +45,11 @@ IRQF_ONESHOT = 0x2000
 IRQF_NO_THREAD = 0x10000
 IRQF_TIMER = 0x200 | 0x4000 | IRQF_NO_THREAD
 
-# file:line of the WARNs of kernel/irq/manage.c (4.19, approximate)
-WARN_ALREADY_FREE = ("kernel/irq/manage.c", 1598)
-WARN_FREE_FROM_IRQ = ("kernel/irq/manage.c", 1576)
-WARN_UNBALANCED_ENABLE = ("kernel/irq/manage.c", 548)
-WARN_UNBALANCED_WAKE = ("kernel/irq/manage.c", 623)
+# file:line of the WARNs of kernel/irq/manage.c (4.19.0: __free_irq, __enable_irq, irq_set_irq_wake)
+WARN_ALREADY_FREE = ("kernel/irq/manage.c", 1625)
+WARN_FREE_FROM_IRQ = ("kernel/irq/manage.c", 1610)
+WARN_UNBALANCED_ENABLE = ("kernel/irq/manage.c", 558)
+WARN_UNBALANCED_WAKE = ("kernel/irq/manage.c", 657)
 
 # the platform's drivers on the lines at boot: irq -> (devname, flags, handler, what it returns)
 BOOT_ACTIONS: tuple[tuple[int, str, int, str, int], ...] = (

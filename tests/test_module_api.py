@@ -148,7 +148,7 @@ def test_va_list_wrappers_pointer_extensions_and_sscanf(kernel, test_module):
     assert kernel.lines[i + 1:i + 4] == [
         "------------[ cut here ]------------",
         "Please remove unsupported %f in format string",
-        f"WARNING: CPU: 0 PID: {kernel.lines[i + 3].split('PID: ')[1].split()[0]} at lib/vsprintf.c:2171 "
+        f"WARNING: CPU: 0 PID: {kernel.lines[i + 3].split('PID: ')[1].split()[0]} at lib/vsprintf.c:2149 "
         "format_decode+0x8/0x10"]
     trace = kernel.lines[kernel.lines.index("Call Trace:", i):]
     assert [l.split("+")[0].strip() for l in trace[1:9]] == [

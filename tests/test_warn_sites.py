@@ -32,7 +32,7 @@ def test_warn_on_splat_has_the_419_layout(kernel):
     with pytest.raises(KernelError):
         kernel.syscall("klp_test", lambda: kernel.livepatch._klp_enable_patch(patch))
     [splat] = _splats(kernel.lines)
-    assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at kernel/livepatch/core\.c:359 "
+    assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at kernel/livepatch/core\.c:358 "
                         r"__klp_enable_patch\+0x[0-9a-f]+/0x[0-9a-f]+", splat[1]), splat[:3]
     assert splat[2].startswith("Modules linked in: livepatch_sample(K)")
     assert any(re.match(r"CPU: 0 PID: \d+ Comm: klp_test Tainted: G +K ", ln) for ln in splat)

@@ -74,7 +74,7 @@ def _action(k: "Kernel", nr: int) -> None:
                 if k.mem.u32(t + _COUNT) == 0:
                     state = k.mem.u64(t + _STATE)
                     if not state & 1 << TASKLET_STATE_SCHED:
-                        # 4.19's tasklet_action_common() BUG()s here (kernel/softirq.c:521)
+                        # 4.19's tasklet_action_common() BUG()s here
                         k.unchecked(f"tasklet {k.fmt_ptr(t)} on the list is not scheduled",
                                     "tasklet_action_common() BUG()s")
                     k.mem.set_u64(t + _STATE, state & ~(1 << TASKLET_STATE_SCHED))

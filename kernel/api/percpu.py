@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
 
 # pcpu_alloc()'s WARN(do_warn, "illegal size (%zu) or align (%zu) for percpu allocation\n") (4.19)
-WARN_ILLEGAL_SIZE = WarnSite("mm/percpu.c", 1383, "pcpu_alloc")
+WARN_ILLEGAL_SIZE = WarnSite("mm/percpu.c", 1382, "pcpu_alloc")
 
 
 @kapi("__alloc_percpu")

@@ -26,9 +26,9 @@ MASK64 = (1 << 64) - 1
 PAGE_SIZE = 4096
 PTR_WIDTH = 16                     # 2 * sizeof(void *)
 STR_MAX = 1 << 20                  # how far a %s is read without a precision
-# format_decode()'s WARN_ONCE, at this line of lib/vsprintf.c in a 4.19 kernel (the line a 4.19
-# vendor kernel's report of "Please remove unsupported %) in format string" shows)
-FORMAT_DECODE_WARN = ("lib/vsprintf.c", 2171)
+# format_decode()'s WARN_ONCE, at its line of lib/vsprintf.c in 4.19.0 (4.19.73 has it there too;
+# a vendor kernel's report of "Please remove unsupported %) in format string" shows 2171)
+FORMAT_DECODE_WARN = ("lib/vsprintf.c", 2149)
 # struct printf_spec keeps field_width in 24 bits and precision in 16: set_field_width() and
 # set_precision() WARN_ONCE and clamp a '*' argument that does not fit (their lines counted
 # from format_decode()'s WARN by the layout lib/vsprintf.c keeps between them)
@@ -339,7 +339,7 @@ def flags_string(k: "Kernel", ext: str, v: int) -> str:
     if "pG" not in k.printk.once:
         k.printk.once.add("pG")
         if k.sched.current is not None:
-            k.warn("lib/vsprintf.c", 1521, k.cpu.host_addr("flags_string"),
+            k.warn("lib/vsprintf.c", 1531, k.cpu.host_addr("flags_string"),
                    f"Unsupported flags modifier: {kind}\n", frames=("vsnprintf",))
     return ""
 

@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.module.main import Module
 
-# kernel/livepatch/core.c's WARN_ON()s (4.19)
-WARN_DISABLE_DISABLED = WarnSite("kernel/livepatch/core.c", 286, "__klp_disable_patch")  # !patch->enabled
-WARN_ENABLE_ENABLED = WarnSite("kernel/livepatch/core.c", 359, "__klp_enable_patch")     # patch->enabled
-WARN_MODULE_COMING = WarnSite("kernel/livepatch/core.c", 960, "klp_module_coming")
-WARN_MODULE_GOING = WarnSite("kernel/livepatch/core.c", 1038, "klp_module_going")
+# kernel/livepatch/core.c's WARN_ON()s (4.19.0; 4.19.67+ have them a line or six further down)
+WARN_DISABLE_DISABLED = WarnSite("kernel/livepatch/core.c", 285, "__klp_disable_patch")  # !patch->enabled
+WARN_ENABLE_ENABLED = WarnSite("kernel/livepatch/core.c", 358, "__klp_enable_patch")     # patch->enabled
+WARN_MODULE_COMING = WarnSite("kernel/livepatch/core.c", 954, "klp_module_coming")
+WARN_MODULE_GOING = WarnSite("kernel/livepatch/core.c", 1032, "klp_module_going")
 KSYM_NAME_LEN = 128
 __all__ = ["Livepatch", "KlpPatch", "KlpObject", "KlpFunc"]
 
