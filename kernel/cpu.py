@@ -171,6 +171,17 @@ class VarArgs:
         return self.mem.u64(self.rsp + 8 * (i - len(ARG_REGS) + 1))
 
 
+class HostVarArgs:
+    """The variadic arguments of a call host code makes through a function pointer: what it
+    passed after the fixed ones, then 0 (registers nobody set)."""
+
+    def __init__(self, rest: tuple[int, ...]) -> None:
+        self.rest = list(rest)
+
+    def next(self) -> int:
+        return self.rest.pop(0) if self.rest else 0
+
+
 @dataclass
 class Board:
     """Guest memory and the engines mapped over it: the hardware a machine runs on.
@@ -663,7 +674,10 @@ class Cpu:
         assert stub.func is not None
         try:
             # registers a caller did not set read as 0
-            return stub.func(self.kernel, *(*args, *(0,) * stub.nargs)[:stub.nargs])
+            fixed = (*args, *(0,) * stub.nargs)[:stub.nargs]
+            if stub.variadic:
+                return stub.func(self.kernel, *fixed, HostVarArgs(args[stub.nargs:]))
+            return stub.func(self.kernel, *fixed)
         except BadAddress as e:
             uc = task.ctx.engine
             regs = self._regs(uc) if uc is not None else self._host_regs(task, stub.addr)

@@ -134,6 +134,7 @@ class Kernel:
         self.timers: dict[int, Event] = {}
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
+        self.radix_trees: dict[int, dict[int, int]] = {}  # radix_tree_root -> index -> entry
         self.percpu: Any = None                   # kernel.percpu.PerCpu, made on first use
         self.kobjs: dict[int, Any] = {}           # a kobject in sysfs -> kernel.fs.sysfs.KobjInfo
         self.mutexes: dict[int, Task] = {}

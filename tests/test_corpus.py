@@ -198,5 +198,8 @@ def test_blind_set_second_round(corpus) -> None:
     assert "cpus_demo: 2 online, 2 possible, nr_cpu_ids 2, on cpu 0" in s
     assert "on_each_cpu ran 2 times" in s and "online mask 0-1" in s
     assert "cpus_demo: cpu 0 hits 1" in s and "cpus_demo: cpu 1 hits 2" in s
+    s = _session(corpus["radix_demo"])
+    assert "radix_demo: 1000 -> two, 7 ->           (null)" in s
+    assert "gang lookup found 4, first zero last three" in s and "after delete 5 ->           (null)" in s
     got = _cat(corpus["jiffies_proc"], "/proc/driver/jiffies_info")
     assert got.startswith("jiffies info\njiffies ") and got.endswith("reads 1\nraw\ntab\\011here")

@@ -574,4 +574,10 @@ smp_call_function smp 3
 smp_call_function_many smp 4
 on_each_cpu smp 3
 on_each_cpu_mask smp 4
+radix_tree_insert radix_tree 3
+radix_tree_lookup radix_tree 2
+radix_tree_delete radix_tree 2
+radix_tree_gang_lookup radix_tree 4
+radix_tree_preload radix_tree 1
+radix_tree_maybe_preload radix_tree 1
 """

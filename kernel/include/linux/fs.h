@@ -398,6 +398,7 @@ static const struct file_operations __fops = {				\
 
 /* what 4.19's fs.h pulls in as well */
 #include <linux/capability.h>
+#include <linux/radix-tree.h>
 #include <linux/completion.h>
 #include <linux/fcntl.h>
 #include <linux/gfp.h>

@@ -12,6 +12,7 @@
 #include <linux/bug.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/radix-tree.h>
 
 struct idr {
 	void		*idr_rt;	/* the Python kernel's, not a radix tree here */
