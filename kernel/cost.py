@@ -48,6 +48,7 @@ COST_NS: dict[str, int] = {
     "work_dispatch": 100_000,
     "syscall": 40_000,
     "task": 250,
+    "list_step": 750,         # one list_head hop: ~3 instructions at NS_PER_INSN
 }
 
 

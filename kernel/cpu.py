@@ -621,6 +621,12 @@ class Cpu:
             raise self._host_bug(uc, e) from None
         finally:
             task.ctx.frames.pop()
+        if self.kernel.watchdog.pending is not None:
+            # the kernel function's own time (cost.spend) ran into a soft lockup: it is
+            # reported now, as the watchdog's tick would find the task still in there
+            lockup = self.kernel.watchdog.charge(task, 0)
+            if lockup is not None:
+                raise self._lockup(uc, task, lockup, at_call=True)
         if self.state[uc].tlb_gen != self.pt.generation:
             self.sync_tlb(uc)            # pages lost rights while the task was in the kernel
         if ret is not None:

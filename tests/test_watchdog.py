@@ -19,6 +19,8 @@ HOG = r"""
 #include <linux/delay.h>
 #include <linux/sched.h>
 #include <linux/completion.h>
+#include <linux/seq_file.h>
+static struct list_head head_, node_;
 static char *what = "none";
 module_param(what, charp, 0);
 static DECLARE_COMPLETION(never);
@@ -34,6 +36,11 @@ static int __init hog_init(void)
 	if (!strcmp(what, "kmalloc"))
 		while (forever)
 			kfree(kmalloc(8, GFP_KERNEL));
+	if (!strcmp(what, "seqlist")) {		/* a ring that never comes back to head_ */
+		head_.next = &node_;
+		node_.next = &node_;
+		seq_list_start(&head_, -1);
+	}
 	if (!strcmp(what, "cond_resched"))
 		while (forever)
 			cond_resched();
@@ -81,7 +88,7 @@ def lockup_line(out: list[str]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("what", ["spin", "printk", "kmalloc"])
+@pytest.mark.parametrize("what", ["spin", "printk", "kmalloc", "seqlist"])
 def test_a_task_that_keeps_its_cpu_is_a_soft_lockup_at_its_virtual_time(shell, what):
     out = run(shell, f"insmod hog.ko what={what}")
     pid = max(t.pid for t in shell.kernel.sched.all_tasks()) + 0  # insmod was the last pid

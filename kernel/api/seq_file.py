@@ -16,6 +16,7 @@ from kernel.cpu import VarArgs
 from kernel.errno import Errno
 from kernel.mm import PAGE_SIZE
 from kernel.bug import WarnSite
+from kernel import cost
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -192,13 +193,28 @@ def seq_pad(k: "Kernel", m: int, c: int) -> None:
 
 
 # --- iterating list_heads ----------------------------------------------------------------------
+_SPIN_BATCH = 1 << 20    # list steps of a ring walked for good, charged at once
+_SPIN_BATCHES = 1000     # ~13 min of virtual time at most (watchdog_thresh=0)
+
+
 @kapi()
 def seq_list_start(k: "Kernel", head: int, pos: int) -> int:
+    """The POSth entry of HEAD's list, or NULL past its end. On a ring that never comes back
+    to HEAD, 4.19's loop keeps the CPU for good: its time passes on the clock until the
+    soft lockup the watchdog then reports."""
     lh = k.mem.u64(head)
     n = s64(pos)
+    seen: set[int] = set()
     while lh != head:
         if n == 0:
             return lh
+        if lh in seen:
+            for _ in range(_SPIN_BATCHES):     # bounded where no watchdog would report it
+                if k.watchdog.pending is not None or not k.watchdog.costs:
+                    break
+                cost.spend(k, "list_step", _SPIN_BATCH)
+            return 0
+        seen.add(lh)
         n -= 1
         lh = k.mem.u64(lh)
     return 0
