@@ -2,7 +2,8 @@
 
 Each site is where 4.19 has its WARN: the file and line of 4.19.0 (read in a v4.19 tree;
 4.19.67 and 4.19.73 agree but for kernel/livepatch/core.c and mm/percpu.c), the
-function holding it, whether it is a *_ONCE variant. WARN_ON(cond) prints no message line;
+function holding it, whether it is a *_ONCE variant. Where another kernel has the WARN
+elsewhere, its profile says so (KernelProfile.warn_moves, a WarnMove per moved site). WARN_ON(cond) prints no message line;
 WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller passes it).
 """
 
@@ -26,3 +27,11 @@ class WarnSite:
     def key(self) -> str:
         """The site's __warned flag."""
         return f"warn:{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class WarnMove:
+    """Where another kernel has a 4.19 WarnSite's WARN: its line, and its function if renamed."""
+    line: int
+    func: str | None = None
+

@@ -751,17 +751,20 @@ class Kernel:
             rs = self.ratelimits.setdefault(site.key, RateLimit())
             if not rs.ok(self.printk, self.clock.jiffies, site.func):
                 return
+        place = self.profile.warn_place(site.file, site.line, site.func)
+        if place is None:                   # this kernel has no such WARN
+            return
+        line, func = place
         if self.sched.current is None:
             # 4.19 always has a current task; here host code may run between tasks (a shell
             # command's own work): report it as the boot CPU's idle task would
             task = self.sched.idle[0] if self.sched.idle else None
             if task is None:
                 return
-            self.dumpstack.warn(task, site.file, site.line, self.cpu.host_addr(site.func),
+            self.dumpstack.warn(task, site.file, line, self.cpu.host_addr(func),
                                 [self.cpu.host_addr(f) for f in site.callers], msg)
             return
-        self.warn(site.file, site.line, self.cpu.host_addr(site.func), msg,
-                  frames=site.callers)
+        self.warn(site.file, line, self.cpu.host_addr(func), msg, frames=site.callers)
 
     def unchecked(self, what: str, on_419: str) -> None:
         """Misuse 4.19 does not check here (it goes on with garbage, or faults later): klpsh

@@ -22,8 +22,12 @@ Documentation/livepatch/*.rst):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from kernel.bug import WarnMove
 
 __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_KERNEL",
            "get_profile", "KERNEL_NAMES", "GFP_4_19", "GFP_5_4"]
@@ -66,8 +70,6 @@ class LivepatchProfile:
     # the core keeps patch->obj_list and obj->func_list in guest memory, dynamic objects and
     # nop functions allocated there, as klp_for_each_object()/klp_for_each_func() walk them (5.1+)
     object_lists: bool
-    # the line of WARN(1, "Duplicate shadow variable ...") in kernel/livepatch/shadow.c
-    shadow_duplicate_warn_line: int
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,16 @@ class KernelProfile:
     # debugfs creators fail with ERR_PTR(-EEXIST) and pr_err "... already present!" (5.0+:
     # fs/debugfs/inode.c start_creating()), else with NULL and nothing logged (4.19)
     debugfs_err_ptr: bool = False
+    # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
+    # line (and function, if renamed) here, or None where this kernel has no such WARN
+    warn_moves: Mapping[tuple[str, int], WarnMove | None] = field(default_factory=dict)
+
+    def warn_place(self, file: str, line: int, func: str) -> tuple[int, str] | None:
+        """Line and function of the WARN that 4.19.0 has at FILE:LINE in FUNC; None if absent."""
+        if (file, line) not in self.warn_moves:
+            return line, func
+        move = self.warn_moves[(file, line)]
+        return None if move is None else (move.line, move.func or func)
 
     @property
     def command_line(self) -> str:
@@ -196,10 +208,35 @@ LINUX_4_19 = KernelProfile(
         object_struct="KlpObject",
         func_struct="KlpFunc",
         object_lists=False,
-        shadow_duplicate_warn_line=177,
     ),
     gfp=GFP_4_19,
 )
+
+# Every WarnSite (grep 'WarnSite(' kernel) read in a 5.4.214 tree: all exist there, moved.
+WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
+    ("kernel/livepatch/core.c", 285): WarnMove(876),        # __klp_disable_patch !enabled
+    ("kernel/livepatch/core.c", 358): WarnMove(912),        # __klp_enable_patch enabled
+    ("kernel/livepatch/core.c", 954): WarnMove(1115),       # klp_module_coming
+    ("kernel/livepatch/core.c", 1032): WarnMove(1187),      # klp_module_going
+    ("kernel/livepatch/patch.c", 143): WarnMove(139),       # klp_unpatch_func !patched
+    ("kernel/livepatch/patch.c", 149): WarnMove(145),       # klp_unpatch_func !ops
+    ("kernel/livepatch/patch.c", 177): WarnMove(174),       # klp_patch_func !old_func (was old_addr)
+    ("kernel/livepatch/patch.c", 180): WarnMove(177),       # klp_patch_func patched
+    ("kernel/livepatch/patch.c", 255): WarnMove(264),       # klp_patch_object
+    ("kernel/livepatch/transition.c", 116): WarnMove(111),  # klp_complete_transition
+    ("kernel/livepatch/transition.c", 123): WarnMove(118),
+    ("kernel/livepatch/transition.c", 158): WarnMove(146),  # klp_cancel_transition
+    ("kernel/livepatch/transition.c", 364): WarnMove(395),  # klp_try_complete_transition
+    ("kernel/livepatch/transition.c", 464): WarnMove(512),  # klp_init_transition
+    ("kernel/livepatch/shadow.c", 177): WarnMove(165),      # SPDX header since 5.2
+    ("kernel/workqueue.c", 1384): WarnMove(1427),           # __queue_work draining
+    ("drivers/char/misc.c", 242): WarnMove(243),
+    ("kernel/kthread.c", 498): WarnMove(565),               # kthread_park PF_EXITING
+    ("kernel/kthread.c", 501): WarnMove(568),               # kthread_park SHOULD_PARK
+    ("lib/idr.c", 487): WarnMove(523, "ida_free"),          # ida_remove() folded into ida_free()
+    ("fs/seq_file.c", 55): WarnMove(58),
+    ("mm/percpu.c", 1382): WarnMove(1616),                  # pcpu_alloc illegal size
+})
 
 LINUX_5_4 = KernelProfile(
     name="5.4",
@@ -226,10 +263,10 @@ LINUX_5_4 = KernelProfile(
         object_struct="KlpObject54",
         func_struct="KlpFunc54",
         object_lists=True,
-        shadow_duplicate_warn_line=165,     # 5.4.214 (SPDX header since 5.2)
     ),
     gfp=GFP_5_4,
     debugfs_err_ptr=True,
+    warn_moves=WARN_MOVES_5_4,
 )
 
 PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}

@@ -122,3 +122,30 @@ def test_a_warn_call_trace_starts_at_the_caller_of_its_function(kernel, build):
     trace = splat[splat.index("Call Trace:") + 1:]
     assert trace[0].startswith(" sysfs_create_group+0x")
     assert trace[1].startswith(" eg_init+0x") and trace[1].endswith(" [empty_group]")
+
+
+@pytest.mark.parametrize("name, line", [("4.19", 364), ("5.4", 395)])
+def test_warn_site_names_the_line_of_the_booted_kernel(elf_cache, name, line):
+    # klp_try_complete_transition()'s WARN_ON_ONCE: transition.c:364 in 4.19.0, :395 in 5.4.214
+    from kernel.machine import Kernel
+    k = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache, kernel=name)
+    lines: list[str] = []
+    k.printk.consoles.append(lambda r: lines.append(r.text))
+    try:
+        k.syscall("klp_test", lambda: tr.klp_try_complete_transition(k.livepatch))
+    finally:
+        k.shutdown()
+    [splat] = _splats(lines)
+    assert re.fullmatch(rf"WARNING: CPU: 0 PID: \d+ at kernel/livepatch/transition\.c:{line} "
+                        r"klp_try_complete_transition\+0x[0-9a-f]+/0x[0-9a-f]+", splat[1])
+
+
+def test_warn_moves_name_existing_sites_and_renames_print_the_new_function():
+    from kernel import bug, profile
+    from kernel.machine import Kernel  # noqa: F401  (imports every WarnSite's module)
+    import gc
+    sites = {(o.file, o.line) for o in gc.get_objects() if isinstance(o, bug.WarnSite)}
+    assert set(profile.WARN_MOVES_5_4) <= sites
+    p = profile.get_profile("5.4")
+    assert p.warn_place("lib/idr.c", 487, "ida_remove") == (523, "ida_free")
+    assert profile.get_profile("4.19").warn_place("lib/idr.c", 487, "ida_remove") == (487, "ida_remove")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel.bug import WarnSite
 from kernel.printk import Logger
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 SHADOW_HASH_BITS = 12
 GOLDEN_RATIO_64 = 0x61C8864680B583EB
 U64 = (1 << 64) - 1
+# __klp_shadow_get_or_alloc()'s WARN(1, "Duplicate shadow variable <%p, %lx>\n", obj, id)
+WARN_DUPLICATE = WarnSite("kernel/livepatch/shadow.c", 177, "__klp_shadow_get_or_alloc")
 # struct klp_shadow { struct hlist_node node; struct rcu_head rcu_head; void *obj;
 # unsigned long id; char data[]; }: kzalloc(size + sizeof(*new_shadow)) holds both
 KLP_SHADOW_OBJ, KLP_SHADOW_ID, KLP_SHADOW_DATA = 32, 40, 48
@@ -41,9 +44,7 @@ def _alloc(lp: "Livepatch", obj: int, id_: int, size: int, gfp: int, ctor: int, 
     existing = lp.shadows.get((obj, id_))
     if existing:
         if warn_on_exist:
-            k.warn("kernel/livepatch/shadow.c", lp.profile.shadow_duplicate_warn_line,
-                   k.cpu.host_addr("__klp_shadow_get_or_alloc"),
-                   f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
+            k.warn_at(WARN_DUPLICATE, f"Duplicate shadow variable <{k.fmt_ptr(obj)}, {id_:x}>")
             return 0
         return existing
     block = k.slab.kmalloc((size + KLP_SHADOW_DATA) & U64, zero=True, flags=gfp)
