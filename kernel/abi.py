@@ -612,7 +612,40 @@ class SignalStruct(_GuestStruct):
                 ("wait_chldexit", WaitQueueHead), ("curr_target", _ptr),
                 ("shared_pending", SigPending), ("multiprocess", _ptr), ("group_exit_code", _int),
                 ("notify_count", _int), ("group_exit_task", _ptr), ("group_stop_count", _int),
-                ("flags", _uint)]
+                ("flags", _uint), ("tty", _ptr)]
+
+
+class Ktermios(_GuestStruct):
+    """struct ktermios (4.19 x86-64, 44 bytes)."""
+
+    _fields_ = [("c_iflag", _uint), ("c_oflag", _uint), ("c_cflag", _uint), ("c_lflag", _uint),
+                ("c_line", _u8), ("c_cc", _u8 * 19), ("c_ispeed", _uint), ("c_ospeed", _uint)]
+
+
+class TtyOperations(_GuestStruct):
+    """struct tty_operations: 4.19's leading methods, up to write_room."""
+
+    _fields_ = [(m, _ptr) for m in ("lookup", "install", "remove", "open", "close", "shutdown",
+                                    "cleanup", "write", "put_char", "flush_chars", "write_room")]
+
+
+class TtyDriver(_GuestStruct):
+    """struct tty_driver (4.19's members, all of them)."""
+
+    _fields_ = [("magic", _int), ("kref", _uint), ("cdevs", _ptr), ("owner", _ptr),
+                ("driver_name", _ptr), ("name", _ptr), ("name_base", _int), ("major", _int),
+                ("minor_start", _int), ("num", _uint), ("type", ctypes.c_int16),
+                ("subtype", ctypes.c_int16), ("init_termios", Ktermios), ("flags", _ulong),
+                ("proc_entry", _ptr), ("other", _ptr), ("ttys", _ptr), ("ports", _ptr),
+                ("termios", _ptr), ("driver_state", _ptr), ("ops", _ptr),
+                ("tty_drivers", ListHead)]
+
+
+class TtyStruct(_GuestStruct):
+    """struct tty_struct: 4.19's leading members (magic, kref, dev, driver, ops, index)."""
+
+    _fields_ = [("magic", _int), ("kref", _uint), ("dev", _ptr), ("driver", _ptr), ("ops", _ptr),
+                ("index", _int)]
 
 
 class KSigaction(_GuestStruct):
@@ -722,6 +755,10 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct task_struct": (TaskStruct, {}),
     "struct sigpending": (SigPending, {}),
     "struct signal_struct": (SignalStruct, {}),
+    "struct ktermios": (Ktermios, {}),
+    "struct tty_operations": (TtyOperations, {}),
+    "struct tty_driver": (TtyDriver, {}),
+    "struct tty_struct": (TtyStruct, {}),
     "struct k_sigaction": (KSigaction, {"sa_handler": "sa.sa_handler", "sa_flags": "sa.sa_flags",
                                         "sa_restorer": "sa.sa_restorer", "sa_mask": "sa.sa_mask"}),
     "struct sighand_struct": (SighandStruct, {}),

@@ -29,6 +29,7 @@ from kernel.mm import (HEAP_BASE, HEAP_END, MEM_BASE, MEM_SIZE, MODULES_BASE, MO
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
+from kernel.tty import Terminal, attach as attach_tty, console_tty
 from kernel.printk import KERN_WARNING, Logger, Printk, RateLimit
 from kernel.profile import KernelProfile, get_profile
 from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
@@ -147,6 +148,7 @@ class Kernel:
         self.debugfs: Any = None                  # kernel.fs.debugfs.Debugfs, made at boot
         self._structs: dict[int, Task] = {}
         self.pids: dict[int, int] = {}            # pid number -> its struct pid (kernel/api/pid.py)
+        self.terminal = Terminal()                # the shell's tty (kernel/tty.py)
         self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
@@ -217,6 +219,7 @@ class Kernel:
         kobject_boot(self)
         debugfs_init(self)
         tmpfs_init(self)
+        console_tty(self)                         # the shell's terminal (pts 0)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)
@@ -495,6 +498,7 @@ class Kernel:
         keep = task is not None and not in_shell
         if task is None:
             task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
+        attach_tty(self, task)
         box: dict[str, Any] = {}
 
         def body() -> None:

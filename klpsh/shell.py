@@ -188,7 +188,7 @@ class Shell:
         stdin: str | None = None
         status = 0
         self.kernel.interrupted = self.interrupted
-        with self._console():
+        with self._console(), self._terminal(stdout):
             for i, (spec, argv) in enumerate(zip(specs, [cmd.argv, *cmd.pipe])):
                 last = i == len(specs) - 1
                 captured: list[str] = []
@@ -276,6 +276,20 @@ class Shell:
             yield
         finally:
             consoles.remove(self._print_record)
+
+    @contextmanager
+    def _terminal(self, stdout: "_Lines") -> Iterator[None]:
+        """What the guest writes to the terminal (the tty of the shell's tasks) shows here."""
+        terminal = getattr(self.kernel, "terminal", None)
+        if terminal is None:            # a stand-in kernel without one
+            yield
+            return
+        writers = terminal.writers
+        writers.append(stdout.write)
+        try:
+            yield
+        finally:
+            writers.remove(stdout.write)
 
     def _print_record(self, record: "Record") -> None:
         self.out(record.format())

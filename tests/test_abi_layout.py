@@ -33,7 +33,7 @@ LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linu
                    "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h",
                    "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h", "linux/cdev.h", "linux/device.h",
                    "linux/miscdevice.h", "linux/utsname.h", "linux/debugfs.h", "linux/interrupt.h",
-                   "linux/sched/signal.h", "linux/uaccess.h"]
+                   "linux/sched/signal.h", "linux/uaccess.h", "linux/tty.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {
@@ -154,7 +154,7 @@ def test_struct_layout_matches_gcc(layout: dict[str, bytes], cname: str) -> None
 def test_abi_md_sizes() -> None:
     """The sizes kernel/ABI.md promises."""
     expected = {"ListHead": 16, "Module": 200, "KernelParamOps": 32, "KernelParam": 40,
-                "TaskStruct": 320, "SigPending": 24, "SignalStruct": 120, "SighandStruct": 2088, "Siginfo": 128, "WorkStruct": 32, "TimerList": 40, "DelayedWork": 88,
+                "TaskStruct": 320, "SigPending": 24, "SignalStruct": 128, "TtyStruct": 40, "TtyDriver": 184, "TtyOperations": 88, "Ktermios": 44, "SighandStruct": 2088, "Siginfo": 128, "WorkStruct": 32, "TimerList": 40, "DelayedWork": 88,
                 "SeqFile": 128, "SeqOperations": 32, "FileOperations": 256, "Inode": 584, "File": 256, "Dentry": 192, "Qstr": 16, "Path": 16, "Kobject": 64, "Cdev": 104, "Class": 120, "MiscDevice": 80, "KlpFunc": 72, "KlpCallbacks": 40, "KlpObject": 72, "KlpPatch": 40,
                 "Mutex": 32, "Spinlock": 4, "RwSemaphore": 40, "BlockingNotifierHead": 48, "WaitQueueHead": 24, "Completion": 32, "SysInfo": 112, "KernelSymbol": 16}
     assert {name: getattr(abi, name).size for name in expected} == expected

@@ -580,4 +580,7 @@ radix_tree_delete radix_tree 2
 radix_tree_gang_lookup radix_tree 4
 radix_tree_preload radix_tree 1
 radix_tree_maybe_preload radix_tree 1
+get_current_tty tty 0
+tty_kref_put tty 1
+pty_write tty 3
 """

@@ -33,6 +33,8 @@ struct signal_struct {
 	struct task_struct	*group_exit_task;
 	int			group_stop_count;
 	unsigned int		flags;		/* see SIGNAL_* flags below */
+	/* klpsh: 4.19 has the timers, pids and tty_old_pgrp before it, further down */
+	struct tty_struct	*tty;		/* NULL if no tty */
 };
 
 #define SIGNAL_STOP_STOPPED	0x00000001
