@@ -4,20 +4,15 @@ index and stop at max_items, a delete gives the entry back once; the tree is emp
 
 from __future__ import annotations
 
-import re
-
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 
 
 def test_radix_tree_as_419s(kernel, tmp_path, test_module) -> None:
-    (tmp_path / "rtree_demo.ko").write_bytes(test_module("rtree_demo"))
-    out: list[str] = []
-    Shell(kernel, out.append, cwd=tmp_path).run_line("insmod rtree_demo.ko")
-    lines = [STAMP.sub("", ln).removeprefix("rtree: ") for ln in out if "rtree: " in ln]
+    sh = module_shell(kernel, tmp_path, test_module, "rtree_demo")
+    lines = [ln.removeprefix("rtree: ") for ln in run(sh, "insmod rtree_demo.ko") if ln.startswith("rtree: ")]
     assert lines == [
         "empty 1", "insert 3 -> 0", "again 3 -> -17, empty 0",
         "from 4: 2: b c",                      # 1 << 40 before ~0UL

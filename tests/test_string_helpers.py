@@ -5,20 +5,15 @@ kstrdup_quotable()."""
 
 from __future__ import annotations
 
-import re
-
 from conftest import needs_gcc, needs_kernel
-from klpsh.shell import Shell
+from shell_session import module_shell, run
 
 pytestmark = [needs_kernel, needs_gcc]
-STAMP = re.compile(r"^\[ *\d+\.\d{6}\] ")
 
 
 def test_string_helpers_as_419_words_them(kernel, tmp_path, test_module) -> None:
-    (tmp_path / "strhelp_demo.ko").write_bytes(test_module("strhelp_demo"))
-    out: list[str] = []
-    Shell(kernel, out.append, cwd=tmp_path).run_line("insmod strhelp_demo.ko")
-    lines = [STAMP.sub("", ln).removeprefix("strhelp: ") for ln in out if "strhelp: " in ln]
+    sh = module_shell(kernel, tmp_path, test_module, "strhelp_demo")
+    lines = [ln.removeprefix("strhelp: ") for ln in run(sh, "insmod strhelp_demo.ko") if ln.startswith("strhelp: ")]
     assert lines == [
         "8388608 x 512 = 4.29 GB",             # sd: "8388608 512-byte logical blocks: (4.29 GB/4.00 GiB)"
         "8388608 x 512 = 4.00 GiB",
