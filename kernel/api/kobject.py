@@ -667,28 +667,21 @@ def _group(k: "Kernel", kobj: int, grp: int, update: bool) -> int:
             k.dump_stack(k.sched.current, ("sysfs_warn_dup", "internal_create_group"))
             return errret(Errno.EEXIST)
         d.mkdir(gname)
-    visible = mem.u64(grp + AttributeGroup.is_visible.offset)
-    for i, attr in enumerate(_array(k, attrs)):
-        mode = None
-        if visible:
-            mode = k.call_fn(visible, (kobj, attr, i), "create_files") & 0xFFFF
-            if not mode:
-                continue
-        err = create_file(k, kobj, attr, mode, group=gname)
-        if err:
-            _remove_group(k, kobj, grp)
-            return err
-    bin_visible = mem.u64(grp + AttributeGroup.is_bin_visible.offset)
-    for i, battr in enumerate(_array(k, bins)):
-        mode = None
-        if bin_visible:
-            mode = k.call_fn(bin_visible, (kobj, battr, i), "create_files") & 0xFFFF
-            if not mode:
-                continue
-        err = _create_bin(k, kobj, battr, mode, group=gname)
-        if err:
-            _remove_group(k, kobj, grp)
-            return err
+    # create_files(): the text attributes, then the binary ones, each kind with its own
+    # is_visible callback (a mode of 0 hides the file)
+    for array, visible_member, create in ((attrs, AttributeGroup.is_visible, create_file),
+                                          (bins, AttributeGroup.is_bin_visible, _create_bin)):
+        visible = mem.u64(grp + visible_member.offset)
+        for i, attr in enumerate(_array(k, array)):
+            mode = None
+            if visible:
+                mode = k.call_fn(visible, (kobj, attr, i), "create_files") & 0xFFFF
+                if not mode:
+                    continue
+            err = create(k, kobj, attr, mode, group=gname)
+            if err:
+                _remove_group(k, kobj, grp)
+                return err
     return 0
 
 
