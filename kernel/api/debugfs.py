@@ -192,14 +192,21 @@ def _open_checks(k: "Kernel", filp: int) -> int:
     return 0
 
 
+def _proxy_get(k: "Kernel", filp: int) -> tuple[int, int]:
+    """The first steps of both proxies' open: debugfs_file_get(), then fops_get() of the
+    real operations. Returns (0, the real operations) or (-errno, 0)."""
+    r = _open_checks(k, filp)
+    if r:
+        return r, 0
+    real = _real(k, filp)
+    r = _pin(k, filp, real)
+    return (r, 0) if r else (0, real)
+
+
 @kapi()
 def full_proxy_open(k: "Kernel", inode: int, filp: int) -> int:
     mem = k.mem
-    r = _open_checks(k, filp)
-    if r:
-        return r
-    real = _real(k, filp)
-    r = _pin(k, filp, real)
+    r, real = _proxy_get(k, filp)
     if r:
         return r
     proxy = k.slab.kmalloc(FileOperations.size, zero=True)
@@ -227,11 +234,7 @@ def full_proxy_open(k: "Kernel", inode: int, filp: int) -> int:
 @kapi()
 def open_proxy_open(k: "Kernel", inode: int, filp: int) -> int:
     mem = k.mem
-    r = _open_checks(k, filp)
-    if r:
-        return r
-    real = _real(k, filp)
-    r = _pin(k, filp, real)
+    r, real = _proxy_get(k, filp)
     if r:
         return r
     mem.set_u64(filp + File.f_op.offset, real)       # replace_fops()
