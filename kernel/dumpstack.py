@@ -11,7 +11,6 @@ x86-64 machine in long mode (constants: there is nothing behind them here).
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Sequence
 
 from kernel.abi import WorkStruct
@@ -40,6 +39,8 @@ _WORK_FUNC = WorkStruct.func.offset
 
 def oops_id(k: "Kernel") -> int:
     """init_oops_id(): one random id per boot, shown by every end-of-trace marker."""
+    import hashlib  # here: only an oops or a WARNING needs it (start-up)
+
     return int.from_bytes(hashlib.blake2b(b"oops_id", key=k.ptr_key, digest_size=8).digest(), "little")
 
 

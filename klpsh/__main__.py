@@ -2,6 +2,6 @@
 
 import sys
 
-from klpsh.cli import main
+from klpsh.entry import main
 
 sys.exit(main())

@@ -2,12 +2,12 @@
 
 Batch and replay never import prompt_toolkit (start-up budget); the REPL is imported lazily.
 Where the environment forbids writing bytecode next to the sources (PYTHONDONTWRITEBYTECODE),
-the command keeps it in the user's cache directory instead, so only its first start compiles.
+the command keeps it in the user's cache directory instead, so only its first start compiles
+(klpsh.entry, the console script's entry, turns that on before this module is imported).
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
@@ -15,7 +15,11 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
 
+from klpsh.entry import NO_CACHE_ENV, bytecode_cache  # noqa: F401 - the command's names too
+
 if TYPE_CHECKING:
+    import argparse
+
     from kernel.machine import Kernel
 
 CLOCKS = ("real", "virtual")
@@ -23,10 +27,11 @@ KERNELS = ("4.19", "5.4")      # kernel/profile.py KERNEL_NAMES (not imported: s
 SUBCOMMANDS = ("build", "make", "replay")
 STATUS_USAGE = 2
 STATUS_NO_SCRIPT = 127
-NO_CACHE_ENV = "KLPSH_NO_BYTECODE_CACHE"   # set (non-empty): compile every start, write nothing
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> "argparse.ArgumentParser":
+    import argparse  # here: `klpsh replay` and the other subcommands do without it
+
     p = argparse.ArgumentParser(
         prog="klpsh",
         description="A shell over a simulated Linux kernel (4.19 or 5.4) that loads and runs "
@@ -49,22 +54,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def bytecode_cache(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str | None:
-    """If bytecode may not be written beside the sources and no other place is set, keep it
-    under $XDG_CACHE_HOME/klpsh/pycache (sys.pycache_prefix) for the modules imported from
-    now on; returns that directory, or None if nothing changed. Stale entries are recompiled
-    as usual (source mtime and size, per interpreter version); an unwritable directory only
-    means compiling again."""
-    if not sys.dont_write_bytecode or sys.pycache_prefix or env.get(NO_CACHE_ENV):
-        return None
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None
-    sys.pycache_prefix = os.path.join(base, "klpsh", "pycache")
-    sys.dont_write_bytecode = False
-    return sys.pycache_prefix
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `klpsh` console script and `python -m klpsh` (ARGV None: the
     process's own arguments, and bytecode_cache() applies)."""
@@ -85,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(opts: argparse.Namespace) -> int:
+def _run(opts: "argparse.Namespace") -> int:
     if opts.script not in (None, "-"):
         return _run_file(opts.script, opts.clock or "virtual", opts.kernel, opts.timeline)
     if opts.script is None and sys.stdin.isatty() and opts.timeline is None:

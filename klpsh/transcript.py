@@ -511,12 +511,15 @@ def differences(want: list[Line], got: list[Line], tolerance: float | None = Non
     """What differs between the transcript (WANT) and the replay (GOT), one line each, naming
     the transcript's line: missing lines, extra lines, different lines and, with TOLERANCE
     (seconds), lines whose time is off by more than that. Empty when they agree."""
-    import difflib  # only a comparison needs it
-
     report: list[str] = []
-    sm = difflib.SequenceMatcher(a=[ln.key() for ln in want], b=[ln.key() for ln in got],
-                                 autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    a_keys, b_keys = [ln.key() for ln in want], [ln.key() for ln in got]
+    if a_keys == b_keys:           # the usual case: one equal run (difflib not even imported)
+        opcodes = [("equal", 0, len(want), 0, len(got))]
+    else:
+        import difflib
+
+        opcodes = difflib.SequenceMatcher(a=a_keys, b=b_keys, autojunk=False).get_opcodes()
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
             if tolerance is None:
                 continue

@@ -6,7 +6,6 @@ run gives the same numbers every time; prandom_seed() mixes a seed in, as in Lin
 
 from __future__ import annotations
 
-import hashlib
 import random
 from typing import TYPE_CHECKING
 
@@ -54,6 +53,8 @@ def get_random_u64(k: "Kernel") -> int:
 def add_device_randomness(k: "Kernel", buf: int, size: int) -> None:
     n = size & 0xFFFFFFFF
     k.mem.check(buf, n)
+    import hashlib  # here: rarely called (start-up)
+
     h = hashlib.blake2b(digest_size=8)
     for off in range(0, n, CHUNK):
         h.update(k.mem.read(buf + off, min(CHUNK, n - off)))

@@ -10,7 +10,6 @@ or a guest va_list (VaList); %pV formats a struct va_format recursively.
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -152,6 +151,8 @@ def _text(s: str, spec: PrintfSpec) -> str:
 # --- %p and its extensions ---------------------------------------------------------------------
 def ptr_hash(k: "Kernel", v: int) -> int:
     """ptr_to_id(): a per-boot keyed hash of the pointer, cut to 32 bits on 64-bit."""
+    import hashlib  # here: a boot that prints no %p does without it (start-up)
+
     digest = hashlib.blake2b((v & MASK64).to_bytes(8, "little"), key=k.ptr_key, digest_size=4).digest()
     return int.from_bytes(digest, "little")
 

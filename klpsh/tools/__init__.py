@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getopt
 import importlib
-import pkgutil
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -147,6 +146,8 @@ def tool(name: str, usage: str, summary: str) -> Callable[[Tool], Tool]:
 def load_tools() -> dict[str, ToolSpec]:
     """Import every tool module once so that their @tool decorators run (every module of this
     package: one TOOL_MODULES does not name yet too)."""
+    import pkgutil  # here: the usual lookups go by TOOL_MODULES
+
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"klpsh.tools.{info.name}")
     return REGISTRY
