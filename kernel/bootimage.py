@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kernel.module.main import Module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BootImage:
     """The stub table and the linked vmlinux of one boot, as later boots install them."""
 
@@ -46,8 +46,8 @@ class BootImage:
     fentry_sites: frozenset[int]
     symbols: tuple["KSym", ...]
     sym_values: tuple[int, ...]
-    stub_index: dict[str, Stub] = field(default_factory=dict, compare=False)   # stubs by name
-    first_symbols: dict[str, int] = field(default_factory=dict, compare=False)  # Module.symbol()
+    stub_index: dict[str, Stub] = field(default_factory=dict)    # stubs by name
+    first_symbols: dict[str, int] = field(default_factory=dict)  # Module.symbol()
 
     def __post_init__(self) -> None:
         """The indexes every boot would build again (each machine gets copies or, read-only

@@ -88,7 +88,7 @@ class GuestBug(Exception):
 _TS_STACK = TaskStruct.stack.offset
 
 
-@dataclass
+@dataclass(eq=False)
 class Stub:
     """A kernel function implemented in Python, reached through a `nop; ret` slot."""
 
@@ -99,7 +99,7 @@ class Stub:
     addr: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class StubFrame:
     """Guest state at the moment guest code called into the kernel (innermost last)."""
 
@@ -108,7 +108,7 @@ class StubFrame:
     rbp: int
 
 
-@dataclass
+@dataclass(eq=False)
 class Level:
     """One host-to-guest call: the return sentinel, the stack it started on, and how many
     kernel entries (StubFrames) were open when it started (a nested call sits on them)."""
@@ -118,7 +118,7 @@ class Level:
     nframes: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class EngineState:
     """What one engine's hooks found out while it ran: the page-fault address and access the
     TLB refused, a CPU exception raised, and the page-table generation its TLB holds."""
@@ -141,7 +141,7 @@ def flush_tlb(uc: Uc) -> None:
     uc._Uc__ctl_w(UC_CTL_TLB_FLUSH)  # type: ignore[attr-defined]
 
 
-@dataclass
+@dataclass(eq=False)
 class GuestContext:
     """Per-task CPU bookkeeping: engine, stack, open calls and kernel entries."""
 
@@ -182,7 +182,7 @@ class HostVarArgs:
         return self.rest.pop(0) if self.rest else 0
 
 
-@dataclass
+@dataclass(eq=False)
 class Board:
     """Guest memory and the engines mapped over it: the hardware a machine runs on.
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 UNIT = 32 * 1024             # bytes of per-CPU data each CPU has (PCPU_MIN_UNIT_SIZE)
 
 
-@dataclass
+@dataclass(eq=False)
 class PerCpu:
     """The per-CPU areas of one machine."""
 

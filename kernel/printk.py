@@ -17,7 +17,7 @@ LEVEL_NAMES = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug
 LOG_BUF_RECORDS = 1 << 14
 
 
-@dataclass
+@dataclass(eq=False)
 class Record:
     """One dmesg line: sequence number, timestamp (ns), level and text."""
 
@@ -49,7 +49,7 @@ def split_level(msg: str) -> tuple[int | None, bool, str]:
     return level, cont, msg
 
 
-@dataclass
+@dataclass(eq=False)
 class DynamicDebug:
     """Dynamic debug control: which pr_debug sites print (`file`, `func`, `module` rules)."""
 
@@ -221,7 +221,7 @@ DEFAULT_RATELIMIT_INTERVAL_JIFFIES = 5 * 1000     # 5 * HZ
 DEFAULT_RATELIMIT_BURST = 10
 
 
-@dataclass
+@dataclass(eq=False)
 class RateLimit:
     """struct ratelimit_state of a pr_*_ratelimited() call site (lib/ratelimit.c's rules)."""
 

@@ -35,7 +35,7 @@ __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_
 _KERNEL_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LivepatchProfile:
     """How kernel/livepatch behaves where 4.19 and 5.4 differ."""
 
@@ -72,7 +72,7 @@ class LivepatchProfile:
     object_lists: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GfpBits:
     """The ___GFP_* bits of this kernel's include/linux/gfp.h (gfp_t): 5.4 moved most of them.
 
@@ -141,7 +141,7 @@ GFP_5_4 = _bits("dma highmem dma32 movable reclaimable high io fs zero atomic di
                 "hardwall thisnode account")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KernelProfile:
     """One kernel klpsh can boot."""
 

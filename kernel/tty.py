@@ -17,7 +17,7 @@ UNIX98_PTY_SLAVE_MAJOR = 136
 TTY_DRIVER_TYPE_PTY, PTY_TYPE_SLAVE = 0x0004, 0x0002
 
 
-@dataclass
+@dataclass(eq=False)
 class Terminal:
     """The terminal's guest objects (made on first use) and who shows what is written to it."""
 

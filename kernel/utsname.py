@@ -20,6 +20,8 @@ UTS_VERSION = "#1 SMP Mon Oct 22 00:00:00 UTC 2018"
 
 @dataclass(frozen=True)
 class NewUtsname:
+    """struct new_utsname: the strings uname(2) returns."""
+
     sysname: str
     nodename: str
     release: str

@@ -40,7 +40,7 @@ def get_timestamp(ns: int) -> int:
     return ns >> 30
 
 
-@dataclass
+@dataclass(eq=False)
 class CpuWatch:
     """The per-CPU state of watchdog.c and of the current run on that CPU."""
 

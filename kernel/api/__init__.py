@@ -58,6 +58,8 @@ class Impl:
 
 @dataclass(frozen=True)
 class KApi:
+    """One exported kernel function: its name, defining module, arity and how to call it."""
+
     name: str
     module: str                  # kernel.api.<module> defines it
     nargs: int

@@ -31,7 +31,7 @@ _COUNT, _FUNC, _DATA = TaskletStruct.count.offset, TaskletStruct.func.offset, Ta
 _ACTION = {TASKLET_SOFTIRQ: "tasklet_action", HI_SOFTIRQ: "tasklet_hi_action"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Tasklets:
     """tasklet_vec and tasklet_hi_vec of CPU 0, and who waits in tasklet_kill()."""
 

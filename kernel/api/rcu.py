@@ -24,7 +24,7 @@ KFREE_OFFSET_MAX = 4096           # __is_kfree_rcu_offset(): a "function" below 
 GRACE_PERIOD_JIFFIES = 1
 
 
-@dataclass
+@dataclass(eq=False)
 class RcuState:
     """Callbacks waiting for their grace period (head, func), and who waits for them all."""
 

@@ -40,7 +40,7 @@ _QUALIFIED_BITS = {"H": 8, "h": 16, "": 32, "l": 64, "L": 64, "z": 64, "t": 64}
 NextArg = Callable[[], int]
 
 
-@dataclass
+@dataclass(eq=False)
 class PrintfSpec:
     """struct printf_spec: how one conversion is printed."""
 

@@ -42,7 +42,7 @@ def poll_text(mask: int) -> str:
     return "|".join(names) or "0"
 
 
-@dataclass
+@dataclass(eq=False)
 class PollWqueues:
     """struct poll_wqueues: the wait queues one poll registered the task on."""
 

@@ -63,6 +63,8 @@ class KMutex:
 
 @dataclass(eq=False)
 class KlpFunc:
+    """struct klp_func: one function a patch replaces, and its state."""
+
     addr: int
     old_name: str
     new_func: int
@@ -83,6 +85,8 @@ class KlpFunc:
 
 @dataclass(eq=False)
 class KlpObject:
+    """struct klp_object: vmlinux or one module a patch changes, with its functions."""
+
     addr: int
     name: str | None
     funcs: list[KlpFunc]
@@ -113,6 +117,8 @@ class KlpObject:
 
 @dataclass(eq=False)
 class KlpPatch:
+    """struct klp_patch: one livepatch module's patch, its objects and its state."""
+
     addr: int
     mod: "Module"
     objs: list[KlpObject]

@@ -29,7 +29,7 @@ STATE_NAME = {KLP_UNPATCHED: "unpatched", KLP_PATCHED: "patched"}
 WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Blocked:
     """A run of a task's failed switch attempts with the same reason."""
 
@@ -46,7 +46,7 @@ class Blocked:
         return self.why[len(prefix):] if self.why.startswith(prefix) else None
 
 
-@dataclass
+@dataclass(eq=False)
 class TaskTrack:
     """One task during one transition: its states over time and why it was held up."""
 
@@ -83,7 +83,7 @@ class Event:
             self.last = self.first
 
 
-@dataclass
+@dataclass(eq=False)
 class TransitionRecord:
     """One transition of one patch, from klp_init_transition() to complete or cancel."""
 

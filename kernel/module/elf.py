@@ -25,6 +25,8 @@ EM_X86_64 = 62
 
 @dataclass
 class Section:
+    """One section header of the object, with its contents."""
+
     index: int
     name: str
     sh_type: int
@@ -38,6 +40,8 @@ class Section:
 
 @dataclass
 class Symbol:
+    """One .symtab entry (value as in the object: section-relative)."""
+
     index: int
     name: str
     value: int
@@ -53,13 +57,15 @@ class Symbol:
 
 @dataclass
 class Rela:
+    """One Elf64_Rela entry of a relocation section."""
+
     offset: int
     type: int
     sym: int
     addend: int
 
 
-@dataclass
+@dataclass(eq=False)
 class ElfImage:
     """What the loader needs from a relocatable module object."""
 

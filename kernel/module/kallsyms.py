@@ -10,6 +10,8 @@ from typing import Iterator
 
 @dataclass(frozen=True)
 class KSym:
+    """One kallsyms entry: address, size, name, nm type letter and owner."""
+
     addr: int
     size: int
     name: str

@@ -153,7 +153,7 @@ def builtin_set(k: "Kernel", ptype: str, name: str, arg: int, val: str | None) -
         mem.set_u64(arg, ptr)
 
 
-@dataclass
+@dataclass(eq=False)
 class ModuleParam:
     """One `struct kernel_param` of a loaded module (at KP in guest memory).
 

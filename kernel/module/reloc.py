@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from kernel.errno import Errno, KernelError
-from kernel.mm import GuestMemory
+from kernel.mm import BadAddress, GuestMemory
 
 R_X86_64_NONE, R_X86_64_64, R_X86_64_PC32, R_X86_64_PLT32 = 0, 1, 2, 4
 R_X86_64_32, R_X86_64_32S, R_X86_64_PC64 = 10, 11, 24
@@ -14,6 +14,8 @@ R_X86_64_32, R_X86_64_32S, R_X86_64_PC64 = 10, 11, 24
 
 @dataclass(frozen=True)
 class Recipe:
+    """How a relocation type is written: its width, PC-relative or not, its range check."""
+
     size: int
     pcrel: bool
     fits: Callable[[int], bool]
@@ -65,27 +67,45 @@ def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, i
     """Apply (r_offset, r_type, symbol value, r_addend) entries to the section at BASE;
     SECTION (name, size) bounds where they may write.  As 4.14-5.7 (4.19 and 5.4 alike), a
     place that is not zero is refused (-ENOEXEC) before anything is written there; FMT_PTR
-    prints its address as %p does."""
-    for offset, rtype, symval, addend in relas:
-        if rtype == R_X86_64_NONE:
-            continue
-        recipe = RECIPES.get(rtype)
-        if recipe is None:
-            pr_err(f"{PR_FMT}{modname}: Unknown rela relocation: {rtype}")
-            raise KernelError(Errno.ENOEXEC)
-        if section is not None:
-            check_reloc_bounds(offset, rtype, section[1], section[0], modname, pr_err)
-        loc = base + offset
-        val = (symval + addend) & (2**64 - 1)
-        if any(mem.read(loc, recipe.size)):
-            pr_err(f"{PR_FMT}x86/modules: Skipping invalid relocation target, existing value is "
-                   f"nonzero for type {rtype}, loc {fmt_ptr(loc)}, val {val:x}")
-            raise KernelError(Errno.ENOEXEC)
-        signed = val - (1 << 64) if val >> 63 else val
-        if recipe.pcrel:
-            signed -= loc
-        if not recipe.fits(signed):
-            pr_err(f"{PR_FMT}overflow in relocation type {rtype} val {val:x}")
-            pr_err(f"{PR_FMT}`{modname}' likely not compiled with -mcmodel=kernel")
-            raise KernelError(Errno.ENOEXEC)
-        mem.write(loc, (signed & ((1 << (8 * recipe.size)) - 1)).to_bytes(recipe.size, "little"))
+    prints its address as %p does.  A bounded section that is all guest memory is read once
+    and written back once (with what was applied before a refused entry); else each place is
+    read and written in guest memory, faulting where it is not."""
+    size = section[1] if section is not None else 0
+    image: bytearray | None = None
+    if size > 0:
+        try:
+            image = bytearray(mem.read(base, size))
+        except BadAddress:
+            image = None
+    try:
+        for offset, rtype, symval, addend in relas:
+            if rtype == R_X86_64_NONE:
+                continue
+            recipe = RECIPES.get(rtype)
+            if recipe is None:
+                pr_err(f"{PR_FMT}{modname}: Unknown rela relocation: {rtype}")
+                raise KernelError(Errno.ENOEXEC)
+            n = recipe.size
+            if section is not None and (offset < 0 or offset + n > size):
+                check_reloc_bounds(offset, rtype, size, section[0], modname, pr_err)
+            loc = base + offset
+            val = (symval + addend) & (2**64 - 1)
+            if any(image[offset:offset + n] if image is not None else mem.read(loc, n)):
+                pr_err(f"{PR_FMT}x86/modules: Skipping invalid relocation target, existing value is "
+                       f"nonzero for type {rtype}, loc {fmt_ptr(loc)}, val {val:x}")
+                raise KernelError(Errno.ENOEXEC)
+            signed = val - (1 << 64) if val >> 63 else val
+            if recipe.pcrel:
+                signed -= loc
+            if not recipe.fits(signed):
+                pr_err(f"{PR_FMT}overflow in relocation type {rtype} val {val:x}")
+                pr_err(f"{PR_FMT}`{modname}' likely not compiled with -mcmodel=kernel")
+                raise KernelError(Errno.ENOEXEC)
+            placed = (signed & ((1 << (8 * n)) - 1)).to_bytes(n, "little")
+            if image is not None:
+                image[offset:offset + n] = placed
+            else:
+                mem.write(loc, placed)
+    finally:
+        if image is not None:
+            mem.write(base, image)

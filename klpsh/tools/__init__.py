@@ -25,7 +25,7 @@ BUNDLED_MODULES = _bundled_modules()
 SAMPLES_PREFIX = "samples/livepatch/"
 
 
-@dataclass
+@dataclass(eq=False)
 class ToolContext:
     """What a tool sees: the machine, its output streams and where to look for files.
 
@@ -107,6 +107,8 @@ Tool = Callable[[ToolContext, list[str]], int]
 
 @dataclass(frozen=True)
 class ToolSpec:
+    """A registered shell tool: its name, function, usage line and one-line summary."""
+
     name: str
     func: Tool
     usage: str
