@@ -8,6 +8,7 @@ engine stays frozen mid-instruction-stream while other tasks run on other engine
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -17,6 +18,7 @@ from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALI
                      Uc, UcError)
 from unicorn import x86_const as X
 from unicorn.unicorn_const import UC_CTL_TLB_FLUSH
+from unicorn.unicorn_py3.unicorn import uclib
 
 from kernel.abi import TaskStruct
 from kernel.fault import DOUBLE_FAULT, canonical, error_code, frame_push_fault
@@ -41,6 +43,7 @@ X86_EFLAGS_FIXED, X86_EFLAGS_IF = 0x2, 0x200
 TCG_BUFFER_SIZE = 32 << 20          # translated code an engine keeps before it starts afresh
 _REGS = ("rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
          "r12", "r13", "r14", "r15", "eflags")
+_REG_IDS = tuple((n, getattr(X, f"UC_X86_REG_{n.upper()}")) for n in _REGS)
 
 
 def s64(v: int) -> int:
@@ -167,7 +170,7 @@ class VarArgs:
         i = self.i
         self.i += 1
         if i < len(ARG_REGS):
-            return self.uc.reg_read(ARG_REGS[i])
+            return regs_of(self.uc).read(ARG_REGS[i])
         return self.mem.u64(self.rsp + 8 * (i - len(ARG_REGS) + 1))
 
 
@@ -202,15 +205,49 @@ MAX_SPARE_BOARDS = 2
 MAX_SPARE_ENGINES = 4
 
 
+class Regs:
+    """One engine's 64-bit general registers, read and written through the C library
+    (uc_reg_read/uc_reg_write): the binding's reg_read() looks up a register class on every
+    call, four times the cost of the call itself."""
+
+    __slots__ = ("_handle", "_value", "_ref")
+
+    def __init__(self, uc: Uc) -> None:
+        self._handle = uc._uch  # type: ignore[attr-defined]
+        self._value = ctypes.c_uint64()
+        self._ref = ctypes.byref(self._value)
+
+    def read(self, reg: int) -> int:
+        status = _uc_reg_read(self._handle, reg, self._ref)
+        if status:
+            raise UcError(status, reg)
+        return self._value.value
+
+    def write(self, reg: int, value: int) -> None:
+        self._value.value = value
+        status = _uc_reg_write(self._handle, reg, self._ref)
+        if status:
+            raise UcError(status, reg)
+
+
+_uc_reg_read, _uc_reg_write = uclib.uc_reg_read, uclib.uc_reg_write
+
+
+def regs_of(uc: Uc) -> Regs:
+    """The register file of engine UC (made with its hooks)."""
+    return uc._klpsh_hooks.regs  # type: ignore[attr-defined]
+
+
 class _EngineHooks:
     """The hooks of one engine, added once for the engine's life: each calls the Cpu that owns
     the engine now. (Hooks added and deleted per machine left their ctypes callbacks in a
     reference cycle inside the unicorn binding, four for every machine.)"""
 
-    __slots__ = ("cpu",)
+    __slots__ = ("cpu", "regs")
 
     def __init__(self, uc: Uc) -> None:
         self.cpu: "Cpu | None" = None
+        self.regs = Regs(uc)
         uc.hook_add(UC_HOOK_CODE, self.stub, begin=STUB_BASE, end=STUB_END - 1)
         uc.hook_add(UC_HOOK_TLB_FILL, self.tlb_fill)
         uc.hook_add(UC_HOOK_MEM_INVALID, self.bad_access)
@@ -377,7 +414,7 @@ class Cpu:
         if is_external(vector):
             do_irq_no_handler(self.kernel, self.kernel.current.cpu, vector)
             return
-        self.state[uc].trap = (vector, uc.reg_read(X.UC_X86_REG_RIP))
+        self.state[uc].trap = (vector, regs_of(uc).read(X.UC_X86_REG_RIP))
         uc.emu_stop()
 
     def sync_tlb(self, uc: Uc) -> None:
@@ -424,10 +461,12 @@ class Cpu:
         nested = uc is not None
         saved = None
         if nested:
+            regs = regs_of(uc)
             saved = uc.context_save()
-            sp = (uc.reg_read(X.UC_X86_REG_RSP) - NESTED_GAP) & ~0xF
+            sp = (regs.read(X.UC_X86_REG_RSP) - NESTED_GAP) & ~0xF
         else:
             uc = ctx.engine = self._acquire()
+            regs = regs_of(uc)
             sp = self.ensure_stack(task) + THREAD_SIZE - 64
         extra = [a & MASK64 for a in args[len(ARG_REGS):]]
         sp -= 8 * len(extra)
@@ -438,13 +477,13 @@ class Cpu:
         sp -= 8
         self.mem.set_u64(sp, sentinel)
         for reg, a in zip(ARG_REGS, args):
-            uc.reg_write(reg, a & MASK64)
-        uc.reg_write(X.UC_X86_REG_RSP, sp)
-        uc.reg_write(X.UC_X86_REG_RBP, 0)
+            regs.write(reg, a & MASK64)
+        regs.write(X.UC_X86_REG_RSP, sp)
+        regs.write(X.UC_X86_REG_RBP, 0)
         ctx.levels.append(Level(sentinel, sp, len(ctx.frames)))
         try:
             self._run(uc, task, fn, sentinel)
-            return uc.reg_read(X.UC_X86_REG_RAX)
+            return regs.read(X.UC_X86_REG_RAX)
         finally:
             ctx.levels.pop()
             if nested:
@@ -458,6 +497,7 @@ class Cpu:
         full slice is CPU time the task spends (kernel/watchdog.py), which may find it stuck."""
         watchdog = self.kernel.watchdog
         st = self.state[uc]
+        regs = regs_of(uc)
         while True:
             if st.tlb_gen != self.pt.generation:
                 self.sync_tlb(uc)
@@ -467,7 +507,7 @@ class Cpu:
                 raise self._fault(uc, task, str(e)) from None
             if st.trap is not None:
                 raise self._trap(uc, task)
-            pc = uc.reg_read(X.UC_X86_REG_RIP)
+            pc = regs.read(X.UC_X86_REG_RIP)
             if pc == sentinel:
                 return
             lockup = watchdog.charge(task, SLICE_INSNS * NS_PER_INSN)
@@ -487,7 +527,8 @@ class Cpu:
 
     @staticmethod
     def _regs(uc: Uc) -> dict[str, int]:
-        return {n: uc.reg_read(getattr(X, f"UC_X86_REG_{n.upper()}")) for n in _REGS}
+        regs = regs_of(uc)
+        return {n: regs.read(reg) for n, reg in _REG_IDS}
 
     def regs(self, task: "Task") -> dict[str, int] | None:
         """TASK's guest registers now (it is in a call into the kernel), or None."""
@@ -586,7 +627,7 @@ class Cpu:
         """The data address of a faulting access, found by decoding nothing: Unicorn keeps
         no CR2, so report the lowest invalid address among the registers the insn may use."""
         for name in ("rax", "rdi", "rsi", "rdx", "rcx", "rbx", "r8", "r9", "r12", "r13"):
-            v = uc.reg_read(getattr(X, f"UC_X86_REG_{name.upper()}"))
+            v = regs_of(uc).read(getattr(X, f"UC_X86_REG_{name.upper()}"))
             if not self.mem.valid(v):
                 return v
         return rip if not self.mem.valid(rip) else 0
@@ -604,12 +645,13 @@ class Cpu:
         lockup = self.kernel.watchdog.charge(task, HOST_CALL_COST.get(stub.name, HOST_CALL_NS))
         if lockup is not None:
             raise self._lockup(uc, task, lockup, at_call=True)
-        rsp = uc.reg_read(X.UC_X86_REG_RSP)
-        frame = StubFrame(addr, rsp, uc.reg_read(X.UC_X86_REG_RBP))
+        regs = regs_of(uc)
+        rsp = regs.read(X.UC_X86_REG_RSP)
+        frame = StubFrame(addr, rsp, regs.read(X.UC_X86_REG_RBP))
         task.ctx.frames.append(frame)
         try:
             if stub.variadic:
-                fixed = [uc.reg_read(r) for r in ARG_REGS[:stub.nargs]]
+                fixed = [regs.read(r) for r in ARG_REGS[:stub.nargs]]
                 ret = stub.func(self.kernel, *fixed, VarArgs(uc, self.mem, rsp, stub.nargs))
             else:
                 ret = stub.func(self.kernel, *self._args(uc, rsp, stub.nargs))
@@ -630,12 +672,13 @@ class Cpu:
         if self.state[uc].tlb_gen != self.pt.generation:
             self.sync_tlb(uc)            # pages lost rights while the task was in the kernel
         if ret is not None:
-            uc.reg_write(X.UC_X86_REG_RAX, int(ret) & MASK64)
+            regs.write(X.UC_X86_REG_RAX, int(ret) & MASK64)
 
     def _args(self, uc: Uc, rsp: int, n: int) -> list[int]:
         """The first N integer arguments (SysV): six registers, then the caller's stack above
         the return address."""
-        regs = [uc.reg_read(r) for r in ARG_REGS[:n]]
+        read = regs_of(uc).read
+        regs = [read(r) for r in ARG_REGS[:n]]
         for i in range(len(ARG_REGS), n):
             regs.append(self.mem.u64(rsp + 8 * (i - len(ARG_REGS) + 1)))
         return regs

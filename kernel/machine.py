@@ -247,15 +247,17 @@ class Kernel:
         """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
         if self.jiffies_addr:
             self.mem.set_u64(self.jiffies_addr, self.clock.jiffies)
-        if self.livepatch is not None:
+        # (only a pending patch state moves in the idle loop; moving it takes no task off a CPU)
+        if self.livepatch is not None and any(t.patch_pending for t in self.sched.idle):
+            busy = self.sched.nr_on_cpu()
             for idle in self.sched.idle:
-                if self.cpu_idle(idle.cpu):
+                if busy <= idle.cpu:
                     self.livepatch.klp_update_patch_state(idle)
 
     def cpu_idle(self, cpu: int) -> bool:
         """CPU N idles unless N+1 tasks are on CPUs (Scheduler.on_cpu): the code running
         takes CPU 0, another running task CPU 1."""
-        return len(self.sched.on_cpu()) <= cpu
+        return self.sched.nr_on_cpu() <= cpu
 
     # --- memory, symbols ---------------------------------------------------------------
     @property

@@ -268,6 +268,17 @@ class Scheduler:
                           key=lambda t: t.pid)
         return running[:len(self.idle) or 1]
 
+    def nr_on_cpu(self) -> int:
+        """How many tasks on_cpu() gives, without putting them in order (each clock tick asks)."""
+        cur = self.current
+        n = 0 if cur is None else 1
+        runqueue = self.runqueue
+        for th in self._threads:
+            t = th.task
+            if t is not cur and t.state is TaskState.RUNNING and t._thread is not None and t not in runqueue:
+                n += 1
+        return min(n, len(self.idle) or 1)
+
     # --- context switches ------------------------------------------------------------
     def start(self, task: Task, fn: Callable[[], None]) -> None:
         """Give TASK an execution context that will run FN once the task is scheduled."""

@@ -15,21 +15,25 @@ if TYPE_CHECKING:
 __all__ = ["break_cycles"]
 
 
+# Functions and bound methods (neither type can be subclassed: a type() test is isinstance())
+_CODE = frozenset({types.FunctionType, types.MethodType})
+
+
 def _cut(obj: Any, k: "Kernel") -> None:
     """OBJ's attributes that point at the machine, or are closures or bound methods over it."""
     d = getattr(obj, "__dict__", None)
     if not isinstance(d, dict):
         return
-    for name, value in list(d.items()):
-        if value is k or _over(value, k):
-            d[name] = None
+    for name in [name for name, value in d.items()
+                 if value is k or (type(value) in _CODE and _over(value, k))]:
+        d[name] = None
 
 
 def _over(value: Any, k: "Kernel") -> bool:
     """A function whose closure holds the machine, or a bound method of it."""
-    if isinstance(value, types.MethodType):
+    if type(value) is types.MethodType:
         return value.__self__ is k
-    if isinstance(value, types.FunctionType) and value.__closure__:
+    if type(value) is types.FunctionType and value.__closure__:
         return any(_cell(c) is k for c in value.__closure__)
     return False
 
@@ -52,9 +56,8 @@ def _cut_code(obj: Any) -> None:
     d = getattr(obj, "__dict__", None)
     if not isinstance(d, dict):
         return
-    for name, value in list(d.items()):
-        if isinstance(value, (types.FunctionType, types.MethodType)):
-            d[name] = None
+    for name in [name for name, value in d.items() if type(value) in _CODE]:
+        d[name] = None
 
 
 def _tree(root: Any) -> Iterable[Any]:

@@ -303,8 +303,9 @@ class _Run:
         self.actual: list[Line] = []
         self.block_start = 0          # index in actual where the current command's lines start
         self.expected_block: list[Line] = _relevant(pre or [])
+        self.expected_keys = [ln.key() for ln in self.expected_block]
         self.matched = 0              # how many of expected_block have been shown, in order
-        self.scanned = 0              # how many of the current block's lines were matched so far
+        self.scanned = 0              # the index in actual up to which lines were matched
         self.shell = Shell(kernel, self._out)
 
     def _out(self, raw: str) -> None:
@@ -316,9 +317,10 @@ class _Run:
         self._out(record.format())  # type: ignore[attr-defined]
 
     def _start_block(self, after: list[Line]) -> None:
-        self.block_start = len(self.actual)
+        self.block_start = self.scanned = len(self.actual)
         self.expected_block = _relevant(after)
-        self.matched = self.scanned = 0
+        self.expected_keys = [ln.key() for ln in self.expected_block]
+        self.matched = 0
 
     def run(self) -> list[Line]:
         k = self.kernel
@@ -384,25 +386,24 @@ class _Run:
         finally:
             consoles.remove(self._console)
 
-    def _shown(self) -> list[Line]:
-        shown = self.actual[self.block_start:]
-        if shown and shown[0].kind == CMD:
-            shown = shown[1:]  # the shell's echo of the command itself
-        return _relevant(shown)
-
     def _match(self) -> list[Line]:
-        """Advance the subsequence match over lines shown since the last call; the lines that
-        matched nothing still expected (extras)."""
-        shown = self._shown()
+        """Advance the subsequence match over the lines shown since the last call (the
+        current command's, but for the shell's echo of the command itself and what
+        _relevant() leaves out); the lines that matched nothing still expected (extras)."""
+        actual, keys = self.actual, self.expected_keys
         extras = []
-        want = self.expected_block
-        for ln in shown[self.scanned:]:
-            keys = [w.key() for w in want[self.matched:]]
-            if ln.key() in keys:
-                self.matched += keys.index(ln.key()) + 1
-            else:
+        for i in range(self.scanned, len(actual)):
+            ln = actual[i]
+            if i == self.block_start and ln.kind == CMD:
+                continue
+            if ln.kind != CMD and _IGNORED_RE.search(ln.text):
+                continue
+            key = ln.key()
+            try:
+                self.matched = keys.index(key, self.matched) + 1
+            except ValueError:
                 extras.append(ln)
-        self.scanned = len(shown)
+        self.scanned = len(actual)
         return extras
 
     def _missing(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from itertools import chain
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Iterator
@@ -32,7 +33,19 @@ class Kallsyms:
 
     def add_owner(self, owner: str, syms: list[KSym]) -> None:
         self._by_owner.setdefault(owner, []).extend(syms)
-        self._sorted = None
+        if self._sorted is None:
+            return
+        if next(reversed(self._by_owner)) != owner:
+            self._sorted = None     # they go before a later owner's: the index is made again
+            return
+        # The last owner's symbols follow every other's at the same address: each goes after
+        # those already there, as the sort _index() makes would put them (a module load
+        # does not sort vmlinux's symbols again).
+        index, addrs = self._sorted, self._addrs
+        for s in sorted(syms, key=_ADDR):
+            i = bisect.bisect_right(addrs, s.addr)
+            addrs.insert(i, s.addr)
+            index.insert(i, s)
 
     def remove_owner(self, owner: str) -> None:
         if self._by_owner.pop(owner, None) is not None:
@@ -40,9 +53,8 @@ class Kallsyms:
 
     def _index(self) -> list[KSym]:
         if self._sorted is None:
-            self._sorted = sorted((s for syms in self._by_owner.values() for s in syms),
-                                  key=_ADDR)
-            self._addrs = [s.addr for s in self._sorted]
+            self._sorted = sorted(chain.from_iterable(self._by_owner.values()), key=_ADDR)
+            self._addrs = list(map(_ADDR, self._sorted))
         return self._sorted
 
     def symbols_of(self, owner: str | None) -> Iterator[tuple[str, int]]:
