@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel import cost
+from kernel.bug import WarnSite
 from kernel.cpu import GuestBug, GuestFault
 from kernel.errno import Errno, KernelError
 from kernel.sched import SIGKILL, TaskKilled, TaskKind, TaskState
@@ -45,11 +46,11 @@ IRQF_ONESHOT = 0x2000
 IRQF_NO_THREAD = 0x10000
 IRQF_TIMER = 0x200 | 0x4000 | IRQF_NO_THREAD
 
-# file:line of the WARNs of kernel/irq/manage.c (4.19.0: __free_irq, __enable_irq, irq_set_irq_wake)
-WARN_ALREADY_FREE = ("kernel/irq/manage.c", 1625)
-WARN_FREE_FROM_IRQ = ("kernel/irq/manage.c", 1610)
-WARN_UNBALANCED_ENABLE = ("kernel/irq/manage.c", 558)
-WARN_UNBALANCED_WAKE = ("kernel/irq/manage.c", 657)
+# the WARNs of kernel/irq/manage.c (4.19.0; 5.4's lines: kernel/profile.py WARN_MOVES_5_4)
+WARN_ALREADY_FREE = WarnSite("kernel/irq/manage.c", 1593, "__free_irq", callers=("free_irq",))
+WARN_FREE_FROM_IRQ = WarnSite("kernel/irq/manage.c", 1578, "__free_irq", callers=("free_irq",))
+WARN_UNBALANCED_ENABLE = WarnSite("kernel/irq/manage.c", 558, "__enable_irq", callers=("enable_irq",))
+WARN_UNBALANCED_WAKE = WarnSite("kernel/irq/manage.c", 657, "irq_set_irq_wake")
 
 # the platform's drivers on the lines at boot: irq -> (devname, flags, handler, what it returns)
 BOOT_ACTIONS: tuple[tuple[int, str, int, str, int], ...] = (
@@ -178,12 +179,10 @@ class Irqs:
             return 0
         task = k.current
         if in_interrupt(task):
-            k.warn(*WARN_FREE_FROM_IRQ, k.cpu.host_addr("__free_irq"),
-                   f"Trying to free IRQ {irq} from IRQ context!\n", frames=("free_irq",))
+            k.warn_at(WARN_FREE_FROM_IRQ, f"Trying to free IRQ {irq} from IRQ context!\n")
         action = next((a for a in desc.actions if a.dev_id == dev_id and a.host is None), None)
         if action is None:
-            k.warn(*WARN_ALREADY_FREE, k.cpu.host_addr("__free_irq"),
-                   f"Trying to free already-free IRQ {irq}\n", frames=("free_irq",))
+            k.warn_at(WARN_ALREADY_FREE, f"Trying to free already-free IRQ {irq}\n")
             return 0
         desc.actions.remove(action)
         if not desc.actions:
@@ -212,8 +211,7 @@ class Irqs:
         if desc is None:
             return
         if desc.depth == 0:
-            k.warn(*WARN_UNBALANCED_ENABLE, k.cpu.host_addr("__enable_irq"),
-                   f"Unbalanced enable for IRQ {irq}\n", frames=("enable_irq",))
+            k.warn_at(WARN_UNBALANCED_ENABLE, f"Unbalanced enable for IRQ {irq}\n")
             return
         desc.depth -= 1
         if desc.depth == 0 and desc.pending and desc.actions:
@@ -229,8 +227,7 @@ class Irqs:
         if on:
             desc.wake_depth += 1
         elif desc.wake_depth == 0:
-            k.warn(*WARN_UNBALANCED_WAKE, k.cpu.host_addr("irq_set_irq_wake"),
-                   f"Unbalanced IRQ {irq} wake disable\n")
+            k.warn_at(WARN_UNBALANCED_WAKE, f"Unbalanced IRQ {irq} wake disable\n")
         else:
             desc.wake_depth -= 1
         return 0

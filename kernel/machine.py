@@ -15,6 +15,7 @@ from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux
+from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
@@ -39,7 +40,6 @@ from kernel.softirq import PREEMPT_NEED_RESCHED, in_interrupt
 from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
-    from kernel.bug import WarnSite
     from kernel.livepatch.core import Livepatch
     from kernel.utsname import NewUtsname
 
@@ -50,6 +50,10 @@ NR_CPUS = 2
 CLOCK_MODES = ("virtual", "real")
 MAX_RESTARTS = 10_000       # -ERESTARTSYS restarts of one call before it gives EINTR
 TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
+# addr_limit_user_check()'s CHECK_DATA_CORRUPTION (include/linux/syscalls.h:266 in 4.19.0 and
+# 5.4.214), inlined into prepare_exit_to_usermode()
+WARN_ADDR_LIMIT = WarnSite("include/linux/syscalls.h", 266, "prepare_exit_to_usermode",
+                           callers=("syscall_return_slowpath",))
 
 # Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
 _BOOT_TASKS = (
@@ -596,9 +600,7 @@ class Kernel:
         at = task.guest_struct + TaskStruct.thread.offset
         if self.mem.u64(at) == USER_DS:
             return
-        self.warn("include/linux/syscalls.h", 266, self.cpu.host_addr("prepare_exit_to_usermode"),
-                  "Invalid address limit on user-mode return\n",
-                  frames=("syscall_return_slowpath",))
+        self.warn_at(WARN_ADDR_LIMIT, "Invalid address limit on user-mode return\n")
         self.mem.set_u64(at, USER_DS)        # the task does not come back to use it
         force_sig_info(self, task, SIGKILL)
 
@@ -746,9 +748,10 @@ class Kernel:
             trace = trace[2:]
         self.dumpstack.warn(task, file, line, caller, trace, msg)
 
-    def warn_at(self, site: "WarnSite", msg: str = "") -> None:
+    def warn_at(self, site: "WarnSite", msg: str = "", frames: Sequence[str] | None = None) -> None:
         """A WARN*() of the kernel's own code at SITE (a *_ONCE site reports once per machine);
-        MSG is WARN()'s formatted message, none for WARN_ON()."""
+        MSG is WARN()'s formatted message, none for WARN_ON(); FRAMES, if given, stand for the
+        site's callers (a WARN reached by more than one path)."""
         if site.once:
             if site.key in self.printk.once:
                 return
@@ -761,6 +764,7 @@ class Kernel:
         if place is None:                   # this kernel has no such WARN
             return
         line, func = place
+        callers = site.callers if frames is None else frames
         if self.sched.current is None:
             # 4.19 always has a current task; here host code may run between tasks (a shell
             # command's own work): report it as the boot CPU's idle task would
@@ -768,9 +772,9 @@ class Kernel:
             if task is None:
                 return
             self.dumpstack.warn(task, site.file, line, self.cpu.host_addr(func),
-                                [self.cpu.host_addr(f) for f in site.callers], msg)
+                                [self.cpu.host_addr(f) for f in callers], msg)
             return
-        self.warn(site.file, line, self.cpu.host_addr(func), msg, frames=site.callers)
+        self.warn(site.file, line, self.cpu.host_addr(func), msg, frames=callers)
 
     def unchecked(self, what: str, on_419: str) -> None:
         """Misuse 4.19 does not check here (it goes on with garbage, or faults later): klpsh

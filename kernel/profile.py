@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from kernel.bug import WarnMove
+from kernel.bug import WarnMove, WarnSite
 
 __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_KERNEL",
            "get_profile", "KERNEL_NAMES", "GFP_4_19", "GFP_5_4"]
@@ -157,6 +157,9 @@ class KernelProfile:
     # debugfs creators fail with ERR_PTR(-EEXIST) and pr_err "... already present!" (5.0+:
     # fs/debugfs/inode.c start_creating()), else with NULL and nothing logged (4.19)
     debugfs_err_ptr: bool = False
+    # what device_release()'s WARN for a device without a release() adds after "... must be
+    # fixed." (5.4.214: " See Documentation/kobject.txt."; 4.19.0 ends there)
+    device_release_hint: str = ""
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
     # line (and function, if renamed) here, or None where this kernel has no such WARN
     warn_moves: Mapping[tuple[str, int], WarnMove | None] = field(default_factory=dict)
@@ -167,6 +170,11 @@ class KernelProfile:
             return line, func
         move = self.warn_moves[(file, line)]
         return None if move is None else (move.line, move.func or func)
+
+    def has_warn(self, site: WarnSite) -> bool:
+        """Whether this kernel has the WARN that 4.19.0 has at SITE."""
+        key = (site.file, site.line)
+        return key not in self.warn_moves or self.warn_moves[key] is not None
 
     @property
     def command_line(self) -> str:
@@ -212,7 +220,8 @@ LINUX_4_19 = KernelProfile(
     gfp=GFP_4_19,
 )
 
-# Every WarnSite (grep 'WarnSite(' kernel) read in a 5.4.214 tree: all exist there, moved.
+# Every WarnSite (grep 'WarnSite(' kernel) read in a 5.4.214 tree: those not here are at 4.19.0's
+# line there too (fs/sysfs/file.c 260 and 328, fs/sysfs/group.c 115, include/linux/syscalls.h 266).
 WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
     ("kernel/livepatch/core.c", 285): WarnMove(876),        # __klp_disable_patch !enabled
     ("kernel/livepatch/core.c", 358): WarnMove(912),        # __klp_enable_patch enabled
@@ -236,6 +245,31 @@ WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
     ("lib/idr.c", 487): WarnMove(523, "ida_free"),          # ida_remove() folded into ida_free()
     ("fs/seq_file.c", 55): WarnMove(58),
     ("mm/percpu.c", 1382): WarnMove(1616),                  # pcpu_alloc illegal size
+    ("kernel/irq/manage.c", 558): WarnMove(635),            # __enable_irq unbalanced
+    ("kernel/irq/manage.c", 657): WarnMove(754),            # irq_set_irq_wake unbalanced
+    ("kernel/irq/manage.c", 1578): WarnMove(1745),          # __free_irq from IRQ context
+    ("kernel/irq/manage.c", 1593): WarnMove(1760),          # __free_irq already free
+    ("lib/vsprintf.c", 1531): None,                         # flags_string: error_string "(%pG?)"
+    ("lib/vsprintf.c", 2149): WarnMove(2401),               # format_decode unsupported
+    ("lib/vsprintf.c", 2181): WarnMove(2433),               # set_field_width
+    ("lib/vsprintf.c", 2190): WarnMove(2442),               # set_precision
+    # order >= MAX_ORDER: checked first thing in __alloc_pages_nodemask() since 5.0
+    ("mm/page_alloc.c", 4065): WarnMove(4757),
+    ("drivers/base/core.c", 893): WarnMove(1116),           # device_release no release()
+    ("lib/kobject.c", 226): WarnMove(234),                  # kobject_add_internal empty name
+    ("lib/kobject.c", 610): WarnMove(652),                  # kobject_get not initialized
+    ("lib/kobject.c", 705): WarnMove(753),                  # kobject_put not initialized
+    ("fs/sysfs/file.c", 540): WarnMove(542),                # sysfs_create_bin_file (4.19: BUG_ON)
+    ("fs/sysfs/group.c", 121): WarnMove(122),               # internal_create_group no attrs
+    ("fs/proc/generic.c", 175): WarnMove(180),              # __xlate_proc_name
+    ("fs/proc/generic.c", 359): WarnMove(374),              # proc_register already registered
+    ("fs/proc/generic.c", 388): WarnMove(404),              # __proc_create name len
+    ("fs/proc/generic.c", 392): WarnMove(408),              # __proc_create '.'
+    ("fs/proc/generic.c", 396): WarnMove(412),              # __proc_create '..'
+    ("fs/proc/generic.c", 400): WarnMove(416),              # __proc_create by hand
+    ("fs/proc/generic.c", 523): WarnMove(548),              # proc_create_reg !S_ISREG
+    ("fs/proc/generic.c", 670): WarnMove(699),              # remove_proc_entry no such name
+    ("fs/proc/generic.c", 679): WarnMove(705),              # remove_proc_entry non-empty
 })
 
 LINUX_5_4 = KernelProfile(
@@ -266,6 +300,7 @@ LINUX_5_4 = KernelProfile(
     ),
     gfp=GFP_5_4,
     debugfs_err_ptr=True,
+    device_release_hint=" See Documentation/kobject.txt.",
     warn_moves=WARN_MOVES_5_4,
 )
 

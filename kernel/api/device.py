@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from kernel.abi import Attribute, AttributeGroup, Class, Device, DeviceAttribute, DeviceType, Kobject
 from kernel.api import kapi, s64
 from kernel.api.vsprintf import VaList, vsnprintf
+from kernel.bug import WarnSite
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
@@ -25,7 +26,8 @@ MAX_ERRNO = 4095
 PAGE_SIZE = 4096
 KOBJ_STATE_INITIALIZED, KOBJ_STATE_IN_SYSFS = 1, 2
 FMT_MAX = 1 << 12
-WARN_RELEASE = ("drivers/base/core.c", 895)       # device_release()'s WARN (4.19, approximate)
+# device_release()'s WARN for a device that has no release() (4.19.0; 5.4's: WARN_MOVES_5_4)
+WARN_RELEASE = WarnSite("drivers/base/core.c", 893, "device_release", callers=("kobject_put", "put_device"))
 _SYSFS_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal",
                      "kobject_add")
 
@@ -366,10 +368,8 @@ class DeviceCore:
         if release:
             k.call_fn(release, (dev,), "device_release")
         else:
-            k.warn(WARN_RELEASE[0], WARN_RELEASE[1], k.cpu.host_addr("device_release"),
-                   f"Device '{name}' does not have a release() function, it is broken and "
-                   "must be fixed. See Documentation/kobject.txt.\n",
-                   frames=("kobject_put", "put_device"))
+            k.warn_at(WARN_RELEASE, f"Device '{name}' does not have a release() function, it is "
+                      f"broken and must be fixed.{k.profile.device_release_hint}\n")
         k.slab.kfree(name_ptr)
 
 

@@ -18,6 +18,7 @@ from kernel.abi import (Attribute, AttributeGroup, BinAttribute, Device, Kobject
                         ListHead, ModuleKobject, SysfsOps)
 from kernel.api import errret, kapi, s64
 from kernel.api.vsprintf import vsnprintf
+from kernel.bug import WarnSite
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
@@ -30,16 +31,28 @@ INITIALIZED, IN_SYSFS, ADD_UEVENT_SENT, REMOVE_UEVENT_SENT, UEVENT_SUPPRESS = 1,
 KOBJ_ADD, KOBJ_REMOVE, KOBJ_MAX = 0, 1, 8
 PAGE_SIZE = 4096
 NAME_MAX = 4096
-WARN_EMPTY_NAME = ("lib/kobject.c", 226)
-WARN_GET_NOT_INIT = ("lib/kobject.c", 610)
-WARN_PUT_NOT_INIT = ("lib/kobject.c", 705)
+# the WARNs of lib/kobject.c and fs/sysfs/ (4.19.0 lines; 5.4's: kernel/profile.py WARN_MOVES_5_4)
+# (the line of `WARN(1,`, whose arguments run on to 228: gcc's __LINE__ in a macro is the line its
+# outermost invocation starts on)
+WARN_EMPTY_NAME = WarnSite("lib/kobject.c", 226, "kobject_add_internal",
+                           callers=("kobject_add_internal",))
+WARN_GET_NOT_INIT = WarnSite("lib/kobject.c", 610, "kobject_get", callers=("kobject_get",))
+WARN_PUT_NOT_INIT = WarnSite("lib/kobject.c", 705, "kobject_put", callers=("kobject_put",))
 REFCOUNT_SATURATED = 0xC000_0000    # INT_MIN / 2 as a u32 (arch/x86/mm/extable.c)
-WARN_NO_OPS = ("fs/sysfs/file.c", 260)
-# A NULL kobject, attribute or kobject directory: 4.19 BUG_ON()s (fs/sysfs/file.c:328 and 540,
-# group.c:115: an Oops); this is the WARN_ON that replaced them later (5.x), not 4.19's yet.
-WARN_CREATE = ("fs/sysfs/file.c", 330)
+WARN_NO_OPS = WarnSite("fs/sysfs/file.c", 260, "sysfs_add_file_mode_ns",
+                       callers=("sysfs_add_file_mode_ns",))
+# A NULL kobject, attribute or kobject directory: 4.19.0 BUG_ON()s at these lines (an Oops);
+# klpsh WARNs there instead, as 5.x's WARN_ON()s that replaced them do (5.4.214: the same lines
+# but sysfs_create_bin_file()'s 542)
+WARN_CREATE_FILE = WarnSite("fs/sysfs/file.c", 328, "sysfs_create_file_ns",
+                            callers=("sysfs_create_file_ns",))
+WARN_CREATE_BIN = WarnSite("fs/sysfs/file.c", 540, "sysfs_create_bin_file",
+                           callers=("sysfs_create_bin_file",))
+WARN_CREATE_GROUP = WarnSite("fs/sysfs/group.c", 115, "internal_create_group",
+                             callers=("internal_create_group", "sysfs_create_group"))
 # internal_create_group()'s WARN(1, "sysfs: (bin_)attrs not set by subsystem for group: %s/%s\n")
-WARN_NO_ATTRS = ("fs/sysfs/group.c", 121)
+WARN_NO_ATTRS = WarnSite("fs/sysfs/group.c", 121, "internal_create_group",
+                         callers=("internal_create_group", "sysfs_create_group"))
 _DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal")
 _FILE_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_add_file_mode_ns")
 
@@ -199,9 +212,8 @@ def add_internal(k: "Kernel", kobj: int) -> int:
     mem = k.mem
     name = kobject_name(k, kobj)
     if not name:
-        k.warn(*WARN_EMPTY_NAME, k.cpu.host_addr("kobject_add_internal"),
-               f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!\n",
-               frames=("kobject_add_internal",))
+        k.warn_at(WARN_EMPTY_NAME,
+                  f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!\n")
         return -Errno.EINVAL
     parent = kobject_get(k, mem.u64(kobj + Kobject.parent.offset))
     kset = mem.u64(kobj + Kobject.kset.offset)
@@ -305,9 +317,8 @@ def kobject_del(k: "Kernel", kobj: int) -> None:
 def kobject_get(k: "Kernel", kobj: int) -> int:
     if kobj:
         if not _state(k, kobj) & INITIALIZED:
-            k.warn(*WARN_GET_NOT_INIT, k.cpu.host_addr("kobject_get"),
-                   f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not "
-                   "initialized, yet kobject_get() is being called.\n", frames=("kobject_get",))
+            k.warn_at(WARN_GET_NOT_INIT, f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): "
+                      "is not initialized, yet kobject_get() is being called.\n")
         at = kobj + Kobject.kref.offset
         k.mem.set_u32(at, (k.mem.u32(at) + 1) & 0xFFFF_FFFF)
     return kobj
@@ -325,9 +336,8 @@ def kobject_put(k: "Kernel", kobj: int) -> None:
     if not kobj:
         return
     if not _state(k, kobj) & INITIALIZED:
-        k.warn(*WARN_PUT_NOT_INIT, k.cpu.host_addr("kobject_put"),
-               f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): is not initialized, "
-               "yet kobject_put() is being called.\n", frames=("kobject_put",))
+        k.warn_at(WARN_PUT_NOT_INIT, f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): "
+                  "is not initialized, yet kobject_put() is being called.\n")
     at = kobj + Kobject.kref.offset
     refs = k.mem.u32(at)
     if refs == 0 or refs & 0x8000_0000:
@@ -599,9 +609,8 @@ def create_file(k: "Kernel", kobj: int, attr: int, mode: int | None = None,
     dev = _device_of(k, kobj)
     node = k.devices.attr_file(dev, attr, perms) if dev else kobj_attr_file(k, kobj, attr, perms)
     if node is None:
-        k.warn(*WARN_NO_OPS, k.cpu.host_addr("sysfs_add_file_mode_ns"),
-               f"\x013missing sysfs attribute operations for kobject: {kobject_name(k, kobj)}\n",
-               frames=("sysfs_add_file_mode_ns",))
+        k.warn_at(WARN_NO_OPS,
+                  f"\x013missing sysfs attribute operations for kobject: {kobject_name(k, kobj)}\n")
         return -Errno.EINVAL
     d.children[name] = node
     return 0
@@ -610,8 +619,7 @@ def create_file(k: "Kernel", kobj: int, attr: int, mode: int | None = None,
 @kapi()
 def sysfs_create_file_ns(k: "Kernel", kobj: int, attr: int, ns: int) -> int:
     if not kobj or not attr or sysfs_dir(k, kobj) is None:
-        k.warn(*WARN_CREATE, k.cpu.host_addr("sysfs_create_file_ns"), "",
-               frames=("sysfs_create_file_ns",))
+        k.warn_at(WARN_CREATE_FILE)
         return errret(Errno.EINVAL)
     return create_file(k, kobj, attr)
 
@@ -647,8 +655,7 @@ def _group(k: "Kernel", kobj: int, grp: int, update: bool) -> int:
     """internal_create_group(): the group's directory (if named) and its visible files."""
     where = sysfs_dir(k, kobj) if kobj else None
     if where is None or not grp:
-        k.warn(*WARN_CREATE, k.cpu.host_addr("internal_create_group"), "",
-               frames=("internal_create_group", "sysfs_create_group"))
+        k.warn_at(WARN_CREATE_GROUP)
         return errret(Errno.EINVAL)
     mem = k.mem
     name_ptr = mem.u64(grp + AttributeGroup.name.offset)
@@ -656,9 +663,8 @@ def _group(k: "Kernel", kobj: int, grp: int, update: bool) -> int:
     attrs = mem.u64(grp + AttributeGroup.attrs.offset)
     bins = mem.u64(grp + AttributeGroup.bin_attrs.offset)
     if not attrs and not bins:
-        k.warn(*WARN_NO_ATTRS, k.cpu.host_addr("internal_create_group"),
-               f"sysfs: (bin_)attrs not set by subsystem for group: {kobject_name(k, kobj)}/{gname}\n",
-               frames=("internal_create_group", "sysfs_create_group"))
+        k.warn_at(WARN_NO_ATTRS,
+                  f"sysfs: (bin_)attrs not set by subsystem for group: {kobject_name(k, kobj)}/{gname}\n")
         return errret(Errno.EINVAL)
     d = where[0]
     if gname:
@@ -845,8 +851,7 @@ def _create_bin(k: "Kernel", kobj: int, battr: int, mode: int | None = None,
 @kapi()
 def sysfs_create_bin_file(k: "Kernel", kobj: int, attr: int) -> int:
     if not kobj or not attr or sysfs_dir(k, kobj) is None:
-        k.warn(*WARN_CREATE, k.cpu.host_addr("sysfs_create_bin_file"), "",
-               frames=("sysfs_create_bin_file",))
+        k.warn_at(WARN_CREATE_BIN)
         return errret(Errno.EINVAL)
     return _create_bin(k, kobj, attr)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
+from kernel.bug import WarnSite
 from kernel.errno import Errno, KernelError
 from kernel.mm import PAGE_SIZE, BadAddress
 
@@ -14,8 +15,11 @@ if TYPE_CHECKING:
 
 KMALLOC_MAX = 4 << 20              # PAGE_SIZE << (MAX_ORDER - 1): the largest buddy block
 SIZE_MAX = (1 << 64) - 1
-# __alloc_pages_nodemask()'s WARN_ON_ONCE for order >= MAX_ORDER (line of a 4.19 tree, approximate)
-ALLOC_ORDER_WARN = ("mm/page_alloc.c", 4377)
+# WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) for an order >= MAX_ORDER: 4.19.0 has it in
+# __alloc_pages_slowpath() (static inline, in __alloc_pages_nodemask()'s body), 5.4 at the top of
+# __alloc_pages_nodemask() (its line: kernel/profile.py WARN_MOVES_5_4)
+ALLOC_ORDER_WARN = WarnSite("mm/page_alloc.c", 4065, "__alloc_pages_nodemask", once=True,
+                            callers=("alloc_pages_current", "kmalloc_order", "kmalloc_order_trace"))
 ZERO_SIZE_PTR = 16
 
 
@@ -58,11 +62,9 @@ class Slab:
         """__alloc_pages_nodemask(): WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN)) for an order
         >= MAX_ORDER, reached from kmalloc_large()."""
         k = self.k
-        if flags & k.profile.gfp.nowarn or "alloc_pages_order" in k.printk.once or k.sched.current is None:
+        if flags & k.profile.gfp.nowarn or k.sched.current is None:
             return
-        k.printk.once.add("alloc_pages_order")
-        k.warn(*ALLOC_ORDER_WARN, k.cpu.host_addr("__alloc_pages_nodemask"),
-               frames=("alloc_pages_current", "kmalloc_order", "kmalloc_order_trace"))
+        k.warn_at(ALLOC_ORDER_WARN)
 
     def owns(self, addr: int) -> bool:
         return self.k.heap.size_of(addr) is not None

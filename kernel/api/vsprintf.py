@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from kernel.bug import WarnSite
 from kernel.mm import GuestMemory
 from kernel.profile import GfpBits
 
@@ -25,16 +26,17 @@ MASK64 = (1 << 64) - 1
 PAGE_SIZE = 4096
 PTR_WIDTH = 16                     # 2 * sizeof(void *)
 STR_MAX = 1 << 20                  # how far a %s is read without a precision
-# format_decode()'s WARN_ONCE, at its line of lib/vsprintf.c in 4.19.0 (4.19.73 has it there too;
-# a vendor kernel's report of "Please remove unsupported %) in format string" shows 2171)
-FORMAT_DECODE_WARN = ("lib/vsprintf.c", 2149)
+# the WARN_ONCEs of lib/vsprintf.c, at their 4.19.0 lines (4.19.95 has them there too; 5.4's
+# lines: kernel/profile.py WARN_MOVES_5_4). format_decode()'s for a conversion it does not know:
+FORMAT_DECODE_WARN = WarnSite("lib/vsprintf.c", 2149, "format_decode", once=True)
 # struct printf_spec keeps field_width in 24 bits and precision in 16: set_field_width() and
-# set_precision() WARN_ONCE and clamp a '*' argument that does not fit (their lines counted
-# from format_decode()'s WARN by the layout lib/vsprintf.c keeps between them)
+# set_precision() WARN_ONCE and clamp a '*' argument that does not fit
 FIELD_WIDTH_MAX = (1 << 23) - 1
 PRECISION_MAX = (1 << 15) - 1
-FIELD_WIDTH_WARN = ("lib/vsprintf.c", 2203)
-PRECISION_WARN = ("lib/vsprintf.c", 2212)
+FIELD_WIDTH_WARN = WarnSite("lib/vsprintf.c", 2181, "set_field_width", once=True)
+PRECISION_WARN = WarnSite("lib/vsprintf.c", 2190, "set_precision", once=True)
+# flags_string()'s for a %pG letter other than p, v, g (5.4 has none: it prints "(%pG?)")
+FLAGS_WARN = WarnSite("lib/vsprintf.c", 1531, "flags_string", once=True, callers=("vsnprintf",))
 _QUALIFIED_BITS = {"H": 8, "h": 16, "": 32, "l": 64, "L": 64, "z": 64, "t": 64}
 
 NextArg = Callable[[], int]
@@ -327,7 +329,7 @@ def format_flags(flags: int, names: Sequence[tuple[int, str]]) -> str:
     return "|".join(out)
 
 
-def flags_string(k: "Kernel", ext: str, v: int) -> str:
+def flags_string(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
     """%pGp (page flags), %pGv (vma flags), %pGg (gfp_t), read through the pointer V."""
     mem = k.mem
     kind = ext[1:2]
@@ -337,12 +339,19 @@ def flags_string(k: "Kernel", ext: str, v: int) -> str:
         return format_flags(mem.u64(v), VMA_FLAG_NAMES)
     if kind == "g":
         return format_flags(mem.u32(v), gfp_flag_names(k.profile.gfp))
-    if "pG" not in k.printk.once:
-        k.printk.once.add("pG")
-        if k.sched.current is not None:
-            k.warn("lib/vsprintf.c", 1531, k.cpu.host_addr("flags_string"),
-                   f"Unsupported flags modifier: {kind}\n", frames=("vsnprintf",))
+    if not k.profile.has_warn(FLAGS_WARN):
+        # 5.4: error_string(buf, end, "(%pG?)", spec), its precision 2 * sizeof(void *) unless given
+        return _text("(%pG?)", spec if spec.precision >= 0 else replace(spec, precision=PTR_WIDTH))
+    _warn_once(k, FLAGS_WARN, f"Unsupported flags modifier: {kind}\n")
     return ""
+
+
+def _warn_once(k: "Kernel", site: WarnSite, msg: str, frames: Sequence[str] | None = None) -> None:
+    """A WARN_ONCE of vsnprintf(): host code formatting between tasks spends it unreported."""
+    if k.sched.current is None:
+        k.printk.once.add(site.key)
+        return
+    k.warn_at(site, msg, frames)
 
 
 # string_escape_mem() flags (linux/string_helpers.h) and the %pE letters that select them
@@ -430,7 +439,7 @@ def pointer(k: "Kernel", ext: str, v: int, spec: PrintfSpec) -> str:
     if kind == "x":
         return pointer_string(v, spec)
     if kind == "G":
-        return flags_string(k, ext, v)
+        return flags_string(k, ext, v, spec)
     # 'K' with kptr_restrict 0 (the 4.19 default) prints what %p prints, as does any
     # extension this kernel does not decode: the hashed pointer
     return pointer_string(ptr_hash(k, v), spec)
@@ -459,25 +468,15 @@ def _fits(k: "Kernel", v: int, lo: int, hi: int, fn: str, what: str,
     bits = 24 if fn == "set_field_width" else 16
     if -(1 << (bits - 1)) <= v < 1 << (bits - 1):
         return v
-    if fn not in k.printk.once and k.sched.current is not None:
-        k.printk.once.add(fn)
-        file, line = FIELD_WIDTH_WARN if fn == "set_field_width" else PRECISION_WARN
-        k.warn(file, line, k.cpu.host_addr(fn), f"{what} {v} too large",
-               frames=("vsnprintf", *warn_frames))
+    _warn_once(k, FIELD_WIDTH_WARN if fn == "set_field_width" else PRECISION_WARN,
+               f"{what} {v} too large", ("vsnprintf", *warn_frames))
     return min(max(v, lo), hi)
 
 
 def _unsupported(k: "Kernel", c: str, warn_frames: Sequence[str]) -> None:
     """WARN_ONCE(1, "Please remove unsupported %%%c in format string\\n", *fmt)."""
-    if "format_decode" in k.printk.once:
-        return
-    k.printk.once.add("format_decode")
-    if k.sched.current is None:
-        return
-    file, line = FORMAT_DECODE_WARN
-    k.warn(file, line, k.cpu.host_addr("format_decode"),
-           f"Please remove unsupported %{c} in format string\n",
-           frames=("vsnprintf", *warn_frames))
+    _warn_once(k, FORMAT_DECODE_WARN, f"Please remove unsupported %{c} in format string\n",
+               ("vsnprintf", *warn_frames))
 
 
 def vsnprintf(k: "Kernel", fmt: str, next_arg: NextArg, warn_frames: Sequence[str] = ()) -> str:

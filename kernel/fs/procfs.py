@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import FileOperations, Inode
+from kernel.bug import WarnSite
 from kernel.errno import Errno
 from kernel.fs import Attr, Dir
 from kernel.fs.file import FileNode, attach_rw, new_inode
@@ -21,12 +22,16 @@ if TYPE_CHECKING:
 S_IFMT, S_IFDIR, S_IFREG, S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
 S_IRUGO, S_IXUGO, S_IALLUGO = 0o444, 0o111, 0o7777
 PDE_STRUCT = 64                   # bytes of the opaque struct proc_dir_entry (holds the name)
-# fs/proc/generic.c WARN sites (line numbers of a 4.19 tree, approximate)
-WARN_REGISTERED = ("fs/proc/generic.c", 354)
-WARN_XLATE = ("fs/proc/generic.c", 172)
-WARN_CREATE = ("fs/proc/generic.c", 395)
-WARN_REMOVE = ("fs/proc/generic.c", 684)
-WARN_NONEMPTY = ("fs/proc/generic.c", 695)
+# fs/proc/generic.c's WARNs (4.19.0 lines; 5.4's: kernel/profile.py WARN_MOVES_5_4)
+WARN_XLATE = WarnSite("fs/proc/generic.c", 175, "__xlate_proc_name")
+WARN_REGISTERED = WarnSite("fs/proc/generic.c", 359, "proc_register")
+WARN_NAME_LEN = WarnSite("fs/proc/generic.c", 388, "__proc_create")
+WARN_NAME_DOT = WarnSite("fs/proc/generic.c", 392, "__proc_create")
+WARN_NAME_DOTDOT = WarnSite("fs/proc/generic.c", 396, "__proc_create")
+WARN_BY_HAND = WarnSite("fs/proc/generic.c", 400, "__proc_create")
+WARN_NOT_REG = WarnSite("fs/proc/generic.c", 523, "proc_create_reg", once=True)
+WARN_REMOVE = WarnSite("fs/proc/generic.c", 670, "remove_proc_entry")
+WARN_NONEMPTY = WarnSite("fs/proc/generic.c", 679, "remove_proc_entry")
 
 # proc_reg_file_ops: the wrappers each call goes through on its way to the entry's fops
 PROC_VIA = {"open": "proc_reg_open", "read": "proc_reg_read", "write": "proc_reg_write",
@@ -84,12 +89,12 @@ class Procfs:
                 k.mem.set_u64(addr + getattr(FileOperations, member).offset, k.cpu.stub_by_name[fn].addr)
         return addr
 
-    def _warn(self, site: tuple[str, int], fn: str, msg: str) -> None:
+    def _warn(self, site: WarnSite, msg: str) -> None:
         k = self.k
         if k.sched.current is None:
             k.log.warn(msg)
             return
-        k.warn(site[0], site[1], k.cpu.host_addr(fn), msg + "\n")
+        k.warn_at(site, msg + "\n" if msg else "")
 
     # --- creating --------------------------------------------------------------------------
     def xlate(self, name: str, parent: ProcDirEntry | None) -> tuple[ProcDirEntry, str] | None:
@@ -99,7 +104,7 @@ class Procfs:
         for part in dirs:
             nxt = d.children.get(part)
             if nxt is None or not nxt.is_dir:
-                self._warn(WARN_XLATE, "__xlate_proc_name", f"name '{name}'")
+                self._warn(WARN_XLATE, f"name '{name}'")
                 return None
             d = nxt
         return d, last
@@ -111,13 +116,13 @@ class Procfs:
             return None
         d, fn = found
         if not fn or len(fn) >= 256:
-            self._warn(WARN_CREATE, "__proc_create", f"name len {len(fn)}")
+            self._warn(WARN_NAME_LEN, f"name len {len(fn)}")
             return None
         if fn in (".", ".."):
-            self._warn(WARN_CREATE, "__proc_create", f"name '{fn}'")
+            self._warn(WARN_NAME_DOT if fn == "." else WARN_NAME_DOTDOT, f"name '{fn}'")
             return None
         if d is self.root and fn.isdigit():
-            self._warn(WARN_CREATE, "__proc_create", f"create '/proc/{fn}' by hand")
+            self._warn(WARN_BY_HAND, f"create '/proc/{fn}' by hand")
             return None
         dir_node = d.node
         assert isinstance(dir_node, Dir)
@@ -125,8 +130,7 @@ class Procfs:
         # need to build them all to look for a name)
         computed = dir_node.entries() if d is not self.root else dir_node.children
         if fn in d.children or fn in computed:
-            self._warn(WARN_REGISTERED, "proc_register",
-                       f"proc_dir_entry '{d.path_name}/{fn}' already registered")
+            self._warn(WARN_REGISTERED, f"proc_dir_entry '{d.path_name}/{fn}' already registered")
             return None
         k = self.k
         inode = new_inode(k, mode)
@@ -152,7 +156,7 @@ class Procfs:
         if mode & S_IALLUGO == 0:
             mode |= S_IRUGO
         if mode & S_IFMT != S_IFREG:
-            self._warn(WARN_CREATE, "proc_create_reg", "")
+            self._warn(WARN_NOT_REG, "")
             return None
         de = self.create(name, mode, parent)
         if de is not None:
@@ -193,12 +197,12 @@ class Procfs:
         d, fn = found
         de = d.children.get(fn)
         if de is None:
-            self._warn(WARN_REMOVE, "remove_proc_entry", f"name '{name}'")
+            self._warn(WARN_REMOVE, f"name '{name}'")
             return
         self._drop(de)
         if de.children:
             first = next(iter(de.children.values()))
-            self._warn(WARN_NONEMPTY, "remove_proc_entry",
+            self._warn(WARN_NONEMPTY,
                        f"remove_proc_entry: removing non-empty directory '{d.path_name}/{de.name}', "
                        f"leaking at least '{first.name}'")
 

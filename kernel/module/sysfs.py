@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kernel.abi import Module as CModule
+from kernel.api.kobject import WARN_EMPTY_NAME
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.module.main import module_flags_taint
@@ -15,10 +16,6 @@ if TYPE_CHECKING:
     from kernel.module.params import ModuleParam
 
 _INITSTATE = {"LIVE": "live", "COMING": "coming", "GOING": "going", "UNFORMED": "unformed"}
-# lib/kobject.c of 4.19: the WARN in kobject_add_internal() for a nameless kobject (the line
-# of `WARN(1,`, whose arguments run on to 228: gcc's __LINE__ in a macro is the line its
-# outermost invocation starts on; the same count gives 5.4's 234, which 5.x reports show)
-KOBJECT_EMPTY_NAME_WARN = ("lib/kobject.c", 226)
 
 
 def module_sysfs_init(k: "Kernel") -> None:
@@ -37,10 +34,9 @@ def kobject_add_internal(k: "Kernel", kobj: int, name: str, frames: tuple[str, .
     """The checks of kobject_add_internal() that klpsh's sysfs can fail: a kobject needs a
     name (WARN, -EINVAL). FRAMES: the host functions that called it, innermost first."""
     if not name:
-        file, line = KOBJECT_EMPTY_NAME_WARN
-        k.warn(file, line, k.cpu.host_addr("kobject_add_internal"),
-               f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!",
-               frames=frames)
+        k.warn_at(WARN_EMPTY_NAME,
+                  f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!",
+                  frames)
         raise KernelError(Errno.EINVAL)
 
 
