@@ -9,11 +9,10 @@ WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class WarnSite:
+class WarnSite(NamedTuple):
     """One WARN*() of 4.19: where it is, and the host functions between it and the guest."""
     file: str
     line: int
@@ -29,8 +28,7 @@ class WarnSite:
         return f"warn:{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
-class WarnMove:
+class WarnMove(NamedTuple):
     """Where another kernel has a 4.19 WarnSite's WARN: its line, and its function if renamed."""
     line: int
     func: str | None = None

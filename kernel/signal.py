@@ -14,8 +14,7 @@ not modelled: a user task ignores them.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kernel.abi import KSigaction, SighandStruct, SignalStruct, SigPending, Siginfo, TaskStruct, WaitQueueHead
 from kernel.api.slab import SLAB_HWCACHE_ALIGN, SLAB_TYPESAFE_BY_RCU, cache_alloc, cache_free, kernel_cache
@@ -63,8 +62,7 @@ def valid_signal(sig: int) -> bool:
     return 1 <= sig <= NSIG
 
 
-@dataclass(frozen=True)
-class Info:
+class Info(NamedTuple):
     """What a queued signal's siginfo says."""
 
     signo: int

@@ -26,9 +26,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterable, Union
+from typing import IO, Callable, Iterable, NamedTuple, Union
 
 CMD = "cmd"
 KERNEL = "kernel"
@@ -62,8 +61,7 @@ TAIL_SLACK = 1_000 * MS
 LATE_SLACK = 2_000 * MS
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One transcript line: a command, a kernel line (with its timestamp in ns) or tool output."""
 
     kind: str
@@ -200,8 +198,7 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
 #   finishes). It is typed on the rhythm and blocks; the next gap counts from its last line.
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """When one command of a transcript is typed."""
 
     command: str

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
             "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs",
@@ -56,15 +55,14 @@ class Impl:
         return f"<kernel function {self.name} of kernel.api.{self.module}>"
 
 
-@dataclass(frozen=True)
-class KApi:
+class KApi(NamedTuple):
     """One exported kernel function: its name, defining module, arity and how to call it."""
 
     name: str
     module: str                  # kernel.api.<module> defines it
     nargs: int
     variadic: bool
-    call: Impl = field(compare=False, repr=False)
+    call: Impl                   # equal where name and module are
 
     @property
     def func(self) -> Callable[..., Any]:

@@ -3,8 +3,7 @@ kernel profile's livepatch part says: automatic signals, freeing, atomic replace
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kernel import cost
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
@@ -146,8 +145,7 @@ def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int
     return True
 
 
-@dataclass(frozen=True)
-class TransitionStatus:
+class TransitionStatus(NamedTuple):
     """Where the transition in progress stands (for a status line; the kernel has no such API)."""
 
     patch: str

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import bisect
 from itertools import chain
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 
-@dataclass(frozen=True)
-class KSym:
+class KSym(NamedTuple):
     """One kallsyms entry: address, size, name, nm type letter and owner."""
 
     addr: int

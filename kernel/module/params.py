@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from kernel.abi import KERNEL_PARAM_FL_UNSAFE, KERNEL_PARAM_OPS_FL_NOARG, PAGE_SIZE, KernelParam, KernelParamOps, KparamArray, KparamString
 from kernel.errno import Errno, KernelError
@@ -65,8 +65,7 @@ def kstrtobool(s: str | None) -> bool:
     raise KernelError(Errno.EINVAL)
 
 
-@dataclass(frozen=True)
-class ParamType:
+class ParamType(NamedTuple):
     """One param_ops_<name>: how to parse into and format out of guest memory."""
 
     name: str

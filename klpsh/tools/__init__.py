@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -105,8 +105,7 @@ def host_exists(path: Path) -> bool:
 Tool = Callable[[ToolContext, list[str]], int]
 
 
-@dataclass(frozen=True)
-class ToolSpec:
+class ToolSpec(NamedTuple):
     """A registered shell tool: its name, function, usage line and one-line summary."""
 
     name: str
