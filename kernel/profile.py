@@ -270,6 +270,7 @@ WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
     ("fs/proc/generic.c", 523): WarnMove(548),              # proc_create_reg !S_ISREG
     ("fs/proc/generic.c", 670): WarnMove(699),              # remove_proc_entry no such name
     ("fs/proc/generic.c", 679): WarnMove(705),              # remove_proc_entry non-empty
+    ("fs/proc/generic.c", 540): WarnMove(565),              # proc_create_data BUG_ON (a BUG)
 })
 
 LINUX_5_4 = KernelProfile(

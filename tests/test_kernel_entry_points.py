@@ -47,7 +47,7 @@ def test_proc_create_without_fops_is_the_bug_on_of_4_19(kernel):
     out = call(kernel, "proc_create", cstr(kernel, "nofops"), 0o444, 0, 0)
     assert out == "error EFAULT"                   # the Oops ends the system call
     text = "\n".join(kernel.lines)
-    assert "kernel BUG at fs/proc/generic.c:502!" in text
+    assert "kernel BUG at fs/proc/generic.c:540!" in text
     assert "RSP: 0018:" in text and not host_bugs(kernel.lines)
     assert not kernel.fs.exists("/proc/nofops")
 

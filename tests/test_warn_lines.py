@@ -119,6 +119,16 @@ def test_device_release_warns_with_each_kernels_text(k):
                                       else "drivers/base/core.c:893 device_release"]
 
 
+def test_proc_create_without_fops_is_the_bug_on_of_each_kernel(k):
+    """proc_create_data()'s BUG_ON(proc_fops == NULL): fs/proc/generic.c:540 in 4.19.0, :565 in
+    5.4.214 (the table of WARN sites places it too)."""
+    from kernel.errno import KernelError
+    with pytest.raises(KernelError):
+        call(k, "proc_create", cstr(k, "nofops"), 0o444, 0, 0)
+    line = 565 if k.profile.name == "5.4" else 540
+    assert f"kernel BUG at fs/proc/generic.c:{line}!" in k.lines
+
+
 @needs_gcc
 @pytest.mark.parametrize("name, line", [("4.19", 558), ("5.4", 635)])
 def test_an_unbalanced_enable_irq_from_a_module_through_the_shell(elf_cache, tmp_path, name, line):

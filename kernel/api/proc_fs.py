@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from kernel.api import kapi
 from kernel.api.seq_file import seq_open, seq_open_private, seq_release, seq_release_private, single_open
+from kernel.bug import WarnSite
 from kernel.fs.procfs import ProcDirEntry
 from kernel.mm import BadAddress
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 S_IFDIR = 0o040000
 PDE_OPS_OFFSET = 0x38              # proc_dir_entry.seq_ops/single_show, the first member read (4.19 x86-64)
 S_IRUGO, S_IXUGO = 0o444, 0o111
+# proc_create_data()'s BUG_ON(proc_fops == NULL) (4.19.0's line; 5.4's is in the profile's table of
+# WARN sites, which places this BUG site as it places them)
+BUG_NO_FOPS = WarnSite("fs/proc/generic.c", 540, "proc_create_data")
 # what proc_create_single() and proc_create_seq() entries are served by
 SINGLE_FOPS = {"open": "proc_single_open", "read": "seq_read", "llseek": "seq_lseek",
                "release": "single_release"}
@@ -44,7 +48,9 @@ def _ret(de: ProcDirEntry | None) -> int:
 def proc_create_data(k: "Kernel", name: int, mode: int, parent: int, fops: int, data: int) -> int:
     if not fops:                              # BUG_ON(proc_fops == NULL)
         from kernel.cpu import GuestBug
-        raise GuestBug("fs/proc/generic.c", 502, k.cpu.stack_trace(k.current), k.cpu.regs(k.current))
+        place = k.profile.warn_place(BUG_NO_FOPS.file, BUG_NO_FOPS.line, BUG_NO_FOPS.func)
+        line = place[0] if place is not None else BUG_NO_FOPS.line
+        raise GuestBug(BUG_NO_FOPS.file, line, k.cpu.stack_trace(k.current), k.cpu.regs(k.current))
     return _ret(k.procfs.create_reg(_name(k, name), mode & 0xFFFF, _parent(k, parent), data, fops))
 
 
