@@ -1,8 +1,8 @@
 """include/asm-generic/bug.h: the WARN*() sites of the kernel's own (host) code.
 
-Each site is where 4.19 has its WARN: the file and line of 4.19.0 (read in a v4.19 tree;
-4.19.67 and 4.19.73 agree but for kernel/livepatch/core.c and mm/percpu.c), the
-function holding it, whether it is a *_ONCE variant. Where another kernel has the WARN
+Each site is where 4.19 has its WARN: the file and line of 4.19.0 (read in v4.19 trees: 4.19.1
+and 4.19-rc3 agree; later 4.19.y move some, e.g. kernel/livepatch/core.c, mm/percpu.c,
+kernel/irq/manage.c, mm/page_alloc.c), the function holding it, whether it is a *_ONCE variant. Where another kernel has the WARN
 elsewhere, its profile says so (KernelProfile.warn_moves, a WarnMove per moved site). WARN_ON(cond) prints no message line;
 WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller passes it).
 """
