@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from kernel.abi import HZ
@@ -70,14 +70,18 @@ def round_jiffies_common(j: int, cpu: int, now: int, force_up: bool) -> int:
     return j if j > now else original
 
 
-@dataclass(order=True)
+@dataclass(eq=False)
 class Event:
     """A host-side callback due at a virtual time; cancelled events stay in the heap, inert."""
 
     when: int
     seq: int
-    fn: Callable[[], None] = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    fn: Callable[[], None]
+    cancelled: bool = False
+
+    def __lt__(self, other: "Event") -> bool:
+        """Heap order: by time, then in the order they were set up."""
+        return (self.when, self.seq) < (other.when, other.seq)
 
     def cancel(self) -> None:
         self.cancelled = True

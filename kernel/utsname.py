@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kernel.abi import NewUtsname as _GuestUtsname
 from kernel.abi import UtsNamespace
@@ -18,8 +17,7 @@ UTS_MACHINE = "x86_64"
 UTS_VERSION = "#1 SMP Mon Oct 22 00:00:00 UTC 2018"
 
 
-@dataclass(frozen=True)
-class NewUtsname:
+class NewUtsname(NamedTuple):
     """struct new_utsname: the strings uname(2) returns."""
 
     sysname: str
@@ -45,9 +43,9 @@ def uts_init(k: "Kernel", uts: NewUtsname) -> None:
     """Boot: write UTS into init_uts_ns, where modules (utsname()) and uname(2) read it."""
     name = _init_uts_ns(k)
     if name:
-        for f in fields(NewUtsname):
-            data = getattr(uts, f.name).encode()[:64]
-            k.mem.write(name + getattr(_GuestUtsname, f.name).offset, data + b"\0" * (65 - len(data)))
+        for field in NewUtsname._fields:
+            data = getattr(uts, field).encode()[:64]
+            k.mem.write(name + getattr(_GuestUtsname, field).offset, data + b"\0" * (65 - len(data)))
 
 
 def read_utsname(k: "Kernel", default: NewUtsname) -> NewUtsname:
@@ -55,5 +53,5 @@ def read_utsname(k: "Kernel", default: NewUtsname) -> NewUtsname:
     name = _init_uts_ns(k)
     if not name:
         return default
-    return NewUtsname(*(k.mem.read(name + getattr(_GuestUtsname, f.name).offset, 65)
-                        .split(b"\0", 1)[0].decode(errors="replace") for f in fields(NewUtsname)))
+    return NewUtsname(*(k.mem.read(name + getattr(_GuestUtsname, field).offset, 65)
+                        .split(b"\0", 1)[0].decode(errors="replace") for field in NewUtsname._fields))

@@ -17,7 +17,7 @@ could ever end its run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -50,8 +50,7 @@ class CpuWatch:
     shown_ns: int = 0        # the part of run_ns already added to the clock
 
 
-@dataclass
-class SoftLockup:
+class SoftLockup(NamedTuple):
     """What watchdog_timer_fn() found: the CPU and how long it has been stuck (seconds)."""
 
     cpu: int

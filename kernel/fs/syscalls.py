@@ -11,8 +11,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 
 from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
@@ -31,8 +30,7 @@ STREAM_LIMIT = 1 << 20            # a file that never ends: its reader is stoppe
 SHELL_MODE = 0o644                # a redirection's new file: 0666 & ~umask 022
 
 
-@dataclass
-class StreamEnd:
+class StreamEnd(NamedTuple):
     """Why a streamed read stopped before end of file ('bytes', 'time', 'cpu', 'events',
     'interrupted'), and how much it had read."""
 

@@ -67,7 +67,7 @@ class TaskTrack:
         return cur
 
 
-@dataclass
+@dataclass(eq=False)
 class Event:
     """A transition-wide step: init, start, attempt, signal, force, reverse, cancel, complete."""
 

@@ -38,7 +38,7 @@ SymbolsOf = Callable[[str | None], Iterable[tuple[str, int]]]
 PrErr = Callable[[str], None]
 
 
-@dataclass
+@dataclass(eq=False)
 class KlpSection:
     """One section header of the patch module (plus its bytes), as klp_info keeps it."""
 
@@ -51,7 +51,7 @@ class KlpSection:
     data: bytes
 
 
-@dataclass
+@dataclass(eq=False)
 class KlpSymbol:
     """One Elf64_Sym of the patch module's (complete, order-preserving) symbol table."""
 
@@ -62,7 +62,7 @@ class KlpSymbol:
     shndx: int
 
 
-@dataclass
+@dataclass(eq=False)
 class KlpInfo:
     """mod->klp_info: the patch module's sections, symbols and where sections were loaded."""
 

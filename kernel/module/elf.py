@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from kernel.errno import Errno, KernelError
 
 SHF_WRITE = 0x1
@@ -55,8 +56,7 @@ class Symbol:
         return (self.bind << 4) | self.type
 
 
-@dataclass
-class Rela:
+class Rela(NamedTuple):
     """One Elf64_Rela entry of a relocation section."""
 
     offset: int

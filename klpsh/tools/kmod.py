@@ -75,7 +75,7 @@ def refcnt(ctx: ToolContext, name: str, comm: str) -> int | None:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class LoadError(Exception):
     """Reading the .ko failed: STAGE is 'load' (stat failed) or 'insert' (read failed)."""
 
