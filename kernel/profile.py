@@ -221,7 +221,8 @@ LINUX_4_19 = KernelProfile(
 )
 
 # Every WarnSite (grep 'WarnSite(' kernel) read in a 5.4.214 tree: those not here are at 4.19.0's
-# line there too (fs/sysfs/file.c 260 and 328, fs/sysfs/group.c 115, include/linux/syscalls.h 266).
+# line there too (fs/sysfs/file.c 260 and 328, fs/sysfs/group.c 115, include/linux/syscalls.h 266;
+# of the vmlinux C sources' sites, mm/mempool.c 124 and 134, kernel/capability.c 372).
 WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
     ("kernel/livepatch/core.c", 285): WarnMove(876),        # __klp_disable_patch !enabled
     ("kernel/livepatch/core.c", 358): WarnMove(912),        # __klp_enable_patch enabled
@@ -271,6 +272,22 @@ WARN_MOVES_5_4: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({
     ("fs/proc/generic.c", 670): WarnMove(699),              # remove_proc_entry no such name
     ("fs/proc/generic.c", 679): WarnMove(705),              # remove_proc_entry non-empty
     ("fs/proc/generic.c", 540): WarnMove(565),              # proc_create_data BUG_ON (a BUG)
+    # the vmlinux C sources' (linux/bug.h *_AT: kernel/vmlinux/kernel/kthread_worker.c ...)
+    ("kernel/kthread.c", 633): WarnMove(700),               # kthread_worker_fn
+    ("kernel/kthread.c", 779): WarnMove(846),               # kthread_insert_work_sanity_check
+    ("kernel/kthread.c", 781): WarnMove(848),
+    ("kernel/kthread.c", 843): WarnMove(911),               # kthread_delayed_work_timer_fn
+    ("kernel/kthread.c", 848): WarnMove(916),
+    ("kernel/kthread.c", 866): WarnMove(935),               # __kthread_queue_delayed_work
+    ("kernel/kthread.c", 956): WarnMove(1025),              # kthread_flush_work
+    ("kernel/kthread.c", 1055): WarnMove(1136),             # kthread_mod_delayed_work
+    ("kernel/kthread.c", 1081): WarnMove(1177),             # __kthread_cancel_work_sync
+    ("kernel/kthread.c", 1173): WarnMove(1272),             # kthread_destroy_worker !task
+    ("kernel/kthread.c", 1178): WarnMove(1277),             # kthread_destroy_worker work left
+    ("kernel/jump_label.c", 135): WarnMove(170),            # static_key_enable_cpuslocked
+    ("kernel/jump_label.c", 165): WarnMove(201),            # static_key_disable_cpuslocked
+    ("kernel/jump_label.c", 196): WarnMove(235),            # negative count (static_key_slow_try_dec)
+    ("mm/mempool.c", 299): WarnMove(305),                   # mempool_resize BUG_ON (a BUG)
 })
 
 LINUX_5_4 = KernelProfile(

@@ -129,6 +129,33 @@ def test_proc_create_without_fops_is_the_bug_on_of_each_kernel(k):
     assert f"kernel BUG at fs/proc/generic.c:{line}!" in k.lines
 
 
+def call_vmlinux(k: Kernel, name: str, *args: int) -> None:
+    """NAME(ARGS) of vmlinux's C code from a user task."""
+    addr = k.vmlinux.symbol(name)
+    k.syscall("warn", lambda: k.cpu.call(k.current, addr, args, via="do_syscall_64"))
+
+
+def test_the_vmlinux_c_codes_warn_names_the_linux_file_and_line(k):
+    """klpsh's kernel/vmlinux/kernel/jump_label.c and kthread_worker.c report at Linux's
+    kernel/jump_label.c and kernel/kthread.c, on the lines of the booted kernel."""
+    call_vmlinux(k, "static_key_slow_dec", _zeroed(k, 64))       # the count goes below zero
+    call_vmlinux(k, "kthread_destroy_worker", _zeroed(k, 256))   # a worker without its task
+    assert "jump label: negative count!" in k.lines
+    got = [w.rsplit(" ", 1)[0] for w in warning_lines(k.lines)]
+    assert got == (["kernel/jump_label.c:235", "kernel/kthread.c:1272"] if k.profile.name == "5.4"
+                   else ["kernel/jump_label.c:196", "kernel/kthread.c:1173"])
+    assert warning_lines(k.lines)[1].endswith(" kthread_destroy_worker")
+
+
+def test_the_vmlinux_c_codes_bug_names_the_linux_file_and_line(k):
+    """mempool_resize(pool, 0): BUG_ON(new_min_nr <= 0), mm/mempool.c:299 in 4.19.0, :305 in 5.4."""
+    from kernel.errno import KernelError
+    with pytest.raises(KernelError):
+        call_vmlinux(k, "mempool_resize", _zeroed(k, 256), 0)
+    line = 305 if k.profile.name == "5.4" else 299
+    assert f"kernel BUG at mm/mempool.c:{line}!" in k.lines
+
+
 @needs_gcc
 @pytest.mark.parametrize("name, line", [("4.19", 558), ("5.4", 635)])
 def test_an_unbalanced_enable_irq_from_a_module_through_the_shell(elf_cache, tmp_path, name, line):

@@ -7,7 +7,7 @@ import pytest
 
 from kernel.errno import KernelError
 from kernel.livepatch import transition as tr
-from conftest import S, ko, needs_gcc
+from conftest import ROOT, S, ko, needs_gcc
 
 CUT = "------------[ cut here ]------------"
 
@@ -149,6 +149,13 @@ def test_warn_moves_name_existing_sites_and_renames_print_the_new_function():
     sites = {(v.file, v.line)
              for m in pkgutil.walk_packages(kernel.__path__, "kernel.") if m.name.split(".")[-1] != "__main__"
              for v in vars(importlib.import_module(m.name)).values() if isinstance(v, bug.WarnSite)}
+    # and the vmlinux C sources' WARN_ON_AT(line, ...) and kin under their KLPSH_SOURCE
+    for src in (ROOT / "kernel" / "vmlinux").rglob("*.c"):
+        text = src.read_text()
+        named = re.search(r'^#define KLPSH_SOURCE "([^"]+)"', text, re.M)
+        found = re.findall(r"\b(?:WARN_ON_ONCE|WARN_ON|WARN|BUG_ON|BUG)_AT\((\d+)", text)
+        assert named or not found, src
+        sites |= {(named.group(1), int(n)) for n in found} if named else set()
     assert set(profile.WARN_MOVES_5_4) <= sites
     p = profile.get_profile("5.4")
     assert p.warn_place("lib/idr.c", 487, "ida_remove") == (523, "ida_free")

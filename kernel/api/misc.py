@@ -19,21 +19,41 @@ def _caller(k: "Kernel") -> int:
     return k.mem.u64(frame.rsp)
 
 
+def _line(k: "Kernel", file: str, line: int, caller: int) -> int | None:
+    """Where the booted kernel has the WARN or BUG that reports FILE:LINE from CALLER: vmlinux
+    code names 4.19.0's line (linux/bug.h's *_AT forms), placed by the profile's table (None:
+    no such WARN there); a module's own file and line are its own."""
+    sym = k.kallsyms.lookup(caller)
+    if sym is None or sym.owner != "vmlinux":
+        return line
+    place = k.profile.warn_place(file, line, sym.name)
+    return None if place is None else place[0]
+
+
 @kapi()
 def warn_slowpath_null(k: "Kernel", file: int, line: int) -> None:
-    k.warn(k.mem.cstr(file), line & 0xFFFFFFFF, _caller(k))
+    caller, path = _caller(k), k.mem.cstr(file)
+    at = _line(k, path, line & 0xFFFFFFFF, caller)
+    if at is not None:
+        k.warn(path, at, caller)
 
 
 @kapi(variadic=True)
 def warn_slowpath_fmt(k: "Kernel", file: int, line: int, fmt: int, va: VarArgs) -> None:
-    caller = _caller(k)
-    k.warn(k.mem.cstr(file), line & 0xFFFFFFFF, caller, vsnprintf(k, k.mem.cstr(fmt), va.next))
+    caller, path = _caller(k), k.mem.cstr(file)
+    msg = vsnprintf(k, k.mem.cstr(fmt), va.next)
+    at = _line(k, path, line & 0xFFFFFFFF, caller)
+    if at is not None:
+        k.warn(path, at, caller, msg)
 
 
 @kapi("__klpsh_bug")
 def klpsh_bug(k: "Kernel", file: int, line: int) -> None:
     task = k.sched.current
-    raise GuestBug(k.mem.cstr(file), line & 0xFFFFFFFF, k.cpu.stack_trace(task), k.cpu.regs(task))
+    path = k.mem.cstr(file)
+    at = _line(k, path, line & 0xFFFFFFFF, _caller(k))
+    raise GuestBug(path, line & 0xFFFFFFFF if at is None else at, k.cpu.stack_trace(task),
+                   k.cpu.regs(task))
 
 
 @kapi(variadic=True)

@@ -63,6 +63,39 @@ extern __noreturn void __klpsh_bug(const char *file, int line);
 #define WARN_TAINT(condition, taint, format...)		WARN(condition, format)
 #define WARN_TAINT_ONCE(condition, taint, format...)	WARN_ONCE(condition, format)
 
+#ifndef MODULE
+/*
+ * klpsh's vmlinux sources stand in for Linux files: one defines KLPSH_SOURCE (the Linux file,
+ * "kernel/kthread.c") and these forms report at that file and at the line LINE that 4.19.0 has
+ * the WARN or BUG on; the kernel places it where the booted kernel has it (the profile's table).
+ */
+#define __WARN_AT(line)			warn_slowpath_null(KLPSH_SOURCE, line)
+#define WARN_ON_AT(line, condition) ({				\
+	int __ret_warn_on = !!(condition);			\
+	if (unlikely(__ret_warn_on))				\
+		__WARN_AT(line);				\
+	unlikely(__ret_warn_on);				\
+})
+#define WARN_AT(line, condition, format...) ({			\
+	int __ret_warn_on = !!(condition);			\
+	if (unlikely(__ret_warn_on))				\
+		warn_slowpath_fmt(KLPSH_SOURCE, line, format);	\
+	unlikely(__ret_warn_on);				\
+})
+#define WARN_ON_ONCE_AT(line, condition) ({			\
+	static bool __warned;					\
+	int __ret_warn_once = !!(condition);			\
+								\
+	if (unlikely(__ret_warn_once && !__warned)) {		\
+		__warned = true;				\
+		__WARN_AT(line);				\
+	}							\
+	unlikely(__ret_warn_once);				\
+})
+#define BUG_AT(line)	do { __klpsh_bug(KLPSH_SOURCE, line); } while (0)
+#define BUG_ON_AT(line, condition) do { if (unlikely(condition)) BUG_AT(line); } while (0)
+#endif
+
 /* what 4.19's bug.h pulls in as well */
 #include <linux/cache.h>
 #include <linux/export.h>

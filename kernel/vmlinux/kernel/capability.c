@@ -4,6 +4,7 @@
  * commoncap check: a capability is held if it is in the effective set of the
  * credentials, which for every task here is init_cred's full set).
  */
+#define KLPSH_SOURCE "kernel/capability.c"	/* its WARNs and BUGs at 4.19.0's lines there */
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/export.h>
@@ -22,7 +23,7 @@ static bool ns_capable_common(struct user_namespace *ns, int cap, bool audit)
 {
 	if (unlikely(!cap_valid(cap))) {
 		pr_crit("capable() called with invalid cap=%u\n", cap);
-		BUG();
+		BUG_AT(372);
 	}
 	if (cred_has_cap(current_cred(), cap)) {
 		current->flags |= PF_SUPERPRIV;

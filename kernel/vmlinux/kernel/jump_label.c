@@ -5,6 +5,7 @@
  * is moving the count from 0 to 1, the slow paths count users, and a count
  * below zero is the WARN 4.19 gives for an unbalanced decrement.
  */
+#define KLPSH_SOURCE "kernel/jump_label.c"	/* its WARNs and BUGs at 4.19.0's lines there */
 #include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/export.h>
@@ -51,7 +52,7 @@ EXPORT_SYMBOL_GPL(static_key_slow_inc);
 void static_key_enable_cpuslocked(struct static_key *key)
 {
 	if (atomic_read(&key->enabled) > 0) {
-		WARN_ON_ONCE(atomic_read(&key->enabled) != 1);
+		WARN_ON_ONCE_AT(135, atomic_read(&key->enabled) != 1);
 		return;
 	}
 	jump_label_lock();
@@ -70,7 +71,7 @@ EXPORT_SYMBOL_GPL(static_key_enable);
 void static_key_disable_cpuslocked(struct static_key *key)
 {
 	if (atomic_read(&key->enabled) != 1) {
-		WARN_ON_ONCE(atomic_read(&key->enabled) != 0);
+		WARN_ON_ONCE_AT(165, atomic_read(&key->enabled) != 0);
 		return;
 	}
 	jump_label_lock();
@@ -100,7 +101,7 @@ void static_key_slow_dec_cpuslocked(struct static_key *key)
 	}
 	jump_label_lock();
 	atomic_dec(&key->enabled);
-	WARN(atomic_read(&key->enabled) < 0, "jump label: negative count!\n");
+	WARN_AT(196, atomic_read(&key->enabled) < 0, "jump label: negative count!\n");
 	jump_label_unlock();
 }
 EXPORT_SYMBOL_GPL(static_key_slow_dec_cpuslocked);

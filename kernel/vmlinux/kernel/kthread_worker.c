@@ -5,6 +5,7 @@
  * wait on worker->delayed_work_list for their timer; a flush queues a work
  * that completes a completion behind the one(s) being waited for.
  */
+#define KLPSH_SOURCE "kernel/kthread.c"	/* its WARNs and BUGs at 4.19.0's lines there */
 #include <linux/kthread.h>
 #include <linux/completion.h>
 #include <linux/export.h>
@@ -28,7 +29,7 @@ int kthread_worker_fn(void *worker_ptr)
 	struct kthread_worker *worker = worker_ptr;
 	struct kthread_work *work;
 
-	WARN_ON(worker->task && worker->task != current);
+	WARN_ON_AT(633, worker->task && worker->task != current);
 	worker->task = current;
 
 	for (;;) {
@@ -118,9 +119,9 @@ static inline bool queuing_blocked(struct kthread_worker *worker, struct kthread
 static void kthread_insert_work_sanity_check(struct kthread_worker *worker,
 					     struct kthread_work *work)
 {
-	WARN_ON_ONCE(!list_empty(&work->node));
+	WARN_ON_ONCE_AT(779, !list_empty(&work->node));
 	/* a work is used with one worker only */
-	WARN_ON_ONCE(work->worker && work->worker != worker);
+	WARN_ON_ONCE_AT(781, work->worker && work->worker != worker);
 }
 
 /* with worker->lock held: put WORK before POS and wake an idle worker */
@@ -156,11 +157,11 @@ void kthread_delayed_work_timer_fn(struct timer_list *t)
 	struct kthread_work *work = &dwork->work;
 	struct kthread_worker *worker = work->worker;
 
-	if (WARN_ON_ONCE(!worker))
+	if (WARN_ON_ONCE_AT(843, !worker))
 		return;
 
 	spin_lock(&worker->lock);
-	WARN_ON_ONCE(work->worker != worker);
+	WARN_ON_ONCE_AT(848, work->worker != worker);
 	list_del_init(&work->node);
 	if (!work->canceling)
 		kthread_insert_work(worker, work, &worker->work_list);
@@ -175,7 +176,7 @@ static void __kthread_queue_delayed_work(struct kthread_worker *worker,
 	struct timer_list *timer = &dwork->timer;
 	struct kthread_work *work = &dwork->work;
 
-	WARN_ON_ONCE(timer->function != kthread_delayed_work_timer_fn);
+	WARN_ON_ONCE_AT(866, timer->function != kthread_delayed_work_timer_fn);
 
 	if (!delay) {
 		kthread_insert_work(worker, work, &worker->work_list);
@@ -231,7 +232,7 @@ void kthread_flush_work(struct kthread_work *work)
 		return;
 
 	spin_lock_irq(&worker->lock);
-	WARN_ON_ONCE(work->worker != worker);
+	WARN_ON_ONCE_AT(956, work->worker != worker);
 	if (!list_empty(&work->node))		/* queued: right behind it */
 		kthread_insert_work(worker, &fwork.work, work->node.next);
 	else if (worker->current_work == work)	/* running: next in line */
@@ -275,7 +276,7 @@ bool kthread_mod_delayed_work(struct kthread_worker *worker,
 
 	spin_lock_irqsave(&worker->lock, flags);
 	if (work->worker) {
-		WARN_ON_ONCE(work->worker != worker);
+		WARN_ON_ONCE_AT(1055, work->worker != worker);
 		if (work->canceling)		/* someone else is canceling it */
 			goto out;
 		ret = __kthread_cancel_work(work, true, &flags);
@@ -297,7 +298,7 @@ static bool __kthread_cancel_work_sync(struct kthread_work *work, bool is_dwork)
 		return false;
 
 	spin_lock_irqsave(&worker->lock, flags);
-	WARN_ON_ONCE(work->worker != worker);
+	WARN_ON_ONCE_AT(1081, work->worker != worker);
 	ret = __kthread_cancel_work(work, is_dwork, &flags);
 	if (worker->current_work == work) {
 		/* running: wait for it, keeping it from being queued meanwhile */
@@ -338,11 +339,11 @@ void kthread_destroy_worker(struct kthread_worker *worker)
 {
 	struct task_struct *task = worker->task;
 
-	if (WARN_ON(!task))
+	if (WARN_ON_AT(1173, !task))
 		return;
 	kthread_flush_worker(worker);
 	kthread_stop(task);
-	WARN_ON(!list_empty(&worker->work_list));
+	WARN_ON_AT(1178, !list_empty(&worker->work_list));
 	kfree(worker);
 }
 EXPORT_SYMBOL(kthread_destroy_worker);

@@ -4,6 +4,7 @@
  * debug checks).  An allocation asks the pool's allocator first and falls back
  * on the reserve; a caller that may sleep waits for a free when both fail.
  */
+#define KLPSH_SOURCE "mm/mempool.c"	/* its WARNs and BUGs at 4.19.0's lines there */
 #include <linux/mempool.h>
 #include <linux/slab.h>
 #include <linux/gfp.h>
@@ -14,7 +15,7 @@
 
 static void add_element(mempool_t *pool, void *element)
 {
-	BUG_ON(pool->curr_nr >= pool->min_nr);
+	BUG_ON_AT(124, pool->curr_nr >= pool->min_nr);
 	pool->elements[pool->curr_nr++] = element;
 }
 
@@ -22,7 +23,7 @@ static void *remove_element(mempool_t *pool)
 {
 	void *element = pool->elements[--pool->curr_nr];
 
-	BUG_ON(pool->curr_nr < 0);
+	BUG_ON_AT(134, pool->curr_nr < 0);
 	return element;
 }
 
@@ -116,7 +117,7 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 	void **new_elements;
 	unsigned long flags;
 
-	BUG_ON(new_min_nr <= 0);
+	BUG_ON_AT(299, new_min_nr <= 0);
 
 	spin_lock_irqsave(&pool->lock, flags);
 	if (new_min_nr <= pool->min_nr) {
