@@ -87,7 +87,9 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
     images = _IMAGES.setdefault(_key(vmlinux), [])
     image = _image(images, apis)
     if image is not None and _install(k, image):
+        k.cpu.translations_of(image)
         return k.vmlinux  # type: ignore[return-value]
+    k.cpu.translations_of(None)
     for api in apis:
         k.cpu.add_stub(api.name, api.call, api.nargs, api.variadic)
     stubs = tuple(k.cpu.stubs)
@@ -104,6 +106,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             section_addr=tuple(mod.section_addr.items()),
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
             sym_values=tuple(mod.sym_values))))
+        k.cpu.translations_of(images[-1][1])     # what this machine runs is that image
     return mod
 
 

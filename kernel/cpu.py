@@ -191,11 +191,15 @@ class Board:
 
     A new engine costs a millisecond or more (mapping 1 GiB into it), so a machine that
     powers off with every engine idle hands its board on: memory all zero, engines whose
-    hooks call no machine, their translations dropped before the next machine uses them.
+    hooks call no machine. Their translations are of the boot image TRANSLATED (a
+    kernel.bootimage.BootImage) and nothing else: the machine dropped those of code it changed
+    (text patches, stub slots of its own); modules' are dropped as each module loads. The
+    next machine keeps them if it boots the same image, else drops them all.
     """
 
     mem: GuestMemory
     engines: list[Uc] = field(default_factory=list)
+    translated: object = None
 
 
 # Boards of powered-off machines, for the next machines booted in this process. They hold
@@ -276,7 +280,8 @@ def take_board() -> Board:
 class Cpu:
     """The engines, the stub page and guest calls of one Kernel."""
 
-    def __init__(self, kernel: "Kernel", mem: GuestMemory, engines: list[Uc] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, kernel: "Kernel", mem: GuestMemory, engines: list[Uc] = (),  # type: ignore[assignment]
+                 translated: object = None) -> None:
         self.kernel = kernel
         self.mem = mem
         self.pt: PageTable = kernel.pagetable
@@ -290,11 +295,34 @@ class Cpu:
         self._hooks: list[_EngineHooks] = []   # the hooks of each engine, in self.engines order
         self.text_patches = 0
         self._pass = _pass_through()   # exceptions a kernel function lets through on purpose
+        # Whose code the engines' translations hold: adopted engines, the boot image the last
+        # machine ran (kept if this one boots it too: translations_of()); new ones, nothing.
+        self.translated = translated
+        self._translations_checked = not engines
+        self._patched: dict[int, int] = {}     # code changed here, not by a module's load
         for uc in engines:
-            uc.ctl_flush_tb()            # translations of the last machine's code
-            flush_tlb(uc)                # ... and the last machine's page table
+            flush_tlb(uc)                # the last machine's page table
             self._adopt(uc)
             self._pool.append(uc)
+
+    def translations_of(self, image: object) -> None:
+        """Guest code is boot image IMAGE's (None: no image) and what modules load; called at
+        boot, before guest code runs. Adopted engines keep their translations if they are of
+        IMAGE, else every translation goes (ctl_flush_tb)."""
+        if image is None or self.translated is not image:
+            for uc in self.engines:
+                uc.ctl_flush_tb()
+        self.translated = image
+        self._translations_checked = True
+        self._patched.clear()              # what was written so far is the image
+
+    def _check_translations(self) -> None:
+        """Before guest code first runs: translations nobody vouched for go."""
+        if not self._translations_checked:
+            for uc in self.engines:
+                uc.ctl_flush_tb()
+            self.translated = None
+            self._translations_checked = True
 
     def power_off(self) -> Board | None:
         """The machine is off: every engine's hooks let go of this Cpu, and the board is handed
@@ -312,7 +340,13 @@ class Cpu:
         buf = self.mem.detach()
         if buf is None:
             return None
-        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines[:MAX_SPARE_ENGINES])
+        engines = engines[:MAX_SPARE_ENGINES]
+        translated = self.translated if self._translations_checked else None
+        if translated is not None:
+            for uc in engines:           # what is not the image's any more goes
+                for addr, size in self._patched.items():
+                    uc.ctl_remove_cache(addr, addr + size)
+        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated)
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
         return board
@@ -328,6 +362,7 @@ class Cpu:
             raise RuntimeError("stub page full")
         body = b"\x90\xc3" if func is not None else b"\x0f\x0b"
         self.mem.write(addr, body.ljust(SLOT, b"\xcc"))
+        self._code_changed(addr, SLOT)   # (another machine may have had another stub there)
         stub = Stub(name, func, nargs, variadic, addr)
         self.stubs.append(stub)
         self.kernel.kallsyms.add_owner("vmlinux", [KSym(addr, SLOT, name, "T", "vmlinux")])
@@ -445,8 +480,15 @@ class Cpu:
         """Modify guest code and drop every engine's translations of it."""
         self.mem.write(addr, data)
         self.text_patches += 1
+        self._code_changed(addr, len(data))
         for uc in self.engines:
             uc.ctl_remove_cache(addr, addr + len(data))
+
+    def _code_changed(self, addr: int, size: int) -> None:
+        """Code at [ADDR, ADDR+SIZE) is not the boot image's: an engine handed on drops its
+        translations of it (power_off)."""
+        if self._patched.get(addr, 0) < size:
+            self._patched[addr] = size
 
     # --- calls -----------------------------------------------------------------------
     def call(self, task: "Task", fn: int, args: tuple[int, ...] = (), via: str = "") -> int:
@@ -457,6 +499,8 @@ class Cpu:
         """
         ctx = task.ctx
         sentinel = self.host_addr(via or "klpsh_host_call")
+        if not self._translations_checked:
+            self._check_translations()
         uc = ctx.engine
         nested = uc is not None
         saved = None

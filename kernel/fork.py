@@ -64,32 +64,25 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     else:                                       # a parent without one gets its own first
         parent = k.task_struct(task.parent) if task.parent is not None else head
     mem = k.mem
-    buf = bytearray(_TS_SIZE)
+    kthread = task.is_kthread
+    buf = bytearray(_template(k, kthread))
     pack32, pack64 = _U32.pack_into, _U64.pack_into
     pack32(buf, _TS_PID, task.pid)
     pack32(buf, _TS_TGID, task.pid)
     comm = task.comm.encode()[:15]
     buf[_TS_COMM:_TS_COMM + len(comm)] = comm
-    if task.is_kthread:
-        pack32(buf, _TS_FLAGS, _PF_KTHREAD)
-    for off in _TS_PRIOS:
-        pack32(buf, off, DEFAULT_PRIO)
-    pack32(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
     # copy_process(): start times on the monotonic and the boot clock (no suspend: the same)
-    pack64(buf, _TS_START_TIME, k.clock.now)
-    pack64(buf, _TS_REAL_START_TIME, k.clock.now)
+    now = k.clock.now
+    pack64(buf, _TS_START_TIME, now)
+    pack64(buf, _TS_REAL_START_TIME, now)
     for off in (_TS_CHILDREN, _TS_SIBLING):            # INIT_LIST_HEAD: empty, self-linked
         pack64(buf, off, addr + off)
         pack64(buf, off + 8, addr + off)
     pack64(buf, _TS_GROUP_LEADER, addr)
     pack64(buf, _TS_REAL_PARENT, parent)
     pack64(buf, _TS_PARENT, parent)
-    cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
-    pack64(buf, _TS_REAL_CRED, cred)
-    pack64(buf, _TS_CRED, cred)
-    pack64(buf, _TS_ADDR_LIMIT, KERNEL_DS if task.is_kthread else USER_DS)
     init_task_signals(k, task, addr, buf)
-    if task.kind is TaskKind.USER:
+    if not kthread:
         mm = _user_mm(k)
         pack64(buf, _TS_MM, mm)
         pack64(buf, _TS_ACTIVE_MM, mm)
@@ -106,6 +99,28 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
         mem.set_u64(prev + ListHead.next.offset, new)
         mem.set_u64(at + ListHead.prev.offset, new)
     return addr
+
+
+def _template(k: "Kernel", kthread: bool) -> bytes:
+    """What every new task_struct of K starts as, a kthread's or a user task's: flags,
+    priorities, exit signal, creds (init_cred) and address limit (the rest is per task)."""
+    key = ("task_struct", kthread)
+    tpl = k.templates.get(key)
+    if tpl is None:
+        buf = bytearray(_TS_SIZE)
+        if kthread:
+            _U32.pack_into(buf, _TS_FLAGS, _PF_KTHREAD)
+        for off in _TS_PRIOS:
+            _U32.pack_into(buf, off, DEFAULT_PRIO)
+        _U32.pack_into(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
+        cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
+        _U64.pack_into(buf, _TS_REAL_CRED, cred or 0)
+        _U64.pack_into(buf, _TS_CRED, cred or 0)
+        _U64.pack_into(buf, _TS_ADDR_LIMIT, KERNEL_DS if kthread else USER_DS)
+        tpl = bytes(buf)
+        if k.vmlinux is not None:           # (init_cred is known from here on)
+            k.templates[key] = tpl
+    return tpl
 
 
 def _link_tail(k: "Kernel", buf: bytearray, addr: int, off: int, at: int) -> tuple[int, int, int]:

@@ -114,7 +114,7 @@ class Kernel:
         self.mem_map = 0                          # struct pages of the heap (kernel/api/page.py)
         self.page_orders: dict[int, int] = {}     # alloc_pages() block -> its order
         self.kallsyms = Kallsyms()
-        self.cpu = Cpu(self, self.mem, board.engines)
+        self.cpu = Cpu(self, self.mem, board.engines, board.translated)
         self.sched = Scheduler(self)
         self.watchdog = Watchdog(self, NR_CPUS)
         self.hung_task: Any = None                # kernel.hung_task.HungTask, made at boot
@@ -161,6 +161,7 @@ class Kernel:
         self.tasklets: Any = None                 # kernel.api.interrupt.Tasklets, made on first use
         self.irqs: Any = None                     # kernel.irq.Irqs, made on first use
         self.ratelimits: dict[str, Any] = {}      # pr_*_ratelimited() call site -> RateLimit
+        self.templates: dict[Any, bytes] = {}     # guest objects as every new one starts (fork.py)
 
     # --- boot ------------------------------------------------------------------------
     @classmethod

@@ -150,7 +150,6 @@ def init_task_signals(k: "Kernel", task: "Task", ts: int, ts_buf: bytearray) -> 
     as kthreadd's ignore_signals() leaves them; init is SIGNAL_UNKILLABLE). Each is put
     together in host memory and written at once (a boot makes ~20 of each); the task_struct
     at TS, not yet written, gets its pointers to them in TS_BUF."""
-    from kernel.sched import TaskKind
     mem = k.mem
     sig = k.heap.alloc(SignalStruct.size)
     _U64.pack_into(ts_buf, _TS_SIGNAL, sig)
@@ -159,7 +158,7 @@ def init_task_signals(k: "Kernel", task: "Task", ts: int, ts_buf: bytearray) -> 
     task.sigobjs = (sig, sh)
     buf = bytearray(_SIGNAL_TEMPLATE)
     _U64.pack_into(buf, _SIG_CURR_TARGET, ts)
-    if task.pid == 1 and task.kind is TaskKind.USER:
+    if task.pid == 1 and not task.is_kthread:
         _U32.pack_into(buf, _SIG_FLAGS, SIGNAL_UNKILLABLE)
     for off in _SIG_HEADS:                      # empty list_heads point at themselves
         _U64.pack_into(buf, off, sig + off)

@@ -33,15 +33,22 @@ class Kallsyms:
         self._by_owner.setdefault(owner, []).extend(syms)
         if self._sorted is None:
             return
-        if next(reversed(self._by_owner)) != owner:
-            self._sorted = None     # they go before a later owner's: the index is made again
+        if 8 * len(syms) > len(self._sorted):
+            self._sorted = None     # many: the index is made again
             return
-        # The last owner's symbols follow every other's at the same address: each goes after
-        # those already there, as the sort _index() makes would put them (a module load
-        # does not sort vmlinux's symbols again).
+        # Each goes where the (stable) sort _index() makes would put it: after the symbols
+        # already at its address but those of owners added after OWNER (a module load or a
+        # new stub slot does not sort vmlinux's symbols again).
+        rank = {o: n for n, o in enumerate(self._by_owner)}
+        mine = rank[owner]
         index, addrs = self._sorted, self._addrs
         for s in sorted(syms, key=_ADDR):
             i = bisect.bisect_right(addrs, s.addr)
+            while i and addrs[i - 1] == s.addr and rank.get(index[i - 1].owner, -1) > mine:
+                i -= 1
+            if i and addrs[i - 1] == s.addr and index[i - 1].owner not in rank:
+                self._sorted = None  # a symbol whose owner is not its key: sort them all
+                return
             addrs.insert(i, s.addr)
             index.insert(i, s)
 
