@@ -22,10 +22,9 @@ Documentation/livepatch/*.rst):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from kernel.bug import WarnMove, WarnSite
 
@@ -35,8 +34,7 @@ __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_
 _KERNEL_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True, eq=False)
-class LivepatchProfile:
+class LivepatchProfile(NamedTuple):
     """How kernel/livepatch behaves where 4.19 and 5.4 differ."""
 
     # klp_enable_patch() initialises the patch itself (5.1+); else it needs klp_register_patch()
@@ -72,8 +70,7 @@ class LivepatchProfile:
     object_lists: bool
 
 
-@dataclass(frozen=True, eq=False)
-class GfpBits:
+class GfpBits(NamedTuple):
     """The ___GFP_* bits of this kernel's include/linux/gfp.h (gfp_t): 5.4 moved most of them.
 
     The headers a module is built against say the same (kernel/include/linux/gfp.h has 4.19's,
@@ -141,8 +138,7 @@ GFP_5_4 = _bits("dma highmem dma32 movable reclaimable high io fs zero atomic di
                 "hardwall thisnode account")
 
 
-@dataclass(frozen=True, eq=False)
-class KernelProfile:
+class KernelProfile(NamedTuple):
     """One kernel klpsh can boot."""
 
     name: str                       # what --kernel takes: "4.19", "5.4"
@@ -162,7 +158,7 @@ class KernelProfile:
     device_release_hint: str = ""
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
     # line (and function, if renamed) here, or None where this kernel has no such WARN
-    warn_moves: Mapping[tuple[str, int], WarnMove | None] = field(default_factory=dict)
+    warn_moves: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({})
 
     def warn_place(self, file: str, line: int, func: str) -> tuple[int, str] | None:
         """Line and function of the WARN that 4.19.0 has at FILE:LINE in FUNC; None if absent."""

@@ -6,7 +6,6 @@ and %pGg would mean other flags."""
 
 from __future__ import annotations
 
-import dataclasses
 import struct
 import subprocess
 from pathlib import Path
@@ -19,7 +18,7 @@ from kernel.machine import Kernel
 from kernel.profile import get_profile
 
 pytestmark = [needs_gcc]
-FIELDS = [f.name for f in dataclasses.fields(get_profile("5.4").gfp)]
+FIELDS = list(get_profile("5.4").gfp._fields)
 
 
 def _header_values(tmp: Path, kernel: str, names: list[str]) -> list[int]:
