@@ -8,7 +8,6 @@ and errors (tools word them like kmod/coreutils, and stderr shares the stream wi
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +62,8 @@ def _tokens(line: str) -> list[str]:
     escapes or comments need it: it costs ten times as much)."""
     if _PLAIN_LINE.fullmatch(line):
         return _PLAIN_TOKEN.findall(line)
+    import shlex  # here: a plain line (most) does without it
+
     lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     try:

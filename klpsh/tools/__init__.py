@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getopt
 import importlib
 import sys
 from collections.abc import Iterator, Mapping
@@ -182,6 +181,10 @@ Options = list[tuple[str, str]]
 def parse_options(ctx: ToolContext, prog: str, args: list[str], shortopts: str,
                   longopts: tuple[str, ...] = (), hint: bool = False) -> tuple[Options, list[str]] | None:
     """GNU getopt over ARGS; on a bad option print getopt's message (and coreutils' hint), None."""
+    if not any(a[:1] == "-" and a != "-" for a in args):
+        return [], list(args)      # what gnu_getopt returns: no option, no "--" (getopt unimported)
+    import getopt
+
     try:
         return getopt.gnu_getopt(args, shortopts, list(longopts))
     except getopt.GetoptError as e:
