@@ -48,13 +48,19 @@ class BootImage:
     sym_values: tuple[int, ...]
     stub_index: dict[str, Stub] = field(default_factory=dict)    # stubs by name
     first_symbols: dict[str, int] = field(default_factory=dict)  # Module.symbol()
+    kallsyms: list = field(default_factory=list)   # kallsyms' sorted index: [symbols, addresses]
 
     def __post_init__(self) -> None:
         """The indexes every boot would build again (each machine gets copies or, read-only
         as Module.symbol() uses it, the symbol index itself)."""
+        from kernel.module.kallsyms import Kallsyms
         self.stub_index.update((s.name, s) for s in self.stubs)
         for sym in self.symbols:
             self.first_symbols.setdefault(sym.name, sym.addr)
+        index = Kallsyms()                  # as _install() fills a machine's
+        index.add_owner("vmlinux", list(self.stub_syms))
+        index.add_owner("vmlinux", list(self.symbols))
+        self.kallsyms.extend(index.sorted_index())
 
 
 # the vmlinux object's identity -> (the functions, its image) for each function table booted
@@ -107,6 +113,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
             sym_values=tuple(mod.sym_values))))
         k.cpu.translations_of(images[-1][1])     # what this machine runs is that image
+    k.kallsyms.add_owner("vmlinux", mod.symbols)
     return mod
 
 
@@ -127,5 +134,7 @@ def _install(k: "Kernel", image: BootImage) -> bool:
                        section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
     k.vmlinux.share_symbol_index(image.first_symbols)
+    k.kallsyms.add_owner("vmlinux", k.vmlinux.symbols)
+    k.kallsyms.seed(*image.kallsyms)         # sorted as the image's own index
     k.loader.module_enable_ro_nx(k.vmlinux)
     return True

@@ -194,12 +194,15 @@ class Board:
     hooks call no machine. Their translations are of the boot image TRANSLATED (a
     kernel.bootimage.BootImage) and nothing else: the machine dropped those of code it changed
     (text patches, stub slots of its own); modules' are dropped as each module loads. The
-    next machine keeps them if it boots the same image, else drops them all.
+    next machine keeps them if it boots the same image, else drops them all; and every
+    KEEP_TRANSLATIONS boots (KEPT counts them), as the translation buffer only grows until it
+    is flushed (each module load translates its code anew).
     """
 
     mem: GuestMemory
     engines: list[Uc] = field(default_factory=list)
     translated: object = None
+    kept: int = 0
 
 
 # Boards of powered-off machines, for the next machines booted in this process. They hold
@@ -207,6 +210,7 @@ class Board:
 SPARE_BOARDS: list[Board] = []
 MAX_SPARE_BOARDS = 2
 MAX_SPARE_ENGINES = 4
+KEEP_TRANSLATIONS = 8       # boots that keep the last one's translations before a flush
 
 
 class Regs:
@@ -281,7 +285,7 @@ class Cpu:
     """The engines, the stub page and guest calls of one Kernel."""
 
     def __init__(self, kernel: "Kernel", mem: GuestMemory, engines: list[Uc] = (),  # type: ignore[assignment]
-                 translated: object = None) -> None:
+                 translated: object = None, kept: int = 0) -> None:
         self.kernel = kernel
         self.mem = mem
         self.pt: PageTable = kernel.pagetable
@@ -298,6 +302,7 @@ class Cpu:
         # Whose code the engines' translations hold: adopted engines, the boot image the last
         # machine ran (kept if this one boots it too: translations_of()); new ones, nothing.
         self.translated = translated
+        self._kept = kept                      # boots since the translations were flushed
         self._translations_checked = not engines
         self._patched: dict[int, int] = {}     # code changed here, not by a module's load
         for uc in engines:
@@ -309,9 +314,12 @@ class Cpu:
         """Guest code is boot image IMAGE's (None: no image) and what modules load; called at
         boot, before guest code runs. Adopted engines keep their translations if they are of
         IMAGE, else every translation goes (ctl_flush_tb)."""
-        if image is None or self.translated is not image:
+        if image is None or self.translated is not image or self._kept >= KEEP_TRANSLATIONS:
             for uc in self.engines:
                 uc.ctl_flush_tb()
+            self._kept = 0
+        else:
+            self._kept += 1
         self.translated = image
         self._translations_checked = True
         self._patched.clear()              # what was written so far is the image
@@ -346,7 +354,7 @@ class Cpu:
             for uc in engines:           # what is not the image's any more goes
                 for addr, size in self._patched.items():
                     uc.ctl_remove_cache(addr, addr + size)
-        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated)
+        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated, self._kept)
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
         return board

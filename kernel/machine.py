@@ -114,7 +114,7 @@ class Kernel:
         self.mem_map = 0                          # struct pages of the heap (kernel/api/page.py)
         self.page_orders: dict[int, int] = {}     # alloc_pages() block -> its order
         self.kallsyms = Kallsyms()
-        self.cpu = Cpu(self, self.mem, board.engines, board.translated)
+        self.cpu = Cpu(self, self.mem, board.engines, board.translated, board.kept)
         self.sched = Scheduler(self)
         self.watchdog = Watchdog(self, NR_CPUS)
         self.hung_task: Any = None                # kernel.hung_task.HungTask, made at boot
@@ -186,7 +186,6 @@ class Kernel:
         from kernel.workqueue import Workqueues
         self.apis = all_apis()
         self.vmlinux = boot_vmlinux(self, exported_apis(self.profile.livepatch.absent_exports), vmlinux)
-        self.kallsyms.add_owner("vmlinux", self.vmlinux.symbols)
         cmdline = self.vmlinux.symbol("klpsh_boot_command_line")
         if cmdline:
             self.mem.write(cmdline, self.profile.command_line.encode() + b"\0")

@@ -60,15 +60,22 @@ def _cut_code(obj: Any) -> None:
         d[name] = None
 
 
-def _tree(root: Any) -> Iterable[Any]:
-    """ROOT and every node under it (a .children dict, as sysfs/procfs/devtmpfs nodes have)."""
-    todo, seen = [root], set()
+def _cut_trees(roots: list[Any]) -> None:
+    """Every node of the trees at ROOTS (each node once: a .children dict, as sysfs/procfs/
+    devtmpfs nodes have, and a procfs entry's .node) loses its functions and bound methods
+    (as _cut_code) and its parent."""
+    todo, seen = list(roots), set()
     while todo:
         node = todo.pop()
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        yield node
+        d = getattr(node, "__dict__", None)
+        if isinstance(d, dict):
+            for name in [name for name, value in d.items() if type(value) in _CODE]:
+                d[name] = None
+        if hasattr(node, "parent"):
+            node.parent = None
         children = getattr(node, "children", None)
         if isinstance(children, dict):
             todo.extend(children.values())
@@ -112,13 +119,8 @@ def break_cycles(k: "Kernel") -> None:
     if lp is not None:
         _cut_all([lp.mutex, lp.history, lp.transition_work], k)
         _cut_code(lp.transition_work)
-    for name in ("vfs", "procfs"):               # file trees: show/store over their owners
-        fs = getattr(k, name, None)
-        root = getattr(fs, "root", None)
-        for node in _tree(root):
-            _cut_code(node)
-            if hasattr(node, "parent"):
-                node.parent = None
+    # file trees: show/store over their owners
+    _cut_trees([getattr(getattr(k, name, None), "root", None) for name in ("vfs", "procfs")])
     devices = getattr(k, "devices", None)
     if devices is not None:
         _cut_all(devices.classes.values(), k)

@@ -93,3 +93,17 @@ def test_another_kernels_image_drops_every_translation(elf_cache):
     k2 = Kernel.boot(elf_cache=elf_cache)
     assert "5.4" not in _cmdline(k2)
     k2.shutdown()
+
+
+def test_translations_are_flushed_every_few_boots(elf_cache):
+    """The translation buffer only grows while translations are kept (each module load
+    translates anew): a board's engines start afresh every KEEP_TRANSLATIONS boots."""
+    from kernel.cpu import KEEP_TRANSLATIONS
+    from kernel.machine import Kernel
+    kept = []
+    for _ in range(2 * KEEP_TRANSLATIONS + 2):
+        k = Kernel.boot(elf_cache=elf_cache)
+        kept.append(k.cpu._kept)
+        k.shutdown()
+    assert max(kept) == KEEP_TRANSLATIONS
+    assert kept.count(0) >= 2

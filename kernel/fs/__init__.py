@@ -86,14 +86,20 @@ class Vfs:
     def _walk(self, path: str, follow: bool, links: list[int]) -> "Dir | Attr | Symlink":
         parts = [p for p in posixpath.normpath("/" + path.strip("/")).split("/") if p]
         node: Dir | Attr | Symlink = self.root
+        last = len(parts) - 1
         for i, part in enumerate(parts):
             if not isinstance(node, Dir):
                 raise KernelError(Errno.ENOTDIR)
-            nxt = node.entries().get(part)
+            if node.dynamic is None:
+                nxt = node.children.get(part)
+            else:                               # entries(): a computed name hides a fixed one
+                nxt = node.dynamic().get(part)
+                if nxt is None:
+                    nxt = node.children.get(part)
             if nxt is None:
                 raise KernelError(Errno.ENOENT)
-            rest = parts[i + 1:]
-            if isinstance(nxt, Symlink) and (follow or rest):
+            if isinstance(nxt, Symlink) and (follow or i < last):
+                rest = parts[i + 1:]
                 links[0] += 1
                 if links[0] > MAXSYMLINKS:
                     raise KernelError(Errno.ELOOP)

@@ -62,6 +62,15 @@ class Kallsyms:
             self._addrs = list(map(_ADDR, self._sorted))
         return self._sorted
 
+    def sorted_index(self) -> tuple[tuple[KSym, ...], tuple[int, ...]]:
+        """The symbols in address order and their addresses (what seed() takes)."""
+        return tuple(self._index()), tuple(self._addrs)
+
+    def seed(self, index: tuple[KSym, ...], addrs: tuple[int, ...]) -> None:
+        """Take INDEX, ADDRS (sorted_index() of a table with the same owners and symbols, in
+        the same order) as this table's index instead of sorting it again."""
+        self._sorted, self._addrs = list(index), list(addrs)
+
     def symbols_of(self, owner: str | None) -> Iterator[tuple[str, int]]:
         """(name, addr) of one object in symbol-table order; None means vmlinux."""
         for s in self._by_owner.get(owner or "vmlinux", ()):
