@@ -17,7 +17,7 @@ from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALI
                      UC_MEM_WRITE, UC_MEM_WRITE_UNMAPPED, UC_MODE_64, UC_PROT_ALL, UC_TLB_VIRTUAL,
                      Uc, UcError)
 from unicorn import x86_const as X
-from unicorn.unicorn_const import UC_CTL_TLB_FLUSH
+from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TB_REMOVE_CACHE, UC_CTL_TLB_FLUSH
 from unicorn.unicorn_py3.unicorn import uclib
 
 from kernel.abi import TaskStruct
@@ -139,9 +139,23 @@ _NEED = {UC_MEM_READ: PROT_READ, UC_MEM_WRITE: PROT_WRITE, UC_MEM_FETCH: PROT_EX
 _ACCESS = {UC_MEM_READ: "read", UC_MEM_WRITE: "write", UC_MEM_FETCH: "fetch"}
 
 
+def _ctl_write(uc: Uc, ctl: int, *args: int) -> None:
+    """uc_ctl(UC, CTL write, ARGS as uint64_t), straight to the C library: the binding's
+    ctl_*() methods check and convert each argument in Python first (5 us a call)."""
+    status = _uc_ctl(uc._uch, (UC_CTL_IO_WRITE << 30) | (len(args) << 26) | ctl,  # type: ignore[attr-defined]
+                     *map(ctypes.c_uint64, args))
+    if status:
+        raise UcError(status)
+
+
 def flush_tlb(uc: Uc) -> None:
     """Drop every TLB entry of UC (UC_CTL_TLB_FLUSH, which the bindings have no method for)."""
-    uc._Uc__ctl_w(UC_CTL_TLB_FLUSH)  # type: ignore[attr-defined]
+    _ctl_write(uc, UC_CTL_TLB_FLUSH)
+
+
+def remove_cache(uc: Uc, begin: int, end: int) -> None:
+    """Drop UC's translations of code in [BEGIN, END) (ctl_remove_cache)."""
+    _ctl_write(uc, UC_CTL_TB_REMOVE_CACHE, begin, end)
 
 
 @dataclass(eq=False)
@@ -218,12 +232,19 @@ class Regs:
     (uc_reg_read/uc_reg_write): the binding's reg_read() looks up a register class on every
     call, four times the cost of the call itself."""
 
-    __slots__ = ("_handle", "_value", "_ref")
+    __slots__ = ("_handle", "_value", "_ref", "_entry")
 
     def __init__(self, uc: Uc) -> None:
         self._handle = uc._uch  # type: ignore[attr-defined]
         self._value = ctypes.c_uint64()
         self._ref = ctypes.byref(self._value)
+        # what a call into the kernel reads (entry()): RSP, RBP and 0-6 argument registers
+        self._entry = []
+        for nargs in range(len(ARG_REGS) + 1):
+            ids = (X.UC_X86_REG_RSP, X.UC_X86_REG_RBP, *ARG_REGS[:nargs])
+            vals = (ctypes.c_uint64 * len(ids))()
+            ptrs = (ctypes.c_void_p * len(ids))(*(ctypes.addressof(vals) + 8 * i for i in range(len(ids))))
+            self._entry.append(((ctypes.c_int * len(ids))(*ids), vals, ptrs, len(ids)))
 
     def read(self, reg: int) -> int:
         status = _uc_reg_read(self._handle, reg, self._ref)
@@ -237,8 +258,18 @@ class Regs:
         if status:
             raise UcError(status, reg)
 
+    def entry(self, nargs: int) -> list[int]:
+        """RSP, RBP and the first NARGS argument registers (at most six), read at once
+        (uc_reg_read_batch)."""
+        ids, vals, ptrs, n = self._entry[min(nargs, len(ARG_REGS))]
+        status = _uc_reg_read_batch(self._handle, ids, ptrs, n)
+        if status:
+            raise UcError(status)
+        return vals[:n]
 
-_uc_reg_read, _uc_reg_write = uclib.uc_reg_read, uclib.uc_reg_write
+
+_uc_reg_read, _uc_reg_write, _uc_ctl = uclib.uc_reg_read, uclib.uc_reg_write, uclib.uc_ctl
+_uc_reg_read_batch = uclib.uc_reg_read_batch
 
 
 def regs_of(uc: Uc) -> Regs:
@@ -274,6 +305,18 @@ class _EngineHooks:
     def intr(self, uc: Uc, vector: int, data: object) -> None:
         if self.cpu is not None:
             self.cpu._hook_intr(uc, vector, data)
+
+
+def _merged(ranges: dict[int, int]) -> list[tuple[int, int]]:
+    """The address ranges RANGES (start -> size) cover, as few [begin, end) as can be."""
+    out: list[list[int]] = []
+    for addr in sorted(ranges):
+        end = addr + ranges[addr]
+        if out and addr <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([addr, end])
+    return [(begin, end) for begin, end in out]
 
 
 def take_board() -> Board:
@@ -351,9 +394,10 @@ class Cpu:
         engines = engines[:MAX_SPARE_ENGINES]
         translated = self.translated if self._translations_checked else None
         if translated is not None:
+            changed = _merged(self._patched)
             for uc in engines:           # what is not the image's any more goes
-                for addr, size in self._patched.items():
-                    uc.ctl_remove_cache(addr, addr + size)
+                for begin, end in changed:
+                    remove_cache(uc, begin, end)
         board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated, self._kept)
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
@@ -482,7 +526,7 @@ class Cpu:
     def invalidate(self, addr: int, size: int) -> None:
         """Forget every engine's translations of [addr, addr+size): new code lives there."""
         for uc in self.engines:
-            uc.ctl_remove_cache(addr, addr + size)
+            remove_cache(uc, addr, addr + size)
 
     def write_text(self, addr: int, data: bytes) -> None:
         """Modify guest code and drop every engine's translations of it."""
@@ -490,7 +534,7 @@ class Cpu:
         self.text_patches += 1
         self._code_changed(addr, len(data))
         for uc in self.engines:
-            uc.ctl_remove_cache(addr, addr + len(data))
+            remove_cache(uc, addr, addr + len(data))
 
     def _code_changed(self, addr: int, size: int) -> None:
         """Code at [ADDR, ADDR+SIZE) is not the boot image's: an engine handed on drops its
@@ -698,15 +742,16 @@ class Cpu:
         if lockup is not None:
             raise self._lockup(uc, task, lockup, at_call=True)
         regs = regs_of(uc)
-        rsp = regs.read(X.UC_X86_REG_RSP)
-        frame = StubFrame(addr, rsp, regs.read(X.UC_X86_REG_RBP))
+        rsp, rbp, *args = regs.entry(stub.nargs)
+        frame = StubFrame(addr, rsp, rbp)
         task.ctx.frames.append(frame)
         try:
             if stub.variadic:
-                fixed = [regs.read(r) for r in ARG_REGS[:stub.nargs]]
-                ret = stub.func(self.kernel, *fixed, VarArgs(uc, self.mem, rsp, stub.nargs))
+                ret = stub.func(self.kernel, *args, VarArgs(uc, self.mem, rsp, stub.nargs))
             else:
-                ret = stub.func(self.kernel, *self._args(uc, rsp, stub.nargs))
+                for i in range(len(ARG_REGS), stub.nargs):   # the caller's stack above the return address
+                    args.append(self.mem.u64(rsp + 8 * (i - len(ARG_REGS) + 1)))
+                ret = stub.func(self.kernel, *args)
         except BadAddress as e:
             raise self._stub_fault(uc, task, addr, e.addr) from None
         except self._pass:
@@ -725,15 +770,6 @@ class Cpu:
             self.sync_tlb(uc)            # pages lost rights while the task was in the kernel
         if ret is not None:
             regs.write(X.UC_X86_REG_RAX, int(ret) & MASK64)
-
-    def _args(self, uc: Uc, rsp: int, n: int) -> list[int]:
-        """The first N integer arguments (SysV): six registers, then the caller's stack above
-        the return address."""
-        read = regs_of(uc).read
-        regs = [read(r) for r in ARG_REGS[:n]]
-        for i in range(len(ARG_REGS), n):
-            regs.append(self.mem.u64(rsp + 8 * (i - len(ARG_REGS) + 1)))
-        return regs
 
     def _host_bug(self, uc: Uc | None, e: Exception) -> GuestBug:
         """A Python kernel function failed: BUG() at the innermost line of kernel code."""
