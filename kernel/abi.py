@@ -32,7 +32,7 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "DeviceDriver", "PlatformDriver", "PlatformDevice", "PlatformDevice54", "PlatformDeviceId", "Resource", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "BlockingNotifierHead", "WaitQueueHead", "Completion",
     "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "STRUCTS", "STRUCTS_5_4",
@@ -496,6 +496,53 @@ class Device(_GuestStruct):
                 ("class_", _ptr), ("groups", _ptr), ("release", _ptr), ("_offline", _u8)]
 
 
+class DeviceDriver(_GuestStruct):
+    """struct device_driver (4.19)."""
+
+    _fields_ = [("name", _ptr), ("bus", _ptr), ("owner", _ptr), ("mod_name", _ptr),
+                ("suppress_bind_attrs", _u8), ("probe_type", _int), ("of_match_table", _ptr),
+                ("acpi_match_table", _ptr), ("probe", _ptr), ("remove", _ptr), ("shutdown", _ptr),
+                ("suspend", _ptr), ("resume", _ptr), ("groups", _ptr), ("pm", _ptr),
+                ("coredump", _ptr), ("p", _ptr)]
+
+
+class PlatformDriver(_GuestStruct):
+    """struct platform_driver (4.19 and 5.4)."""
+
+    _fields_ = [("probe", _ptr), ("remove", _ptr), ("shutdown", _ptr), ("suspend", _ptr),
+                ("resume", _ptr), ("driver", DeviceDriver), ("id_table", _ptr),
+                ("prevent_deferred_probe", _u8)]
+
+
+class PlatformDevice(_GuestStruct):
+    """struct platform_device (4.19; its struct device is klpsh's)."""
+
+    _fields_ = [("name", _ptr), ("id", _int), ("id_auto", _u8), ("dev", Device),
+                ("num_resources", _uint), ("resource", _ptr), ("id_entry", _ptr),
+                ("driver_override", _ptr), ("mfd_cell", _ptr)]
+
+
+class PlatformDevice54(_GuestStruct):
+    """struct platform_device of 5.4: platform_dma_mask after the device."""
+
+    _fields_ = [("name", _ptr), ("id", _int), ("id_auto", _u8), ("dev", Device),
+                ("platform_dma_mask", _ulong), ("num_resources", _uint), ("resource", _ptr),
+                ("id_entry", _ptr), ("driver_override", _ptr), ("mfd_cell", _ptr)]
+
+
+class PlatformDeviceId(_GuestStruct):
+    """struct platform_device_id (linux/mod_devicetable.h)."""
+
+    _fields_ = [("name", ctypes.c_char * 20), ("driver_data", _ulong)]
+
+
+class Resource(_GuestStruct):
+    """struct resource (linux/ioport.h)."""
+
+    _fields_ = [("start", _ulong), ("end", _ulong), ("name", _ptr), ("flags", _ulong),
+                ("desc", _ulong), ("parent", _ptr), ("sibling", _ptr), ("child", _ptr)]
+
+
 class MiscDevice(_GuestStruct):
     """struct miscdevice (4.19)."""
 
@@ -796,6 +843,11 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct device_type": (DeviceType, {}),
     "struct device": (Device, {"class_": "class", "_offline": None}),
     "struct miscdevice": (MiscDevice, {}),
+    "struct device_driver": (DeviceDriver, {}),
+    "struct platform_driver": (PlatformDriver, {}),
+    "struct platform_device": (PlatformDevice, {}),
+    "struct platform_device_id": (PlatformDeviceId, {}),
+    "struct resource": (Resource, {}),
     "struct klp_func": (KlpFunc, {}),
     "struct klp_callbacks": (KlpCallbacks, {}),
     "struct klp_object": (KlpObject, {}),
@@ -825,7 +877,8 @@ STRUCTS_5_4: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct klp_callbacks": (KlpCallbacks, {}),
     "struct klp_object": (KlpObject54, {}),
     "struct klp_patch": (KlpPatch54, {}),
+    "struct platform_device": (PlatformDevice54, {}),
 }
-for _cls in (KlpFunc54, KlpObject54, KlpPatch54):
+for _cls in (KlpFunc54, KlpObject54, KlpPatch54, PlatformDevice54):
     _cls.size = ctypes.sizeof(_cls)  # type: ignore[attr-defined]
 del _cls

@@ -127,6 +127,7 @@ class Kernel:
         self.devices: Any = None                  # kernel.api.device.DeviceCore, made at boot
         self.devtmpfs: Any = None                 # kernel.fs.devtmpfs.Devtmpfs (/dev)
         self.misc: Any = None                     # kernel.api.miscdevice.MiscDevices
+        self.platform: Any = None                 # kernel.api.platform.PlatformBus, made on first use
         self.taints: set[str] = set()
         self.panicked: str | None = None          # panic()'s message: the machine has stopped
         self.powered_off = False

@@ -156,6 +156,9 @@ class KernelProfile(NamedTuple):
     # what device_release()'s WARN for a device without a release() adds after "... must be
     # fixed." (5.4.214: " See Documentation/kobject.txt."; 4.19.0 ends there)
     device_release_hint: str = ""
+    # the struct platform_device layout of this kernel's linux/platform_device.h (kernel/abi.py;
+    # 5.4 has platform_dma_mask after the struct device)
+    platform_device_struct: str = "PlatformDevice"
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
     # line (and function, if renamed) here, or None where this kernel has no such WARN
     warn_moves: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({})
@@ -315,6 +318,7 @@ LINUX_5_4 = KernelProfile(
     gfp=GFP_5_4,
     debugfs_err_ptr=True,
     device_release_hint=" See Documentation/kobject.txt.",
+    platform_device_struct="PlatformDevice54",
     warn_moves=WARN_MOVES_5_4,
 )
 

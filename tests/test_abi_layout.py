@@ -33,7 +33,8 @@ LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linu
                    "linux/export.h", "linux/vermagic.h", "linux/jiffies.h", "linux/slab.h",
                    "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h", "linux/cdev.h", "linux/device.h",
                    "linux/miscdevice.h", "linux/utsname.h", "linux/debugfs.h", "linux/interrupt.h",
-                   "linux/sched/signal.h", "linux/uaccess.h", "linux/tty.h"]
+                   "linux/sched/signal.h", "linux/uaccess.h", "linux/tty.h",
+                   "linux/platform_device.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {

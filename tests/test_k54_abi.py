@@ -39,7 +39,8 @@ def _compile(tmp: Path, source: str) -> dict[str, bytes]:
 
 
 def test_livepatch_structs_match_the_5_4_header(tmp_path):
-    lines = ["#include <linux/livepatch.h>", "#include <linux/vermagic.h>"]
+    lines = ["#include <linux/livepatch.h>", "#include <linux/vermagic.h>",
+             "#include <linux/platform_device.h>"]
     expect: dict[str, list[int]] = {}
     for cname, (cls, renames) in abi.STRUCTS_5_4.items():
         values, want = [f"sizeof({cname})"], [ctypes_size(cls)]

@@ -63,6 +63,9 @@ class DevInfo:
     node: str | None = None       # its /dev name
     created: bool = False         # made by device_create() (freed by its last put)
     sysdir: Dir | None = None     # /sys/devices/.../NAME
+    where: Dir | None = None      # the directory SYSDIR is in
+    path: str = ""                # SYSDIR below /sys, as sysfs_warn_dup() prints it
+    bus_uevent: Callable[[], str] | None = None     # the bus's uevent lines (DRIVER=, MODALIAS=)
 
 
 class DeviceCore:
@@ -77,6 +80,9 @@ class DeviceCore:
         self.classes: dict[int, ClassInfo] = {}
         self.devices: dict[int, DevInfo] = {}
         self.created: set[int] = set()          # device_create()d devices, not yet released
+        # devices whose children (of no class) are below them: device -> its directory, path
+        self.parents: dict[int, tuple[Dir, str]] = {}
+        self.devres: dict[int, list[int]] = {}  # device -> its devm_kmalloc() blocks
         self._empty = 0
 
     def empty_string(self) -> int:
@@ -176,8 +182,9 @@ class DeviceCore:
         finally:
             k.heap.free(mode_box)
 
-    def add(self, dev: int) -> int:
-        """device_add(): the name, the sysfs directory, the /dev node."""
+    def add(self, dev: int, bus_groups: int = 0) -> int:
+        """device_add(): the name, the sysfs directory (BUS_GROUPS: the bus's dev_groups
+        among its attributes), the /dev node."""
         k, mem = self.k, self.k.mem
         init = mem.u64(dev + Device.init_name.offset)
         if init:
@@ -190,20 +197,26 @@ class DeviceCore:
             return -Errno.EINVAL
         cls = self.classes.get(mem.u64(dev + Device.class_.offset))
         devt = mem.u32(dev + Device.devt.offset)
-        where = (self.virtual_dir.mkdir(cls.name) if cls is not None
-                 else k.vfs.root.mkdir("sys/devices"))
+        parent = self.parents.get(mem.u64(dev + Device.parent.offset)) if cls is None else None
+        if cls is not None:
+            where, path = self.virtual_dir.mkdir(cls.name), f"/devices/virtual/{cls.name}/{name}"
+        elif parent is not None:
+            where, path = parent[0], f"{parent[1]}/{name}"
+        else:
+            where, path = k.vfs.root.mkdir("sys/devices"), f"/devices/{name}"
         if name in where.children:
-            self.warn_dup(f"/devices/{'virtual/' + cls.name + '/' if cls else ''}{name}", name)
+            self.warn_dup(path, name)
             return -Errno.EEXIST
-        info = DevInfo(dev, name, cls, devt)
+        info = DevInfo(dev, name, cls, devt, where=where, path=path)
         d = Dir()
         d.children["uevent"] = Attr(0o644, lambda: self.uevent(info), lambda _s: None)
         if MAJOR(devt):
             d.children["dev"] = Attr(0o444, lambda: f"{MAJOR(devt)}:{MINOR(devt)}\n")
         d.children["power"] = Dir()
         info.sysdir = d
-        path = self.sys_path(info)
-        rc = self.add_groups(dev, d, mem.u64(dev + Device.groups.offset), path)
+        rc = self.add_groups(dev, d, bus_groups, path) if bus_groups else 0
+        if not rc:
+            rc = self.add_groups(dev, d, mem.u64(dev + Device.groups.offset), path)
         if not rc and cls is not None:
             rc = self.add_groups(dev, d, mem.u64(cls.addr + Class.dev_groups.offset), path)
         if rc:
@@ -281,8 +294,7 @@ class DeviceCore:
     @staticmethod
     def sys_path(info: DevInfo) -> str:
         """The device's directory below /sys, as sysfs_warn_dup() prints it."""
-        return (f"/devices/virtual/{info.cls.name}/{info.name}" if info.cls is not None
-                else f"/devices/{info.name}")
+        return info.path
 
     def add_groups(self, dev: int, d: Dir, groups: int, path: str) -> int:
         """sysfs_create_groups(): each group's attributes (is_visible may hide or re-mode
@@ -315,7 +327,8 @@ class DeviceCore:
         if MAJOR(info.devt):
             lines += [f"MAJOR={MAJOR(info.devt)}", f"MINOR={MINOR(info.devt)}",
                       f"DEVNAME={info.node or info.name}"]
-        return "".join(line + "\n" for line in lines)
+        text = "".join(line + "\n" for line in lines)
+        return text + info.bus_uevent() if info.bus_uevent is not None else text
 
     def delete(self, dev: int) -> None:
         """device_del(): the /dev node and the sysfs directory go."""
@@ -328,9 +341,8 @@ class DeviceCore:
             self.k.vfs.root.mkdir("sys/dev/char").remove(f"{MAJOR(info.devt)}:{MINOR(info.devt)}")
         if info.cls is not None:
             info.cls.sysdir.remove(info.name)
-            self.virtual_dir.mkdir(info.cls.name).remove(info.name)
-        else:
-            self.k.vfs.root.mkdir("sys/devices").remove(info.name)
+        if info.where is not None:
+            info.where.remove(info.name)
         kobj = dev + Device.kobj.offset
         mem = self.k.mem
         mem.set_u32(kobj + Kobject._state.offset,
@@ -350,6 +362,8 @@ class DeviceCore:
         mem.set_u32(kref, refs - 1)
         if refs > 1:
             return
+        for ptr in reversed(self.devres.pop(dev, [])):      # devres_release_all()
+            k.slab.kfree(ptr)
         name_ptr = mem.u64(dev + Device.kobj.offset + Kobject.name.offset)
         name = mem.cstr(name_ptr, 256) if name_ptr else ""
         if dev in self.created:
@@ -364,12 +378,16 @@ class DeviceCore:
         cls = mem.u64(dev + Device.class_.offset)
         if not release and cls:
             release = mem.u64(cls + Class.dev_release.offset)
-        mem.set_u64(dev + Device.kobj.offset + Kobject.name.offset, 0)
-        if release:
+        if release:                    # (the name is still there: release() may print it)
             k.call_fn(release, (dev,), "device_release")
         else:
             k.warn_at(WARN_RELEASE, f"Device '{name}' does not have a release() function, it is "
                       f"broken and must be fixed.{k.profile.device_release_hint}\n")
+        # kobject_cleanup() frees the name; a device that outlives its release() (a static
+        # one) forgets it, so that registering it again does not free it twice
+        slot = dev + Device.kobj.offset + Kobject.name.offset
+        if mem.valid(slot, 8) and k.pagetable.present(slot) and mem.u64(slot) == name_ptr:
+            mem.set_u64(slot, 0)
         k.slab.kfree(name_ptr)
 
 
@@ -536,6 +554,34 @@ def dev_set_name(k: "Kernel", dev: int, fmt: int, va: VarArgs) -> int:
     return k.devices.set_name(dev, vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), va.next))
 
 
+# --- devres: allocations that go with the driver's binding ---------------------------------
+@kapi()
+def devm_kmalloc(k: "Kernel", dev: int, size: int, gfp: int) -> int:
+    ptr = k.slab.kmalloc(size, zero=bool(gfp & k.profile.gfp.zero), flags=gfp)
+    if ptr:
+        k.devices.devres.setdefault(dev, []).append(ptr)
+    return ptr
+
+
+@kapi()
+def devm_kfree(k: "Kernel", dev: int, ptr: int) -> None:
+    blocks = k.devices.devres.get(dev, [])
+    if ptr in blocks:
+        blocks.remove(ptr)
+        k.slab.kfree(ptr)
+
+
+@kapi()
+def devm_kstrdup(k: "Kernel", dev: int, s: int, gfp: int) -> int:
+    if not s:
+        return 0
+    raw = k.mem.read(s, k.mem.strnlen(s, 1 << 20)) + b"\0"
+    ptr = devm_kmalloc(k, dev, len(raw), gfp)
+    if ptr:
+        k.mem.write(ptr, raw)
+    return ptr
+
+
 def driver_string(k: "Kernel", dev: int) -> str:
     """dev_driver_string(): the driver's name, else the bus's, else the class's."""
     mem = k.mem
@@ -576,8 +622,12 @@ def driver_init(k: "Kernel") -> None:
 def _dev_emit(k: "Kernel", level: str, dev: int, fmt: int, next_arg) -> None:  # noqa: ANN001
     """dev_printk_emit(): "DRIVER NAME: message", formatted by vprintk_store() into its
     textbuf[LOG_LINE_MAX] (what does not fit is cut)."""
+    dev_emit_text(k, level, dev, vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), next_arg))
+
+
+def dev_emit_text(k: "Kernel", level: str, dev: int, msg: str) -> None:
+    """dev_printk_emit() of the formatted MSG (the kernel's own dev_warn() and the like)."""
     from kernel.api.printk import LOG_LINE_MAX
-    msg = vsnprintf(k, k.mem.cstr(fmt, FMT_MAX), next_arg)
     who = "(NULL device *)" if not dev else f"{driver_string(k, dev)} {k.devices.name_of(dev)}"
     k.printk.printk(level + f"{who}: {msg}"[:LOG_LINE_MAX - 1])
 

@@ -583,4 +583,25 @@ radix_tree_maybe_preload radix_tree 1
 get_current_tty tty 0
 tty_kref_put tty 1
 pty_write tty 3
+devm_kmalloc device 3
+devm_kfree device 2
+devm_kstrdup device 3
+platform_device_add platform 1
+platform_device_del platform 1
+platform_device_put platform 1
+platform_device_register platform 1
+platform_device_unregister platform 1
+platform_device_alloc platform 2
+platform_device_add_resources platform 3
+platform_device_add_data platform 3
+platform_device_register_full platform 1
+platform_add_devices platform 2
+platform_get_resource platform 3
+platform_get_resource_byname platform 3
+platform_get_irq platform 2
+platform_irq_count platform 1
+platform_get_irq_byname platform 2
+__platform_driver_probe platform 3
+__platform_register_drivers platform 3
+platform_unregister_drivers platform 2
 """

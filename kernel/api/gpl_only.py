@@ -37,7 +37,15 @@ GPL_ONLY: frozenset[str] = frozenset({
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
     "kthread_park", "kthread_unpark", "kthread_should_park", "__kthread_should_park", "kthread_parkme",
     # platform drivers (drivers/base/platform.c)
-    "__platform_driver_register", "platform_driver_unregister",
+    "__platform_driver_register", "platform_driver_unregister", "__platform_driver_probe",
+    "__platform_register_drivers", "platform_unregister_drivers", "platform_device_register",
+    "platform_device_unregister", "platform_device_alloc", "platform_device_add",
+    "platform_device_add_resources", "platform_device_add_data", "platform_device_del",
+    "platform_device_put", "platform_device_register_full", "platform_add_devices",
+    "platform_get_resource", "platform_get_resource_byname", "platform_get_irq",
+    "platform_irq_count", "platform_get_irq_byname",
+    # managed device resources (drivers/base/devres.c)
+    "devm_kmalloc", "devm_kfree", "devm_kstrdup",
     "kthread_freezable_should_stop",
     "find_vpid", "get_task_pid", "task_active_pid_ns", "do_exit",
     "find_get_pid", "get_pid_task", "put_pid", "pid_vnr", "__get_task_comm",

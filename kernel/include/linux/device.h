@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * klpsh: the device model drivers use (drivers/base, kernel/api/device.py):
- * classes, devices and their /dev nodes (devtmpfs), dev_printk.  struct
+ * classes, devices and their /dev nodes (devtmpfs), dev_printk, devm_kmalloc.  struct
  * class is laid out as 4.19; struct device has the members drivers touch, in
  * 4.19's order (the driver-core internals between them are left out).
  */
@@ -9,6 +9,7 @@
 #define _DEVICE_H_
 
 #include <linux/types.h>
+#include <linux/ioport.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -249,6 +250,28 @@ extern struct device *get_device(struct device *dev);
 extern void put_device(struct device *dev);
 extern __printf(2, 3) int dev_set_name(struct device *dev, const char *name, ...);
 extern const char *dev_driver_string(const struct device *dev);
+
+/* managed allocations: freed when the driver unbinds (or its probe fails) */
+extern void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp) __malloc;
+extern void devm_kfree(struct device *dev, void *p);
+extern char *devm_kstrdup(struct device *dev, const char *s, gfp_t gfp) __malloc;
+
+static inline void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp)
+{
+	return devm_kmalloc(dev, size, gfp | __GFP_ZERO);
+}
+
+static inline void *devm_kmalloc_array(struct device *dev, size_t n, size_t size, gfp_t flags)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		return NULL;
+	return devm_kmalloc(dev, n * size, flags);
+}
+
+static inline void *devm_kcalloc(struct device *dev, size_t n, size_t size, gfp_t flags)
+{
+	return devm_kmalloc_array(dev, n, size, flags | __GFP_ZERO);
+}
 
 /* dev_printk: "<driver> <device>: message" */
 extern __printf(3, 4) void dev_printk(const char *level, const struct device *dev,
