@@ -84,7 +84,9 @@ class Vfs:
         return self._walk(path, follow, [0])  # type: ignore[return-value]
 
     def _walk(self, path: str, follow: bool, links: list[int]) -> "Dir | Attr | Symlink":
-        parts = [p for p in posixpath.normpath("/" + path.strip("/")).split("/") if p]
+        parts = path.strip("/").split("/")
+        if "" in parts or "." in parts or ".." in parts:    # (else normpath() changes nothing)
+            parts = [p for p in posixpath.normpath("/" + path.strip("/")).split("/") if p]
         node: Dir | Attr | Symlink = self.root
         last = len(parts) - 1
         for i, part in enumerate(parts):

@@ -39,16 +39,19 @@ class Kallsyms:
         # Each goes where the (stable) sort _index() makes would put it: after the symbols
         # already at its address but those of owners added after OWNER (a module load or a
         # new stub slot does not sort vmlinux's symbols again).
-        rank = {o: n for n, o in enumerate(self._by_owner)}
-        mine = rank[owner]
+        rank: dict[str, int] | None = None      # the owners' order, if an address is shared
         index, addrs = self._sorted, self._addrs
-        for s in sorted(syms, key=_ADDR):
+        for s in sorted(syms, key=_ADDR) if len(syms) > 1 else syms:
             i = bisect.bisect_right(addrs, s.addr)
-            while i and addrs[i - 1] == s.addr and rank.get(index[i - 1].owner, -1) > mine:
-                i -= 1
-            if i and addrs[i - 1] == s.addr and index[i - 1].owner not in rank:
-                self._sorted = None  # a symbol whose owner is not its key: sort them all
-                return
+            if i and addrs[i - 1] == s.addr:
+                if rank is None:
+                    rank = {o: n for n, o in enumerate(self._by_owner)}
+                mine = rank[owner]
+                while i and addrs[i - 1] == s.addr and rank.get(index[i - 1].owner, -1) > mine:
+                    i -= 1
+                if i and addrs[i - 1] == s.addr and index[i - 1].owner not in rank:
+                    self._sorted = None  # a symbol whose owner is not its key: sort them all
+                    return
             addrs.insert(i, s.addr)
             index.insert(i, s)
 
