@@ -159,6 +159,8 @@ class KernelProfile(NamedTuple):
     # the struct platform_device layout of this kernel's linux/platform_device.h (kernel/abi.py;
     # 5.4 has platform_dma_mask after the struct device)
     platform_device_struct: str = "PlatformDevice"
+    # platform_get_irq() says "IRQ index N not found" with dev_err when there is none (5.4)
+    platform_irq_error: bool = False
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
     # line (and function, if renamed) here, or None where this kernel has no such WARN
     warn_moves: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({})
@@ -319,6 +321,7 @@ LINUX_5_4 = KernelProfile(
     debugfs_err_ptr=True,
     device_release_hint=" See Documentation/kobject.txt.",
     platform_device_struct="PlatformDevice54",
+    platform_irq_error=True,
     warn_moves=WARN_MOVES_5_4,
 )
 

@@ -23,6 +23,7 @@ PROBES = [
     "platform_demo demo_alt: probe 3: id -1, entry demo_alt/2, parent platform",
     "platform_demo demo_alt: no mem, irq -6",
 ]
+ADDED = "platform demo_alt: added, unbound"       # dev_info() of a device no driver has: the bus
 
 
 def link(sh, path: str) -> str:
@@ -36,7 +37,7 @@ def shell(kernel, tmp_path, test_module):
 
 
 def test_devices_first_are_probed_when_the_driver_registers(shell):
-    assert run(shell, "insmod platform_demo.ko") == [DEVICES, *PROBES]
+    assert run(shell, "insmod platform_demo.ko") == [ADDED, DEVICES, *PROBES]
     assert run(shell, "ls /sys/bus/platform/devices") == [
         "demo_alt", "platform_demo.0", "platform_demo.0.auto"]
     assert run(shell, f"ls {DRV}") == ["bind", "demo_alt", "module", "platform_demo.0",
@@ -62,7 +63,8 @@ def test_devices_first_are_probed_when_the_driver_registers(shell):
 
 
 def test_driver_first_probes_each_device_as_it_is_added(shell):
-    assert run(shell, "insmod platform_demo.ko order=1") == [*PROBES, DEVICES]
+    assert run(shell, "insmod platform_demo.ko order=1") == [
+        *PROBES, "platform_demo demo_alt: added, bound", DEVICES]
     assert run(shell, "rmmod platform_demo")[:3] == [
         "platform_demo demo_alt: remove 3 (tag3)",
         "platform_demo platform_demo.0.auto: remove 2 (tag2)",
@@ -71,7 +73,7 @@ def test_driver_first_probes_each_device_as_it_is_added(shell):
 
 def test_a_failing_probe_is_reported_and_leaves_the_device_unbound(shell):
     lines = run(shell, "insmod platform_demo.ko probe_err=12")
-    assert lines[1:3] == ["platform_demo platform_demo.0: refusing with -12",
+    assert lines[2:4] == ["platform_demo platform_demo.0: refusing with -12",
                           "platform_demo: probe of platform_demo.0 failed with error -12"]
     assert "driver" not in run(shell, f"ls {DEV}")
     assert "platform_demo.0" not in run(shell, f"ls {DRV}")
@@ -176,10 +178,38 @@ def test_the_same_module_on_5_4(tmp_path, elf_cache):
         lines: list[str] = []
         k.printk.consoles.append(lambda r: lines.append(r.text))
         k.init_module(ko, "order=1")
-        assert lines[-7:] == [*PROBES, DEVICES]
+        no_irq = ["platform_demo platform_demo.0: IRQ index 0 not found",     # 5.4's dev_err
+                  "platform_demo demo_alt: IRQ index 0 not found"]
+        assert lines[-10:] == [no_irq[0], *PROBES[:4], no_irq[1], *PROBES[4:],
+                               "platform_demo demo_alt: added, bound", DEVICES]
         assert k.fs.read(f"{DEV}/modalias") == "platform:platform_demo\n"
         k.delete_module("platform_demo")
         assert lines[-2:] == ["platform_demo: release platform_demo.0",
                               "platform_demo: exit after 3 probes"]
     finally:
         k.shutdown()
+
+
+def test_a_deferred_probe_is_tried_again_after_the_next_bind(shell):
+    lines = run(shell, "insmod platform_demo.ko defer=platform_demo.0")
+    assert lines[2:] == [
+        "platform_demo platform_demo.0: not yet",
+        "platform_demo platform_demo.0.auto: probe 1: id 0, entry platform_demo/1, parent platform",
+        PROBES[3],
+        "platform_demo demo_alt: probe 2: id -1, entry demo_alt/2, parent platform",
+        PROBES[5],
+        # driver_bound() queued deferred_probe_work_func, which runs in a kworker after init
+        "platform_demo platform_demo.0: probe 3: id 0, entry platform_demo/1, parent platform",
+        PROBES[1]]
+
+
+def test_without_autoprobe_devices_wait_for_drivers_probe(shell):
+    assert run(shell, "cat /sys/bus/platform/drivers_autoprobe") == ["1"]
+    run(shell, "echo 0 > /sys/bus/platform/drivers_autoprobe")
+    assert run(shell, "insmod platform_demo.ko order=1") == [ADDED, DEVICES]
+    assert run(shell, f"ls {DRV}") == ["bind", "module", "uevent", "unbind"]
+    assert run(shell, "echo demo_alt > /sys/bus/platform/drivers_probe") == [
+        "platform_demo demo_alt: probe 1: id -1, entry demo_alt/2, parent platform",
+        "platform_demo demo_alt: no mem, irq -6"]
+    assert run(shell, "echo nosuch > /sys/bus/platform/drivers_probe") == [
+        "bash: echo: write error: No such device"]

@@ -8,7 +8,7 @@ and its /dev node (kernel.fs.devtmpfs), made by device_add() and removed by devi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from kernel.abi import Attribute, AttributeGroup, Class, Device, DeviceAttribute, DeviceType, Kobject
 from kernel.api import kapi, s64
@@ -616,6 +616,28 @@ def driver_init(k: "Kernel") -> None:
     proc.children["devices"] = Attr(0o444, k.chrdevs.proc_devices)
     misc_init(k)
     chr_dev_init(k)
+    platform_bus_dirs(k)
+
+
+def platform_bus_dirs(k: "Kernel") -> Dir:
+    """/sys/bus/platform and /sys/devices/platform as platform_bus_init() makes them at boot;
+    their files reach the bus (kernel/api/platform.py), made at the first one's use."""
+    def bus() -> Any:
+        from kernel.api.platform import platform
+        return platform(k)
+    root = k.vfs.root
+    d = root.mkdir("sys/bus/platform")
+    if "uevent" not in d.children:
+        d.mkdir("devices")
+        d.mkdir("drivers")
+        d.children["drivers_autoprobe"] = Attr(0o644, lambda: f"{int(bus().autoprobe)}\n",
+                                               lambda text: bus().store_autoprobe(text))
+        d.children["drivers_probe"] = Attr(0o200, None, lambda text: bus().store_probe(text))
+        d.children["uevent"] = Attr(0o200, None, lambda _s: None)
+        top = root.mkdir("sys/devices/platform")
+        top.children["uevent"] = Attr(0o644, lambda: "", lambda _s: None)
+        top.mkdir("power")
+    return d
 
 
 # --- dev_printk ------------------------------------------------------------------------------

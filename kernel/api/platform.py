@@ -26,7 +26,7 @@ from kernel import abi
 from kernel.abi import Attribute, AttributeGroup, Device, DeviceAttribute, DeviceDriver, \
     PlatformDeviceId, PlatformDriver, Resource
 from kernel.api import errret, kapi, s32
-from kernel.api.device import err_ptr, is_err_or_null
+from kernel.api.device import err_ptr, is_err_or_null, platform_bus_dirs
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
 
@@ -96,6 +96,7 @@ class PlatformBus:
         self.devices: dict[int, PDevice] = {}    # by struct device
         self.ids: set[int] = set()               # platform_devid_ida
         self.deferred: list[int] = []            # devices whose probe asked to be deferred
+        self.deferred_work = k.wq.host_work("deferred_probe_work_func", self._deferred_work)
         self.autoprobe = True
         self.bus_type = k.slab.kmalloc(BUS_TYPE_SIZE, zero=True)
         mem.set_u64(self.bus_type, self._string("platform"))
@@ -104,16 +105,10 @@ class PlatformBus:
         k.devices.set_name(self.bus_dev, "platform")
         self.dev_groups = self._dev_groups()
         root = k.vfs.root
-        self.bus_dir = bus = root.mkdir("sys/bus/platform")
+        bus = platform_bus_dirs(k)                 # (made at boot)
         self.devices_dir = bus.mkdir("devices")
         self.drivers_dir = bus.mkdir("drivers")
-        bus.children["drivers_autoprobe"] = Attr(0o644, lambda: f"{int(self.autoprobe)}\n",
-                                                 self._store_autoprobe)
-        bus.children["drivers_probe"] = Attr(0o200, None, self._store_probe)
-        bus.children["uevent"] = Attr(0o200, None, lambda _s: None)
         self.sys_dir = root.mkdir("sys/devices/platform")
-        self.sys_dir.children.setdefault("uevent", Attr(0o644, lambda: "", lambda _s: None))
-        self.sys_dir.mkdir("power")
         k.devices.parents[self.bus_dev] = (self.sys_dir, "/devices/platform")
 
     # --- guest objects ---------------------------------------------------------------
@@ -200,11 +195,13 @@ class PlatformBus:
         mem.set_u64(dev + Device.driver.offset, drv_dd)
         self._sysfs_add(pd, drv)
         ret = self.drv_probe(pd, drv, chain)
-        if ret == 0:
+        if ret == 0:                                 # driver_bound()
             pd.driver = drv
             drv.bound.append(pd.addr)
             if pd.addr in self.deferred:
                 self.deferred.remove(pd.addr)
+            if self.deferred:                        # driver_deferred_probe_trigger()
+                k.wq.queue_work(self.deferred_work)
             return True
         devres_release_all(k, dev)
         self._sysfs_remove(pd, drv)
@@ -266,7 +263,6 @@ class PlatformBus:
             if pd.driver is not None:
                 return True
             if self.match(pd.addr, drv) and self.probe(pd, drv, chain):
-                self.retry_deferred()
                 return True
         return False
 
@@ -274,36 +270,42 @@ class PlatformBus:
         """driver_attach(): every unbound device that matches, in the order they were added."""
         for pd in list(self.devices.values()):
             if self.match(pd.addr, drv) and pd.driver is None:
-                if self.probe(pd, drv, ATTACH_DRIVER):
-                    self.retry_deferred()
+                self.probe(pd, drv, ATTACH_DRIVER)
 
-    def retry_deferred(self) -> None:
-        """driver_deferred_probe_trigger() after a bind: the deferred devices are tried again
-        (4.19 does it from a work item, soon after; here at once)."""
-        for addr in list(self.deferred):
-            pd = self.devices.get(addr + self.dev_off)
-            if pd is None:
-                self.deferred.remove(addr)
-            elif pd.driver is None:
-                self.deferred.remove(addr)
-                self.attach_device(pd, ("deferred_probe_work_func", "bus_probe_device",
-                                        "__device_attach", "bus_for_each_drv",
+    def _deferred_work(self) -> None:
+        """deferred_probe_work_func(): each deferred device is offered to the drivers again
+        (in a kworker: a stale device or driver it follows is an Oops that ends the worker)."""
+        from kernel.cpu import GuestBug, GuestFault
+        from kernel.sched import TaskExit
+        try:
+            self.host("deferred_probe_work_func", lambda _k: self._retry_deferred())
+        except (GuestFault, GuestBug) as e:
+            self.k.oops(self.k.current, e)
+            raise TaskExit() from None
+
+    def _retry_deferred(self) -> None:
+        while self.deferred:
+            pd = self.devices.get(self.deferred.pop(0) + self.dev_off)
+            if pd is not None and pd.driver is None:
+                self.attach_device(pd, ("bus_probe_device", "__device_attach", "bus_for_each_drv",
                                         "__device_attach_driver", "driver_probe_device",
                                         "really_probe", "platform_drv_probe"))
 
     # --- bus attributes --------------------------------------------------------------
-    def _store_autoprobe(self, text: str) -> None:
-        self.autoprobe = not text.startswith("0")
-
-    def _store_probe(self, text: str) -> None:
+    def store_probe(self, text: str) -> None:
         """store_drivers_probe(): bus_rescan_devices_helper() for the named device."""
-        ret = self.host("store_drivers_probe", _drivers_probe, self._buffer(text))
+        k = self.k
+        buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+        try:
+            k.mem.write(buf, text.encode("latin-1", "replace")[:PAGE_SIZE - 1])
+            ret = self.host("store_drivers_probe", _drivers_probe, buf)
+        finally:
+            k.slab.kfree(buf)
         if ret:
             raise KernelError(-ret)
 
-    def _buffer(self, text: str) -> int:
-        """The written text as a kernel string (the sysfs buffer), freed at the machine's end."""
-        return self._string(text[:PAGE_SIZE - 1])
+    def store_autoprobe(self, text: str) -> None:
+        self.autoprobe = not text.startswith("0")
 
 
 def platform(k: "Kernel") -> PlatformBus:
@@ -395,7 +397,6 @@ def bind_store(k: "Kernel", drv_dd: int, buf: int, count: int) -> int:
     chain = ("kernfs_fop_write", "drv_attr_store", "bind_store", *BIND)
     if not bus.probe(pd, drv, chain):
         return -Errno.ENODEV
-    bus.retry_deferred()
     return count
 
 
@@ -662,16 +663,26 @@ def platform_get_resource_byname(k: "Kernel", pdev: int, rtype: int, name: int) 
     return 0
 
 
+def _get_irq(k: "Kernel", pdev: int, num: int) -> int:
+    """__platform_get_irq(): the start of the NUMth IRQ resource, or -ENXIO."""
+    r = platform_get_resource(k, pdev, IORESOURCE_IRQ, num)
+    return s32(k.mem.u64(r + Resource.start.offset)) if r else -Errno.ENXIO
+
+
 @kapi()
 def platform_get_irq(k: "Kernel", pdev: int, num: int) -> int:
-    r = platform_get_resource(k, pdev, IORESOURCE_IRQ, num)
-    return s32(k.mem.u64(r + Resource.start.offset)) if r else errret(Errno.ENXIO)
+    irq = _get_irq(k, pdev, num)
+    if irq < 0 and k.profile.platform_irq_error:          # 5.4
+        from kernel.api.device import dev_emit_text
+        dev_emit_text(k, "\x013", pdev + platform(k).dev_off,
+                      f"IRQ index {num & 0xFFFF_FFFF} not found\n")
+    return irq
 
 
 @kapi()
 def platform_irq_count(k: "Kernel", pdev: int) -> int:
     n = 0
-    while s32(platform_get_irq(k, pdev, n)) >= 0:
+    while _get_irq(k, pdev, n) >= 0:
         n += 1
     return n
 
@@ -695,7 +706,7 @@ def __platform_driver_register(k: "Kernel", drv: int, owner: int) -> int:
     mem.set_u64(dd + DeviceDriver.shutdown.offset,
                 bus.stub("platform_drv_shutdown", platform_drv_shutdown, 1))
     name = bus.drv_name(drv)
-    if not name or drv in bus.drivers:
+    if not name:
         return errret(Errno.EINVAL)
     if any(d.name == name for d in bus.drivers.values()):           # driver_find()
         k.printk.printk(f"\x013Error: Driver '{name}' is already registered, aborting...\n")

@@ -11,7 +11,8 @@
  *
  * Parameters: order=1 registers the driver before the devices; fail=NAME and
  * probe_err=N make probe() of device NAME return -N; leave=1 makes the exit
- * forget to unregister platform_demo.0; keep_driver=1 forgets the driver.
+ * forget to unregister platform_demo.0; keep_driver=1 forgets the driver;
+ * defer=NAME makes the first probe() of device NAME ask for a deferral.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -31,6 +32,9 @@ static bool keep_driver;
 module_param(keep_driver, bool, 0444);
 static bool norelease;
 module_param(norelease, bool, 0444);
+static char *defer = "";
+module_param(defer, charp, 0444);
+static int deferrals;
 
 struct demo_state {
 	int serial;
@@ -46,6 +50,10 @@ static int demo_probe(struct platform_device *pdev)
 	int irq = platform_get_irq(pdev, 0);
 	struct demo_state *st;
 
+	if (!strcmp(dev_name(&pdev->dev), defer) && !deferrals++) {
+		dev_info(&pdev->dev, "not yet\n");
+		return -EPROBE_DEFER;
+	}
 	if (probe_err && !strcmp(dev_name(&pdev->dev), fail)) {
 		dev_err(&pdev->dev, "refusing with %d\n", -probe_err);
 		return -probe_err;
@@ -137,6 +145,7 @@ static int add_devices(void)
 		platform_device_put(alt_dev);
 		return ret;
 	}
+	dev_info(&alt_dev->dev, "added, %s\n", alt_dev->dev.driver ? "bound" : "unbound");
 	pr_info("platform_demo: devices %s %s %s, platform data %d\n", dev_name(&demo_dev.dev),
 		dev_name(&simple_dev->dev), dev_name(&alt_dev->dev),
 		*(int *)dev_get_platdata(&demo_dev.dev));
