@@ -33,8 +33,7 @@ def _list_del(k: "Kernel", entry: int) -> None:
     if nxt and prev:
         k.mem.set_u64(prev + ListHead.next.offset, nxt)
         k.mem.set_u64(nxt + ListHead.prev.offset, prev)
-    k.mem.set_u64(entry + ListHead.next.offset, 0)
-    k.mem.set_u64(entry + ListHead.prev.offset, 0)
+    k.mem.write(entry, _NULL_LIST_HEAD)          # next and prev
 
 
 def init_task_addr(k: "Kernel") -> int:
@@ -147,12 +146,14 @@ def _reparent_children(k: "Kernel", task: "Task") -> None:
     """forget_original_parent(): the children of an exiting task go to the child reaper,
     init (pid 1), or swapper/0 before init exists."""
     head = task.guest_struct + _TS_CHILDREN
+    mem = k.mem
+    node = mem.u64(head + ListHead.next.offset)
+    if not node or node == head:                # no children (most tasks)
+        return
     reaper = next((t.guest_struct for t in k._structs.values() if t.pid == 1 and t is not task
                    and t.guest_struct), 0) or init_task_addr(k)
     if not reaper:
         return
-    mem = k.mem
-    node = mem.u64(head + ListHead.next.offset)
     for _ in range(1 << 16):                    # a bounded walk of guest memory
         if not node or node == head:
             break
@@ -166,6 +167,7 @@ def _reparent_children(k: "Kernel", task: "Task") -> None:
 
 
 _PF_KTHREAD = 0x00200000
+_NULL_LIST_HEAD = bytes(ListHead.size)
 _SIGCHLD = 17
 _U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
 _TS_SIZE = TaskStruct.size
