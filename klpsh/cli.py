@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
 
 from klpsh.entry import NO_CACHE_ENV, bytecode_cache  # noqa: F401 - the command's names too
@@ -63,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args[:1] and args[0] in SUBCOMMANDS:
             return _subcommand(args[0], args[1:])
-        opts = _parser().parse_args(args)
-        return _run(opts)
+        return _run(_options(args))
     except SystemExit as e:  # argparse, or a subcommand's own sys.exit
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except KeyboardInterrupt:
@@ -74,7 +73,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(opts: "argparse.Namespace") -> int:
+def _options(args: list[str]) -> "argparse.Namespace | SimpleNamespace":
+    """The options in ARGS. `klpsh SCRIPT` and a bare `klpsh` (nothing that looks like an
+    option) get _parser()'s defaults without argparse, whose import is ~2 ms of a batch start;
+    tests/test_cli.py holds the two equal."""
+    if len(args) <= 1 and not (args and args[0].startswith("-")):
+        return SimpleNamespace(script=args[0] if args else None, clock=None, prompt="% ",
+                               timeline=None, kernel=KERNELS[0])
+    return _parser().parse_args(args)
+
+
+def _run(opts: "argparse.Namespace | SimpleNamespace") -> int:
     if opts.script not in (None, "-"):
         return _run_file(opts.script, opts.clock or "virtual", opts.kernel, opts.timeline)
     if opts.script is None and sys.stdin.isatty() and opts.timeline is None:

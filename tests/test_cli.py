@@ -77,6 +77,12 @@ def test_help_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--clock" in out and "klpsh build" in out and "klpsh replay" in out
 
 
+@pytest.mark.parametrize("argv", [[], ["first.klp"], ["samples/x y.klp"]])
+def test_the_plain_forms_get_the_parsers_defaults(argv: list[str]) -> None:
+    """`klpsh` and `klpsh SCRIPT` skip argparse (start-up); their options are what it gives."""
+    assert vars(cli._options(argv)) == vars(cli._parser().parse_args(argv))
+
+
 def test_boot_failure_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def boot(clock: str, kernel: str | None = None) -> None:
         raise FileNotFoundError("vmlinux.o")
