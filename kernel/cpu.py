@@ -119,6 +119,7 @@ class Level:
     sentinel: int
     sp: int
     nframes: int = 0
+    host_depth: int = 0     # the task's host frames when it started (its caller's chain)
 
 
 @dataclass(eq=False)
@@ -576,7 +577,7 @@ class Cpu:
             regs.write(reg, a & MASK64)
         regs.write(X.UC_X86_REG_RSP, sp)
         regs.write(X.UC_X86_REG_RBP, 0)
-        ctx.levels.append(Level(sentinel, sp, len(ctx.frames)))
+        ctx.levels.append(Level(sentinel, sp, len(ctx.frames), len(task.host_stack)))
         try:
             self._run(uc, task, fn, sentinel)
             return regs.read(X.UC_X86_REG_RAX)
@@ -641,8 +642,22 @@ class Cpu:
         if task.ctx.levels and task.ctx.levels[-1].sentinel not in trace:
             trace.append(task.ctx.levels[-1].sentinel)
         trace.extend(self._outer_frames(task))
-        trace.extend(task.host_frames())
+        trace.extend(task.host_frames(self._host_below(task)))
         return trace
+
+    def _host_slice(self, task: "Task", i: int) -> list[int]:
+        """The host frames kernel function I (stub frame I) pushed, before the guest call it
+        made if it made one: they come between that call's frames and I's own."""
+        levels, stack = task.ctx.levels, task.host_stack
+        lo = max((lv.host_depth for lv in levels if lv.nframes <= i), default=len(stack))
+        hi = next((lv.host_depth for lv in levels if lv.nframes == i + 1), len(stack))
+        return [self.host_addr(n) for n in reversed(stack[lo:hi])]
+
+    @staticmethod
+    def _host_below(task: "Task") -> int | None:
+        """How many of the task's host frames are below its outermost guest call."""
+        ctx = task.ctx
+        return ctx.levels[0].host_depth if ctx.frames and ctx.levels else None
 
     def _on_stack(self, task: "Task", addr: int) -> bool:
         lo = task.ctx.stack_base
@@ -699,7 +714,10 @@ class Cpu:
             return []
         out: list[int] = []
         kallsyms = self.kernel.kallsyms
-        for f in reversed(ctx.frames[:ctx.levels[-1].nframes]):
+        n = ctx.levels[-1].nframes
+        for i in range(n - 1, -1, -1):
+            f = ctx.frames[i]
+            out.extend(self._host_slice(task, i))
             here = kallsyms.lookup(f.stub)
             last = kallsyms.lookup(out[-1]) if out else None
             if here is None or last is None or here.name != last.name:
@@ -863,6 +881,7 @@ class Cpu:
         out: list[int] = []
         for i in range(len(frames) - 1, -1, -1):
             f = frames[i]
+            out.extend(self._host_slice(task, i))
             # The innermost stub is where the task sleeps: show a return site inside it, as
             # for host frames (a return address is never a function's first byte).
             inner = f.stub + HOST_RET_OFFSET if i == len(frames) - 1 else None
@@ -870,5 +889,5 @@ class Cpu:
             if part is None:
                 return None
             out.extend(part)
-        out.extend(task.host_frames())
+        out.extend(task.host_frames(self._host_below(task)))
         return out

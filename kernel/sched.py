@@ -175,14 +175,15 @@ class Task:
             return self.comm
         return f"{self.comm}{'+' if self.wq_busy else '-'}{self.wq_desc}"[:PROC_COMM_LEN - 1]
 
-    def host_frames(self) -> list[int]:
-        """Addresses of the host functions below any guest code of this task."""
+    def host_frames(self, depth: int | None = None) -> list[int]:
+        """Addresses of the host functions below any guest code of this task (the first
+        DEPTH of its host frames: those below its outermost guest call)."""
         assert self.kernel is not None
         cpu = self.kernel.cpu
         names: list[str] = []
         if not self.ctx.frames and self._thread is None:
             names.extend(SLEEP_FRAMES.get(self.sleep_on, ()))
-        names.extend(reversed(self.host_stack))
+        names.extend(reversed(self.host_stack[:depth]))
         names.extend(BASE_FRAMES.get(self.base, ()))
         return [cpu.host_addr(n) for n in names]
 

@@ -43,7 +43,7 @@ def test_devices_first_are_probed_when_the_driver_registers(shell):
     assert run(shell, f"ls {DRV}") == ["bind", "demo_alt", "module", "platform_demo.0",
                                        "platform_demo.0.auto", "uevent", "unbind"]
     assert run(shell, f"ls {DEV}") == ["driver", "driver_override", "modalias", "power",
-                                       "subsystem", "uevent"]
+                                       "serial", "subsystem", "uevent"]
     assert link(shell, f"{DEV}/driver") == "../../../bus/platform/drivers/platform_demo"
     assert link(shell, "/sys/bus/platform/devices/demo_alt") == "../../../devices/platform/demo_alt"
     assert run(shell, f"cat {DEV}/uevent") == ["DRIVER=platform_demo",
@@ -213,3 +213,31 @@ def test_without_autoprobe_devices_wait_for_drivers_probe(shell):
         "platform_demo demo_alt: no mem, irq -6"]
     assert run(shell, "echo nosuch > /sys/bus/platform/drivers_probe") == [
         "bash: echo: write error: No such device"]
+
+
+def test_probe_may_sleep_and_make_device_attributes(shell, kernel):
+    start = kernel.clock.now
+    assert len(run(shell, "insmod platform_demo.ko probe_sleep=20")) == 8
+    assert kernel.clock.now - start >= 60_000_000                 # three msleep(20)s
+    assert run(shell, f"cat {DEV}/serial") == ["1 tag1"]
+    assert run(shell, "cat /sys/devices/platform/demo_alt/serial") == ["3 tag3"]
+    run(shell, f"echo platform_demo.0 > {DRV}/unbind")
+    assert "serial" not in run(shell, f"ls {DEV}")                # remove() took it away
+
+
+def test_an_oops_in_probe_kills_insmod_and_the_machine_goes_on(shell, kernel):
+    lines = run(shell, "insmod platform_demo.ko oops=platform_demo.0.auto")
+    assert "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000" in lines
+    assert any(ln.startswith("RIP: 0010:demo_probe+") for ln in lines)
+    assert lines[-1] == "Killed"
+    trace = lines[lines.index("Call Trace:") + 1:]
+    assert [ln.split("+")[0].strip() for ln in trace[:10]] == [      # the driver core's chain
+        "platform_drv_probe", "really_probe", "driver_probe_device", "__driver_attach",
+        "bus_for_each_dev", "bus_add_driver", "driver_register", "__platform_driver_register",
+        "demo_init", "do_one_initcall"]
+    # what really_probe() had done stays: dev->driver and the links, never bound
+    assert run(shell, "cat /sys/devices/platform/platform_demo.0.auto/uevent") == [
+        "DRIVER=platform_demo", "MODALIAS=platform:platform_demo"]
+    assert run(shell, "rmmod platform_demo") == ["rmmod: ERROR: Module platform_demo is in use"]
+    assert kernel.panicked is None
+    assert run(shell, "echo alive") == ["alive"]

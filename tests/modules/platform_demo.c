@@ -12,13 +12,16 @@
  * Parameters: order=1 registers the driver before the devices; fail=NAME and
  * probe_err=N make probe() of device NAME return -N; leave=1 makes the exit
  * forget to unregister platform_demo.0; keep_driver=1 forgets the driver;
- * defer=NAME makes the first probe() of device NAME ask for a deferral.
+ * defer=NAME makes the first probe() of device NAME ask for a deferral;
+ * probe_sleep=MS sleeps in each probe(); oops=NAME dereferences NULL in probe()
+ * of device NAME.  Each bound device has a "serial" attribute (device_create_file()).
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/delay.h>
 
 static int order;
 module_param(order, int, 0444);
@@ -35,6 +38,10 @@ module_param(norelease, bool, 0444);
 static char *defer = "";
 module_param(defer, charp, 0444);
 static int deferrals;
+static int probe_sleep;
+module_param(probe_sleep, int, 0444);
+static char *oops = "";
+module_param(oops, charp, 0444);
 
 struct demo_state {
 	int serial;
@@ -42,6 +49,14 @@ struct demo_state {
 };
 
 static int probes;
+
+static ssize_t serial_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct demo_state *st = dev_get_drvdata(dev);
+
+	return sprintf(buf, "%d %s\n", st->serial, st->tag);
+}
+static DEVICE_ATTR_RO(serial);
 
 static int demo_probe(struct platform_device *pdev)
 {
@@ -54,6 +69,10 @@ static int demo_probe(struct platform_device *pdev)
 		dev_info(&pdev->dev, "not yet\n");
 		return -EPROBE_DEFER;
 	}
+	if (!strcmp(dev_name(&pdev->dev), oops))
+		return *(volatile int *)0;
+	if (probe_sleep)
+		msleep(probe_sleep);
 	if (probe_err && !strcmp(dev_name(&pdev->dev), fail)) {
 		dev_err(&pdev->dev, "refusing with %d\n", -probe_err);
 		return -probe_err;
@@ -64,6 +83,8 @@ static int demo_probe(struct platform_device *pdev)
 	st->serial = ++probes;
 	snprintf(st->tag, sizeof(st->tag), "tag%d", st->serial);
 	platform_set_drvdata(pdev, st);
+	if (device_create_file(&pdev->dev, &dev_attr_serial))
+		return -EIO;
 	dev_info(&pdev->dev, "probe %d: id %d, entry %s/%lu, parent %s\n", st->serial, pdev->id,
 		 id ? id->name : "-", id ? id->driver_data : 0UL, dev_name(pdev->dev.parent));
 	if (mem)
@@ -80,6 +101,7 @@ static int demo_remove(struct platform_device *pdev)
 	struct demo_state *st = platform_get_drvdata(pdev);
 
 	dev_info(&pdev->dev, "remove %d (%s)\n", st->serial, st->tag);
+	device_remove_file(&pdev->dev, &dev_attr_serial);
 	return 0;
 }
 
