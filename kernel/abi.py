@@ -35,6 +35,7 @@ __all__ = [
     "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "DeviceDriver", "PlatformDriver", "PlatformDevice", "PlatformDevice54", "PlatformDeviceId", "Resource", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "BlockingNotifierHead", "WaitQueueHead", "Completion",
     "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
+    "PtRegs", "ArchSpecificInsn", "Kprobe", "Kretprobe", "KretprobeInstance",
     "STRUCTS", "STRUCTS_5_4",
 ]
 
@@ -788,6 +789,43 @@ class KlpshProcEntry(_GuestStruct):
     _fields_ = [("path", _ptr), ("show", _ptr)]    # int (*show)(struct seq_file *, void *)
 
 
+class PtRegs(_GuestStruct):
+    """struct pt_regs (x86-64): what a kprobe handler is given."""
+
+    _fields_ = [(n, _ulong) for n in ("r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9",
+                                      "r8", "ax", "cx", "dx", "si", "di", "orig_ax", "ip", "cs",
+                                      "flags", "sp", "ss")]
+
+
+class ArchSpecificInsn(_GuestStruct):
+    """struct arch_specific_insn (x86)."""
+
+    _fields_ = [("insn", _ptr), ("boostable", _bool), ("if_modifier", _bool)]
+
+
+class Kprobe(_GuestStruct):
+    """struct kprobe (linux/kprobes.h, 4.19)."""
+
+    _fields_ = [("hlist", HlistNode), ("list", ListHead), ("nmissed", _ulong), ("addr", _ptr),
+                ("symbol_name", _ptr), ("offset", _uint), ("pre_handler", _ptr),
+                ("post_handler", _ptr), ("fault_handler", _ptr), ("opcode", _u8),
+                ("ainsn", ArchSpecificInsn), ("flags", _uint)]
+
+
+class Kretprobe(_GuestStruct):
+    """struct kretprobe."""
+
+    _fields_ = [("kp", Kprobe), ("handler", _ptr), ("entry_handler", _ptr), ("maxactive", _int),
+                ("nmissed", _int), ("data_size", _ulong), ("free_instances", _ptr),
+                ("lock", _uint)]
+
+
+class KretprobeInstance(_GuestStruct):
+    """struct kretprobe_instance; data[] follows it."""
+
+    _fields_ = [("hlist", HlistNode), ("rp", _ptr), ("ret_addr", _ptr), ("task", _ptr), ("fp", _ptr)]
+
+
 # C struct (or typedef) name -> mirror, and the C spelling of renamed fields; the layout test
 # walks this table.
 STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
@@ -863,6 +901,11 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct new_utsname": (NewUtsname, {}),
     "struct uts_namespace": (UtsNamespace, {}),
     "struct klpsh_proc_entry": (KlpshProcEntry, {}),
+    "struct pt_regs": (PtRegs, {}),
+    "struct arch_specific_insn": (ArchSpecificInsn, {}),
+    "struct kprobe": (Kprobe, {}),
+    "struct kretprobe": (Kretprobe, {"free_instances": "free_instances.first"}),
+    "struct kretprobe_instance": (KretprobeInstance, {}),
 }
 
 for _cls, _ in STRUCTS.values():

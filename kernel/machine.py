@@ -120,6 +120,8 @@ class Kernel:
         self.hung_task: Any = None                # kernel.hung_task.HungTask, made at boot
         self.interrupted: Callable[[], bool] = lambda: False   # the user asked to stop waiting
         self.livepatch: "Livepatch | None" = None
+        self.ftrace: Any = None                   # kernel.ftrace.Ftrace, made at boot
+        self.kprobes: Any = None                  # kernel.kprobes.Kprobes, made at first use
         self.loader = ModuleLoader(self)
         self.vfs = Vfs()
         self.fs = FsCalls(self)
@@ -196,6 +198,8 @@ class Kernel:
         if totalram:
             from kernel.api.page_alloc import managed_pages
             self.mem.set_u64(totalram, managed_pages(self))
+        from kernel.ftrace import Ftrace
+        self.ftrace = Ftrace(self)
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
@@ -223,6 +227,8 @@ class Kernel:
         module_sysfs_init(self)
         kobject_boot(self)
         debugfs_init(self)
+        from kernel.kprobes import debugfs_kprobe_init
+        debugfs_kprobe_init(self)
         tmpfs_init(self)
         console_tty(self)                         # the shell's terminal (pts 0)
         self.livepatch.klp_init()

@@ -164,6 +164,10 @@ class KernelProfile(NamedTuple):
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
     # line (and function, if renamed) here, or None where this kernel has no such WARN
     warn_moves: Mapping[tuple[str, int], WarnMove | None] = MappingProxyType({})
+    # register_kretprobe() passes on kprobe_on_func_entry()'s error (-ENOENT for an unknown
+    # symbol), refuses a re-registration and a data_size over KRETPROBE_MAX_DATA_SIZE (-E2BIG)
+    # (5.0+); else every failure of the entry check is -EINVAL (4.19)
+    kretprobe_errors: bool = False
 
     def warn_place(self, file: str, line: int, func: str) -> tuple[int, str] | None:
         """Line and function of the WARN that 4.19.0 has at FILE:LINE in FUNC; None if absent."""
@@ -323,6 +327,7 @@ LINUX_5_4 = KernelProfile(
     platform_device_struct="PlatformDevice54",
     platform_irq_error=True,
     warn_moves=WARN_MOVES_5_4,
+    kretprobe_errors=True,
 )
 
 PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}

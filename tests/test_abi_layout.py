@@ -34,7 +34,7 @@ LAYOUT_INCLUDES = ["linux/module.h", "linux/livepatch.h", "linux/sched.h", "linu
                    "linux/rwsem.h", "linux/fs.h", "linux/proc_fs.h", "linux/cdev.h", "linux/device.h",
                    "linux/miscdevice.h", "linux/utsname.h", "linux/debugfs.h", "linux/interrupt.h",
                    "linux/sched/signal.h", "linux/uaccess.h", "linux/tty.h",
-                   "linux/platform_device.h"]
+                   "linux/platform_device.h", "linux/kprobes.h"]
 
 # C expression -> the Python constant it must equal
 CONSTANTS: dict[str, int] = {

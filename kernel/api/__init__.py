@@ -21,7 +21,7 @@ _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread
             "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs",
             "char_dev", "device", "miscdevice",
             "signal", "pid", "semaphore", "hrtimer", "idr", "percpu", "page_alloc", "kmod", "kobject",
-            "task", "d_path", "page", "debugfs", "interrupt", "read_write", "poll", "platform", "string_helpers", "smp", "radix_tree", "tty")
+            "task", "d_path", "page", "debugfs", "interrupt", "read_write", "poll", "platform", "string_helpers", "smp", "radix_tree", "tty", "kprobes")
 
 
 class Impl:

@@ -604,4 +604,18 @@ platform_get_irq_byname platform 2
 __platform_driver_probe platform 3
 __platform_register_drivers platform 3
 platform_unregister_drivers platform 2
+register_kprobe kprobes 1
+unregister_kprobe kprobes 1
+register_kprobes kprobes 2
+unregister_kprobes kprobes 2
+register_kretprobe kprobes 1
+unregister_kretprobe kprobes 1
+register_kretprobes kprobes 2
+unregister_kretprobes kprobes 2
+disable_kprobe kprobes 1
+enable_kprobe kprobes 1
+kprobe_running kprobes 0
+get_kprobe kprobes 1
+arch_deref_entry_point kprobes 1
+dump_kprobe kprobes 1
 """

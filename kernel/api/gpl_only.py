@@ -21,6 +21,10 @@ GPL_ONLY: frozenset[str] = frozenset({
     "synchronize_rcu_expedited", "synchronize_sched",
     # kallsyms (kernel/kallsyms.c)
     "kallsyms_lookup_name", "kallsyms_on_each_symbol", "sprint_symbol", "sprint_symbol_no_offset",
+    # kprobes (kernel/kprobes.c)
+    "register_kprobe", "unregister_kprobe", "register_kprobes", "unregister_kprobes",
+    "register_kretprobe", "unregister_kretprobe", "register_kretprobes", "unregister_kretprobes",
+    "disable_kprobe", "enable_kprobe",
     # livepatch (kernel/livepatch)
     "klp_register_patch", "klp_unregister_patch", "klp_enable_patch", "klp_disable_patch",
     "klp_shadow_alloc", "klp_shadow_free", "klp_shadow_free_all", "klp_shadow_get",

@@ -20,7 +20,7 @@ from kernel.fs import Attr, Dir
 from kernel.list import LIST_POISON1, INIT_LIST_HEAD, list_add_tail, list_del
 from kernel.livepatch import transition as tr
 from kernel.livepatch.history import TransitionHistory
-from kernel.livepatch.patch import (KlpOps, install_handler, klp_patch_object, klp_unpatch_object,
+from kernel.livepatch.patch import (KlpOps, klp_patch_object, klp_unpatch_object,
                                     klp_unpatch_objects, klp_unpatch_objects_dynamic)
 from kernel.module.params import kstrtobool
 from kernel.printk import Logger
@@ -156,7 +156,6 @@ class Livepatch:
         self.signals_cnt = 0                                # transition.c klp_signals_cnt (5.4)
         self.ops: dict[int, KlpOps] = {}                    # patch.c klp_ops
         self.shadows: dict[tuple[int, int], int] = {}       # shadow.c klp_shadow_hash
-        self.trampoline = install_handler(k, self)
         self.transition_work = None
         self.sysfs: Dir | None = None
         self.history = TransitionHistory(lambda: k.clock.now)  # klpsh: for `timeline`

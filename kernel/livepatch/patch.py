@@ -1,8 +1,8 @@
 """Function redirection, as the ftrace handler does it (kernel/livepatch/patch.c).
 
-Each patched function's fentry NOP becomes `call ftrace_regs_caller`; the handler picks the
-target from the func_stack and the current task's patch_state and rewrites the return
-address so that the `ret` lands in the new function.
+Each patched function gets an ftrace_ops on its fentry site (kernel/ftrace.py); the handler
+picks the target from the func_stack and the current task's patch_state and rewrites regs->ip
+(the return address of the site's call) so that the `ret` lands in the new function.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from kernel import cost
 from kernel.abi import KLP_UNPATCHED
 from kernel.errno import Errno, KernelError
 from kernel.bug import WarnSite
+from kernel.ftrace import FtraceOps
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import KlpFunc, KlpObject, Livepatch
@@ -26,32 +27,29 @@ WARN_PATCH_NO_ADDR = WarnSite("kernel/livepatch/patch.c", 177, "klp_patch_func")
 WARN_PATCH_PATCHED = WarnSite("kernel/livepatch/patch.c", 180, "klp_patch_func")        # func->patched
 WARN_OBJECT_PATCHED = WarnSite("kernel/livepatch/patch.c", 255, "klp_patch_object")     # obj->patched
 
-NOP5 = bytes.fromhex("0f1f440000")
 __all__ = ["KlpOps", "klp_find_ops", "klp_patch_object", "klp_unpatch_object", "klp_unpatch_objects",
-           "klp_unpatch_objects_dynamic", "install_handler"]
+           "klp_unpatch_objects_dynamic", "klp_ftrace_handler"]
 
 
 @dataclass(eq=False)
 class KlpOps:
-    """One per patched old function: the func_stack, newest first."""
+    """One per patched old function: the func_stack, newest first, and its ftrace_ops."""
 
     old_addr: int
     func_stack: list["KlpFunc"] = field(default_factory=list)
+    fops: FtraceOps = field(default_factory=lambda: FtraceOps("klp_ftrace_handler", klp_ftrace_handler))
 
 
 def klp_find_ops(lp: "Livepatch", old_addr: int) -> KlpOps | None:
     return lp.ops.get(old_addr)
 
 
-def install_handler(k: "Kernel", lp: "Livepatch") -> int:
-    """Register the ftrace trampoline stub; returns its address."""
-    return k.cpu.add_stub("ftrace_regs_caller", lambda kk: _klp_ftrace_handler(kk, lp), 0).addr
-
-
-def _klp_ftrace_handler(k: "Kernel", lp: "Livepatch") -> None:
+def klp_ftrace_handler(k: "Kernel", ip: int, ret_slot: int) -> None:
+    """The ftrace handler of a patched function at IP: regs->ip (at RET_SLOT) becomes the new
+    function of the current task's patch state."""
+    lp = k.livepatch
+    assert lp is not None
     task = k.current
-    rsp = task.ctx.frames[-1].rsp
-    ip = k.mem.u64(rsp) - len(NOP5)
     ops = lp.ops.get(ip)
     if ops is None or not ops.func_stack:
         return
@@ -62,12 +60,7 @@ def _klp_ftrace_handler(k: "Kernel", lp: "Livepatch") -> None:
             func = ops.func_stack[1] if len(ops.func_stack) > 1 else None
     if func is None or func.nop:
         return  # run the original function (a nop of a cumulative patch does so on purpose)
-    k.mem.set_u64(rsp, func.new_func)
-
-
-def _is_fentry_site(k: "Kernel", addr: int) -> bool:
-    owners = [k.vmlinux, *k.loader.modules.values()]
-    return any(m is not None and addr in m.fentry_sites for m in owners)
+    k.mem.set_u64(ret_slot, func.new_func)
 
 
 def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
@@ -80,12 +73,17 @@ def klp_patch_func(lp: "Livepatch", func: "KlpFunc") -> None:
         # x86's klp_get_ftrace_location() is the address itself, so "failed to find location"
         # cannot happen there; a function without an fentry call fails in
         # ftrace_set_filter_ip() (ftrace_match_addr: not an ftrace location, -EINVAL).
-        if not _is_fentry_site(k, func.old_addr):
+        if k.ftrace.location(func.old_addr) != func.old_addr:
             lp.log.err(f"failed to set ftrace filter for function '{func.old_name}' ({-Errno.EINVAL})")
             raise KernelError(Errno.EINVAL)
-        ops = lp.ops[func.old_addr] = KlpOps(func.old_addr)
-        rel = (lp.trampoline - (func.old_addr + 5)) & 0xFFFFFFFF
-        k.cpu.write_text(func.old_addr, b"\xe8" + rel.to_bytes(4, "little"))
+        ops = KlpOps(func.old_addr)
+        try:
+            k.ftrace.register(ops.fops, func.old_addr)
+        except KernelError as e:
+            # register_ftrace_function(): another ops that modifies regs->ip (a kprobe) is there
+            lp.log.err(f"failed to register ftrace handler for function '{func.old_name}' ({-e.errno})")
+            raise
+        lp.ops[func.old_addr] = ops
         cost.spend(k, "ftrace_register")
     ops.func_stack.insert(0, func)
     func.patched = True
@@ -100,7 +98,7 @@ def klp_unpatch_func(lp: "Livepatch", func: "KlpFunc") -> None:
         ops.func_stack.remove(func)
     if not ops.func_stack:
         del lp.ops[func.old_addr]
-        lp.k.cpu.write_text(func.old_addr, NOP5)
+        lp.k.ftrace.unregister(ops.fops, func.old_addr)
         cost.spend(lp.k, "ftrace_unregister")
     func.patched = False
 

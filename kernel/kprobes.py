@@ -1,0 +1,724 @@
+"""Kernel dynamic probes (kernel/kprobes.c, arch/x86/kernel/kprobes/{core,ftrace}.c, 4.19).
+
+The struct kprobe of the module is the state: its addr, flags and nmissed are read and written
+in guest memory, as the C code does. Probe points:
+  - a function's fentry site (a C function of vmlinux or of a module): the kprobe is an ftrace
+    ops on the site (KPROBES_ON_FTRACE, [FTRACE]); its handler sees regs->ip = addr + 1 in the
+    pre_handler (as after an int3) and addr + MCOUNT_INSN_SIZE in the post_handler. Livepatch's
+    ops also modifies regs->ip, so a kprobe and a livepatch on one function refuse each other
+    with -EBUSY (FTRACE_OPS_FL_IPMODIFY), in 4.19 and 5.4 alike;
+  - a kernel function implemented in Python: its symbol is its stub slot (`nop; ret`), and the
+    probe replaces the `nop` as an int3 would: the pre_handler sees ip = addr + 1, the
+    post_handler ip = addr + 1 (the `nop` stepped over).
+Other addresses inside a function are not modelled (no int3 probes on arbitrary instructions):
+registering one fails with -EINVAL.
+
+A kretprobe's entry probe replaces the return address with kretprobe_trampoline; the
+trampoline runs the handler with the return value in regs->ax and returns to the caller.
+On a Python function the return is seen when it returns to its slot.
+
+Handlers run as nested guest calls; while one runs on a CPU (kprobe_running()), a probe hit
+there is counted in its nmissed and skipped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import unicorn.x86_const as X
+
+from kernel.abi import Kprobe as CKprobe, Kretprobe as CKretprobe, KretprobeInstance as CInst, PtRegs
+from kernel.cpu import MASK64, STUB_BASE, SLOT, regs_of
+from kernel.errno import Errno, KernelError
+from kernel.ftrace import MCOUNT_INSN_SIZE, FtraceOps
+
+if TYPE_CHECKING:
+    from kernel.machine import Kernel
+    from kernel.module.main import Module
+    from kernel.sched import Task
+
+KPROBE_FLAG_GONE = 1
+KPROBE_FLAG_DISABLED = 2
+KPROBE_FLAG_OPTIMIZED = 4
+KPROBE_FLAG_FTRACE = 8
+KERNEL_CS = 0x10
+KERNEL_DS = 0x18
+KRETPROBE_MAX_DATA_SIZE = 4096      # 5.4
+X86_EFLAGS_FIXED, X86_EFLAGS_IF = 0x2, 0x200
+HARDIRQ_MASK = 0x000F0000
+NR_POSSIBLE_CPUS = 2                # maxactive's default (!CONFIG_PREEMPT: num_possible_cpus())
+# the kprobes code itself may not be probed (__kprobes, NOKPROBE_SYMBOL in kernel/kprobes.c and
+# arch/x86/kernel/kprobes/)
+KPROBES_TEXT = frozenset({
+    "register_kprobe", "unregister_kprobe", "register_kprobes", "unregister_kprobes",
+    "register_kretprobe", "unregister_kretprobe", "register_kretprobes", "unregister_kretprobes",
+    "disable_kprobe", "enable_kprobe", "kprobe_running", "get_kprobe", "dump_kprobe",
+    "arch_deref_entry_point", "kretprobe_trampoline", "kprobe_ftrace_handler",
+    "pre_handler_kretprobe", "trampoline_handler", "ftrace_regs_caller"})
+_PT = {name: getattr(PtRegs, name).offset for name, _ in PtRegs._fields_}
+_GPRS = (("r15", X.UC_X86_REG_R15), ("r14", X.UC_X86_REG_R14), ("r13", X.UC_X86_REG_R13),
+         ("r12", X.UC_X86_REG_R12), ("bp", X.UC_X86_REG_RBP), ("bx", X.UC_X86_REG_RBX),
+         ("r11", X.UC_X86_REG_R11), ("r10", X.UC_X86_REG_R10), ("r9", X.UC_X86_REG_R9),
+         ("r8", X.UC_X86_REG_R8), ("ax", X.UC_X86_REG_RAX), ("cx", X.UC_X86_REG_RCX),
+         ("dx", X.UC_X86_REG_RDX), ("si", X.UC_X86_REG_RSI), ("di", X.UC_X86_REG_RDI))
+_ARGS = ("di", "si", "dx", "cx", "r8", "r9")
+__all__ = ["Kprobes", "KprobeSite", "kprobes_of"]
+
+
+@dataclass(eq=False)
+class KprobeSite:
+    """The probes at one address (an aggregate probe when more than one), newest first."""
+
+    addr: int
+    probes: list[int] = field(default_factory=list)     # struct kprobe pointers
+    ftrace: bool = False
+    armed: bool = False
+    gone: bool = False
+
+
+@dataclass(eq=False)
+class RetprobeState:
+    """What register_kretprobe() allocated: the free instances (struct kretprobe_instance with
+    data_size bytes of data after it)."""
+
+    rp: int
+    free: list[int] = field(default_factory=list)
+    all: list[int] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Instance:
+    """A pending kretprobe_instance of a task: RI, its kretprobe and the stack slot (ri->fp)
+    whose return address the trampoline replaced (0: a Python function's return)."""
+
+    ri: int
+    rp: int
+    ret_addr: int
+    fp: int
+
+
+class Kprobes:
+    """The kprobe table of one Kernel (kernel/kprobes.c kprobe_table)."""
+
+    def __init__(self, k: "Kernel") -> None:
+        self.k = k
+        self.table: dict[int, KprobeSite] = {}
+        self.current: dict[int, int] = {}           # current_kprobe, by CPU
+        self.all_disarmed = False
+        self.fops = FtraceOps("kprobe_ftrace_handler", kprobe_ftrace_handler)
+        self.retprobes: dict[int, RetprobeState] = {}   # struct kretprobe -> its instances
+        self.pending: dict["Task", list[Instance]] = {}  # kretprobe_inst_table, per task
+        self.wrapped: dict[int, Any] = {}           # a probed Python function's slot -> its Stub
+        cpu = k.cpu
+        self.pre_handler_kretprobe = cpu.add_stub("pre_handler_kretprobe", None).addr
+        self.trampoline = cpu.add_stub("kretprobe_trampoline", kretprobe_trampoline, 0).addr
+        k.loader.notifiers.append(self._module_callback)
+
+    # --- lookups ---------------------------------------------------------------------
+    def _u64(self, p: int, fld: Any) -> int:
+        return self.k.mem.u64(p + fld.offset)
+
+    def flags(self, p: int) -> int:
+        return self.k.mem.u32(p + CKprobe.flags.offset)
+
+    def _set_flags(self, p: int, v: int) -> None:
+        self.k.mem.set_u32(p + CKprobe.flags.offset, v)
+
+    def get_kprobe(self, addr: int) -> KprobeSite | None:
+        return self.table.get(addr)
+
+    def _valid(self, p: int) -> KprobeSite | None:
+        """__get_valid_kprobe(): the site P is registered at, if it is."""
+        site = self.table.get(self._u64(p, CKprobe.addr))
+        return site if site is not None and p in site.probes else None
+
+    def _site_disabled(self, site: KprobeSite) -> bool:
+        return site.gone or all(self.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE)
+                                for p in site.probes)
+
+    def _kernel_text(self, addr: int) -> str | None:
+        """kernel_text_address(): 'stub', 'vmlinux' or a module name, None if not text."""
+        k = self.k
+        if addr >= STUB_BASE and k.cpu.stub_at(addr - (addr - STUB_BASE) % SLOT) is not None:
+            return "stub"
+        for m in (k.vmlinux, *k.loader.modules.values()):
+            if m is not None and m.base <= addr < m.base + (m.text_size or m.core_size):
+                return m.name
+        return None
+
+    def _blacklisted(self, addr: int) -> bool:
+        s = self.k.kallsyms.lookup(addr)
+        if s is None:
+            return False
+        return s.owner == "vmlinux" and (s.name in KPROBES_TEXT or s.name.startswith("klpsh_host"))
+
+    # --- registration ----------------------------------------------------------------
+    def _kprobe_addr(self, p: int) -> int:
+        """_kprobe_addr(): p->addr, or p->symbol_name resolved, plus p->offset."""
+        from kernel.api.kallsyms import lookup_name
+        k = self.k
+        addr = self._u64(p, CKprobe.addr)
+        name = self._u64(p, CKprobe.symbol_name)
+        offset = k.mem.u32(p + CKprobe.offset.offset)
+        if bool(name) == bool(addr):
+            raise KernelError(Errno.EINVAL)
+        if name:
+            addr = lookup_name(k, k.mem.cstr(name, 128))
+            if not addr:
+                raise KernelError(Errno.ENOENT)
+        addr = (addr + offset) & MASK64
+        if not addr:
+            raise KernelError(Errno.EINVAL)
+        return addr
+
+    def register_kprobe(self, p: int) -> None:
+        k = self.k
+        mem = k.mem
+        addr = self._kprobe_addr(p)
+        mem.set_u64(p + CKprobe.addr.offset, addr)
+        if self._valid(p) is not None:          # check_kprobe_rereg()
+            raise KernelError(Errno.EINVAL)
+        self._set_flags(p, self.flags(p) & KPROBE_FLAG_DISABLED)
+        mem.set_u64(p + CKprobe.nmissed.offset, 0)
+        lst = p + CKprobe.list.offset
+        mem.set_u64(lst, lst)
+        mem.set_u64(lst + 8, lst)
+        # check_kprobe_address_safe()
+        loc = k.ftrace.location(addr)
+        if loc and loc != addr:
+            raise KernelError(Errno.EILSEQ)     # not on the instruction boundary
+        if loc:
+            self._set_flags(p, self.flags(p) | KPROBE_FLAG_FTRACE)
+        where = self._kernel_text(addr)
+        if where is None or self._blacklisted(addr):
+            raise KernelError(Errno.EINVAL)
+        probed_mod = k.loader.modules.get(where)
+        if probed_mod is not None and not k.loader.try_module_get(probed_mod):
+            raise KernelError(Errno.ENOENT)
+        try:
+            site = self.table.get(addr)
+            if site is not None:                # register_aggr_kprobe()
+                site.probes.insert(0, p)
+                if site.gone:
+                    site.gone = False
+                self._arm_if_needed(site)
+                return
+            if not loc and not (where == "stub" and (addr - STUB_BASE) % SLOT == 0):
+                raise KernelError(Errno.EINVAL)     # an int3 probe inside a function: not modelled
+            site = KprobeSite(addr, [p], ftrace=bool(loc))
+            self.table[addr] = site
+            if not self.all_disarmed and not self.flags(p) & KPROBE_FLAG_DISABLED:
+                try:
+                    self._arm(site)
+                except KernelError:
+                    del self.table[addr]
+                    raise
+        finally:
+            if probed_mod is not None:
+                k.loader.module_put(probed_mod)
+
+    def _arm_if_needed(self, site: KprobeSite) -> None:
+        if not site.armed and not self.all_disarmed and not self._site_disabled(site):
+            self._arm(site)
+
+    def _arm(self, site: KprobeSite) -> None:
+        """arm_kprobe(): enable the site's ftrace ops, or wrap the Python function's slot."""
+        if site.ftrace:
+            self.k.ftrace.register(self.fops, site.addr)   # -EBUSY beside a livepatch
+        else:
+            self._wrap(site.addr)
+        site.armed = True
+
+    def _disarm(self, site: KprobeSite, code_gone: bool = False) -> None:
+        if not site.armed:
+            return
+        if site.ftrace:
+            self.k.ftrace.unregister(self.fops, site.addr, code_gone)
+        else:
+            self._unwrap(site.addr)
+        site.armed = False
+
+    def _wrap(self, addr: int) -> None:
+        cpu = self.k.cpu
+        index = (addr - STUB_BASE) // SLOT
+        stub = cpu.stubs[index]
+        if addr in self.wrapped:
+            return
+        self.wrapped[addr] = stub
+        inner = stub.func
+        assert inner is not None
+
+        def probed(k: "Kernel", *args: Any) -> Any:
+            return kprobe_stub_hit(k, addr, inner, args)
+        cpu.stubs[index] = dataclasses.replace(stub, func=probed)
+
+    def _unwrap(self, addr: int) -> None:
+        stub = self.wrapped.pop(addr, None)
+        if stub is not None:
+            self.k.cpu.stubs[(addr - STUB_BASE) // SLOT] = stub
+
+    def unregister_kprobes(self, kps: list[int]) -> None:
+        for p in kps:
+            site = self._valid(p)
+            if site is None:
+                self.k.mem.set_u64(p + CKprobe.addr.offset, 0)
+                continue
+            site.probes.remove(p)
+            if not site.probes:
+                self._disarm(site)
+                del self.table[site.addr]
+            elif self._site_disabled(site):
+                self._disarm(site)
+
+    def disable_kprobe(self, p: int) -> None:
+        site = self._valid(p)
+        if site is None:
+            raise KernelError(Errno.EINVAL)
+        self._set_flags(p, self.flags(p) | KPROBE_FLAG_DISABLED)
+        if self._site_disabled(site):
+            self._disarm(site)
+
+    def enable_kprobe(self, p: int) -> None:
+        site = self._valid(p)
+        if site is None or site.gone:
+            raise KernelError(Errno.EINVAL)
+        was = self.flags(p)
+        self._set_flags(p, was & ~KPROBE_FLAG_DISABLED)
+        try:
+            self._arm_if_needed(site)
+        except KernelError:
+            self._set_flags(p, was)
+            raise
+
+    # --- kretprobes ------------------------------------------------------------------
+    def register_kretprobe(self, rp: int) -> None:
+        k = self.k
+        mem = k.mem
+        kp = rp + CKretprobe.kp.offset
+        newer = k.profile.kretprobe_errors
+        try:
+            addr = self._kprobe_addr(kp)
+        except KernelError:
+            if newer:
+                raise
+            raise KernelError(Errno.EINVAL) from None
+        s = k.kallsyms.lookup(addr)
+        if s is None or s.addr != addr:       # kprobe_on_func_entry()
+            raise KernelError(Errno.ENOENT if newer and s is None else Errno.EINVAL)
+        if newer and self._u64(kp, CKprobe.addr) and self._valid(kp) is not None:
+            raise KernelError(Errno.EINVAL)
+        data_size = self._u64(rp, CKretprobe.data_size)
+        if newer and data_size > KRETPROBE_MAX_DATA_SIZE:
+            raise KernelError(Errno.E2BIG)
+        mem.set_u64(kp + CKprobe.pre_handler.offset, self.pre_handler_kretprobe)
+        mem.set_u64(kp + CKprobe.post_handler.offset, 0)
+        mem.set_u64(kp + CKprobe.fault_handler.offset, 0)
+        maxactive = _s32(mem.u32(rp + CKretprobe.maxactive.offset))
+        if maxactive <= 0:
+            maxactive = NR_POSSIBLE_CPUS
+            mem.set_u32(rp + CKretprobe.maxactive.offset, maxactive)
+        state = RetprobeState(rp)
+        for _ in range(maxactive):
+            inst = k.slab.kmalloc(CInst.size + data_size)
+            state.free.append(inst)
+            state.all.append(inst)
+        mem.set_u64(rp + CKretprobe.free_instances.offset, state.free[-1] if state.free else 0)
+        mem.set_u32(rp + CKretprobe.nmissed.offset, 0)
+        self.retprobes[rp] = state
+        try:
+            self.register_kprobe(kp)
+        except KernelError:
+            self._free_rp(rp)
+            raise
+
+    def _free_rp(self, rp: int) -> None:
+        state = self.retprobes.pop(rp, None)
+        if state is None:
+            return
+        for inst in state.all:
+            self.k.slab.kfree(inst)
+        self.k.mem.set_u64(rp + CKretprobe.free_instances.offset, 0)
+
+    def unregister_kretprobes(self, rps: list[int]) -> None:
+        kps = [rp + CKretprobe.kp.offset for rp in rps]
+        self.unregister_kprobes(kps)
+        for rp in rps:
+            if self._u64(rp + CKretprobe.kp.offset, CKprobe.addr):
+                # cleanup_rp_inst(): pending instances lose their kretprobe (ri->rp = NULL)
+                for insts in self.pending.values():
+                    for inst in insts:
+                        if inst.rp == rp:
+                            inst.rp = 0
+                            self.k.mem.set_u64(inst.ri + CInst.rp.offset, 0)
+                state = self.retprobes.get(rp)
+                if state is not None:
+                    busy = {i.ri for insts in self.pending.values() for i in insts}
+                    for inst in state.all:
+                        if inst not in busy:
+                            self.k.slab.kfree(inst)
+                    self.retprobes.pop(rp, None)
+
+    # --- module notifier -------------------------------------------------------------
+    def _module_callback(self, mod: "Module", state: Any) -> None:
+        """kprobes_module_callback(): the probes in a going module's text are killed."""
+        from kernel.abi import ModuleState
+        if state != ModuleState.GOING:
+            return
+        lo, hi = mod.base, mod.base + (mod.text_size or mod.core_size)
+        for site in list(self.table.values()):
+            if lo <= site.addr < hi and not site.gone:
+                site.gone = True
+                for p in site.probes:
+                    self._set_flags(p, self.flags(p) | KPROBE_FLAG_GONE)
+                self._disarm(site, code_gone=True)
+
+    # --- debugfs ---------------------------------------------------------------------
+    def list_text(self) -> str:
+        """/sys/kernel/debug/kprobes/list (show_kprobe_addr(), report_probe())."""
+        k = self.k
+        out = []
+        for addr in sorted(self.table, key=lambda a: (hash_ptr(a), a)):
+            site = self.table[addr]
+            s = k.kallsyms.lookup(addr)
+            if s is not None and self._kernel_text(addr) is None:
+                s = None                # (a freed module's text: no symbol there any more)
+            for p in site.probes:
+                kind = "r" if self._u64(p, CKprobe.pre_handler) == self.pre_handler_kretprobe else "k"
+                if s is not None:
+                    mod = s.owner if s.owner != "vmlinux" else " "
+                    head = f"{addr:016x}  {kind}  {s.name}+0x{addr - s.addr:x}  {mod} "
+                else:
+                    head = f"{addr:016x}  {kind}  0x{addr:x} "
+                fl = self.flags(p)
+                gone = fl & KPROBE_FLAG_GONE or site.gone
+                out.append(head + ("[GONE]" if gone else "")
+                           + ("[DISABLED]" if fl & KPROBE_FLAG_DISABLED and not gone else "")
+                           + ("[FTRACE]" if site.ftrace else "") + "\n")
+        return "".join(out)
+
+    def blacklist_text(self) -> str:
+        """/sys/kernel/debug/kprobes/blacklist: the kprobes code's functions (0x...-0x...\tname)."""
+        out = []
+        for s in sorted(self.k.kallsyms.owner_syms("vmlinux"), key=lambda s: s.addr):
+            if s.name in KPROBES_TEXT:
+                out.append(f"0x{s.addr:016x}-0x{s.addr + s.size:016x}\t{s.name}\n")
+        return "".join(out)
+
+    def enabled_text(self) -> str:
+        return "0\n" if self.all_disarmed else "1\n"
+
+    def set_enabled(self, text: str) -> None:
+        """arm_all_kprobes() / disarm_all_kprobes() (kernel/kprobes.c write_enabled_file_bool)."""
+        from kernel.module.params import kstrtobool
+        on = kstrtobool(text)
+        if on and self.all_disarmed:
+            self.all_disarmed = False
+            errors = total = 0
+            for site in self.table.values():
+                if not self._site_disabled(site):
+                    total += 1
+                    try:
+                        self._arm(site)
+                    except KernelError:
+                        errors += 1
+            if errors:
+                self.k.log.warn(f"Kprobes globally enabled, but failed to arm {errors} out of {total} probes")
+            else:
+                self.k.log.info("Kprobes globally enabled")
+        elif not on and not self.all_disarmed:
+            self.all_disarmed = True
+            for site in self.table.values():
+                if not self._site_disabled(site):
+                    self._disarm(site)
+            self.k.log.info("Kprobes globally disabled")
+
+
+def _s32(v: int) -> int:
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
+KPROBE_HASH_BITS = 6
+_GOLDEN_RATIO_64 = 0x61C8864680B583EB
+
+
+def hash_ptr(addr: int) -> int:
+    """hash_ptr(addr, KPROBE_HASH_BITS): the kprobe_table bucket the list walks in order."""
+    return ((addr * _GOLDEN_RATIO_64) & MASK64) >> (64 - KPROBE_HASH_BITS)
+
+
+def debugfs_kprobe_init(k: "Kernel") -> None:
+    """debugfs_kprobe_init(): /sys/kernel/debug/kprobes/{list,enabled,blacklist}."""
+    from kernel.fs import Attr
+    from kernel.fs.debugfs import DebugDir
+    d = DebugDir()
+    d.children["list"] = Attr(0o400, lambda: kprobes_of(k).list_text())
+    d.children["enabled"] = Attr(0o600, lambda: kprobes_of(k).enabled_text(),
+                                 lambda text: kprobes_of(k).set_enabled(text))
+    d.children["blacklist"] = Attr(0o400, lambda: kprobes_of(k).blacklist_text())
+    k.debugfs.root_dir.children["kprobes"] = d
+
+
+def kprobes_of(k: "Kernel") -> Kprobes:
+    """The kernel's kprobes, made at their first use."""
+    kp = k.kprobes
+    if kp is None:
+        kp = k.kprobes = Kprobes(k)
+    return kp
+
+
+# --- hits ------------------------------------------------------------------------------------
+def _read_regs(k: "Kernel") -> dict[str, int]:
+    """The guest registers of the current task (all 0 if no guest code is under this call)."""
+    uc = k.current.ctx.engine
+    if uc is None:
+        return dict.fromkeys((n for n, _ in PtRegs._fields_), 0)
+    r = regs_of(uc)
+    regs = {n: r.read(reg) for n, reg in _GPRS}
+    # probed code runs with interrupts on but in a hard interrupt (klpsh keeps no IF of its own)
+    hardirq = k.current.irq_count & HARDIRQ_MASK
+    regs["flags"] = r.read(X.UC_X86_REG_EFLAGS) | X86_EFLAGS_FIXED | (0 if hardirq else X86_EFLAGS_IF)
+    regs["sp"] = r.read(X.UC_X86_REG_RSP)
+    regs["ip"] = r.read(X.UC_X86_REG_RIP)
+    regs["orig_ax"] = MASK64
+    regs["cs"], regs["ss"] = KERNEL_CS, KERNEL_DS
+    return regs
+
+
+class _Frame:
+    """A struct pt_regs in guest memory for the handlers of one hit: below the stack pointer
+    of the guest code under the hit (a nested call starts below it), else kmalloc'ed."""
+
+    def __init__(self, k: "Kernel", regs: dict[str, int]) -> None:
+        self.k = k
+        uc = k.current.ctx.engine
+        if uc is not None:
+            self.addr = (regs_of(uc).read(X.UC_X86_REG_RSP) - 8 - PtRegs.size) & ~0xF
+            self.heap = False
+        else:
+            self.addr = k.slab.kmalloc(PtRegs.size)
+            self.heap = True
+        self.write(regs)
+
+    def write(self, regs: dict[str, int]) -> None:
+        buf = bytearray(PtRegs.size)
+        for n, off in _PT.items():
+            buf[off:off + 8] = (regs.get(n, 0) & MASK64).to_bytes(8, "little")
+        self.k.mem.write(self.addr, bytes(buf))
+
+    def get(self, name: str) -> int:
+        return self.k.mem.u64(self.addr + _PT[name])
+
+    def set(self, name: str, v: int) -> None:
+        self.k.mem.set_u64(self.addr + _PT[name], v & MASK64)
+
+    def free(self) -> None:
+        if self.heap:
+            self.k.slab.kfree(self.addr)
+
+
+def _call(k: "Kernel", fn: int, args: tuple[int, ...], via: str) -> int:
+    """A handler's call: an Oops in it kills the task as it would in Linux (the handler's code
+    may be gone: a module that did not unregister)."""
+    ret = k.run_guest(k.current, fn, args, via=via, fatal=True)
+    ret &= 0xFFFFFFFF
+    return ret - (1 << 32) if ret >> 31 else ret
+
+
+def _run_handlers(kp: Kprobes, site: KprobeSite, frame: _Frame, post_ip: int, via: str) -> bool:
+    """The pre_handler(s) and, unless one returned nonzero, the post_handler(s) of SITE's
+    probes (aggr_pre_handler / aggr_post_handler walk them newest first); False if a
+    pre_handler asked to skip the rest (it changed regs->ip)."""
+    k = kp.k
+    for p in list(site.probes):
+        if kp.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE):
+            continue
+        pre = kp._u64(p, CKprobe.pre_handler)
+        kp.current[k.current.cpu] = p
+        if pre == kp.pre_handler_kretprobe:
+            pre_handler_kretprobe(kp, p, frame)
+        elif pre and _call(k, pre, (p, frame.addr), via):
+            return False
+    frame.set("ip", post_ip)
+    for p in list(site.probes):
+        if kp.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE):
+            continue
+        post = kp._u64(p, CKprobe.post_handler)
+        if post:
+            kp.current[k.current.cpu] = p
+            _call(k, post, (p, frame.addr, 0), via)
+    return True
+
+
+def _missed(kp: Kprobes, site: KprobeSite) -> None:
+    """kprobes_inc_nmissed_count(): every probe of an aggregate counts the miss."""
+    mem = kp.k.mem
+    for p in site.probes:
+        if kp._u64(p, CKprobe.pre_handler) == kp.pre_handler_kretprobe:
+            rp = p - CKretprobe.kp.offset
+            mem.set_u32(rp + CKretprobe.nmissed.offset, mem.u32(rp + CKretprobe.nmissed.offset) + 1)
+        else:
+            mem.set_u64(p + CKprobe.nmissed.offset, mem.u64(p + CKprobe.nmissed.offset) + 1)
+
+
+def kprobe_ftrace_handler(k: "Kernel", ip: int, ret_slot: int) -> None:
+    """The kprobes ftrace ops at fentry site IP: regs->ip is the return address at RET_SLOT."""
+    kp = k.kprobes
+    site = kp.table.get(ip) if kp is not None else None
+    if site is None or kp is None or kp._site_disabled(site):
+        return
+    cpu = k.current.cpu
+    if kp.current.get(cpu):
+        _missed(kp, site)
+        return
+    regs = _read_regs(k)
+    orig_ip = k.mem.u64(ret_slot)
+    regs["ip"] = ip + 1                 # as after an int3 at ip
+    regs["sp"] = ret_slot + 8           # the probed function's entry: its return address
+    frame = _Frame(k, regs)
+    try:
+        if _run_handlers(kp, site, frame, ip + MCOUNT_INSN_SIZE, "kprobe_ftrace_handler"):
+            return
+        # a pre_handler changed regs->ip: the registers it left are the function's
+        _resume(k, frame, ret_slot)
+    finally:
+        kp.current.pop(cpu, None)
+        frame.free()
+    del orig_ip
+
+
+def _resume(k: "Kernel", frame: _Frame, ret_slot: int) -> None:
+    """ftrace_regs_caller's restore: the registers from pt_regs, and regs->ip as the return."""
+    uc = k.current.ctx.engine
+    if uc is None:
+        return
+    r = regs_of(uc)
+    for n, reg in _GPRS:
+        if n != "bp":
+            r.write(reg, frame.get(n))
+    k.mem.set_u64(ret_slot, frame.get("ip"))
+
+
+def kprobe_stub_hit(k: "Kernel", addr: int, inner: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """A call of the probed Python function at slot ADDR: its probes' handlers around it."""
+    kp = k.kprobes
+    site = kp.table.get(addr) if kp is not None else None
+    if site is None or kp is None or kp._site_disabled(site):
+        return inner(k, *args)
+    cpu = k.current.cpu
+    if kp.current.get(cpu):
+        _missed(kp, site)
+        return inner(k, *args)
+    regs = _read_regs(k)
+    from_guest = k.current.ctx.engine is not None and regs["ip"] == addr
+    if not from_guest:                  # called through a pointer by Python code
+        for n, v in zip(_ARGS, args):
+            if isinstance(v, int):
+                regs[n] = v
+        regs["sp"] = 0
+    regs["ip"] = addr + 1
+    frame = _Frame(k, regs)
+    insts_before = len(kp.pending.get(k.current, ()))
+    try:
+        _run_handlers(kp, site, frame, addr + 1, "kprobe_int3_handler")
+    finally:
+        kp.current.pop(cpu, None)
+        frame.free()
+    ret = inner(k, *args)
+    insts = kp.pending.get(k.current)
+    if insts is not None and len(insts) > insts_before:
+        # a kretprobe's entry: the return is here, back at the slot
+        value = 0 if ret is None else int(ret) & MASK64
+        regs = _read_regs(k)
+        regs["ax"] = value
+        regs["sp"] = regs["sp"] + 8 if from_guest else 0
+        while len(insts) > insts_before:
+            _return_handler(kp, insts.pop(), regs)
+        if not insts:
+            kp.pending.pop(k.current, None)
+    return ret
+
+
+def pre_handler_kretprobe(kp: Kprobes, p: int, frame: _Frame) -> None:
+    """The pre_handler of every kretprobe: take a free instance, run entry_handler, and make
+    the probed function return to kretprobe_trampoline (fentry) or here (a Python function)."""
+    k = kp.k
+    mem = k.mem
+    rp = p - CKretprobe.kp.offset
+    state = kp.retprobes.get(rp)
+    if state is None or not state.free:
+        mem.set_u32(rp + CKretprobe.nmissed.offset, mem.u32(rp + CKretprobe.nmissed.offset) + 1)
+        return
+    ri = state.free.pop()
+    task = k.current
+    mem.set_u64(ri + CInst.rp.offset, rp)
+    mem.set_u64(ri + CInst.task.offset, task.guest_struct)
+    sara = frame.get("sp")
+    ret_addr = mem.u64(sara) if sara else 0
+    mem.set_u64(ri + CInst.ret_addr.offset, ret_addr)
+    mem.set_u64(ri + CInst.fp.offset, sara)
+    entry = kp._u64(rp, CKretprobe.entry_handler)
+    if entry and _call(k, entry, (ri, frame.addr), "pre_handler_kretprobe"):
+        state.free.append(ri)
+        return
+    stub = kp.k.cpu.stub_at(frame.get("ip") - 1)
+    if sara and stub is None:           # guest code: arch_prepare_kretprobe()
+        mem.set_u64(sara, kp.trampoline)
+        fp = sara
+    else:
+        fp = 0
+    kp.pending.setdefault(task, []).append(Instance(ri, rp, ret_addr, fp))
+
+
+def _return_handler(kp: Kprobes, inst: Instance, regs: dict[str, int]) -> None:
+    """trampoline_handler()'s part for one instance: the kretprobe's handler, then the
+    instance back on the free list (freed if its kretprobe went meanwhile)."""
+    k = kp.k
+    regs = dict(regs, ip=kp.trampoline, cs=KERNEL_CS, orig_ax=MASK64)
+    cpu = k.current.cpu
+    saved = kp.current.get(cpu)
+    state = kp.retprobes.get(inst.rp) if inst.rp else None
+    if inst.rp and state is not None:
+        handler = kp._u64(inst.rp, CKretprobe.handler)
+        if handler:
+            frame = _Frame(k, regs)
+            kp.current[cpu] = inst.rp + CKretprobe.kp.offset
+            try:
+                _call(k, handler, (inst.ri, frame.addr), "trampoline_handler")
+            finally:
+                frame.free()
+                if saved:
+                    kp.current[cpu] = saved
+                else:
+                    kp.current.pop(cpu, None)
+        state.free.append(inst.ri)
+    else:
+        k.slab.kfree(inst.ri)
+
+
+def kretprobe_trampoline(k: "Kernel") -> None:
+    """Where a kretprobed guest function returns to: its instance's handler with the return
+    value in regs->ax, then the return to where the function was called from."""
+    kp = k.kprobes
+    uc = k.current.ctx.engine
+    if kp is None or uc is None:
+        return
+    r = regs_of(uc)
+    rsp = r.read(X.UC_X86_REG_RSP)
+    insts = kp.pending.get(k.current, [])
+    fp = rsp - 8
+    for i in range(len(insts) - 1, -1, -1):
+        if insts[i].fp == fp:
+            inst = insts.pop(i)
+            break
+    else:
+        raise RuntimeError("kretprobe_trampoline: no instance for this return")
+    if not insts:
+        kp.pending.pop(k.current, None)
+    regs = _read_regs(k)
+    regs["sp"] = rsp
+    _return_handler(kp, inst, regs)
+    # the `ret` of this slot goes where the probed function was called from
+    r.write(X.UC_X86_REG_RSP, fp)
+    k.mem.set_u64(fp, inst.ret_addr)
