@@ -875,6 +875,7 @@ STRUCTS: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct kset": (Kset, {}),
     "struct bin_attribute": (BinAttribute, {"size_": "size"}),
     "struct class_attribute": (DeviceAttribute, {}),
+    "struct driver_attribute": (DeviceAttribute, {}),
     "struct cdev": (Cdev, {}),
     "struct debugfs_blob_wrapper": (DebugfsBlobWrapper, {"size_": "size"}),
     "struct class": (Class, {}),

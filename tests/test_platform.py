@@ -40,8 +40,8 @@ def test_devices_first_are_probed_when_the_driver_registers(shell):
     assert run(shell, "insmod platform_demo.ko") == [ADDED, DEVICES, *PROBES]
     assert run(shell, "ls /sys/bus/platform/devices") == [
         "demo_alt", "platform_demo.0", "platform_demo.0.auto"]
-    assert run(shell, f"ls {DRV}") == ["bind", "demo_alt", "module", "platform_demo.0",
-                                       "platform_demo.0.auto", "uevent", "unbind"]
+    assert run(shell, f"ls {DRV}") == ["bind", "demo_alt", "module", "note", "platform_demo.0",
+                                       "platform_demo.0.auto", "probes", "uevent", "unbind"]
     assert run(shell, f"ls {DEV}") == ["driver", "driver_override", "modalias", "power",
                                        "serial", "subsystem", "uevent"]
     assert link(shell, f"{DEV}/driver") == "../../../bus/platform/drivers/platform_demo"
@@ -156,7 +156,7 @@ def test_a_driver_left_behind_stays_on_the_bus(shell, kernel):
     run(shell, "insmod platform_demo.ko keep_driver=1")
     lines = run(shell, "rmmod platform_demo")
     assert "platform_demo demo_alt: remove 3 (tag3)" in lines   # its devices went: unbound
-    assert run(shell, f"ls {DRV}") == ["bind", "module", "uevent", "unbind"]
+    assert run(shell, f"ls {DRV}") == ["bind", "module", "note", "probes", "uevent", "unbind"]
     assert run(shell, f"echo platform_demo.0 > {DRV}/bind") == [
         "bash: echo: write error: No such device"]
     run(shell, "insmod platform_demo.ko")
@@ -207,7 +207,7 @@ def test_without_autoprobe_devices_wait_for_drivers_probe(shell):
     assert run(shell, "cat /sys/bus/platform/drivers_autoprobe") == ["1"]
     run(shell, "echo 0 > /sys/bus/platform/drivers_autoprobe")
     assert run(shell, "insmod platform_demo.ko order=1") == [ADDED, DEVICES]
-    assert run(shell, f"ls {DRV}") == ["bind", "module", "uevent", "unbind"]
+    assert run(shell, f"ls {DRV}") == ["bind", "module", "note", "probes", "uevent", "unbind"]
     assert run(shell, "echo demo_alt > /sys/bus/platform/drivers_probe") == [
         "platform_demo demo_alt: probe 1: id -1, entry demo_alt/2, parent platform",
         "platform_demo demo_alt: no mem, irq -6"]
@@ -241,3 +241,25 @@ def test_an_oops_in_probe_kills_insmod_and_the_machine_goes_on(shell, kernel):
     assert run(shell, "rmmod platform_demo") == ["rmmod: ERROR: Module platform_demo is in use"]
     assert kernel.panicked is None
     assert run(shell, "echo alive") == ["alive"]
+
+
+def test_registering_a_static_device_again_complains(shell):
+    lines = run(shell, "insmod platform_demo.ko twice=1")
+    assert lines[0] == "platform_demo: release platform_demo.0"
+    assert lines[1].endswith("tried to init an initialized object, something is seriously wrong.")
+    trace = lines[lines.index("Call Trace:") + 1:]
+    assert [ln.split("+")[0].strip() for ln in trace[:4]] == [
+        "kobject_init", "device_initialize", "platform_device_register", "add_devices"]
+    assert lines[-len(PROBES):] == PROBES                 # registered all the same
+
+
+def test_driver_attributes_from_groups_and_driver_create_file(shell):
+    run(shell, "insmod platform_demo.ko")
+    assert run(shell, f"cat {DRV}/probes") == ["platform_demo: 3"]       # show(drv, buf)
+    assert run(shell, f"cat {DRV}/note") == ["none"]
+    assert run(shell, f"echo hello > {DRV}/note") == []
+    assert run(shell, f"cat {DRV}/note") == ["hello"]
+    assert run(shell, f"echo {'x' * 40} > {DRV}/note") == [
+        "bash: echo: write error: Invalid argument"]
+    assert run(shell, f"echo 1 > {DRV}/probes") == [
+        f"bash: {DRV}/probes: Permission denied"]

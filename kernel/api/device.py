@@ -143,8 +143,15 @@ class DeviceCore:
         return 0
 
     def initialize(self, dev: int) -> None:
-        mem = self.k.mem
+        """device_initialize(); its kobject_init() complains of a device initialized before
+        (a static one registered again: its state stays initialized after its last put)."""
+        k = self.k
+        mem = k.mem
         kobj = dev + Device.kobj.offset
+        if mem.u32(kobj + Kobject._state.offset) & KOBJ_STATE_INITIALIZED and k.sched.current:
+            k.printk.printk(f"\x013kobject ({k.fmt_ptr(kobj)}): tried to init an initialized "
+                            "object, something is seriously wrong.\n")
+            k.dump_stack(k.sched.current, ("kobject_init", "device_initialize"))
         mem.set_u32(kobj + Kobject.kref.offset, 1)
         mem.set_u32(kobj + Kobject._state.offset, KOBJ_STATE_INITIALIZED)
         for member in ("devres_head",):

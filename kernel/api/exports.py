@@ -618,4 +618,6 @@ kprobe_running kprobes 0
 get_kprobe kprobes 1
 arch_deref_entry_point kprobes 1
 dump_kprobe kprobes 1
+driver_create_file platform 2
+driver_remove_file platform 2
 """

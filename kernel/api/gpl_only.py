@@ -48,6 +48,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     "platform_device_put", "platform_device_register_full", "platform_add_devices",
     "platform_get_resource", "platform_get_resource_byname", "platform_get_irq",
     "platform_irq_count", "platform_get_irq_byname",
+    "driver_create_file", "driver_remove_file",
     # managed device resources (drivers/base/devres.c)
     "devm_kmalloc", "devm_kfree", "devm_kstrdup",
     "kthread_freezable_should_stop",

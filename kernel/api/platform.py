@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from kernel import abi
 from kernel.abi import Attribute, AttributeGroup, Device, DeviceAttribute, DeviceDriver, \
     PlatformDeviceId, PlatformDriver, Resource
-from kernel.api import errret, kapi, s32
+from kernel.api import errret, kapi, s32, s64
 from kernel.api.device import err_ptr, is_err_or_null, platform_bus_dirs
-from kernel.errno import Errno, KernelError
+from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
 
 if TYPE_CHECKING:
@@ -428,6 +428,96 @@ def _drv_attr(bus: PlatformBus, drv: PDriver, name: str, func: Callable[..., int
     return Attr(0o200, None, store)
 
 
+def _drv_file(bus: PlatformBus, drv: PDriver, attr: int, mode: int | None = None) -> Attr:
+    """A struct driver_attribute's file: drv_attr_show()/drv_attr_store() through a
+    PAGE_SIZE kernel buffer (-EIO for a method it does not have)."""
+    k, mem = bus.k, bus.k.mem
+    dd = drv.addr + DRV
+    perms = mem.u16(attr + Attribute.mode.offset) if mode is None else mode
+
+    def show() -> str:
+        fn = mem.u64(attr + DeviceAttribute.show.offset)
+        if not fn:
+            raise KernelError(Errno.EIO)
+        buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+        try:
+            n = s64(k.call_fn(fn, (dd, buf), "drv_attr_show"))
+            if n < 0:
+                raise KernelError(-n)
+            return mem.read(buf, min(n, PAGE_SIZE - 1)).decode("latin-1")
+        finally:
+            k.slab.kfree(buf)
+
+    def store(text: str) -> None:
+        fn = mem.u64(attr + DeviceAttribute.store.offset)
+        if not fn:
+            raise KernelError(Errno.EIO)
+        raw = text.encode("latin-1", "replace")[:PAGE_SIZE - 1]
+        buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+        try:
+            mem.write(buf, raw)
+            n = s64(k.call_fn(fn, (dd, buf, len(raw)), "drv_attr_store"))
+        finally:
+            k.slab.kfree(buf)
+        if n < 0:
+            raise KernelError(-n)
+        if n < len(raw):
+            raise RawReturn(n)
+    return Attr(perms & 0o777, show, store)
+
+
+def _add_drv_file(bus: PlatformBus, drv: PDriver, d: Dir, attr: int, where: str,
+                  mode: int | None = None) -> int:
+    """sysfs_create_file() in a driver's directory: 0, or -EEXIST after sysfs_warn_dup()."""
+    k, mem = bus.k, bus.k.mem
+    name = mem.cstr(mem.u64(attr + Attribute.name.offset), NAME_MAX)
+    if name in d.children:
+        k.printk.printk(f"\x014sysfs: cannot create duplicate filename '{where}/{name}'\n")
+        if k.sched.current is not None:
+            k.dump_stack(k.sched.current, ("sysfs_warn_dup", "sysfs_add_file_mode_ns"))
+        return -Errno.EEXIST
+    d.children[name] = _drv_file(bus, drv, attr, mode)
+    return 0
+
+
+def _add_drv_groups(bus: PlatformBus, drv: PDriver, groups: int) -> int:
+    """driver_add_groups(): each group's driver attributes (a named group is a directory)."""
+    mem = bus.k.mem
+    where = f"/bus/platform/drivers/{drv.name}"
+    while groups and mem.u64(groups):
+        grp = mem.u64(groups)
+        gname = mem.u64(grp + AttributeGroup.name.offset)
+        sub = mem.cstr(gname, NAME_MAX) if gname else ""
+        target = drv.sysdir.mkdir(sub) if sub else drv.sysdir
+        attrs = mem.u64(grp + AttributeGroup.attrs.offset)
+        i = 0
+        while attrs and mem.u64(attrs + 8 * i):
+            rc = _add_drv_file(bus, drv, target, mem.u64(attrs + 8 * i),
+                               where + (f"/{sub}" if sub else ""))
+            if rc:
+                return rc
+            i += 1
+        groups += 8
+    return 0
+
+
+@kapi()
+def driver_create_file(k: "Kernel", drv_dd: int, attr: int) -> int:
+    bus = platform(k)
+    drv = bus.drivers.get(drv_dd - DRV) if drv_dd else None
+    if drv is None or not attr:
+        return errret(Errno.EINVAL)
+    return _add_drv_file(bus, drv, drv.sysdir, attr, f"/bus/platform/drivers/{drv.name}")
+
+
+@kapi()
+def driver_remove_file(k: "Kernel", drv_dd: int, attr: int) -> None:
+    bus = platform(k)
+    drv = bus.drivers.get(drv_dd - DRV) if drv_dd else None
+    if drv is not None and attr:
+        drv.sysdir.children.pop(k.mem.cstr(k.mem.u64(attr + Attribute.name.offset), NAME_MAX), None)
+
+
 def platform_device_release(k: "Kernel", dev: int) -> None:
     """The release() of platform_device_alloc()'s devices: it and what it holds are freed."""
     bus = platform(k)
@@ -728,6 +818,11 @@ def __platform_driver_register(k: "Kernel", drv: int, owner: int) -> int:
     if not mem.u8(dd + DeviceDriver.suppress_bind_attrs.offset):
         d.children["unbind"] = _drv_attr(bus, pdrv, "unbind", unbind_store)
         d.children["bind"] = _drv_attr(bus, pdrv, "bind", bind_store)
+    groups = mem.u64(dd + DeviceDriver.groups.offset)
+    rc = _add_drv_groups(bus, pdrv, groups) if groups else 0    # driver_register()
+    if rc:
+        platform_driver_unregister(k, drv)
+        return errret(-rc)
     return 0
 
 

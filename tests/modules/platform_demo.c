@@ -14,7 +14,9 @@
  * forget to unregister platform_demo.0; keep_driver=1 forgets the driver;
  * defer=NAME makes the first probe() of device NAME ask for a deferral;
  * probe_sleep=MS sleeps in each probe(); oops=NAME dereferences NULL in probe()
- * of device NAME.  Each bound device has a "serial" attribute (device_create_file()).
+ * of device NAME; twice=1 registers platform_demo.0 a second time after
+ * unregistering it.  Each bound device has a "serial" attribute (device_create_file()),
+ * the driver "probes" (its groups) and "note" (driver_create_file(), read-write).
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -42,6 +44,8 @@ static int probe_sleep;
 module_param(probe_sleep, int, 0444);
 static char *oops = "";
 module_param(oops, charp, 0444);
+static bool twice;
+module_param(twice, bool, 0444);
 
 struct demo_state {
 	int serial;
@@ -105,6 +109,35 @@ static int demo_remove(struct platform_device *pdev)
 	return 0;
 }
 
+static ssize_t probes_show(struct device_driver *drv, char *buf)
+{
+	return sprintf(buf, "%s: %d\n", drv->name, probes);
+}
+static DRIVER_ATTR_RO(probes);
+
+static struct attribute *demo_drv_attrs[] = {
+	&driver_attr_probes.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(demo_drv);
+
+static char note[32] = "none";
+
+static ssize_t note_show(struct device_driver *drv, char *buf)
+{
+	return sprintf(buf, "%s\n", note);
+}
+
+static ssize_t note_store(struct device_driver *drv, const char *buf, size_t count)
+{
+	if (count >= sizeof(note))
+		return -EINVAL;
+	strlcpy(note, buf, sizeof(note));
+	strim(note);
+	return count;
+}
+static DRIVER_ATTR_RW(note);
+
 static const struct platform_device_id demo_ids[] = {
 	{ "platform_demo", 1 },
 	{ "demo_alt", 2 },
@@ -117,6 +150,7 @@ static struct platform_driver demo_driver = {
 	.id_table = demo_ids,
 	.driver = {
 		.name = "platform_demo",
+		.groups = demo_drv_groups,
 	},
 };
 
@@ -153,6 +187,12 @@ static int add_devices(void)
 	ret = platform_device_register(&demo_dev);
 	if (ret)
 		return ret;
+	if (twice) {
+		platform_device_unregister(&demo_dev);
+		ret = platform_device_register(&demo_dev);
+		if (ret)
+			return ret;
+	}
 	simple_dev = platform_device_register_simple("platform_demo", PLATFORM_DEVID_AUTO,
 						     demo_res, ARRAY_SIZE(demo_res));
 	if (IS_ERR(simple_dev)) {
@@ -182,12 +222,24 @@ static void del_devices(void)
 		platform_device_unregister(&demo_dev);
 }
 
+static int register_driver(void)
+{
+	int ret = platform_driver_register(&demo_driver);
+
+	if (ret)
+		return ret;
+	ret = driver_create_file(&demo_driver.driver, &driver_attr_note);
+	if (ret)
+		platform_driver_unregister(&demo_driver);
+	return ret;
+}
+
 static int __init demo_init(void)
 {
 	int ret;
 
 	if (order) {
-		ret = platform_driver_register(&demo_driver);
+		ret = register_driver();
 		if (ret)
 			return ret;
 		ret = add_devices();
@@ -198,7 +250,7 @@ static int __init demo_init(void)
 	ret = add_devices();
 	if (ret)
 		return ret;
-	ret = platform_driver_register(&demo_driver);
+	ret = register_driver();
 	if (ret)
 		del_devices();
 	return ret;
@@ -206,8 +258,10 @@ static int __init demo_init(void)
 
 static void __exit demo_exit(void)
 {
-	if (!keep_driver)
+	if (!keep_driver) {
+		driver_remove_file(&demo_driver.driver, &driver_attr_note);
 		platform_driver_unregister(&demo_driver);
+	}
 	del_devices();
 	pr_info("platform_demo: exit after %d probes\n", probes);
 }
