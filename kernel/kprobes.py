@@ -360,6 +360,16 @@ class Kprobes:
                             self.k.slab.kfree(inst)
                     self.retprobes.pop(rp, None)
 
+    def flush_task(self, task: "Task") -> None:
+        """kprobe_flush_task(): a dead task's pending instances (functions that will never
+        return) go back to their kretprobes, or are freed if those went."""
+        for inst in self.pending.pop(task, ()):
+            state = self.retprobes.get(inst.rp) if inst.rp else None
+            if state is not None:
+                state.free.append(inst.ri)
+            else:
+                self.k.slab.kfree(inst.ri)
+
     # --- module notifier -------------------------------------------------------------
     def _module_callback(self, mod: "Module", state: Any) -> None:
         """kprobes_module_callback(): the probes in a going module's text are killed."""

@@ -408,6 +408,8 @@ class Kernel:
     def on_task_exit(self, task: Task) -> None:
         """release_task(): the stack goes with the task (free_thread_stack), and so does a
         user task's task_struct (a kthread's stays for kthread_stop(), which holds it)."""
+        if self.kprobes is not None:
+            self.kprobes.flush_task(task)
         ctx = task.ctx
         if ctx.stack_base and ctx.engine is None and not ctx.levels:
             self.stacks.free(ctx.stack_base)

@@ -130,6 +130,19 @@ def test_globally_disarmed(sh):
     assert len(run(sh, "cat /proc/cmdline")) == 5
 
 
+def test_disable_and_enable(sh):
+    run(sh, "insmod kprobe_demo.ko")
+    real = sh.kernel.kallsyms.find("cmdline_proc_show").addr
+    assert run(sh, "echo 1 > /sys/module/kprobe_demo/parameters/disabled") == ["disable_kprobe: 0"]
+    assert run(sh, "cat /sys/kernel/debug/kprobes/list") == [
+        f"{real:016x}  k  cmdline_proc_show+0x0    [DISABLED][FTRACE]"]
+    assert run(sh, "cat /proc/cmdline") == [CMDLINE]
+    assert sh.kernel.mem.read(real, 5) == bytes.fromhex("0f1f440000")    # disarmed
+    assert run(sh, "echo 0 > /sys/module/kprobe_demo/parameters/disabled") == ["enable_kprobe: 0"]
+    assert len(run(sh, "cat /proc/cmdline")) == 5
+    assert run(sh, "cat /sys/module/kprobe_demo/parameters/hits") == ["1"]
+
+
 def test_probing_module_that_forgets_to_unregister(sh):
     """Its struct kprobe is freed with it: the next hit faults reading it, an Oops that kills
     the task; the machine goes on."""

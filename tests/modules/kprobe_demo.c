@@ -25,6 +25,27 @@ static struct kprobe kp = {
 	.symbol_name	= symbol,
 };
 
+/* echo 1 > /sys/module/kprobe_demo/parameters/disabled: disable_kprobe(); 0: enable_kprobe() */
+static bool disabled;
+static int disabled_set(const char *val, const struct kernel_param *param)
+{
+	bool v;
+	int ret = kstrtobool(val, &v);
+
+	if (ret)
+		return ret;
+	ret = v ? disable_kprobe(&kp) : enable_kprobe(&kp);
+	pr_info("%s_kprobe: %d\n", v ? "disable" : "enable", ret);
+	if (!ret)
+		disabled = v;
+	return ret;
+}
+static const struct kernel_param_ops disabled_ops = {
+	.set = disabled_set,
+	.get = param_get_bool,
+};
+module_param_cb(disabled, &disabled_ops, &disabled, 0644);
+
 static int handler_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	hits++;
