@@ -263,3 +263,20 @@ def test_driver_attributes_from_groups_and_driver_create_file(shell):
         "bash: echo: write error: Invalid argument"]
     assert run(shell, f"echo 1 > {DRV}/probes") == [
         f"bash: {DRV}/probes: Permission denied"]
+
+
+def test_platform_create_bundle_binds_once(kernel, tmp_path, test_module):
+    sh = module_shell(kernel, tmp_path, test_module, "platform_once")
+    assert run(sh, "insmod platform_once.ko") == ["platform_once platform_once: probed once (id -1)",
+                                                 "platform_once: bundle platform_once"]
+    d = "/sys/bus/platform/drivers/platform_once"
+    assert run(sh, f"ls {d}") == ["module", "platform_once", "uevent"]    # suppress_bind_attrs
+    assert run(sh, "rmmod platform_once") == ["platform_once platform_once: removed"]
+    assert run(sh, "ls /sys/bus/platform/devices") == []
+
+
+def test_platform_driver_probe_without_a_device_fails(kernel, tmp_path, test_module):
+    sh = module_shell(kernel, tmp_path, test_module, "platform_once")
+    assert run(sh, "insmod platform_once.ko mode=1") == [
+        "insmod: ERROR: could not insert module platform_once.ko: No such device"]
+    assert run(sh, "ls /sys/bus/platform/drivers") == []                  # unregistered again

@@ -620,4 +620,5 @@ arch_deref_entry_point kprobes 1
 dump_kprobe kprobes 1
 driver_create_file platform 2
 driver_remove_file platform 2
+__platform_create_bundle platform 7
 """

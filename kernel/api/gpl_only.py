@@ -41,7 +41,7 @@ GPL_ONLY: frozenset[str] = frozenset({
     # kthreads (kernel/kthread.c), tasks (kernel/pid.c, kernel/exit.c)
     "kthread_park", "kthread_unpark", "kthread_should_park", "__kthread_should_park", "kthread_parkme",
     # platform drivers (drivers/base/platform.c)
-    "__platform_driver_register", "platform_driver_unregister", "__platform_driver_probe",
+    "__platform_driver_register", "platform_driver_unregister", "__platform_driver_probe", "__platform_create_bundle",
     "__platform_register_drivers", "platform_unregister_drivers", "platform_device_register",
     "platform_device_unregister", "platform_device_alloc", "platform_device_add",
     "platform_device_add_resources", "platform_device_add_data", "platform_device_del",

@@ -876,6 +876,26 @@ def __platform_driver_probe(k: "Kernel", drv: int, probe: int, owner: int) -> in
 
 
 @kapi()
+def __platform_create_bundle(k: "Kernel", drv: int, probe: int, res: int, n_res: int, data: int,
+                             size: int, owner: int) -> int:
+    name = k.mem.u64(drv + DRV + DeviceDriver.name.offset)
+    pdev = platform_device_alloc(k, name, PLATFORM_DEVID_NONE & 0xFFFF_FFFF)
+    if not pdev:
+        return err_ptr(Errno.ENOMEM)
+    err = s32(platform_device_add_resources(k, pdev, res, n_res)
+              or platform_device_add_data(k, pdev, data, size))
+    if not err:
+        err = s32(platform_device_add(k, pdev))
+        if not err:
+            err = s32(__platform_driver_probe(k, drv, probe, owner))
+            if not err:
+                return pdev
+            platform_device_del(k, pdev)
+    platform_device_put(k, pdev)
+    return err_ptr(-err)
+
+
+@kapi()
 def __platform_register_drivers(k: "Kernel", drivers: int, count: int, owner: int) -> int:
     count &= 0xFFFF_FFFF
     for i in range(count):
