@@ -76,6 +76,7 @@ class KprobeSite:
     ftrace: bool = False
     armed: bool = False
     gone: bool = False
+    aggr: int = 0           # the aggregate's own struct kprobe (kzalloc'ed), once there are two
 
 
 @dataclass(eq=False)
@@ -200,6 +201,8 @@ class Kprobes:
         try:
             site = self.table.get(addr)
             if site is not None:                # register_aggr_kprobe()
+                if not site.aggr:
+                    site.aggr = self._alloc_aggr(site)
                 site.probes.insert(0, p)
                 if site.gone:
                     site.gone = False
@@ -218,6 +221,21 @@ class Kprobes:
         finally:
             if probed_mod is not None:
                 k.loader.module_put(probed_mod)
+
+    def _alloc_aggr(self, site: KprobeSite) -> int:
+        """alloc_aggr_kprobe() + init_aggr_kprobe(): the probe the table and kprobe_running()
+        then name, with the first probe's address and flags."""
+        k = self.k
+        ap = k.slab.kmalloc(CKprobe.size, zero=True)
+        first = site.probes[0]
+        k.mem.set_u64(ap + CKprobe.addr.offset, site.addr)
+        self._set_flags(ap, self.flags(first) & ~KPROBE_FLAG_OPTIMIZED)
+        k.mem.set_u64(ap + CKprobe.pre_handler.offset, k.cpu.host_addr("aggr_pre_handler"))
+        return ap
+
+    def running_probe(self, site: KprobeSite, p: int) -> int:
+        """What kprobe_running() gives while P's handler runs: the aggregate, if any."""
+        return site.aggr or p
 
     def _arm_if_needed(self, site: KprobeSite) -> None:
         if not site.armed and not self.all_disarmed and not self._site_disabled(site):
@@ -269,6 +287,8 @@ class Kprobes:
             if not site.probes:
                 self._disarm(site)
                 del self.table[site.addr]
+                if site.aggr:
+                    self.k.slab.kfree(site.aggr)
             elif self._site_disabled(site):
                 self._disarm(site)
 
@@ -545,7 +565,7 @@ def _run_handlers(kp: Kprobes, site: KprobeSite, frame: _Frame, post_ip: int, vi
         if kp.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE):
             continue
         pre = kp._u64(p, CKprobe.pre_handler)
-        kp.current[k.current.cpu] = p
+        kp.current[k.current.cpu] = kp.running_probe(site, p)
         if pre == kp.pre_handler_kretprobe:
             pre_handler_kretprobe(kp, p, frame)
         elif pre and _call(k, pre, (p, frame.addr), via):
@@ -556,7 +576,7 @@ def _run_handlers(kp: Kprobes, site: KprobeSite, frame: _Frame, post_ip: int, vi
             continue
         post = kp._u64(p, CKprobe.post_handler)
         if post:
-            kp.current[k.current.cpu] = p
+            kp.current[k.current.cpu] = kp.running_probe(site, p)
             _call(k, post, (p, frame.addr, 0), via)
     return True
 

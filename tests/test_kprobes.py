@@ -130,6 +130,28 @@ def test_globally_disarmed(sh):
     assert len(run(sh, "cat /proc/cmdline")) == 5
 
 
+def test_two_probes_on_one_function_aggregate(sh):
+    """A kprobe and a kretprobe at one address: one aggregate probe (kprobe_running() names
+    it, not the child), both handlers run, each disables on its own."""
+    run(sh, "insmod kprobe_demo.ko")
+    run(sh, "insmod kretprobe_demo.ko func=cmdline_proc_show")
+    real = sh.kernel.kallsyms.find("cmdline_proc_show").addr
+    assert run(sh, "cat /sys/kernel/debug/kprobes/list") == [
+        f"{real:016x}  r  cmdline_proc_show+0x0    [FTRACE]",
+        f"{real:016x}  k  cmdline_proc_show+0x0    [FTRACE]"]
+    lines = run(sh, "cat /proc/cmdline")
+    assert lines[1] == "<cmdline_proc_show> pre_handler: ip - addr = 1, running 0, cs 10"
+    assert re.fullmatch(r"cmdline_proc_show returned 0 and took \d+ ns to execute", lines[4])
+    assert lines[-1] == CMDLINE
+    run(sh, "echo 1 > /sys/module/kprobe_demo/parameters/disabled")
+    assert run(sh, "cat /sys/kernel/debug/kprobes/list")[1].endswith("[DISABLED][FTRACE]")
+    assert len(run(sh, "cat /proc/cmdline")) == 3            # the kretprobe's two lines
+    run(sh, "rmmod kretprobe_demo")
+    assert run(sh, "cat /proc/cmdline") == [CMDLINE]
+    assert sh.kernel.mem.read(real, 5) == bytes.fromhex("0f1f440000")
+    assert run(sh, "cat /sys/module/kprobe_demo/parameters/hits") == ["1"]
+
+
 def test_disable_and_enable(sh):
     run(sh, "insmod kprobe_demo.ko")
     real = sh.kernel.kallsyms.find("cmdline_proc_show").addr

@@ -115,10 +115,10 @@ def kprobe_running(k: "Kernel") -> int:
 
 @kapi()
 def get_kprobe(k: "Kernel", addr: int) -> int:
-    """The kprobe registered at ADDR (the first of an aggregate), 0 if none."""
+    """The kprobe registered at ADDR (the aggregate of several), 0 if none."""
     kp = k.kprobes
     site = kp.table.get(addr) if kp is not None else None
-    return site.probes[0] if site is not None and site.probes else 0
+    return (site.aggr or site.probes[0]) if site is not None and site.probes else 0
 
 
 @kapi()
