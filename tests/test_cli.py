@@ -205,3 +205,40 @@ def test_batch_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
             "rc = cli.main(['-']); assert 'prompt_toolkit' not in sys.modules, 'imported'; sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=60)
+
+
+def test_leave_now_flushes_and_runs_atexit_handlers() -> None:
+    """The command's fast exit keeps what a normal exit does for the user: buffered output
+    written, atexit handlers run, the status; finalizers of objects are what it skips."""
+    proc = _python("import atexit, sys\n"
+                   "from klpsh.entry import leave_now\n"
+                   "atexit.register(lambda: print('atexit ran'))\n"
+                   "class Noisy:\n"
+                   "    def __del__(self): print('finalized')\n"
+                   "keep = Noisy()\n"
+                   "sys.stdout.write('x' * 100000)\n"
+                   "sys.stderr.write('err')\n"
+                   "leave_now(3)\n"
+                   "print('not reached')\n")
+    assert proc.returncode == 3
+    assert proc.stdout == "x" * 100000 + "atexit ran\n"
+    assert proc.stderr == "err"
+
+
+def test_leave_now_leaves_the_usual_exit_to_a_process_with_threads() -> None:
+    proc = _python("import threading, time\n"
+                   "from klpsh.entry import leave_now\n"
+                   "ev = threading.Event()\n"
+                   "t = threading.Thread(target=lambda: (ev.wait(), print('thread done')))\n"
+                   "t.start()\n"
+                   "status = leave_now(4)\n"
+                   "print('returned', status)\n"
+                   "ev.set(); t.join()\n")
+    assert (proc.returncode, proc.stdout) == (0, "returned 4\nthread done\n")
