@@ -502,6 +502,8 @@ class Cpu:
         if is_external(vector):
             do_irq_no_handler(self.kernel, self.kernel.current.cpu, vector)
             return
+        if vector == 3 and self.kernel.kprobes is not None and self.kernel.kprobes.int3(uc):
+            return                       # kprobe_int3_handler(): a breakpoint of a kprobe
         self.state[uc].trap = (vector, regs_of(uc).read(X.UC_X86_REG_RIP))
         uc.emu_stop()
 

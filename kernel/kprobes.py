@@ -10,8 +10,12 @@ in guest memory, as the C code does. Probe points:
   - a kernel function implemented in Python: its symbol is its stub slot (`nop; ret`), and the
     probe replaces the `nop` as an int3 would: the pre_handler sees ip = addr + 1, the
     post_handler ip = addr + 1 (the `nop` stepped over).
-Other addresses inside a function are not modelled (no int3 probes on arbitrary instructions):
-registering one fails with -EINVAL.
+  - an instruction inside a C function (symbol+offset past the fentry site): an int3 replaces
+    its first byte and the instruction runs from a slot, its copy followed by an int3 (the
+    single step): the pre_handler sees ip = addr + 1, the post_handler ip = the next
+    instruction. The boundaries come from objdump of the function's bytes (-EILSEQ off one);
+    instructions whose copy would need fixing up (RIP-relative operands, branches, calls,
+    returns) are not modelled (-EINVAL).
 
 A kretprobe's entry probe replaces the return address with kretprobe_trampoline; the
 trampoline runs the handler with the return value in regs->ax and returns to the caller.
@@ -77,6 +81,8 @@ class KprobeSite:
     armed: bool = False
     gone: bool = False
     aggr: int = 0           # the aggregate's own struct kprobe (kzalloc'ed), once there are two
+    insn: bytes = b""       # an int3 probe: the instruction it replaces ...
+    slot: int = 0           # ... and its copy in an instruction slot, an int3 after it
 
 
 @dataclass(eq=False)
@@ -112,6 +118,10 @@ class Kprobes:
         self.retprobes: dict[int, RetprobeState] = {}   # struct kretprobe -> its instances
         self.pending: dict["Task", list[Instance]] = {}  # kretprobe_inst_table, per task
         self.wrapped: dict[int, Any] = {}           # a probed Python function's slot -> its Stub
+        self.slots: dict[int, KprobeSite] = {}       # the int3 after an insn slot's copy -> site
+        self.free_slots: list[int] = []
+        self.quiet_step: set["Task"] = set()        # tasks whose slot copy runs for a missed hit
+        self._decoded: dict[int, dict[int, tuple[int, str]]] = {}   # function -> its insns
         cpu = k.cpu
         self.pre_handler_kretprobe = cpu.add_stub("pre_handler_kretprobe", None).addr
         self.trampoline = cpu.add_stub("kretprobe_trampoline", kretprobe_trampoline, 0).addr
@@ -208,9 +218,9 @@ class Kprobes:
                     site.gone = False
                 self._arm_if_needed(site)
                 return
-            if not loc and not (where == "stub" and (addr - STUB_BASE) % SLOT == 0):
-                raise KernelError(Errno.EINVAL)     # an int3 probe inside a function: not modelled
             site = KprobeSite(addr, [p], ftrace=bool(loc))
+            if not loc and not (where == "stub" and (addr - STUB_BASE) % SLOT == 0):
+                self._prepare_int3(site, where)     # arch_prepare_kprobe()
             self.table[addr] = site
             if not self.all_disarmed and not self.flags(p) & KPROBE_FLAG_DISABLED:
                 try:
@@ -245,6 +255,8 @@ class Kprobes:
         """arm_kprobe(): enable the site's ftrace ops, or wrap the Python function's slot."""
         if site.ftrace:
             self.k.ftrace.register(self.fops, site.addr)   # -EBUSY beside a livepatch
+        elif site.slot:
+            self.k.cpu.write_text(site.addr, b"\xcc")      # arch_arm_kprobe()
         else:
             self._wrap(site.addr)
         site.armed = True
@@ -254,9 +266,78 @@ class Kprobes:
             return
         if site.ftrace:
             self.k.ftrace.unregister(self.fops, site.addr, code_gone)
+        elif site.slot:
+            if not code_gone:
+                self.k.cpu.write_text(site.addr, site.insn[:1])
         else:
             self._unwrap(site.addr)
         site.armed = False
+
+    def _decode(self, start: int, size: int) -> dict[int, tuple[int, str]]:
+        """The instructions of the function at START (objdump of its bytes): address ->
+        (length, text)."""
+        import subprocess
+        import tempfile
+        insns = self._decoded.get(start)
+        if insns is not None:
+            return insns
+        with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+            f.write(self.k.mem.read(start, size))
+            f.flush()
+            out = subprocess.run(["objdump", "-D", "-b", "binary", "-m", "i386:x86-64",
+                                  f"--adjust-vma={start:#x}", f.name],
+                                 capture_output=True, text=True, check=False).stdout
+        starts: list[tuple[int, str]] = []
+        for line in out.splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[0].strip().endswith(":"):
+                starts.append((int(parts[0].strip()[:-1], 16), parts[2].strip()))
+        insns = {}
+        for i, (a, text) in enumerate(starts):
+            end = starts[i + 1][0] if i + 1 < len(starts) else start + size
+            insns[a] = (end - a, text)
+        self._decoded[start] = insns
+        return insns
+
+    def _prepare_int3(self, site: KprobeSite, where: str) -> None:
+        """arch_prepare_kprobe(): a probe inside a C function replaces the instruction there
+        with an int3; the instruction runs from a slot (its copy, then an int3 for the
+        post_handler). -EILSEQ off an instruction boundary; instructions whose copy would need
+        fixing up (RIP-relative operands, branches, calls, returns) are not modelled
+        (-EINVAL)."""
+        s = self.k.kallsyms.lookup(site.addr)
+        if s is None or not s.size or not s.addr <= site.addr < s.addr + s.size:
+            raise KernelError(Errno.EINVAL)
+        insns = self._decode(s.addr, s.size)
+        if site.addr not in insns:
+            raise KernelError(Errno.EILSEQ)
+        length, text = insns[site.addr]
+        op = text.split()[0] if text else ""
+        if ("%rip" in text or op.startswith(("j", "call", "ret", "loop", "int", "(bad)", "iret",
+                                             "syscall", "sysret", "ud")) or length > SLOT - 1):
+            raise KernelError(Errno.EINVAL)
+        site.insn = self.k.mem.read(site.addr, length)
+        if self.free_slots:
+            slot = self.free_slots.pop()
+        else:
+            slot = self.k.cpu.add_stub(f"kprobe_insn_slot{len(self.slots) + len(self.free_slots)}", None).addr
+        self.k.cpu.write_text(slot, (site.insn + b"\xcc").ljust(SLOT, b"\xcc"))
+        site.slot = slot
+        self.slots[slot + length] = site
+
+    def int3(self, uc: Any) -> bool:
+        """kprobe_int3_handler(): a breakpoint at a probe (pre_handlers, then the copy of the
+        instruction in its slot) or after a slot's copy (post_handlers, then on after the
+        probed instruction); False if the int3 is none of these."""
+        r = regs_of(uc)
+        at = r.read(X.UC_X86_REG_RIP) - 1
+        site = self.table.get(at)
+        if site is not None and site.slot and site.armed:
+            return _int3_hit(self, uc, site)
+        site = self.slots.get(at)
+        if site is not None:
+            return _int3_step_done(self, uc, site)
+        return False
 
     def _wrap(self, addr: int) -> None:
         cpu = self.k.cpu
@@ -287,6 +368,9 @@ class Kprobes:
             if not site.probes:
                 self._disarm(site)
                 del self.table[site.addr]
+                if site.slot:                   # arch_remove_kprobe(): the slot is free again
+                    self.slots.pop(site.slot + len(site.insn), None)
+                    self.free_slots.append(site.slot)
                 if site.aggr:
                     self.k.slab.kfree(site.aggr)
             elif self._site_disabled(site):
@@ -628,6 +712,77 @@ def _resume(k: "Kernel", frame: _Frame, ret_slot: int) -> None:
         if n != "bp":
             r.write(reg, frame.get(n))
     k.mem.set_u64(ret_slot, frame.get("ip"))
+
+
+def _int3_hit(kp: Kprobes, uc: Any, site: KprobeSite) -> bool:
+    """The breakpoint of SITE was hit: its pre_handlers (unless a handler runs: missed), then
+    the instruction's copy in the slot."""
+    k = kp.k
+    r = regs_of(uc)
+    cpu = k.current.cpu
+    if kp.current.get(cpu) or kp._site_disabled(site):
+        if kp.current.get(cpu):
+            _missed(kp, site)
+        r.write(X.UC_X86_REG_RIP, site.slot)    # reenter: the instruction runs, no handlers
+        kp.quiet_step.add(k.current)
+        return True
+    regs = _read_regs(k)
+    regs["ip"] = site.addr + 1
+    frame = _Frame(k, regs)
+    try:
+        ok = True
+        for p in list(site.probes):
+            if kp.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE):
+                continue
+            pre = kp._u64(p, CKprobe.pre_handler)
+            kp.current[cpu] = kp.running_probe(site, p)
+            if pre and _call(k, pre, (p, frame.addr), "kprobe_int3_handler"):
+                ok = False
+                break
+        _restore_gprs(k, frame)
+        r.write(X.UC_X86_REG_RIP, site.slot if ok else frame.get("ip"))
+    finally:
+        kp.current.pop(cpu, None)
+        frame.free()
+    kp.quiet_step.discard(k.current)
+    return True
+
+
+def _int3_step_done(kp: Kprobes, uc: Any, site: KprobeSite) -> bool:
+    """The copy in SITE's slot ran (kprobe_debug_handler()): the post_handlers with regs->ip
+    after the probed instruction, and execution goes on there."""
+    k = kp.k
+    r = regs_of(uc)
+    after = site.addr + len(site.insn)
+    if k.current not in kp.quiet_step and not kp.current.get(k.current.cpu):
+        posts = [p for p in site.probes if kp._u64(p, CKprobe.post_handler)
+                 and not kp.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE)]
+        if posts:
+            regs = _read_regs(k)
+            regs["ip"] = after
+            frame = _Frame(k, regs)
+            cpu = k.current.cpu
+            try:
+                for p in posts:
+                    kp.current[cpu] = kp.running_probe(site, p)
+                    _call(k, kp._u64(p, CKprobe.post_handler), (p, frame.addr, 0), "kprobe_debug_handler")
+                _restore_gprs(k, frame)
+            finally:
+                kp.current.pop(cpu, None)
+                frame.free()
+    kp.quiet_step.discard(k.current)
+    r.write(X.UC_X86_REG_RIP, after)
+    return True
+
+
+def _restore_gprs(k: "Kernel", frame: _Frame) -> None:
+    """The return from the trap: the general registers from pt_regs (a handler may set them)."""
+    uc = k.current.ctx.engine
+    if uc is None:
+        return
+    r = regs_of(uc)
+    for n, reg in _GPRS:
+        r.write(reg, frame.get(n))
 
 
 def kprobe_stub_hit(k: "Kernel", addr: int, inner: Callable[..., Any], args: tuple[Any, ...]) -> Any:

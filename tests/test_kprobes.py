@@ -62,6 +62,29 @@ def test_registration_errors(sh):
         "insmod: ERROR: could not insert module kretprobe_demo.ko: Invalid parameters"]
 
 
+def test_int3_probe_inside_a_function(sh):
+    """cmdline_proc_show+13 is `xor %eax,%eax` (2 bytes): an int3 probe; +14 is inside it;
+    +6 is a RIP-relative load (its copy would need fixing up: not modelled)."""
+    k = sh.kernel
+    real = k.kallsyms.find("cmdline_proc_show").addr
+    from kernel.kprobes import kprobes_of
+    insns = kprobes_of(k)._decode(real, k.kallsyms.find("cmdline_proc_show").size)
+    assert insns[real + 13] == (2, "xor    %eax,%eax") and "%rip" in insns[real + 6][1]
+    assert len(run(sh, "insmod kprobe_demo.ko offset=13")) == 1
+    assert k.mem.read(real + 13, 1) == b"\xcc"
+    lines = run(sh, "cat /proc/cmdline")
+    assert lines[0].endswith(f"ip = {real + 14:x}, flags = 0x246")
+    assert lines[1:4] == ["<cmdline_proc_show> pre_handler: ip - addr = 1, running 1, cs 10",
+                          lines[2], "<cmdline_proc_show> post_handler: ip - addr = 2"]
+    assert lines[-1] == CMDLINE
+    assert run(sh, "cat /sys/kernel/debug/kprobes/list") == [f"{real + 13:016x}  k  cmdline_proc_show+0xd    "]
+    run(sh, "rmmod kprobe_demo")
+    assert k.mem.read(real + 13, 2) == bytes.fromhex("31c0")
+    assert run(sh, "cat /proc/cmdline") == [CMDLINE]
+    assert run(sh, "insmod kprobe_demo.ko offset=14")[0] == "register_kprobe failed, returned -84"
+    assert run(sh, "insmod kprobe_demo.ko offset=6")[0] == "register_kprobe failed, returned -22"
+
+
 def test_probe_on_a_python_function_and_nmissed(sh):
     """printk is a Python function: the probe sits at its slot; the handler's own printk
     comes while the probe's handler runs (kprobe_running()), so it is missed."""
