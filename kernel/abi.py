@@ -32,7 +32,7 @@ __all__ = [
     # structures
     "ListHead", "HlistNode", "Module", "KernelSymbol", "KernelParamOps", "KernelParam",
     "KparamString", "KparamArray", "PARAM_ARRAY_OPS",
-    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "DeviceDriver", "PlatformDriver", "PlatformDevice", "PlatformDevice54", "PlatformDeviceId", "Resource", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
+    "TaskStruct", "WorkStruct", "TimerList", "DelayedWork", "TaskletStruct", "SeqFile", "SeqOperations", "FileOperations", "Inode", "File", "Qstr", "Dentry", "Path", "Timespec64", "Kobject", "Attribute", "AttributeGroup", "DeviceAttribute", "Cdev", "Class", "DeviceType", "Device", "MiscDevice", "DeviceDriver", "PlatformDriver", "PlatformDevice", "PlatformDevice54", "DeviceDriver54", "PlatformDriver54", "PlatformDeviceId", "Resource", "FOPS_MEMBERS", "KlpFunc", "KlpCallbacks",
     "KlpObject", "KlpPatch", "KlpFunc54", "KlpObject54", "KlpPatch54", "Spinlock", "Mutex", "RwSemaphore", "BlockingNotifierHead", "WaitQueueHead", "Completion",
     "SysInfo", "Page", "KlpshProcEntry", "NewUtsname", "UtsNamespace",
     "PtRegs", "ArchSpecificInsn", "Kprobe", "Kretprobe", "KretprobeInstance",
@@ -515,6 +515,24 @@ class PlatformDriver(_GuestStruct):
                 ("prevent_deferred_probe", _u8)]
 
 
+class DeviceDriver54(_GuestStruct):
+    """struct device_driver of 5.4: dev_groups (made on each bound device) after groups."""
+
+    _fields_ = [("name", _ptr), ("bus", _ptr), ("owner", _ptr), ("mod_name", _ptr),
+                ("suppress_bind_attrs", _u8), ("probe_type", _int), ("of_match_table", _ptr),
+                ("acpi_match_table", _ptr), ("probe", _ptr), ("remove", _ptr), ("shutdown", _ptr),
+                ("suspend", _ptr), ("resume", _ptr), ("groups", _ptr), ("dev_groups", _ptr),
+                ("pm", _ptr), ("coredump", _ptr), ("p", _ptr)]
+
+
+class PlatformDriver54(_GuestStruct):
+    """struct platform_driver of 5.4 (its struct device_driver is 8 bytes longer)."""
+
+    _fields_ = [("probe", _ptr), ("remove", _ptr), ("shutdown", _ptr), ("suspend", _ptr),
+                ("resume", _ptr), ("driver", DeviceDriver54), ("id_table", _ptr),
+                ("prevent_deferred_probe", _u8)]
+
+
 class PlatformDevice(_GuestStruct):
     """struct platform_device (4.19; its struct device is klpsh's)."""
 
@@ -922,7 +940,9 @@ STRUCTS_5_4: dict[str, tuple[type[ctypes.Structure], dict[str, str]]] = {
     "struct klp_object": (KlpObject54, {}),
     "struct klp_patch": (KlpPatch54, {}),
     "struct platform_device": (PlatformDevice54, {}),
+    "struct device_driver": (DeviceDriver54, {}),
+    "struct platform_driver": (PlatformDriver54, {}),
 }
-for _cls in (KlpFunc54, KlpObject54, KlpPatch54, PlatformDevice54):
+for _cls in (KlpFunc54, KlpObject54, KlpPatch54, PlatformDevice54, DeviceDriver54, PlatformDriver54):
     _cls.size = ctypes.sizeof(_cls)  # type: ignore[attr-defined]
 del _cls

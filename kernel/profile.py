@@ -159,6 +159,9 @@ class KernelProfile(NamedTuple):
     # the struct platform_device layout of this kernel's linux/platform_device.h (kernel/abi.py;
     # 5.4 has platform_dma_mask after the struct device)
     platform_device_struct: str = "PlatformDevice"
+    # struct platform_driver (kernel/abi.py); 5.4's struct device_driver has dev_groups, the
+    # attributes really_probe() makes on each device it binds
+    platform_driver_struct: str = "PlatformDriver"
     # platform_get_irq() says "IRQ index N not found" with dev_err when there is none (5.4)
     platform_irq_error: bool = False
     # the kernel's own WARN sites that are not where 4.19.0 has them: (file, 4.19 line) -> the
@@ -325,6 +328,7 @@ LINUX_5_4 = KernelProfile(
     debugfs_err_ptr=True,
     device_release_hint=" See Documentation/kobject.txt.",
     platform_device_struct="PlatformDevice54",
+    platform_driver_struct="PlatformDriver54",
     platform_irq_error=True,
     warn_moves=WARN_MOVES_5_4,
     kretprobe_errors=True,

@@ -183,6 +183,11 @@ def test_the_same_module_on_5_4(tmp_path, elf_cache):
         assert lines[-10:] == [no_irq[0], *PROBES[:4], no_irq[1], *PROBES[4:],
                                "platform_demo demo_alt: added, bound", DEVICES]
         assert k.fs.read(f"{DEV}/modalias") == "platform:platform_demo\n"
+        # the driver's dev_groups (5.3+) on each device it binds, gone when it unbinds
+        assert k.fs.read(f"{DEV}/state") == "bound by platform_demo, probe 1\n"
+        k.fs.write(f"{DRV}/unbind", "platform_demo.0")
+        assert not k.fs.exists(f"{DEV}/state")
+        assert k.fs.exists(f"{DEV}/modalias")
         k.delete_module("platform_demo")
         assert lines[-2:] == ["platform_demo: release platform_demo.0",
                               "platform_demo: exit after 3 probes"]

@@ -92,6 +92,10 @@ class PlatformBus:
         mem = k.mem
         self.pd = getattr(abi, k.profile.platform_device_struct)   # struct platform_device
         self.dev_off = self.pd.dev.offset
+        self.pdrv = getattr(abi, k.profile.platform_driver_struct)   # struct platform_driver
+        dd_t = dict(self.pdrv._fields_)["driver"]
+        # struct device_driver's dev_groups (5.4), if this kernel's has it
+        self.drv_dev_groups = dd_t.dev_groups.offset if hasattr(dd_t, "dev_groups") else None
         self.drivers: dict[int, PDriver] = {}
         self.devices: dict[int, PDevice] = {}    # by struct device
         self.ids: set[int] = set()               # platform_devid_ida
@@ -176,7 +180,7 @@ class PlatformBus:
         if override:
             return mem.cstr(override, PAGE_SIZE) == self.drv_name(drv.addr)
         name = self.pdev_name(pdev)
-        table = mem.u64(drv.addr + PlatformDriver.id_table.offset)
+        table = mem.u64(drv.addr + self.pdrv.id_table.offset)
         if table:
             entry = table
             while mem.u8(entry):
@@ -195,7 +199,14 @@ class PlatformBus:
         mem.set_u64(dev + Device.driver.offset, drv_dd)
         self._sysfs_add(pd, drv)
         ret = self.drv_probe(pd, drv, chain)
-        if ret == 0:                                 # driver_bound()
+        groups_failed = ret == 0 and self._driver_dev_groups(pd, drv, add=True) != 0
+        if groups_failed:                            # dev_groups_failed: remove(), unbound
+            from kernel.api.device import dev_emit_text
+            dev_emit_text(k, "\x013", dev, "device_add_groups() failed\n")
+            fn = mem.u64(drv.addr + PlatformDriver.remove.offset)
+            if fn:
+                _call(k, fn, (pd.addr,), (*chain[:-1], "platform_drv_remove"))
+        if ret == 0 and not groups_failed:           # driver_bound()
             pd.driver = drv
             drv.bound.append(pd.addr)
             if pd.addr in self.deferred:
@@ -211,6 +222,7 @@ class PlatformBus:
             if pd.addr not in self.deferred:       # driver_deferred_probe_add()
                 self.deferred.append(pd.addr)
         elif ret not in (-Errno.ENODEV, -Errno.ENXIO):
+            # (after dev_groups_failed ret is still probe()'s 0, and 5.4 says so)
             k.printk.printk(f"\x014{drv.name}: probe of {pd.name} failed with error {ret}\n")
         return False
 
@@ -221,7 +233,7 @@ class PlatformBus:
             return -Errno.ENXIO
         fn = mem.u64(drv.addr + PlatformDriver.probe.offset)
         ret = _call(k, fn, (pd.addr,), chain) if fn else 0
-        if mem.u8(drv.addr + PlatformDriver.prevent_deferred_probe.offset) and ret == -EPROBE_DEFER:
+        if mem.u8(drv.addr + self.pdrv.prevent_deferred_probe.offset) and ret == -EPROBE_DEFER:
             from kernel.api.device import dev_emit_text
             dev_emit_text(k, "\x014", pd.addr + self.dev_off, "probe deferral not supported\n")
             ret = -Errno.ENXIO
@@ -235,6 +247,7 @@ class PlatformBus:
         k, mem = self.k, self.k.mem
         dev = pd.addr + self.dev_off
         self._sysfs_remove(pd, drv)
+        self._driver_dev_groups(pd, drv, add=False)
         fn = mem.u64(drv.addr + PlatformDriver.remove.offset)
         if fn:
             _call(k, fn, (pd.addr,), chain)         # (its return value is ignored)
@@ -244,6 +257,33 @@ class PlatformBus:
         pd.driver = None
         if pd.addr in drv.bound:
             drv.bound.remove(pd.addr)
+
+    def _driver_dev_groups(self, pd: PDevice, drv: PDriver, add: bool) -> int:
+        """device_add_groups()/device_remove_groups() of the driver's dev_groups (5.4)."""
+        if self.drv_dev_groups is None or pd.info.sysdir is None:
+            return 0
+        k, mem = self.k, self.k.mem
+        groups = mem.u64(drv.addr + DRV + self.drv_dev_groups)
+        if not groups:
+            return 0
+        dev = pd.addr + self.dev_off
+        if add:
+            return k.devices.add_groups(dev, pd.info.sysdir, groups, pd.info.path)
+        d = pd.info.sysdir
+        while mem.u64(groups):
+            grp = mem.u64(groups)
+            gname = mem.u64(grp + AttributeGroup.name.offset)
+            if gname:
+                d.remove(mem.cstr(gname, NAME_MAX))
+            else:
+                attrs = mem.u64(grp + AttributeGroup.attrs.offset)
+                i = 0
+                while attrs and mem.u64(attrs + 8 * i):
+                    d.remove(mem.cstr(mem.u64(mem.u64(attrs + 8 * i) + Attribute.name.offset),
+                                      NAME_MAX))
+                    i += 1
+            groups += 8
+        return 0
 
     def _sysfs_add(self, pd: PDevice, drv: PDriver) -> None:
         """driver_sysfs_add(): DRV/NAME -> the device, NAME/driver -> the driver."""
@@ -859,7 +899,7 @@ def __platform_driver_probe(k: "Kernel", drv: int, probe: int, owner: int) -> in
                         "be probed asynchronously\n")
         return errret(Errno.EINVAL)
     mem.set_u32(dd + DeviceDriver.probe_type.offset, PROBE_FORCE_SYNCHRONOUS)
-    mem.set_u8(drv + PlatformDriver.prevent_deferred_probe.offset, 1)
+    mem.set_u8(drv + platform(k).pdrv.prevent_deferred_probe.offset, 1)
     mem.set_u8(dd + DeviceDriver.suppress_bind_attrs.offset, 1)
     mem.set_u64(drv + PlatformDriver.probe.offset, probe)
     code = s32(__platform_driver_register(k, drv, owner))

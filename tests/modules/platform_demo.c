@@ -16,7 +16,8 @@
  * probe_sleep=MS sleeps in each probe(); oops=NAME dereferences NULL in probe()
  * of device NAME; twice=1 registers platform_demo.0 a second time after
  * unregistering it.  Each bound device has a "serial" attribute (device_create_file()),
- * the driver "probes" (its groups) and "note" (driver_create_file(), read-write).
+ * the driver "probes" (its groups) and "note" (driver_create_file(), read-write);
+ * on 5.3+ the driver's dev_groups give each bound device a "state" too.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -24,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/delay.h>
+#include <linux/version.h>
 
 static int order;
 module_param(order, int, 0444);
@@ -109,6 +111,22 @@ static int demo_remove(struct platform_device *pdev)
 	return 0;
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 3, 0)
+static ssize_t state_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct demo_state *st = dev_get_drvdata(dev);
+
+	return sprintf(buf, "bound by %s, probe %d\n", dev->driver->name, st->serial);
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *demo_dev_attrs[] = {
+	&dev_attr_state.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(demo_dev);
+#endif
+
 static ssize_t probes_show(struct device_driver *drv, char *buf)
 {
 	return sprintf(buf, "%s: %d\n", drv->name, probes);
@@ -151,6 +169,9 @@ static struct platform_driver demo_driver = {
 	.driver = {
 		.name = "platform_demo",
 		.groups = demo_drv_groups,
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 3, 0)
+		.dev_groups = demo_dev_groups,
+#endif
 	},
 };
 

@@ -94,6 +94,9 @@ struct device_driver {
 	int (*suspend) (struct device *dev, pm_message_t state);
 	int (*resume) (struct device *dev);
 	const struct attribute_group **groups;
+#ifdef KLPSH_DRIVER_DEV_GROUPS
+	const struct attribute_group **dev_groups;	/* 5.4 (kernel/include-5.4) */
+#endif
 
 	const struct dev_pm_ops *pm;
 	void (*coredump) (struct device *dev);
