@@ -632,10 +632,37 @@ class _Frame:
             self.k.slab.kfree(self.addr)
 
 
-def _call(k: "Kernel", fn: int, args: tuple[int, ...], via: str) -> int:
+_FAULT_TRAPNR = {"page fault": 14, "general protection fault": 13}
+
+
+def _call(k: "Kernel", fn: int, args: tuple[int, ...], via: str, probe: int = 0) -> int:
     """A handler's call: an Oops in it kills the task as it would in Linux (the handler's code
-    may be gone: a module that did not unregister)."""
-    ret = k.run_guest(k.current, fn, args, via=via, fatal=True)
+    may be gone: a module that did not unregister). A page fault or general protection fault
+    in the handler of PROBE first goes to kprobe_fault_handler(): the probe's nmissed counts
+    it and its fault_handler sees it (a nonzero return, a fault it claims, would restart the
+    faulting instruction in Linux; klpsh reports the Oops either way)."""
+    def fault(e: Any) -> None:
+        trapnr = _FAULT_TRAPNR.get(e.trap or "")
+        kp = k.kprobes
+        if trapnr is None or kp is None or not probe:
+            return
+        mem = k.mem
+        mem.set_u64(probe + CKprobe.nmissed.offset, mem.u64(probe + CKprobe.nmissed.offset) + 1)
+        fh = kp._u64(probe, CKprobe.fault_handler)
+        if not fh:
+            return
+        names = {"r15": "r15", "r14": "r14", "r13": "r13", "r12": "r12", "bp": "rbp", "bx": "rbx",
+                 "r11": "r11", "r10": "r10", "r9": "r9", "r8": "r8", "ax": "rax", "cx": "rcx",
+                 "dx": "rdx", "si": "rsi", "di": "rdi", "ip": "rip", "sp": "rsp", "flags": "eflags"}
+        regs = {n: e.regs.get(u, 0) for n, u in names.items()}
+        regs.update(cs=KERNEL_CS, ss=KERNEL_DS, orig_ax=e.error_code or 0)
+        regs["flags"] |= X86_EFLAGS_FIXED | X86_EFLAGS_IF
+        frame = _Frame(k, regs)
+        try:
+            k.run_guest(k.current, fh, (probe, frame.addr, trapnr), via="kprobe_fault_handler")
+        finally:
+            frame.free()
+    ret = k.run_guest(k.current, fn, args, via=via, fatal=True, on_fault=fault)
     ret &= 0xFFFFFFFF
     return ret - (1 << 32) if ret >> 31 else ret
 
@@ -652,7 +679,7 @@ def _run_handlers(kp: Kprobes, site: KprobeSite, frame: _Frame, post_ip: int, vi
         kp.current[k.current.cpu] = kp.running_probe(site, p)
         if pre == kp.pre_handler_kretprobe:
             pre_handler_kretprobe(kp, p, frame)
-        elif pre and _call(k, pre, (p, frame.addr), via):
+        elif pre and _call(k, pre, (p, frame.addr), via, p):
             return False
     frame.set("ip", post_ip)
     for p in list(site.probes):
@@ -661,7 +688,7 @@ def _run_handlers(kp: Kprobes, site: KprobeSite, frame: _Frame, post_ip: int, vi
         post = kp._u64(p, CKprobe.post_handler)
         if post:
             kp.current[k.current.cpu] = kp.running_probe(site, p)
-            _call(k, post, (p, frame.addr, 0), via)
+            _call(k, post, (p, frame.addr, 0), via, p)
     return True
 
 
@@ -736,7 +763,7 @@ def _int3_hit(kp: Kprobes, uc: Any, site: KprobeSite) -> bool:
                 continue
             pre = kp._u64(p, CKprobe.pre_handler)
             kp.current[cpu] = kp.running_probe(site, p)
-            if pre and _call(k, pre, (p, frame.addr), "kprobe_int3_handler"):
+            if pre and _call(k, pre, (p, frame.addr), "kprobe_int3_handler", p):
                 ok = False
                 break
         _restore_gprs(k, frame)
@@ -765,7 +792,8 @@ def _int3_step_done(kp: Kprobes, uc: Any, site: KprobeSite) -> bool:
             try:
                 for p in posts:
                     kp.current[cpu] = kp.running_probe(site, p)
-                    _call(k, kp._u64(p, CKprobe.post_handler), (p, frame.addr, 0), "kprobe_debug_handler")
+                    _call(k, kp._u64(p, CKprobe.post_handler), (p, frame.addr, 0),
+                          "kprobe_debug_handler", p)
                 _restore_gprs(k, frame)
             finally:
                 kp.current.pop(cpu, None)

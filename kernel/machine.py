@@ -443,20 +443,24 @@ class Kernel:
         return sorted(self.sched.idle[:1] + self.sched.all_tasks(), key=lambda t: t.pid)
 
     def run_guest(self, task: Task, fn: int, args: tuple[int, ...], via: str,
-                  host: tuple[str, ...] = (), fatal: bool = False) -> int:
+                  host: tuple[str, ...] = (), fatal: bool = False,
+                  on_fault: "Callable[[GuestFault], None] | None" = None) -> int:
         """Call guest FN from host code running in TASK, with HOST frames below it.
 
         A fault, BUG() or lockup in the guest is reported as an Oops. FATAL calls are those
         a system call makes on behalf of its user task (module init and exit, a /proc show):
         the task dies there (TaskKilled), leaving whatever it was doing unfinished as Linux
         does. Otherwise the call returns -EFAULT, so the kernel code that made it (a livepatch
-        callback, a shadow constructor, a timer) carries on with its error path.
+        callback, a shadow constructor, a timer) carries on with its error path. ON_FAULT sees
+        a fault before it is reported (the fault handler of a running kprobe).
         """
         task.host_stack.extend(host)
         cost.spend(self, "guest_call")
         try:
             return self.cpu.call(task, fn, args, via)
         except (GuestFault, GuestBug) as e:
+            if on_fault is not None and isinstance(e, GuestFault):
+                on_fault(e)
             self.oops(task, e)
             if fatal and task.kind is TaskKind.USER:
                 # no_context() kills with SIGKILL; die() of a trap (and BUG()) with SIGSEGV

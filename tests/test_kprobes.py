@@ -188,6 +188,17 @@ def test_disable_and_enable(sh):
     assert run(sh, "cat /sys/module/kprobe_demo/parameters/hits") == ["1"]
 
 
+def test_fault_in_a_handler_goes_to_the_fault_handler(sh):
+    """kprobe_fault_handler(): the fault counts as missed, the probe's fault_handler sees it
+    (trap 14), then the Oops kills the task."""
+    addr = run(sh, "insmod kprobe_demo.ko crash=1")[0].split()[-1]
+    lines = run(sh, "cat /proc/cmdline")
+    assert lines[0] == f"fault_handler: p->addr = 0x{addr}, trap #14n"    # the sample's "\\n" typo
+    assert lines[1] == "BUG: unable to handle kernel NULL pointer dereference at 0000000000000000"
+    assert lines[-1] == "Killed"
+    assert run(sh, "rmmod kprobe_demo") == [f"kprobe at {addr} unregistered, nmissed 1"]
+
+
 def test_probing_module_that_forgets_to_unregister(sh):
     """Its struct kprobe is freed with it: the next hit faults reading it, an Oops that kills
     the task; the machine goes on."""

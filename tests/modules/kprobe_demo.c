@@ -18,6 +18,9 @@ static bool quiet;
 module_param(quiet, bool, 0444);
 static bool nested;
 module_param(nested, bool, 0444);
+static bool crash;	/* the pre_handler follows a NULL pointer */
+module_param(crash, bool, 0444);
+static int *volatile nowhere;
 static bool leak;	/* a buggy module: its exit forgets unregister_kprobe() */
 module_param(leak, bool, 0444);
 
@@ -49,6 +52,8 @@ module_param_cb(disabled, &disabled_ops, &disabled, 0644);
 static int handler_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	hits++;
+	if (crash)
+		hits += *nowhere;
 	if (nested)
 		pr_info("<%s> pre_handler: nested printk\n", p->symbol_name);
 	if (quiet)
