@@ -208,6 +208,16 @@ def test_a_deferred_probe_is_tried_again_after_the_next_bind(shell):
         PROBES[1]]
 
 
+def test_a_device_that_always_defers_waits_for_each_next_bind(shell):
+    lines = run(shell, "insmod platform_demo.ko defer=platform_demo.0 defer_always=1")
+    assert lines.count("platform_demo platform_demo.0: not yet") == 2     # at attach, by the work
+    assert run(shell, f"echo demo_alt > {DRV}/unbind") == ["platform_demo demo_alt: remove 2 (tag2)"]
+    assert run(shell, f"echo demo_alt > {DRV}/bind") == [
+        "platform_demo demo_alt: probe 3: id -1, entry demo_alt/2, parent platform",
+        PROBES[5], "platform_demo platform_demo.0: not yet"]            # the bind triggered it
+    assert "driver" not in run(shell, f"ls {DEV}")
+
+
 def test_without_autoprobe_devices_wait_for_drivers_probe(shell):
     assert run(shell, "cat /sys/bus/platform/drivers_autoprobe") == ["1"]
     run(shell, "echo 0 > /sys/bus/platform/drivers_autoprobe")

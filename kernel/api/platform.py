@@ -302,14 +302,20 @@ class PlatformBus:
         for drv in list(self.drivers.values()):
             if pd.driver is not None:
                 return True
-            if self.match(pd.addr, drv) and self.probe(pd, drv, chain):
+            if pd.addr + self.dev_off not in self.devices:        # gone meanwhile
+                return False
+            if (drv.addr in self.drivers and self.match(pd.addr, drv)
+                    and self.probe(pd, drv, chain)):
                 return True
         return False
 
     def attach_driver(self, drv: PDriver) -> None:
         """driver_attach(): every unbound device that matches, in the order they were added."""
         for pd in list(self.devices.values()):
-            if self.match(pd.addr, drv) and pd.driver is None:
+            if drv.addr not in self.drivers:            # a probe unregistered it
+                return
+            if (pd.addr + self.dev_off in self.devices and self.match(pd.addr, drv)
+                    and pd.driver is None):
                 self.probe(pd, drv, ATTACH_DRIVER)
 
     def _deferred_work(self) -> None:
@@ -324,8 +330,11 @@ class PlatformBus:
             raise TaskExit() from None
 
     def _retry_deferred(self) -> None:
-        while self.deferred:
-            pd = self.devices.get(self.deferred.pop(0) + self.dev_off)
+        """The devices deferred when the work was queued; one that defers again waits for
+        the next trigger (4.19's pending and active lists)."""
+        pending, self.deferred = self.deferred, []
+        for addr in pending:
+            pd = self.devices.get(addr + self.dev_off)
             if pd is not None and pd.driver is None:
                 self.attach_device(pd, ("bus_probe_device", "__device_attach", "bus_for_each_drv",
                                         "__device_attach_driver", "driver_probe_device",

@@ -12,7 +12,8 @@
  * Parameters: order=1 registers the driver before the devices; fail=NAME and
  * probe_err=N make probe() of device NAME return -N; leave=1 makes the exit
  * forget to unregister platform_demo.0; keep_driver=1 forgets the driver;
- * defer=NAME makes the first probe() of device NAME ask for a deferral;
+ * defer=NAME makes the first probe() of device NAME ask for a deferral
+ * (defer_always=1: every probe() of it);
  * probe_sleep=MS sleeps in each probe(); oops=NAME dereferences NULL in probe()
  * of device NAME; twice=1 registers platform_demo.0 a second time after
  * unregistering it.  Each bound device has a "serial" attribute (device_create_file()),
@@ -42,6 +43,8 @@ module_param(norelease, bool, 0444);
 static char *defer = "";
 module_param(defer, charp, 0444);
 static int deferrals;
+static bool defer_always;
+module_param(defer_always, bool, 0444);
 static int probe_sleep;
 module_param(probe_sleep, int, 0444);
 static char *oops = "";
@@ -71,7 +74,7 @@ static int demo_probe(struct platform_device *pdev)
 	int irq = platform_get_irq(pdev, 0);
 	struct demo_state *st;
 
-	if (!strcmp(dev_name(&pdev->dev), defer) && !deferrals++) {
+	if (!strcmp(dev_name(&pdev->dev), defer) && (!deferrals++ || defer_always)) {
 		dev_info(&pdev->dev, "not yet\n");
 		return -EPROBE_DEFER;
 	}
