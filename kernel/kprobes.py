@@ -129,15 +129,19 @@ class Kprobes:
 
     # --- lookups ---------------------------------------------------------------------
     def _u64(self, p: int, fld: Any) -> int:
+        """A pointer field FLD of the guest struct at P."""
         return self.k.mem.u64(p + fld.offset)
 
     def flags(self, p: int) -> int:
+        """p->flags."""
         return self.k.mem.u32(p + CKprobe.flags.offset)
 
     def _set_flags(self, p: int, v: int) -> None:
+        """p->flags = V."""
         self.k.mem.set_u32(p + CKprobe.flags.offset, v)
 
     def get_kprobe(self, addr: int) -> KprobeSite | None:
+        """The site of the probes at ADDR, if any."""
         return self.table.get(addr)
 
     def _valid(self, p: int) -> KprobeSite | None:
@@ -146,6 +150,7 @@ class Kprobes:
         return site if site is not None and p in site.probes else None
 
     def _site_disabled(self, site: KprobeSite) -> bool:
+        """kprobe_disabled() of the site: gone, or every probe on it disabled."""
         return site.gone or all(self.flags(p) & (KPROBE_FLAG_DISABLED | KPROBE_FLAG_GONE)
                                 for p in site.probes)
 
@@ -160,6 +165,7 @@ class Kprobes:
         return None
 
     def _blacklisted(self, addr: int) -> bool:
+        """within_kprobe_blacklist(): the kprobes code itself."""
         s = self.k.kallsyms.lookup(addr)
         if s is None:
             return False
@@ -185,6 +191,7 @@ class Kprobes:
         return addr
 
     def register_kprobe(self, p: int) -> None:
+        """register_kprobe(P): resolve, check, add to the table and arm (KernelError on failure)."""
         k = self.k
         mem = k.mem
         addr = self._kprobe_addr(p)
@@ -248,6 +255,7 @@ class Kprobes:
         return site.aggr or p
 
     def _arm_if_needed(self, site: KprobeSite) -> None:
+        """Arm SITE unless all probes are disarmed or every probe on it is disabled."""
         if not site.armed and not self.all_disarmed and not self._site_disabled(site):
             self._arm(site)
 
@@ -262,6 +270,7 @@ class Kprobes:
         site.armed = True
 
     def _disarm(self, site: KprobeSite, code_gone: bool = False) -> None:
+        """disarm_kprobe(): the NOP, the original byte or the unwrapped slot back (not in CODE_GONE code)."""
         if not site.armed:
             return
         if site.ftrace:
@@ -340,6 +349,7 @@ class Kprobes:
         return False
 
     def _wrap(self, addr: int) -> None:
+        """Put the probe hook around the Python function whose slot is at ADDR."""
         cpu = self.k.cpu
         index = (addr - STUB_BASE) // SLOT
         stub = cpu.stubs[index]
@@ -350,15 +360,18 @@ class Kprobes:
         assert inner is not None
 
         def probed(k: "Kernel", *args: Any) -> Any:
+            """The probed Python function: its probes' handlers around it."""
             return kprobe_stub_hit(k, addr, inner, args)
         cpu.stubs[index] = dataclasses.replace(stub, func=probed)
 
     def _unwrap(self, addr: int) -> None:
+        """The Python function at ADDR without its probe hook again."""
         stub = self.wrapped.pop(addr, None)
         if stub is not None:
             self.k.cpu.stubs[(addr - STUB_BASE) // SLOT] = stub
 
     def unregister_kprobes(self, kps: list[int]) -> None:
+        """unregister_kprobes(): each off its site (addr = NULL for one not registered)."""
         for p in kps:
             site = self._valid(p)
             if site is None:
@@ -377,6 +390,7 @@ class Kprobes:
                 self._disarm(site)
 
     def disable_kprobe(self, p: int) -> None:
+        """disable_kprobe(): -EINVAL for a probe not registered."""
         site = self._valid(p)
         if site is None:
             raise KernelError(Errno.EINVAL)
@@ -385,6 +399,7 @@ class Kprobes:
             self._disarm(site)
 
     def enable_kprobe(self, p: int) -> None:
+        """enable_kprobe(): -EINVAL for a probe not registered or gone."""
         site = self._valid(p)
         if site is None or site.gone:
             raise KernelError(Errno.EINVAL)
@@ -398,6 +413,7 @@ class Kprobes:
 
     # --- kretprobes ------------------------------------------------------------------
     def register_kretprobe(self, rp: int) -> None:
+        """register_kretprobe(RP): the entry check, maxactive instances, then its kprobe."""
         k = self.k
         mem = k.mem
         kp = rp + CKretprobe.kp.offset
@@ -438,6 +454,7 @@ class Kprobes:
             raise
 
     def _free_rp(self, rp: int) -> None:
+        """free_rp_inst(): RP's instances."""
         state = self.retprobes.pop(rp, None)
         if state is None:
             return
@@ -446,6 +463,7 @@ class Kprobes:
         self.k.mem.set_u64(rp + CKretprobe.free_instances.offset, 0)
 
     def unregister_kretprobes(self, rps: list[int]) -> None:
+        """unregister_kretprobes(): the kprobes off, then the instances freed (a pending one later)."""
         kps = [rp + CKretprobe.kp.offset for rp in rps]
         self.unregister_kprobes(kps)
         for rp in rps:
@@ -521,6 +539,7 @@ class Kprobes:
         return "".join(out)
 
     def enabled_text(self) -> str:
+        """/sys/kernel/debug/kprobes/enabled."""
         return "0\n" if self.all_disarmed else "1\n"
 
     def set_enabled(self, text: str) -> None:
@@ -550,6 +569,7 @@ class Kprobes:
 
 
 def _s32(v: int) -> int:
+    """V as a signed 32-bit value."""
     return v - (1 << 32) if v & 0x80000000 else v
 
 
@@ -616,18 +636,22 @@ class _Frame:
         self.write(regs)
 
     def write(self, regs: dict[str, int]) -> None:
+        """Store REGS as the struct pt_regs."""
         buf = bytearray(PtRegs.size)
         for n, off in _PT.items():
             buf[off:off + 8] = (regs.get(n, 0) & MASK64).to_bytes(8, "little")
         self.k.mem.write(self.addr, bytes(buf))
 
     def get(self, name: str) -> int:
+        """One field of the struct pt_regs."""
         return self.k.mem.u64(self.addr + _PT[name])
 
     def set(self, name: str, v: int) -> None:
+        """Set one field of the struct pt_regs."""
         self.k.mem.set_u64(self.addr + _PT[name], v & MASK64)
 
     def free(self) -> None:
+        """Give the kmalloc'ed frame back."""
         if self.heap:
             self.k.slab.kfree(self.addr)
 
@@ -642,6 +666,7 @@ def _call(k: "Kernel", fn: int, args: tuple[int, ...], via: str, probe: int = 0)
     it and its fault_handler sees it (a nonzero return, a fault it claims, would restart the
     faulting instruction in Linux; klpsh reports the Oops either way)."""
     def fault(e: Any) -> None:
+        """kprobe_fault_handler() for fault E."""
         trapnr = _FAULT_TRAPNR.get(e.trap or "")
         kp = k.kprobes
         if trapnr is None or kp is None or not probe:
@@ -714,7 +739,6 @@ def kprobe_ftrace_handler(k: "Kernel", ip: int, ret_slot: int) -> None:
         _missed(kp, site)
         return
     regs = _read_regs(k)
-    orig_ip = k.mem.u64(ret_slot)
     regs["ip"] = ip + 1                 # as after an int3 at ip
     regs["sp"] = ret_slot + 8           # the probed function's entry: its return address
     frame = _Frame(k, regs)
@@ -726,7 +750,6 @@ def kprobe_ftrace_handler(k: "Kernel", ip: int, ret_slot: int) -> None:
     finally:
         kp.current.pop(cpu, None)
         frame.free()
-    del orig_ip
 
 
 def _resume(k: "Kernel", frame: _Frame, ret_slot: int) -> None:

@@ -222,5 +222,13 @@ def test_5_4_kretprobe_unknown_symbol_is_enoent(elf_cache, tmp_path):
         assert len(run(sh, "insmod kretprobe_demo.ko func=cmdline_proc_show")) == 1
         lines = run(sh, "cat /proc/cmdline")
         assert re.fullmatch(r"cmdline_proc_show returned 0 and took \d+ ns to execute", lines[0])
+        kp = kbuild.build_module(TEST_MODULES / "kprobe_demo.c", tmp_path / "out",
+                                 kernel="5.4").read_bytes()
+        (tmp_path / "kprobe_demo.ko").write_bytes(kp)
+        assert len(run(sh, "insmod kprobe_demo.ko")) == 1          # with the kretprobe: aggregate
+        real = k.kallsyms.find("cmdline_proc_show").addr
+        lines = run(sh, "cat /proc/cmdline")
+        assert lines[0].endswith(f"ip = {real + 1:x}, flags = 0x246")
+        assert "<cmdline_proc_show> post_handler: ip - addr = 5" in lines
     finally:
         k.shutdown()
