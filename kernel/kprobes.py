@@ -440,8 +440,15 @@ class Kprobes:
             maxactive = NR_POSSIBLE_CPUS
             mem.set_u32(rp + CKretprobe.maxactive.offset, maxactive)
         state = RetprobeState(rp)
+        heap = k.heap
+        if maxactive * (CInst.size + data_size) > heap.end - heap.start - heap.bytes_in_use:
+            raise KernelError(Errno.ENOMEM)     # (where the kmalloc()s would run out)
         for _ in range(maxactive):
             inst = k.slab.kmalloc(CInst.size + data_size)
+            if not inst:
+                for done in state.all:
+                    k.slab.kfree(done)
+                raise KernelError(Errno.ENOMEM)
             state.free.append(inst)
             state.all.append(inst)
         mem.set_u64(rp + CKretprobe.free_instances.offset, state.free[-1] if state.free else 0)
