@@ -12,6 +12,7 @@
  * Parameters: order=1 registers the driver before the devices; fail=NAME and
  * probe_err=N make probe() of device NAME return -N; leave=1 makes the exit
  * forget to unregister platform_demo.0; keep_driver=1 forgets the driver;
+ * nodriver=1 registers the devices only;
  * defer=NAME makes the first probe() of device NAME ask for a deferral
  * (defer_always=1: every probe() of it);
  * probe_sleep=MS sleeps in each probe(); oops=NAME dereferences NULL in probe()
@@ -38,6 +39,8 @@ static bool leave;
 module_param(leave, bool, 0444);
 static bool keep_driver;
 module_param(keep_driver, bool, 0444);
+static bool nodriver;
+module_param(nodriver, bool, 0444);
 static bool norelease;
 module_param(norelease, bool, 0444);
 static char *defer = "";
@@ -248,7 +251,11 @@ static void del_devices(void)
 
 static int register_driver(void)
 {
-	int ret = platform_driver_register(&demo_driver);
+	int ret;
+
+	if (nodriver)
+		return 0;
+	ret = platform_driver_register(&demo_driver);
 
 	if (ret)
 		return ret;
@@ -282,7 +289,7 @@ static int __init demo_init(void)
 
 static void __exit demo_exit(void)
 {
-	if (!keep_driver) {
+	if (!keep_driver && !nodriver) {
 		driver_remove_file(&demo_driver.driver, &driver_attr_note);
 		platform_driver_unregister(&demo_driver);
 	}
