@@ -26,7 +26,7 @@ from kernel import abi
 from kernel.abi import Attribute, AttributeGroup, Device, DeviceAttribute, DeviceDriver, \
     PlatformDeviceId, PlatformDriver, Resource
 from kernel.api import errret, kapi, s32, s64
-from kernel.api.device import err_ptr, is_err_or_null, platform_bus_dirs
+from kernel.api.device import err_ptr, platform_bus_dirs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
 
@@ -578,18 +578,40 @@ def platform_device_release(k: "Kernel", dev: int) -> None:
         k.slab.kfree(ptr)
 
 
+def _driver_of(k: "Kernel", dev: int) -> tuple[PlatformBus, int]:
+    """The bus, and the struct platform_driver of DEV's driver (0 for none)."""
+    bus = platform(k)
+    dd = k.mem.u64(dev + Device.driver.offset)
+    return bus, (dd - DRV if dd else 0)
+
+
 def platform_drv_probe(k: "Kernel", dev: int) -> int:
-    """struct device_driver's probe of a platform driver (called through the driver core
-    here, never by this slot: it is what drv->driver.probe holds)."""
-    return 0
+    """What drv->driver.probe holds (the driver core here calls the platform driver's
+    probe() itself; a module calling this slot gets the same)."""
+    bus, drv = _driver_of(k, dev)
+    pdrv = bus.drivers.get(drv)
+    pd = bus.devices.get(dev)
+    if pdrv is None or pd is None:
+        fn = k.mem.u64(drv + PlatformDriver.probe.offset) if drv else 0
+        return s32(k.call_fn(fn, (bus.pdev_of(dev),), "platform_drv_probe")) if fn else 0
+    return bus.drv_probe(pd, pdrv, ("platform_drv_probe",))
 
 
 def platform_drv_remove(k: "Kernel", dev: int) -> int:
+    """What drv->driver.remove holds: the platform driver's remove()."""
+    bus, drv = _driver_of(k, dev)
+    fn = k.mem.u64(drv + PlatformDriver.remove.offset) if drv else 0
+    if fn:
+        k.call_fn(fn, (bus.pdev_of(dev),), "platform_drv_remove")
     return 0
 
 
 def platform_drv_shutdown(k: "Kernel", dev: int) -> None:
-    return None
+    """What drv->driver.shutdown holds: the platform driver's shutdown()."""
+    bus, drv = _driver_of(k, dev)
+    fn = k.mem.u64(drv + PlatformDriver.shutdown.offset) if drv else 0
+    if fn:
+        k.call_fn(fn, (bus.pdev_of(dev),), "platform_drv_shutdown")
 
 
 # --- devres (the device's managed allocations) -------------------------------------------
@@ -967,4 +989,4 @@ def platform_unregister_drivers(k: "Kernel", drivers: int, count: int) -> None:
         platform_driver_unregister(k, k.mem.u64(drivers + 8 * i))
 
 
-__all__ = ["PlatformBus", "platform", "is_err_or_null"]
+__all__ = ["PlatformBus", "PDriver", "PDevice", "platform"]
