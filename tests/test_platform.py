@@ -313,3 +313,17 @@ def test_a_driver_of_another_module_matches_by_name(kernel, tmp_path, test_modul
     assert run(sh, f"ls {DRV}") == ["bind", "module", "uevent", "unbind"]
     assert link(sh, f"{DRV}/module") == "../../../../module/platform_simple"
     assert run(sh, "rmmod platform_simple") == []
+
+
+def test_load_bind_unbind_unload_leaves_no_allocation_behind(shell, kernel):
+    """platform_device_release(), devres and the driver core's own buffers free what they
+    took: after the first cycle (which makes the bus) each one ends where it began."""
+    use = []
+    for _ in range(3):
+        run(shell, "insmod platform_demo.ko")
+        run(shell, f"echo platform_demo.0 > {DRV}/unbind")
+        run(shell, f"echo platform_demo.0 > {DRV}/bind")
+        run(shell, f"cat {DEV}/uevent {DEV}/serial {DRV}/probes")
+        run(shell, "rmmod platform_demo")
+        use.append(kernel.heap.bytes_in_use)
+    assert use[1] == use[0] and use[2] == use[0]
