@@ -1,10 +1,20 @@
-"""The guest side of a task's life (kernel/fork.c copy_process, kernel/exit.c
-__unhash_process): its struct task_struct and its place on init_task.tasks, the list that
-for_each_process() walks, in creation order."""
+"""The guest side of a task's life (kernel/fork.c _do_fork, copy_process, kernel/exit.c
+__unhash_process): the fork that makes it, its struct task_struct and its place on
+init_task.tasks, the list that for_each_process() walks, in creation order.
+
+Every task the shell's commands and kthreadd make is made by _do_fork(), a kernel function
+in Python at its slot: a command's task is bash's fork (fork(2): SIGCHLD), a kernel thread
+kthreadd's kernel_thread(kthread, create, CLONE_FS | CLONE_FILES | SIGCHLD), which passes
+flags | CLONE_VM | CLONE_UNTRACED, the thread function and its argument. With no probe on
+the slot the host calls the function directly, as a call through the bare slot would; a
+probed slot is called from guest code in the parent's context, so the probes' handlers see
+the arguments in their registers and a kretprobe the pid it returns.
+"""
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import KERNEL_DS, USER_DS, ListHead, TaskStruct
@@ -15,6 +25,13 @@ if TYPE_CHECKING:
     from kernel.machine import Kernel
     from kernel.sched import Task
 
+CSIGNAL = 0x000000FF
+CLONE_VM = 0x00000100
+CLONE_FS = 0x00000200
+CLONE_FILES = 0x00000400
+CLONE_UNTRACED = 0x00800000
+KTHREADD_FLAGS = CLONE_FS | CLONE_FILES | 17        # create_kthread(): ... | SIGCHLD
+CLONE_ARGS_SIZE = 64        # 5.4's struct kernel_clone_args
 DEFAULT_PRIO = 120          # MAX_RT_PRIO + NICE_WIDTH / 2: nice 0
 MM_STRUCT_SIZE = 1024       # the zeroed stand-in a user task's mm points at
 
@@ -182,3 +199,104 @@ _TS_START_TIME, _TS_REAL_START_TIME = TaskStruct.start_time.offset, TaskStruct.r
 _TS_CHILDREN, _TS_SIBLING = TaskStruct.children.offset, TaskStruct.sibling.offset
 _TS_GROUP_LEADER = TaskStruct.group_leader.offset
 _TS_ADDR_LIMIT = TaskStruct.thread.offset
+
+
+# --- _do_fork ----------------------------------------------------------------------------
+@dataclass(eq=False)
+class ForkRequest:
+    """What the host asks of one fork: the parent, and the child's comm, kind and frames
+    (the rest of copy_process() is the parent's); CHILD once _do_fork() made it."""
+
+    parent: "Task | None"
+    comm: str
+    kind: TaskKind
+    base: str
+    sleep_on: str
+    child: "Task | None" = None
+
+
+def fork_init(k: "Kernel") -> None:
+    """_do_fork's slot (a kallsyms symbol of vmlinux, not exported, as in 4.19 and 5.4)."""
+    k.do_fork_slot = k.cpu.add_stub("_do_fork", _do_fork, 6).addr
+
+
+def _do_fork(k: "Kernel", clone_flags: int, stack_start: int, stack_size: int,
+             parent_tidptr: int, child_tidptr: int, tls: int) -> int:
+    """_do_fork(): copy_process() of the fork the host asked for, then its pid (on 5.4 the
+    one argument is a struct kernel_clone_args *); -EINVAL for a call klpsh did not ask
+    for (a module calling it by its address: klpsh makes tasks only for the shell's
+    commands and kthreadd)."""
+    reqs = k.fork_requests
+    if not reqs or reqs[-1].child is not None:
+        from kernel.errno import Errno
+        return -Errno.EINVAL
+    req = reqs[-1]
+    req.child = k.sched.new_task(req.comm, req.kind, base=req.base, sleep_on=req.sleep_on,
+                                 parent=req.parent)
+    return req.child.pid
+
+
+def do_fork(k: "Kernel", parent: "Task | None", comm: str, kind: TaskKind, clone_flags: int,
+            stack_start: int = 0, stack_size: int = 0, via: str = "__x64_sys_fork",
+            base: str = "user", sleep_on: str = "user") -> "Task":
+    """The child of PARENT that a call of _do_fork(CLONE_FLAGS, STACK_START, STACK_SIZE,
+    NULL, NULL, 0) from host function VIA makes: COMM (what exec or kthread() names it),
+    KIND, BASE and SLEEP_ON frames."""
+    req = ForkRequest(parent, comm, kind, base, sleep_on)
+    reqs = k.fork_requests
+    reqs.append(req)
+    try:
+        kp = k.kprobes
+        if kp is not None and k.do_fork_slot in kp.wrapped and parent is not None:
+            _fork_probed(k, parent, clone_flags, stack_start, stack_size, via)
+        else:
+            _do_fork(k, clone_flags, stack_start, stack_size, 0, 0, 0)
+    finally:
+        reqs.remove(req)
+    if req.child is None:               # (a probe's handler cannot stop the call)
+        req.child = k.sched.new_task(comm, kind, base=base, sleep_on=sleep_on, parent=parent)
+    return req.child
+
+
+def _fork_probed(k: "Kernel", parent: "Task", clone_flags: int, stack_start: int,
+                 stack_size: int, via: str) -> None:
+    """_do_fork() called from guest code in PARENT's context (the task that forks is
+    current while the probes' handlers run, as it is in Linux; a parent that runs no code
+    here lends its context for the call), on 5.4 with its struct kernel_clone_args."""
+    sched = k.sched
+    prev = sched.current
+    args: tuple[int, ...]
+    clone_args = 0
+    if k.profile.fork_clone_args:
+        clone_args = k.slab.kmalloc(CLONE_ARGS_SIZE, zero=True)
+        mem = k.mem
+        mem.set_u64(clone_args, clone_flags & ~CSIGNAL & 0xFFFFFFFF)
+        mem.set_u32(clone_args + 32, clone_flags & CSIGNAL)      # exit_signal
+        mem.set_u64(clone_args + 40, stack_start)
+        mem.set_u64(clone_args + 48, stack_size)
+        args = (clone_args,)
+    else:
+        args = (clone_flags, stack_start, stack_size, 0, 0, 0)
+    sched.current = parent
+    try:
+        k.cpu.call(parent, k.do_fork_slot, args, via)
+    finally:
+        sched.current = prev
+        if clone_args:
+            k.slab.kfree(clone_args)
+
+
+def fork_user(k: "Kernel", comm: str, parent: "Task | None", sleep_on: str = "user") -> "Task":
+    """A user task COMM forked by PARENT (fork(2): _do_fork(SIGCHLD, 0, 0, NULL, NULL, 0),
+    then the exec that names it)."""
+    return do_fork(k, parent, comm, TaskKind.USER, _SIGCHLD, sleep_on=sleep_on)
+
+
+def kernel_thread(k: "Kernel", comm: str, base: str = "kthread", sleep_on: str = "kthread") -> "Task":
+    """A kernel thread COMM that kthreadd makes (create_kthread(): kernel_thread(kthread,
+    create, CLONE_FS | CLONE_FILES | SIGCHLD) -> _do_fork(flags | CLONE_VM | CLONE_UNTRACED,
+    kthread, create, NULL, NULL, 0)); before kthreadd exists, swapper/0's."""
+    parent = getattr(k, "kthreadd", None)
+    fn = k.cpu.add_stub("kthread", None).addr if k.do_fork_slot else 0
+    return do_fork(k, parent, comm, TaskKind.KTHREAD, KTHREADD_FLAGS | CLONE_VM | CLONE_UNTRACED,
+                   stack_start=fn, via="kernel_thread", base=base, sleep_on=sleep_on)

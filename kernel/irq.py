@@ -166,8 +166,8 @@ class Irqs:
         """setup_irq_thread(): kthread_create(irq_thread, ..., "irq/%d-%s")."""
         k = self.k
         comm = f"irq/{action.irq}-{action.name}"[:TASK_COMM_LEN - 1]
-        t = k.sched.new_task(comm, TaskKind.KTHREAD, base="kthread", sleep_on="kthread",
-                             parent=k.kthreadd)
+        from kernel.fork import kernel_thread
+        t = kernel_thread(k, comm)
         action.thread = t
         k.sched.start(t, lambda: self._irq_thread(t, action))
 

@@ -20,6 +20,7 @@ from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fault import stack_guard_hit
+from kernel.fork import fork_user
 from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead, panic
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
@@ -157,6 +158,8 @@ class Kernel:
         self.pids: dict[int, int] = {}            # pid number -> its struct pid (kernel/api/pid.py)
         self.terminal = Terminal()                # the shell's tty (kernel/tty.py)
         self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
+        self.fork_requests: list[Any] = []        # kernel.fork.ForkRequest: forks under way
+        self.do_fork_slot = 0                     # _do_fork's kallsyms address (its slot)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
         self.softirq: Any = None                  # kernel.softirq.Softirq, made at boot
@@ -200,6 +203,8 @@ class Kernel:
             self.mem.set_u64(totalram, managed_pages(self))
         from kernel.ftrace import Ftrace
         self.ftrace = Ftrace(self)
+        from kernel.fork import fork_init
+        fork_init(self)
         self.livepatch = Livepatch(self)
         for cpu in range(NR_CPUS):
             t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
@@ -516,7 +521,7 @@ class Kernel:
                  interruptible: bool) -> T:
         keep = task is not None and not in_shell
         if task is None:
-            task = self.shell if in_shell else self.sched.new_task(comm, TaskKind.USER, parent=self.shell)
+            task = self.shell if in_shell else fork_user(self, comm, self.shell)
         attach_tty(self, task)
         box: dict[str, Any] = {}
 
@@ -568,7 +573,7 @@ class Kernel:
         SIGINT (here: ignores it), so only other signals end it."""
         from kernel.signal import SIG_IGN, SIGINT, SIGQUIT, SIGTERM, set_handler
         login = next((t for t in self.sched.tasks.values() if t.comm == "sshd"), None)
-        t = self.sched.new_task("bash", TaskKind.USER, sleep_on="user", parent=login)
+        t = fork_user(self, "bash", login)
         if t.guest_struct:
             for sig in (SIGINT, SIGQUIT, SIGTERM):
                 set_handler(self, t, sig, SIG_IGN)

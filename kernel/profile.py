@@ -171,6 +171,9 @@ class KernelProfile(NamedTuple):
     # symbol), refuses a re-registration and a data_size over KRETPROBE_MAX_DATA_SIZE (-E2BIG)
     # (5.0+); else every failure of the entry check is -EINVAL (4.19)
     kretprobe_errors: bool = False
+    # _do_fork() takes a struct kernel_clone_args * (5.3+: flags, pidfd, child_tid,
+    # parent_tid, exit_signal, stack, stack_size, tls); else the six arguments of 4.19
+    fork_clone_args: bool = False
 
     def warn_place(self, file: str, line: int, func: str) -> tuple[int, str] | None:
         """Line and function of the WARN that 4.19.0 has at FILE:LINE in FUNC; None if absent."""
@@ -332,6 +335,7 @@ LINUX_5_4 = KernelProfile(
     platform_irq_error=True,
     warn_moves=WARN_MOVES_5_4,
     kretprobe_errors=True,
+    fork_clone_args=True,
 )
 
 PROFILES: dict[str, KernelProfile] = {p.name: p for p in (LINUX_4_19, LINUX_5_4)}

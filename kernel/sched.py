@@ -360,8 +360,8 @@ class Scheduler:
     def cond_preempt(self, task: Task) -> None:
         """A point where a task that keeps its CPU lets the driver look at the time: only
         when its command's budget of CPU time has run out (the kernel is not preemptible)."""
-        if self.preempt_requested and task is self.current:
-            self.preempt()
+        if self.preempt_requested and task is self.current and task._thread is not None:
+            self.preempt()      # (not a task lending its context to a call: kernel/fork.py)
 
     @property
     def preempt_requested(self) -> bool:

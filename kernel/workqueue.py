@@ -121,8 +121,8 @@ class WorkerPool:
             self._spawn_worker()
 
     def _spawn_worker(self) -> Task:
-        t = self.kernel.sched.new_task(self.comm(self._next_id), TaskKind.KTHREAD, base=self.base,
-                                       sleep_on=self.base, parent=getattr(self.kernel, "kthreadd", None))
+        from kernel.fork import kernel_thread
+        t = kernel_thread(self.kernel, self.comm(self._next_id), base=self.base, sleep_on=self.base)
         self._next_id += 1
         t.state = TaskState.IDLE
         self.workers.append(t)

@@ -8,6 +8,7 @@ from kernel.api import errret, kapi, s64
 from kernel.api.vsprintf import vsnprintf
 from kernel.cpu import VarArgs
 from kernel.errno import Errno
+from kernel.fork import kernel_thread
 from kernel.sched import TaskExit, TaskKilled, TaskKind, TaskState
 from kernel.bug import WarnSite
 
@@ -47,8 +48,7 @@ def _kthread_main(k: "Kernel", task: "Task") -> None:
 @kapi(variadic=True)
 def kthread_create_on_node(k: "Kernel", fn: int, arg: int, node: int, namefmt: int, va: VarArgs) -> int:
     comm = vsnprintf(k, k.mem.cstr(namefmt), va.next)
-    task = k.sched.new_task(comm, TaskKind.KTHREAD, base="kthread", sleep_on="kthread",
-                            parent=k.kthreadd)
+    task = kernel_thread(k, comm)
     task.state = TaskState.UNINTERRUPTIBLE
     task.kthread_data.update(fn=fn, arg=arg, started=False, stop=False, exited=False)
     return k.task_struct(task)

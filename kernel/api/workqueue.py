@@ -45,8 +45,8 @@ def alloc_workqueue_key(k: "Kernel", fmt: int, flags: int, max_active: int, key:
     wq = k.workqueues.create(name, flags & 0xFFFFFFFF, s32(max_active), addr)
     if wq.flags & WQ_MEM_RECLAIM:
         # rescuer_thread(): a kthread named after the workqueue, idle until memory is short
-        wq.rescuer = k.sched.new_task(name, TaskKind.KTHREAD, base="rescuer", sleep_on="idle",
-                                      parent=k.kthreadd)
+        from kernel.fork import kernel_thread
+        wq.rescuer = kernel_thread(k, name, base="rescuer", sleep_on="idle")
         wq.rescuer.state = TaskState.IDLE
     return addr
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
+from kernel.fork import fork_user
 from kernel.fs.file import O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY, FileNode, OpenFile
 from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, TaskState, WaitBound
 
@@ -67,7 +68,7 @@ class Process:
         self.k = k
         self.comm = comm
         self.in_shell = in_shell
-        self.task: "Task" = k.shell if in_shell else k.sched.new_task(comm, TaskKind.USER, parent=k.shell)
+        self.task: "Task" = k.shell if in_shell else fork_user(k, comm, k.shell)
         self.files: list[OpenFile] = []
         self.lost = False                # a call never returned: the task stays in the kernel
         self.dead = False                # the task was killed in a call (an Oops)
