@@ -9,7 +9,7 @@ them, so /proc/devices lists them in 4.19's order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from kernel.abi import Cdev, Inode
 from kernel.errno import Errno, KernelError
@@ -80,7 +80,9 @@ class CharDevs:
 
     def __init__(self, k: "Kernel") -> None:
         self.k = k
-        self.chrdevs: list[list[CharDeviceStruct]] = [[] for _ in range(CHRDEV_MAJOR_HASH_SIZE)]
+        # chrdevs[]: major % 255 -> its regions; a bucket is made when a region first lands
+        # in it (a boot fills 15 of the 255: a list for each would be garbage to collect)
+        self.chrdevs: dict[int, list[CharDeviceStruct]] = {}
         self.probes: list[Probe] = []          # newest first, as kobj_map() puts them
         self.blkdevs = BOOT_BLKDEVS
         self.dynamic: set[int] = set()          # cdevs cdev_alloc() made (freed by the last put)
@@ -93,13 +95,13 @@ class CharDevs:
             self.register_region(major, base, count, name)
 
     # --- regions ---------------------------------------------------------------------
-    def _bucket(self, major: int) -> list[CharDeviceStruct]:
-        return self.chrdevs[major % CHRDEV_MAJOR_HASH_SIZE]
+    def _bucket(self, major: int) -> Sequence[CharDeviceStruct]:
+        return self.chrdevs.get(major % CHRDEV_MAJOR_HASH_SIZE, ())
 
     def find_dynamic_major(self) -> int:
         """find_dynamic_major(): a free major from 254 down to 234, then 511 down to 384."""
         for i in range(CHRDEV_MAJOR_HASH_SIZE - 1, CHRDEV_MAJOR_DYN_END - 1, -1):
-            if not self.chrdevs[i]:
+            if not self.chrdevs.get(i):
                 return i
         for i in range(CHRDEV_MAJOR_DYN_EXT_START, CHRDEV_MAJOR_DYN_EXT_END - 1, -1):
             if not any(cd.major == i for cd in self._bucket(i)):
@@ -124,7 +126,7 @@ class CharDevs:
                 log.printk(f"\x013CHRDEV \"{name}\" dynamic allocation region is full\n")
                 raise KernelError(Errno.EBUSY)
             major = found
-        bucket = self._bucket(major)
+        bucket = self.chrdevs.setdefault(major % CHRDEV_MAJOR_HASH_SIZE, [])
         at = len(bucket)
         for i, cur in enumerate(bucket):
             if cur.major < major:
@@ -144,7 +146,7 @@ class CharDevs:
 
     def unregister_region(self, major: int, baseminor: int, minorct: int) -> CharDeviceStruct | None:
         """__unregister_chrdev_region(): the region of exactly these numbers, taken out."""
-        bucket = self._bucket(major)
+        bucket = self.chrdevs.get(major % CHRDEV_MAJOR_HASH_SIZE, [])
         for cd in bucket:
             if cd.major == major and cd.baseminor == baseminor and cd.minorct == minorct:
                 bucket.remove(cd)
