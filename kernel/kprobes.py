@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import unicorn.x86_const as X
 
@@ -370,7 +370,7 @@ class Kprobes:
         if stub is not None:
             self.k.cpu.stubs[(addr - STUB_BASE) // SLOT] = stub
 
-    def unregister_kprobes(self, kps: list[int]) -> None:
+    def unregister_kprobes(self, kps: Iterable[int]) -> None:
         """unregister_kprobes(): each off its site (addr = NULL for one not registered)."""
         for p in kps:
             site = self._valid(p)

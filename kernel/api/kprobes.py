@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
+from kernel import cost
 from kernel.api import errret, kapi
 from kernel.errno import KernelError
 from kernel.kprobes import kprobes_of
@@ -20,8 +21,26 @@ def _ret(fn: Callable[[], None]) -> int:
         return errret(e.errno)
 
 
-def _array(k: "Kernel", arr: int, num: int) -> list[int]:
-    return [k.mem.u64(arr + 8 * i) for i in range(num)]
+def _array(k: "Kernel", arr: int, num: int) -> Iterator[int]:
+    """ARR[0..NUM), each read when the loop reaches it, as 4.19's loops read kps[i]: a bad
+    entry faults there, not after the rest were read. The loop's time passes on the clock;
+    past _MAX_ENTRIES the rest of it is charged at once and no more entries are taken (a loop
+    that long keeps its CPU until the soft-lockup report, as seq_list_start's endless walk)."""
+    for i in range(num):
+        if i == _MAX_ENTRIES:
+            left = num - i
+            while left > 0 and k.watchdog.pending is None and k.watchdog.costs:
+                cost.spend(k, "list_step", min(left, _SPIN_BATCH))
+                left -= _SPIN_BATCH
+            return
+        if i and not i % _BATCH:
+            cost.spend(k, "list_step", _BATCH)
+        yield k.mem.u64(arr + 8 * i)
+
+
+_BATCH = 1 << 12            # entries charged at once
+_SPIN_BATCH = 1 << 20       # ... and past _MAX_ENTRIES
+_MAX_ENTRIES = 1 << 16      # entries a loop takes before the rest of its time is charged at once
 
 
 def _s32(v: int) -> int:
@@ -45,14 +64,15 @@ def register_kprobes(k: "Kernel", kps: int, num: int) -> int:
     num = _s32(num)
     if num <= 0:
         return errret(22)
-    probes = _array(k, kps, num)
     kp = kprobes_of(k)
-    for i, p in enumerate(probes):
+    done: list[int] = []
+    for p in _array(k, kps, num):
         ret = _ret(lambda p=p: kp.register_kprobe(p))
         if ret < 0:
-            if i > 0:
-                kp.unregister_kprobes(probes[:i])
+            if done:
+                kp.unregister_kprobes(done)
             return ret
+        done.append(p)
     return 0
 
 
@@ -78,14 +98,15 @@ def register_kretprobes(k: "Kernel", rps: int, num: int) -> int:
     num = _s32(num)
     if num <= 0:
         return errret(22)
-    probes = _array(k, rps, num)
     kp = kprobes_of(k)
-    for i, rp in enumerate(probes):
+    done: list[int] = []
+    for rp in _array(k, rps, num):
         ret = _ret(lambda rp=rp: kp.register_kretprobe(rp))
         if ret < 0:
-            if i > 0:
-                kp.unregister_kretprobes(probes[:i])
+            if done:
+                kp.unregister_kretprobes(done)
             return ret
+        done.append(rp)
     return 0
 
 
@@ -93,7 +114,7 @@ def register_kretprobes(k: "Kernel", rps: int, num: int) -> int:
 def unregister_kretprobes(k: "Kernel", rps: int, num: int) -> None:
     num = _s32(num)
     if num > 0:
-        kprobes_of(k).unregister_kretprobes(_array(k, rps, num))
+        kprobes_of(k).unregister_kretprobes(list(_array(k, rps, num)))
 
 
 @kapi()
