@@ -58,22 +58,28 @@ def unregister_kprobe(k: "Kernel", p: int) -> None:
     kprobes_of(k).unregister_kprobes([p])
 
 
-@kapi()
-def register_kprobes(k: "Kernel", kps: int, num: int) -> int:
-    """Each in turn; on a failure the ones registered so far are unregistered."""
+def _register_each(k: "Kernel", arr: int, num: int, register: Callable[[int], None],
+                   unregister: Callable[[list[int]], None]) -> int:
+    """register_kprobes()/register_kretprobes(): each of ARR[0..NUM) in turn; on a failure
+    the ones registered so far are unregistered and its error returned."""
     num = _s32(num)
     if num <= 0:
         return errret(22)
-    kp = kprobes_of(k)
     done: list[int] = []
-    for p in _array(k, kps, num):
-        ret = _ret(lambda p=p: kp.register_kprobe(p))
+    for p in _array(k, arr, num):
+        ret = _ret(lambda p=p: register(p))
         if ret < 0:
             if done:
-                kp.unregister_kprobes(done)
+                unregister(done)
             return ret
         done.append(p)
     return 0
+
+
+@kapi()
+def register_kprobes(k: "Kernel", kps: int, num: int) -> int:
+    kp = kprobes_of(k)
+    return _register_each(k, kps, num, kp.register_kprobe, kp.unregister_kprobes)
 
 
 @kapi()
@@ -95,19 +101,8 @@ def unregister_kretprobe(k: "Kernel", rp: int) -> None:
 
 @kapi()
 def register_kretprobes(k: "Kernel", rps: int, num: int) -> int:
-    num = _s32(num)
-    if num <= 0:
-        return errret(22)
     kp = kprobes_of(k)
-    done: list[int] = []
-    for rp in _array(k, rps, num):
-        ret = _ret(lambda rp=rp: kp.register_kretprobe(rp))
-        if ret < 0:
-            if done:
-                kp.unregister_kretprobes(done)
-            return ret
-        done.append(rp)
-    return 0
+    return _register_each(k, rps, num, kp.register_kretprobe, kp.unregister_kretprobes)
 
 
 @kapi()
