@@ -68,6 +68,23 @@ class DevInfo:
     bus_uevent: Callable[[], str] | None = None     # the bus's uevent lines (DRIVER=, MODALIAS=)
 
 
+def page_store(k: "Kernel", fn: int, args: tuple[int, ...], text: str, what: str) -> None:
+    """A sysfs store method FN called as FN(*ARGS, buf, count) with TEXT in a zeroed page, as
+    sysfs_kf_write() hands it over (WHAT: the caller shown in a trace): its -errno raised as
+    KernelError, a short count as RawReturn (the write goes on with the rest)."""
+    raw = text.encode("latin-1", "replace")[:PAGE_SIZE - 1]
+    buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+    try:
+        k.mem.write(buf, raw)
+        n = s64(k.call_fn(fn, (*args, buf, len(raw)), what))
+    finally:
+        k.slab.kfree(buf)
+    if n < 0:
+        raise KernelError(-n)
+    if n < len(raw):
+        raise RawReturn(n)
+
+
 class DeviceCore:
     """The driver core of one Kernel."""
 
@@ -271,17 +288,7 @@ class DeviceCore:
             fn = mem.u64(attr + DeviceAttribute.store.offset)
             if not fn:
                 raise KernelError(Errno.EIO)
-            raw = text.encode("latin-1", "replace")[:PAGE_SIZE - 1]
-            buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
-            try:
-                mem.write(buf, raw)
-                n = s64(k.call_fn(fn, (obj, attr, buf, len(raw)), "dev_attr_store"))
-            finally:
-                k.slab.kfree(buf)
-            if n < 0:
-                raise KernelError(-n)
-            if n < len(raw):
-                raise RawReturn(n)
+            page_store(k, fn, (obj, attr), text, "dev_attr_store")
         return Attr(perms & 0o777, show, store)
 
     def add_attr(self, d: Dir, obj: int, attr: int, where: str,

@@ -26,8 +26,8 @@ from kernel import abi
 from kernel.abi import Attribute, AttributeGroup, Device, DeviceAttribute, DeviceDriver, \
     PlatformDeviceId, PlatformDriver, Resource
 from kernel.api import errret, kapi, s32, s64
-from kernel.api.device import err_ptr, platform_bus_dirs
-from kernel.errno import Errno, KernelError, RawReturn
+from kernel.api.device import err_ptr, page_store, platform_bus_dirs
+from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
 
 if TYPE_CHECKING:
@@ -501,17 +501,7 @@ def _drv_file(bus: PlatformBus, drv: PDriver, attr: int, mode: int | None = None
         fn = mem.u64(attr + DeviceAttribute.store.offset)
         if not fn:
             raise KernelError(Errno.EIO)
-        raw = text.encode("latin-1", "replace")[:PAGE_SIZE - 1]
-        buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
-        try:
-            mem.write(buf, raw)
-            n = s64(k.call_fn(fn, (dd, buf, len(raw)), "drv_attr_store"))
-        finally:
-            k.slab.kfree(buf)
-        if n < 0:
-            raise KernelError(-n)
-        if n < len(raw):
-            raise RawReturn(n)
+        page_store(k, fn, (dd,), text, "drv_attr_store")
     return Attr(perms & 0o777, show, store)
 
 
