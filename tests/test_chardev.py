@@ -285,6 +285,11 @@ def test_device_and_class_attributes_in_sysfs(shell):
     assert run(shell, "cat /sys/class/misc/devattr_misc/reset") == [
         "cat: /sys/class/misc/devattr_misc/reset: Permission denied"]
     assert run(shell, "cat /sys/class/misc/devattr_misc/stats/resets") == ["1"]
+    # dev_attr_show() says so of a show that returns PAGE_SIZE or more; a page less one is read
+    big = run(shell, "cat /sys/class/misc/devattr_misc/stats/big | wc -c")
+    assert big[-1] == "4095"
+    assert any(re.fullmatch(r"dev_attr_show: big_show\+0x0/0x[0-9a-f]+ \[devattr_demo\] returned bad count", ln)
+               for ln in big), big
     assert run(shell, "cat /sys/class/devattr/devattr0/value") == ["0"]
     assert dev(shell) == ["devattr_misc"], "a device without a dev_t has no node"
     assert run(shell, "rmmod devattr_demo") == []

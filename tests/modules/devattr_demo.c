@@ -56,8 +56,16 @@ static ssize_t resets_show(struct device *d, struct device_attribute *attr, char
 }
 static DEVICE_ATTR_RO(resets);
 
+/* a show that claims more than the page it was given: the driver core's bad-count line */
+static ssize_t big_show(struct device *d, struct device_attribute *attr, char *buf)
+{
+	memset(buf, 'x', PAGE_SIZE - 1);
+	return PAGE_SIZE + 1;
+}
+static DEVICE_ATTR_RO(big);
+
 static struct attribute *misc_attrs[] = { &dev_attr_reset.attr, NULL };
-static struct attribute *stats_attrs[] = { &dev_attr_resets.attr, NULL };
+static struct attribute *stats_attrs[] = { &dev_attr_resets.attr, &dev_attr_big.attr, NULL };
 static const struct attribute_group misc_group = { .attrs = misc_attrs };
 static const struct attribute_group stats_group = { .name = "stats", .attrs = stats_attrs };
 static const struct attribute_group *misc_groups[] = { &misc_group, &stats_group, NULL };
