@@ -68,6 +68,20 @@ class DevInfo:
     bus_uevent: Callable[[], str] | None = None     # the bus's uevent lines (DRIVER=, MODALIAS=)
 
 
+def page_show(k: "Kernel", fn: int, args: tuple[int, ...], what: str) -> tuple[int, str]:
+    """A sysfs show method FN called as FN(*ARGS, buf) with a zeroed page (WHAT: the caller
+    shown in a trace): the count it returned and the text, at most PAGE_SIZE - 1 bytes; its
+    -errno raised as KernelError."""
+    buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
+    try:
+        n = s64(k.call_fn(fn, (*args, buf), what))
+        if n < 0:
+            raise KernelError(-n)
+        return n, k.mem.read(buf, min(n, PAGE_SIZE - 1)).decode("latin-1")
+    finally:
+        k.slab.kfree(buf)
+
+
 def page_store(k: "Kernel", fn: int, args: tuple[int, ...], text: str, what: str) -> None:
     """A sysfs store method FN called as FN(*ARGS, buf, count) with TEXT in a zeroed page, as
     sysfs_kf_write() hands it over (WHAT: the caller shown in a trace): its -errno raised as
@@ -272,17 +286,10 @@ class DeviceCore:
             fn = mem.u64(attr + DeviceAttribute.show.offset)
             if not fn:
                 raise KernelError(Errno.EIO)
-            buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
-            try:
-                n = s64(k.call_fn(fn, (obj, attr, buf), "dev_attr_show"))
-                if n < 0:
-                    raise KernelError(-n)
-                if n >= PAGE_SIZE:
-                    k.printk.printk(f"dev_attr_show: {k.kallsyms.sprint_symbol(fn)} returned bad count\n")
-                    n = PAGE_SIZE - 1
-                return mem.read(buf, n).decode("latin-1")
-            finally:
-                k.slab.kfree(buf)
+            n, text = page_show(k, fn, (obj, attr), "dev_attr_show")
+            if n >= PAGE_SIZE:
+                k.printk.printk(f"dev_attr_show: {k.kallsyms.sprint_symbol(fn)} returned bad count\n")
+            return text
 
         def store(text: str) -> None:
             fn = mem.u64(attr + DeviceAttribute.store.offset)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from kernel import abi
 from kernel.abi import Attribute, AttributeGroup, Device, DeviceAttribute, DeviceDriver, \
     PlatformDeviceId, PlatformDriver, Resource
-from kernel.api import errret, kapi, s32, s64
-from kernel.api.device import err_ptr, page_store, platform_bus_dirs
+from kernel.api import errret, kapi, s32
+from kernel.api.device import err_ptr, page_show, page_store, platform_bus_dirs
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
 
@@ -488,14 +488,7 @@ def _drv_file(bus: PlatformBus, drv: PDriver, attr: int, mode: int | None = None
         fn = mem.u64(attr + DeviceAttribute.show.offset)
         if not fn:
             raise KernelError(Errno.EIO)
-        buf = k.slab.kmalloc(PAGE_SIZE, zero=True)
-        try:
-            n = s64(k.call_fn(fn, (dd, buf), "drv_attr_show"))
-            if n < 0:
-                raise KernelError(-n)
-            return mem.read(buf, min(n, PAGE_SIZE - 1)).decode("latin-1")
-        finally:
-            k.slab.kfree(buf)
+        return page_show(k, fn, (dd,), "drv_attr_show")[1]
 
     def store(text: str) -> None:
         fn = mem.u64(attr + DeviceAttribute.store.offset)
