@@ -57,18 +57,13 @@ class Ftrace:
     def register(self, ops: FtraceOps, ip: int) -> None:
         """Filter OPS on site IP and enable it there; -EBUSY if another ops modifying regs->ip
         is on it already."""
-        on_site = self.sites.get(ip)
-        if on_site is None:
-            on_site = self.sites[ip] = []
+        on_site = self.sites.setdefault(ip, [])      # (a refusal needs an ops there already)
         if ops in on_site:
             return
         if ops.ipmodify and any(o.ipmodify for o in on_site):
-            if not on_site:
-                del self.sites[ip]
             raise KernelError(Errno.EBUSY)
-        first = not on_site
         on_site.insert(0, ops)
-        if first:
+        if len(on_site) == 1:
             rel = (self.caller - (ip + MCOUNT_INSN_SIZE)) & 0xFFFFFFFF
             self.k.cpu.write_text(ip, b"\xe8" + rel.to_bytes(4, "little"))
 
