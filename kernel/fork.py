@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import KERNEL_DS, USER_DS, ListHead, TaskStruct
+from kernel.errno import Errno
 from kernel.sched import TaskKind
 from kernel.signal import free_task_signals, init_task_signals
 
@@ -228,7 +229,6 @@ def _do_fork(k: "Kernel", clone_flags: int, stack_start: int, stack_size: int,
     commands and kthreadd)."""
     reqs = k.fork_requests
     if not reqs or reqs[-1].child is not None:
-        from kernel.errno import Errno
         return -Errno.EINVAL
     req = reqs[-1]
     req.child = k.sched.new_task(req.comm, req.kind, base=req.base, sleep_on=req.sleep_on,
