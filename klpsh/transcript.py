@@ -186,15 +186,22 @@ def lead(command: str, after: list[Line]) -> int:
 
 def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
     """Issue time of each command: its first timestamp less its lead(), else after the last
-    one seen.
+    one seen. In a transcript typed on a rhythm (gaps between first lines, no `sleep` pacing
+    it), a command plan() finds waiting for its lines is issued when plan() types it, so it
+    blocks for them as it did (issued at its lines' time, the lines of what it waits for
+    could come before it and the replay would boot again to issue it earlier).
 
     `sleep` is issued right after the previous command's output, like a command without lines.
     """
+    typed = not any(_waits(cmd.text) for cmd, _after in blocks) and _gaps(blocks)
+    steps = plan(blocks) if typed else None
     times: list[int | None] = []
     last_ts: int | None = None
-    for cmd, after in blocks:
+    for i, (cmd, after) in enumerate(blocks):
         stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
-        if stamps and not _waits(cmd.text):
+        if steps is not None and steps[i].waits:
+            times.append(steps[i].at)
+        elif stamps and not _waits(cmd.text):
             times.append(max(stamps[0] - lead(cmd.text, after), 0))
         elif last_ts is not None:
             times.append(last_ts + US)
@@ -233,14 +240,20 @@ def _last_ts(after: list[Line]) -> int | None:
     return max(stamps) if stamps else None
 
 
-def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
-    """The typing rhythm: median spacing of the first lines of consecutive commands."""
+def _gaps(blocks: list[tuple[Line, list[Line]]]) -> list[int]:
+    """The spacings of the first lines of consecutive commands that both have lines."""
     firsts = [_first_ts(after) for _cmd, after in blocks]
-    gaps = [b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a]
+    return [b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a]
+
+
+def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
+    """The typing rhythm: median spacing of the first lines of consecutive commands (as
+    statistics.median takes it, without replay paying 4 ms to import statistics)."""
+    gaps = sorted(_gaps(blocks))
     if not gaps:
         return NSEC_PER_SEC
-    import statistics  # here: replay's start-up doesn't pay for it
-    return int(statistics.median(gaps))
+    mid = len(gaps) // 2
+    return int(gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2)
 
 
 def plan(blocks: list[tuple[Line, list[Line]]]) -> list[Step]:

@@ -164,6 +164,30 @@ def test_replay_all_nine() -> None:
     assert out.getvalue().count("ok   ") == 9
 
 
+@have_modules
+def test_a_waiting_command_is_planned_to_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test 9's last rmmod waits ~20 s for the busy worker: replay issues it on the typing
+    rhythm, where it blocks, so no transcript of the nine needs a second boot."""
+    from kernel.machine import Kernel
+
+    real_boot = Kernel.boot.__func__  # type: ignore[attr-defined]
+    boots: list[int] = []
+
+    def boot(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        boots.append(1)
+        return real_boot(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Kernel, "boot", classmethod(boot))
+    test9 = TRANSCRIPTS / "callbacks-test-9.txt"
+    _pre, blocks = transcript._blocks(transcript._load(str(test9)))
+    times = transcript._planned_times(blocks)
+    assert times[-1] == transcript.plan(blocks)[-1].at < transcript._first_ts(blocks[-1][1]) - 10 * 10**9
+    for n in range(1, 10):
+        boots.clear()
+        assert transcript.replay_file(str(TRANSCRIPTS / f"callbacks-test-{n}.txt"))[0]
+        assert len(boots) == 1, n
+
+
 @have_vmlinux
 def test_command_moved_before_an_event_that_logs_after_it(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
