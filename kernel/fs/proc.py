@@ -1,7 +1,7 @@
 """procfs: /proc/<pid>/{comm,stack,patch_state,status}, /proc/modules, /proc/cmdline and
 /proc/meminfo (vmlinux's own show functions, as proc_create_single() entries), /proc/interrupts
 and /proc/softirqs,
-/proc/dynamic_debug/control; entries modules create are in kernel/fs/procfs.py."""
+/proc/dynamic_debug/control, /proc/kallsyms; entries modules create are in kernel/fs/procfs.py."""
 
 from __future__ import annotations
 
@@ -50,6 +50,28 @@ def proc_modules(k: "Kernel") -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def proc_kallsyms(k: "Kernel") -> str:
+    """kallsyms_open()'s s_show() over every symbol: vmlinux's in address order, then each
+    module's (newest first, as module_get_kallsym() walks the list) in symbol-table order,
+    "[module]" after a tab, the letter capital only if the module exports the name; a live
+    module's init sections are freed, and their symbols with them. Root reads the addresses
+    (kallsyms_show_value(): CAP_SYSLOG)."""
+    lines = [f"{s.addr:016x} {s.type} {s.name}\n"
+             for s in sorted(k.kallsyms.owner_syms("vmlinux"), key=lambda s: s.addr) if s.name]
+    for m in reversed(list(k.loader.modules.values())):
+        if m.state.name == "UNFORMED":
+            continue
+        freed = [] if m.state.name != "LIVE" else [
+            (m.section_addr[s.index], m.section_addr[s.index] + s.sh_size)
+            for s in m.image.sections if s.name.startswith(".init") and s.index in m.section_addr]
+        for s in m.symbols:
+            if not s.name or any(lo <= s.addr < hi for lo, hi in freed):
+                continue
+            letter = s.type.upper() if s.name in m.exports else s.type.lower()
+            lines.append(f"{s.addr:016x} {letter} {s.name}\t[{m.name}]\n")
+    return "".join(lines)
+
+
 def _dyndbg_store(k: "Kernel", text: str) -> None:
     for q in text.replace(";", "\n").splitlines():
         if q.strip():
@@ -70,6 +92,7 @@ def proc_init(k: "Kernel") -> None:
     from kernel.machine import NR_CPUS
     proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
+    proc.children["kallsyms"] = Attr(0o444, lambda: proc_kallsyms(k))
     proc.children["interrupts"] = Attr(0o444, lambda: _interrupts(k, NR_CPUS))
     proc.children["softirqs"] = Attr(0o444, lambda: k.softirq.show(NR_CPUS))
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
