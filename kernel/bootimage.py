@@ -11,13 +11,13 @@ image is what that boot produced, read back from its memory and tables.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from kernel.abi import ModuleState
 from kernel.cpu import SLOT, Stub
 from kernel.mm import STUB_BASE
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.api import KApi
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kernel.module.main import Module
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class BootImage:
     """The stub table and the linked vmlinux of one boot, as later boots install them."""
 

@@ -9,7 +9,6 @@ engine stays frozen mid-instruction-stream while other tasks run on other engine
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALID,
@@ -25,6 +24,7 @@ from kernel.fault import DOUBLE_FAULT, canonical, error_code, frame_push_fault
 from kernel.module.kallsyms import KSym
 from kernel.mm import (PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STUB_BASE, STUB_END,
                        THREAD_SIZE, BadAddress, GuestMemory, PageTable)
+from kernel.record import field, record
 from kernel.traps import do_irq_no_handler, is_external, trap_name
 from kernel.watchdog import HOST_CALL_COST, HOST_CALL_NS, NS_PER_INSN, SLICE_INSNS, SoftLockup
 
@@ -91,7 +91,7 @@ class GuestBug(Exception):
 _TS_STACK = TaskStruct.stack.offset
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Stub:
     """A kernel function implemented in Python, reached through a `nop; ret` slot."""
 
@@ -102,7 +102,7 @@ class Stub:
     addr: int = 0
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class StubFrame:
     """Guest state at the moment guest code called into the kernel (innermost last)."""
 
@@ -111,7 +111,7 @@ class StubFrame:
     rbp: int
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Level:
     """One host-to-guest call: the return sentinel, the stack it started on, and how many
     kernel entries (StubFrames) were open when it started (a nested call sits on them)."""
@@ -122,7 +122,7 @@ class Level:
     host_depth: int = 0     # the task's host frames when it started (its caller's chain)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class EngineState:
     """What one engine's hooks found out while it ran: the page-fault address and access the
     TLB refused, a CPU exception raised, and the page-table generation its TLB holds."""
@@ -159,7 +159,7 @@ def remove_cache(uc: Uc, begin: int, end: int) -> None:
     _ctl_write(uc, UC_CTL_TB_REMOVE_CACHE, begin, end)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class GuestContext:
     """Per-task CPU bookkeeping: engine, stack, open calls and kernel entries."""
 
@@ -200,7 +200,7 @@ class HostVarArgs:
         return self.rest.pop(0) if self.rest else 0
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Board:
     """Guest memory and the engines mapped over it: the hardware a machine runs on.
 

@@ -14,11 +14,11 @@ the arguments in their registers and a kretprobe the pid it returns.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import KERNEL_DS, USER_DS, ListHead, TaskStruct
 from kernel.errno import Errno
+from kernel.record import record
 from kernel.sched import TaskKind
 from kernel.signal import free_task_signals, init_task_signals
 
@@ -203,7 +203,7 @@ _TS_ADDR_LIMIT = TaskStruct.thread.offset
 
 
 # --- _do_fork ----------------------------------------------------------------------------
-@dataclass(eq=False)
+@record(eq=False)
 class ForkRequest:
     """What the host asks of one fork: the parent, and the child's comm, kind and frames
     (the rest of copy_process() is the parent's); CHILD once _do_fork() made it."""

@@ -12,10 +12,10 @@ is refused with -EBUSY (__ftrace_hash_update_ipmodify), in 4.19 and 5.4 alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kernel.errno import Errno, KernelError
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -25,7 +25,7 @@ NOP5 = bytes.fromhex("0f1f440000")
 __all__ = ["FtraceOps", "Ftrace", "MCOUNT_INSN_SIZE", "NOP5", "ftrace_regs_caller"]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class FtraceOps:
     """struct ftrace_ops: FUNC(k, ip, ret_slot) is called at every site the ops filters on."""
 

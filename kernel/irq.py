@@ -16,13 +16,13 @@ The shell raises lines (klpsh's `irq raise N`), interrupting the task that runs 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel import cost
 from kernel.bug import WarnSite
 from kernel.cpu import GuestBug, GuestFault
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 from kernel.sched import SIGKILL, TaskKilled, TaskKind, TaskState
 from kernel.softirq import HARDIRQ_OFFSET, in_interrupt
 from kernel.traps import do_irq_no_handler
@@ -67,7 +67,7 @@ SPURIOUS_EVENTS, SPURIOUS_STUCK = 100_000, 99_900   # note_interrupt()'s window 
 SPURIOUS_WINDOW = 1000 // 10    # HZ/10: unhandled ones further apart start the count again
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class IrqAction:
     """struct irqaction: one handler on a line (a module's, or a platform driver's)."""
 
@@ -86,7 +86,7 @@ class IrqAction:
     warned: bool = False            # IRQTF_WARNED
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class IrqDesc:
     """struct irq_desc of one IO-APIC pin."""
 

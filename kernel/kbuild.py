@@ -28,11 +28,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kernel import modpost
 from kernel.kbuild_makefile import MakeError, ModuleSpec, kbuild_file, read_kbuild_dir
+from kernel.record import field, record
 
 __all__ = [
     "BuildError",
@@ -102,7 +102,7 @@ class BuildError(Exception):
         self.make_lines = list(make_lines)    # make's own `*** ... Error N` lines, after MESSAGE
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HeaderTree:
     """The headers a kernel profile builds modules against: DIRS in search order (a profile's
     overlay first, then the base tree), and the vmlinux object whose exports modpost knows."""
@@ -297,7 +297,7 @@ def _install(built: Path, dest: Path) -> None:
 
 # --- building modules -----------------------------------------------------------------------
 
-@dataclass
+@record
 class _Job:
     """One module of a build: where its sources are, how its paths are shown, its flags."""
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from kernel.record import field, record
 
 __all__ = ["MakeError", "Makefile", "ModuleSpec", "KbuildDir", "read_kbuild_dir"]
 
@@ -29,7 +30,7 @@ class MakeError(Exception):
     """The file cannot be read as make would; str() is make's own wording."""
 
 
-@dataclass
+@record
 class _Var:
     value: str
     recursive: bool      # '=' (expanded at each use) or ':=' (expanded once)
@@ -499,7 +500,7 @@ _FUNCTIONS = {
 
 # --- what Kbuild takes from the file ----------------------------------------------------
 
-@dataclass
+@record
 class ModuleSpec:
     """One module a Kbuild file names: its .ko name and the objects linked into it."""
 
@@ -508,7 +509,7 @@ class ModuleSpec:
     composite: bool
 
 
-@dataclass
+@record
 class KbuildDir:
     """What Kbuild reads from one module directory."""
 

@@ -39,8 +39,9 @@ import os
 import struct
 import sys
 import tempfile
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from kernel.record import record, replace
 
 SHT_NULL, SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHT_RELA = 0, 1, 2, 3, 4
 SHT_NOBITS, SHT_REL, SHT_GROUP, SHT_SYMTAB_SHNDX = 8, 9, 17, 18
@@ -72,7 +73,7 @@ class KlpConvertError(Exception):
     """The module cannot be converted; the message says why (no traceback for users)."""
 
 
-@dataclass
+@record
 class _Section:
     name: str
     sh_type: int
@@ -90,7 +91,7 @@ class _Section:
         return self.nobits_size if self.sh_type == SHT_NOBITS else len(self.data)
 
 
-@dataclass
+@record
 class _Sym:
     st_name: int
     st_info: int
@@ -181,7 +182,7 @@ class _Elf:
         return bytes(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Annotation:
     objname: str
     sympos: int

@@ -27,8 +27,6 @@ there is counted in its nmissed and skipped.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import unicorn.x86_const as X
@@ -37,6 +35,7 @@ from kernel.abi import Kprobe as CKprobe, Kretprobe as CKretprobe, KretprobeInst
 from kernel.cpu import MASK64, STUB_BASE, SLOT, regs_of
 from kernel.errno import Errno, KernelError
 from kernel.ftrace import MCOUNT_INSN_SIZE, FtraceOps
+from kernel.record import field, record, replace
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -71,7 +70,7 @@ _ARGS = ("di", "si", "dx", "cx", "r8", "r9")
 __all__ = ["Kprobes", "KprobeSite", "kprobes_of"]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KprobeSite:
     """The probes at one address (an aggregate probe when more than one), newest first."""
 
@@ -85,7 +84,7 @@ class KprobeSite:
     slot: int = 0           # ... and its copy in an instruction slot, an int3 after it
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class RetprobeState:
     """What register_kretprobe() allocated: the free instances (struct kretprobe_instance with
     data_size bytes of data after it)."""
@@ -95,7 +94,7 @@ class RetprobeState:
     all: list[int] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Instance:
     """A pending kretprobe_instance of a task: RI, its kretprobe and the stack slot (ri->fp)
     whose return address the trampoline replaced (0: a Python function's return)."""
@@ -362,7 +361,7 @@ class Kprobes:
         def probed(k: "Kernel", *args: Any) -> Any:
             """The probed Python function: its probes' handlers around it."""
             return kprobe_stub_hit(k, addr, inner, args)
-        cpu.stubs[index] = dataclasses.replace(stub, func=probed)
+        cpu.stubs[index] = replace(stub, func=probed)
 
     def _unwrap(self, addr: int) -> None:
         """The Python function at ADDR without its probe hook again."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ctypes
 import mmap
 import struct
-from dataclasses import dataclass
 
 from kernel.errno import Errno, KernelError
+from kernel.record import record
 
 # Guest physical = virtual layout, all below 2 GiB so -mcmodel=kernel immediates fit.
 MEM_BASE = 0x0010_0000
@@ -228,7 +228,7 @@ class BuddyAllocator:
         return sum(len(s) << o for o, s in enumerate(self._free))
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class _Slab:
     """One page of kmalloc-SIZE objects and those of them that are free (LIFO)."""
 

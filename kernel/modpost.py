@@ -9,9 +9,10 @@ holds __this_module and the modinfo modpost adds (vermagic, name, intree, depend
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from kernel.record import field, record
 
 __all__ = ["ModpostError", "ObjectSymbols", "Exports", "kernel_exports", "object_symbols",
            "check_module", "mod_c", "GPL_COMPATIBLE"]
@@ -29,7 +30,7 @@ class ModpostError(Exception):
     """modpost stopped the build: str() is its FATAL line."""
 
 
-@dataclass
+@record
 class ObjectSymbols:
     """What one linked module object defines, needs and says about itself."""
 
@@ -39,7 +40,7 @@ class ObjectSymbols:
     modinfo: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class Exports:
     """The symbol table modpost resolves against: name -> (owner, GPL-only)."""
 

@@ -6,10 +6,10 @@ the same first-fit allocator, and each CPU's copy starts as the section's data (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 UNIT = 32 * 1024             # bytes of per-CPU data each CPU has (PCPU_MIN_UNIT_SIZE)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PerCpu:
     """The per-CPU areas of one machine."""
 

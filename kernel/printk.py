@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Callable, Iterator, TypeVar
+
+from kernel.record import field, record
 
 T = TypeVar("T")
 
@@ -17,7 +18,7 @@ LEVEL_NAMES = ("emerg", "alert", "crit", "err", "warn", "notice", "info", "debug
 LOG_BUF_RECORDS = 1 << 14
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Record:
     """One dmesg line: sequence number, timestamp (ns), level and text."""
 
@@ -49,7 +50,7 @@ def split_level(msg: str) -> tuple[int | None, bool, str]:
     return level, cont, msg
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class DynamicDebug:
     """Dynamic debug control: which pr_debug sites print (`file`, `func`, `module` rules)."""
 
@@ -221,7 +222,7 @@ DEFAULT_RATELIMIT_INTERVAL_JIFFIES = 5 * 1000     # 5 * HZ
 DEFAULT_RATELIMIT_BURST = 10
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class RateLimit:
     """struct ratelimit_state of a pr_*_ratelimited() call site (lib/ratelimit.c's rules)."""
 

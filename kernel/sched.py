@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
@@ -21,6 +20,7 @@ from greenlet import getcurrent, greenlet
 
 from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN, TaskStruct
 from kernel.cpu import GuestContext
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -110,7 +110,7 @@ class TaskKilled(Exception):
         return _SIGNAL_TEXT.get(self.signo, f"Unknown signal {self.signo}")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Task:
     """task_struct: identity, scheduling state and the livepatch per-task state."""
 
@@ -476,7 +476,7 @@ class Scheduler:
         return True
 
 
-@dataclass
+@record
 class WaitBound:
     """How long a command may wait for the machine: virtual time, virtual CPU time spent by
     its tasks, timer events run, and whether the user interrupted (Ctrl-C)."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 from kernel.abi import HZ
+from kernel.record import record
 
 NSEC_PER_SEC = 1_000_000_000
 NSEC_PER_JIFFY = NSEC_PER_SEC // HZ
@@ -70,7 +70,7 @@ def round_jiffies_common(j: int, cpu: int, now: int, force_up: bool) -> int:
     return j if j > now else original
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Event:
     """A host-side callback due at a virtual time; cancelled events stay in the heap, inert."""
 

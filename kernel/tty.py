@@ -3,10 +3,10 @@ the controlling tty of the shell's user tasks; what is written to it goes to the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import SignalStruct, TtyDriver, TtyOperations, TtyStruct
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -17,7 +17,7 @@ UNIX98_PTY_SLAVE_MAJOR = 136
 TTY_DRIVER_TYPE_PTY, PTY_TYPE_SLAVE = 0x0004, 0x0002
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Terminal:
     """The terminal's guest objects (made on first use) and who shows what is written to it."""
 

@@ -16,8 +16,9 @@ could ever end its run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
+
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -40,7 +41,7 @@ def get_timestamp(ns: int) -> int:
     return ns >> 30
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class CpuWatch:
     """The per-CPU state of watchdog.c and of the current run on that CPU."""
 

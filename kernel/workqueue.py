@@ -11,13 +11,13 @@ kernel's concurrency management does, and never runs one work item on two worker
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from kernel import cost
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
 from kernel.mm import GuestMemory
+from kernel.record import record
 from kernel.sched import Task, TaskExit, TaskKind, TaskState
 from kernel.time import Event
 from kernel.wait import WaitQueue
@@ -62,7 +62,7 @@ SYSTEM_WORKQUEUES = {
 }
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Work:
     """Host-side state of one work_struct (keyed by guest address) or a host work function."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from prompt_toolkit.document import Document
 
 from kernel.errno import KernelError
 from kernel.fs import Attr, Dir
+from kernel.record import record
 from klpsh.tools import SAMPLES_PREFIX, ToolContext, ToolSpec
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ VFS_ROOTS = ("/sys/", "/proc/")
 REDIRECTS = (">", ">>")
 
 
-@dataclass
+@record
 class Line:
     """The line before the cursor, split: finished WORDS and the WORD being typed."""
 

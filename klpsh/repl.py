@@ -21,7 +21,6 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -42,6 +41,7 @@ from prompt_toolkit.shortcuts import print_formatted_text
 from prompt_toolkit.styles import BaseStyle, Style, merge_styles, style_from_pygments_cls
 from prompt_toolkit.utils import is_dumb_terminal
 
+from kernel.record import record
 from klpsh.completer import KlpshCompleter
 from klpsh.highlight import LEVEL_CLASSES, KlpshLexer, KlpshStyle
 from klpsh.shell import Shell
@@ -77,7 +77,7 @@ UI_STYLE = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Terminal:
     """What the output can do: DUMB terminals get plain lines, COLOR may be turned off."""
 

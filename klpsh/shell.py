@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.errno import Errno, KernelError, strerror
 from kernel.fs.syscalls import Interrupted, OpenError, WriteError
 from kernel.panic import MachineDead
+from kernel.record import field, record
 from kernel.sched import SyscallAbandoned, TaskKilled
 from klpsh.tools import BUNDLED_MODULES, ShellExit, ToolContext, Tools
 
@@ -40,7 +40,7 @@ class ShellSyntaxError(Exception):
     """A line the shell cannot run (bad quoting, unsupported operators)."""
 
 
-@dataclass
+@record
 class Command:
     """One parsed line: the words, an optional `> FILE` target, and the commands it is piped
     into (`dmesg | grep livepatch | tail -n 3`: argv is dmesg's, pipe holds grep's and tail's)."""

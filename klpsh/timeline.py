@@ -4,9 +4,10 @@ virtual time, the attempts that could not switch it and why, and the transition'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 from xml.sax.saxutils import escape, quoteattr
+
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.livepatch.history import Blocked, TaskTrack, TransitionRecord
@@ -30,7 +31,7 @@ def secs(ns: int) -> str:
     return f"{ns // NSEC_PER_SEC}.{ns % NSEC_PER_SEC // 1000:06d}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     """A task in STATE over [start, end) ns."""
 
@@ -213,7 +214,7 @@ TOP = 92
 WHY_W = 290            # the column naming what held each task up
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Geometry:
     """Where the SVG puts things: the x of a time, the y of a row."""
 

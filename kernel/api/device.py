@@ -7,7 +7,6 @@ and its /dev node (kernel.fs.devtmpfs), made by device_add() and removed by devi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from kernel.abi import Attribute, AttributeGroup, Class, Device, DeviceAttribute, DeviceType, Kobject
@@ -18,6 +17,7 @@ from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
 from kernel.fs.char_dev import MAJOR, MINOR
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -40,7 +40,7 @@ def is_err_or_null(p: int) -> bool:
     return p == 0 or p >= 2**64 - MAX_ERRNO
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ClassInfo:
     """A registered struct class: its name and its /sys/class directory."""
 
@@ -52,7 +52,7 @@ class ClassInfo:
     devnode: Callable[[int], tuple[str | None, int]] | None = None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class DevInfo:
     """A device_add()ed struct device."""
 

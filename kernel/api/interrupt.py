@@ -12,12 +12,12 @@ with its module while listed faults in the softirq, as on Linux.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import TaskletStruct
 from kernel.errno import KernelError
 from kernel.api import errret, kapi
+from kernel.record import field, record
 from kernel.sched import TaskState
 from kernel.softirq import HI_SOFTIRQ, SOFTIRQ_DISABLE_OFFSET, TASKLET_SOFTIRQ, in_interrupt
 from kernel.wait import WaitQueue
@@ -31,7 +31,7 @@ _COUNT, _FUNC, _DATA = TaskletStruct.count.offset, TaskletStruct.func.offset, Ta
 _ACTION = {TASKLET_SOFTIRQ: "tasklet_action", HI_SOFTIRQ: "tasklet_hi_action"}
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Tasklets:
     """tasklet_vec and tasklet_hi_vec of CPU 0, and who waits in tasklet_kill()."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import RwSemaphore
 from kernel.api import kapi
+from kernel.record import field, record
 from kernel.sched import TaskState
 from kernel.wait import WaitQueue
 
@@ -70,14 +70,14 @@ RWSEM_ACTIVE_WRITE_BIAS = RWSEM_WAITING_BIAS + RWSEM_ACTIVE_BIAS
 RWSEM_READER_OWNED = 1
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class _Waiter:
     task: "Task"
     write: bool
     granted: bool = False
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class RwSem:
     """Host side of one struct rw_semaphore: holders and the FIFO of waiters."""
 

@@ -19,7 +19,6 @@ slots, so that a device or driver a module left behind when it was unloaded faul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from kernel import abi
@@ -29,6 +28,7 @@ from kernel.api import errret, kapi, s32
 from kernel.api.device import err_ptr, page_show, page_store, platform_bus_dirs
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.api.device import DevInfo
@@ -61,7 +61,7 @@ UNBIND = ("device_release_driver", "device_release_driver_internal", "__device_r
           "platform_drv_remove")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PDriver:
     """A registered struct platform_driver."""
 
@@ -73,7 +73,7 @@ class PDriver:
     probe_fail: bool = False      # __platform_driver_probe() is done: later probes get -ENXIO
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PDevice:
     """A platform device on the bus (device_add()ed)."""
 

@@ -10,10 +10,10 @@ returns.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
+from kernel.record import field, record
 from kernel.softirq import RCU_SOFTIRQ
 from kernel.wait import WaitQueue
 
@@ -24,7 +24,7 @@ KFREE_OFFSET_MAX = 4096           # __is_kfree_rcu_offset(): a "function" below 
 GRACE_PERIOD_JIFFIES = 1
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class RcuState:
     """Callbacks waiting for their grace period (head, func), and who waits for them all."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.api import kapi
 from kernel.bug import WarnSite
 from kernel.errno import Errno, KernelError
 from kernel.mm import PAGE_SIZE, BadAddress
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -276,7 +276,7 @@ SLUB_MIN_OBJECTS = 4 * (2 + 1)  # 4 * (fls(nr_cpu_ids) + 1) with 2 CPUs
 KMEM_CACHE_STRUCT = 64          # bytes the opaque struct kmem_cache takes in guest memory
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KmemCache:
     """One cache: its geometry, its slabs and the objects on its free list."""
 

@@ -10,12 +10,12 @@ or a guest va_list (VaList); %pV formats a struct va_format recursively.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kernel.bug import WarnSite
 from kernel.mm import GuestMemory
 from kernel.profile import GfpBits
+from kernel.record import record, replace
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -42,7 +42,7 @@ _QUALIFIED_BITS = {"H": 8, "h": 16, "": 32, "l": 64, "L": 64, "z": 64, "t": 64}
 NextArg = Callable[[], int]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PrintfSpec:
     """struct printf_spec: how one conversion is printed."""
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 from typing import Callable
 
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Attr:
     """A file: mode bits decide who may open it; show/store produce and consume text."""
 
@@ -19,7 +19,7 @@ class Attr:
     dac_override: bool = False      # procfs: root may open it whatever its mode
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Symlink:
     """A symbolic link: the path it holds, relative to its directory or absolute. SIZE is
     what stat() says (sysfs and debugfs links: 0; None: the target's length)."""
@@ -36,7 +36,7 @@ class Symlink:
 MAXSYMLINKS = 40
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Dir:
     """A directory with fixed children and, optionally, computed ones (e.g. /proc/<pid>)."""
 
@@ -64,7 +64,7 @@ class Dir:
         self.children.pop(name, None)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class TmpfsDir(Dir):
     """A directory of the in-memory file system (kernel/fs/tmpfs.py): new regular files may
     be made in it."""

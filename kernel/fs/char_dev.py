@@ -8,11 +8,11 @@ them, so /proc/devices lists them in 4.19's order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kernel.abi import Cdev, Inode
 from kernel.errno import Errno, KernelError
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.fs.file import FileNode
@@ -55,7 +55,7 @@ def MINOR(dev: int) -> int:
     return dev & MINORMASK
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class CharDeviceStruct:
     """struct char_device_struct: one registered region."""
 
@@ -66,7 +66,7 @@ class CharDeviceStruct:
     cdev: int = 0                 # the cdev __register_chrdev() made for it
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Probe:
     """One kobj_map entry: COUNT device numbers from DEV served by the cdev at CDEV."""
 

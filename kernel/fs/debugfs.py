@@ -9,7 +9,6 @@ and inode are freed once no open file still uses them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import Dentry, FileOperations, Inode
@@ -17,6 +16,7 @@ from kernel.errno import Errno
 from kernel.fs import Dir, Symlink
 from kernel.fs.file import FileNode, attach_rw, new_dentry, new_inode
 from kernel.mm import BadAddress
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -35,7 +35,7 @@ def is_err(p: int) -> bool:
     return (p & (2**64 - 1)) >= 2**64 - MAX_ERRNO
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class DebugDir(Dir):
     """A debugfs directory: its mode is the inode's (ls -l shows it)."""
 
@@ -43,7 +43,7 @@ class DebugDir(Dir):
     size: int = 0
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Entry:
     """One debugfs dentry and what it is."""
 

@@ -19,13 +19,13 @@ time and release it, as for /proc and /dev.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import Dentry, File, FileOperations, Inode
 from kernel.api import s32, s64
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -58,7 +58,7 @@ def open_fmode(flags: int) -> int:
     return ((flags + 1) & O_ACCMODE) & (FMODE_READ | FMODE_WRITE)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class FileNode(Attr):
     """A file whose opens, reads and writes go through guest file operations.
 

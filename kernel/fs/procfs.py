@@ -7,7 +7,6 @@ written by the VFS (kernel/fs/file.py) as proc_reg_open/read/write/release would
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import FileOperations, Inode
@@ -15,6 +14,7 @@ from kernel.bug import WarnSite
 from kernel.errno import Errno
 from kernel.fs import Attr, Dir
 from kernel.fs.file import FileNode, attach_rw, new_inode
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -39,7 +39,7 @@ PROC_VIA = {"open": "proc_reg_open", "read": "proc_reg_read", "write": "proc_reg
             "release": "proc_reg_release"}
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ProcDirEntry:
     """struct proc_dir_entry: a /proc file or directory and what serves it."""
 

@@ -9,10 +9,10 @@ A file without ->poll is always ready for reading and writing (DEFAULT_POLLMASK)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 from kernel.sched import TaskState
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def poll_text(mask: int) -> str:
     return "|".join(names) or "0"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PollWqueues:
     """struct poll_wqueues: the wait queues one poll registered the task on."""
 

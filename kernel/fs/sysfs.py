@@ -4,11 +4,11 @@ The kobject calls themselves are kernel/api/kobject.py's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kernel.abi import Kobject
 from kernel.fs import Dir
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -19,7 +19,7 @@ BUILTIN = {"klpsh_kernel_kobj": ("sys/kernel", "kernel"), "klpsh_mm_kobj": ("sys
 INITIALIZED, IN_SYSFS = 1, 2
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KobjInfo:
     """A kobject in sysfs: its directory, the one it is in, and its path below /sys."""
 

@@ -10,7 +10,6 @@ Kept simple: no mkdir, unlink or rename from the shell; owner root, mode as crea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel.abi import Inode
@@ -18,6 +17,7 @@ from kernel.errno import Errno, KernelError
 from kernel.fs import Dir, TmpfsDir
 from kernel.fs.file import (FMODE_WRITE, O_APPEND, O_TRUNC, S_IFREG, SEEK_CUR, SEEK_END,
                             SEEK_SET, FileNode, HostFops, OpenFile, new_inode)
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -27,7 +27,7 @@ MAX_FILE_BYTES = 64 << 20        # what one file may hold here (its bytes are ho
 SHELL_MODE = 0o644               # bash's redirections: 0666 & ~umask 022
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class RegFile(FileNode):
     """A regular file: its bytes are host-side, its inode a guest struct inode."""
 

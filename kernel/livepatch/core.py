@@ -8,7 +8,6 @@ Where the two differ, `self.profile` (kernel/profile.py LivepatchProfile) says w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel import abi
@@ -24,6 +23,7 @@ from kernel.livepatch.patch import (KlpOps, klp_patch_object, klp_unpatch_object
                                     klp_unpatch_objects, klp_unpatch_objects_dynamic)
 from kernel.module.params import kstrtobool
 from kernel.printk import Logger
+from kernel.record import field, record
 from kernel.sched import Task
 from kernel.wait import WaitQueue
 
@@ -61,7 +61,7 @@ class KMutex:
             self.wq.wake_up(self.k)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpFunc:
     """struct klp_func: one function a patch replaces, and its state."""
 
@@ -83,7 +83,7 @@ class KlpFunc:
             k.mem.set_u64(self.addr + self.cstruct.old_addr.offset, addr)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpObject:
     """struct klp_object: vmlinux or one module a patch changes, with its functions."""
 
@@ -115,7 +115,7 @@ class KlpObject:
             k.mem.set_u64(self.addr + self.cstruct.mod.offset, mod.struct_addr if mod else 0)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpPatch:
     """struct klp_patch: one livepatch module's patch, its objects and its state."""
 

@@ -12,10 +12,10 @@ do not ask for.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.abi import KLP_PATCHED, KLP_UNPATCHED
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.sched import Task
@@ -29,7 +29,7 @@ STATE_NAME = {KLP_UNPATCHED: "unpatched", KLP_PATCHED: "patched"}
 WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Blocked:
     """A run of a task's failed switch attempts with the same reason."""
 
@@ -46,7 +46,7 @@ class Blocked:
         return self.why[len(prefix):] if self.why.startswith(prefix) else None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class TaskTrack:
     """One task during one transition: its states over time and why it was held up."""
 
@@ -67,7 +67,7 @@ class TaskTrack:
         return cur
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Event:
     """A transition-wide step: init, start, attempt, signal, force, reverse, cancel, complete."""
 
@@ -83,7 +83,7 @@ class Event:
             self.last = self.first
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class TransitionRecord:
     """One transition of one patch, from klp_init_transition() to complete or cancel."""
 

@@ -7,7 +7,6 @@ picks the target from the func_stack and the current task's patch_state and rewr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kernel import cost
@@ -15,6 +14,7 @@ from kernel.abi import KLP_UNPATCHED
 from kernel.errno import Errno, KernelError
 from kernel.bug import WarnSite
 from kernel.ftrace import FtraceOps
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.livepatch.core import KlpFunc, KlpObject, Livepatch
@@ -31,7 +31,7 @@ __all__ = ["KlpOps", "klp_find_ops", "klp_patch_object", "klp_unpatch_object", "
            "klp_unpatch_objects_dynamic", "klp_ftrace_handler"]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpOps:
     """One per patched old function: the func_stack, newest first, and its ftrace_ops."""
 

@@ -16,10 +16,10 @@ reproduces exactly the two formats livepatch uses.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 
 __all__ = ["SHF_RELA_LIVEPATCH", "SHN_LIVEPATCH", "KlpSection", "KlpSymbol", "KlpInfo",
            "klp_find_object_symbol", "klp_resolve_symbols", "klp_write_object_relocations",
@@ -38,7 +38,7 @@ SymbolsOf = Callable[[str | None], Iterable[tuple[str, int]]]
 PrErr = Callable[[str], None]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpSection:
     """One section header of the patch module (plus its bytes), as klp_info keeps it."""
 
@@ -51,7 +51,7 @@ class KlpSection:
     data: bytes
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpSymbol:
     """One Elf64_Sym of the patch module's (complete, order-preserving) symbol table."""
 
@@ -62,7 +62,7 @@ class KlpSymbol:
     shndx: int
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class KlpInfo:
     """mod->klp_info: the patch module's sections, symbols and where sections were loaded."""
 

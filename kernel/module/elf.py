@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 from typing import NamedTuple
 from kernel.errno import Errno, KernelError
+from kernel.record import field, record
 
 SHF_WRITE = 0x1
 SHF_ALLOC = 0x2
@@ -24,7 +24,7 @@ STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE = 0, 1, 2, 3, 4
 EM_X86_64 = 62
 
 
-@dataclass
+@record
 class Section:
     """One section header of the object, with its contents."""
 
@@ -39,7 +39,7 @@ class Section:
     data: bytes
 
 
-@dataclass
+@record
 class Symbol:
     """One .symtab entry (value as in the object: section-relative)."""
 
@@ -65,7 +65,7 @@ class Rela(NamedTuple):
     addend: int
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ElfImage:
     """What the loader needs from a relocatable module object."""
 

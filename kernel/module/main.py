@@ -3,7 +3,6 @@ hooks at the points kernel/module.c calls them (4.19)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, KernelParam, KernelParamOps,
@@ -20,6 +19,7 @@ from kernel.module.kallsyms import KSym
 from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
 from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX
+from kernel.record import field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -43,7 +43,7 @@ def module_flags_taint(taints: set[str]) -> str:
     return "".join(c for c in MODULE_TAINT_ORDER if c in taints)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Module:
     """A loaded module: where it lives in guest memory and its kernel-side state."""
 

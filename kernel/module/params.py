@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from kernel.abi import KERNEL_PARAM_FL_UNSAFE, KERNEL_PARAM_OPS_FL_NOARG, PAGE_SIZE, KernelParam, KernelParamOps, KparamArray, KparamString
 from kernel.errno import Errno, KernelError
+from kernel.record import record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -152,7 +152,7 @@ def builtin_set(k: "Kernel", ptype: str, name: str, arg: int, val: str | None) -
         mem.set_u64(arg, ptr)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ModuleParam:
     """One `struct kernel_param` of a loaded module (at KP in guest memory).
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+
+from kernel.record import field, record
 
 
 def _bundled_modules() -> Path:
@@ -24,7 +25,7 @@ BUNDLED_MODULES = _bundled_modules()
 SAMPLES_PREFIX = "samples/livepatch/"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ToolContext:
     """What a tool sees: the machine, its output streams and where to look for files.
 

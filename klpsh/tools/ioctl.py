@@ -19,10 +19,10 @@ a `char*` command, else in hex. -w opens FILE read-write.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kernel.errno import KernelError, strerror
 from kernel.fs.file import O_NONBLOCK, O_RDONLY, O_RDWR
+from kernel.record import record
 from klpsh.tools import ToolContext, parse_options, tool
 
 _IOC_NONE, _IOC_WRITE, _IOC_READ = 0, 1, 2
@@ -87,7 +87,7 @@ def decode_cmd(cmd: int) -> str:
 TEXT_BUFFER = 4096
 
 
-@dataclass
+@record
 class Arg:
     """The third argument: a VALUE, or DATA handed in by pointer (SIZE of it meaningful)."""
 

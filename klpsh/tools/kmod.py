@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from kernel.errno import Errno, KernelError, strerror
+from kernel.record import record
 from klpsh.tools import ToolContext
 
 # kmod's mod_strerror() (tools/insmod.c): the load errors it words itself; the rest are strerror.
@@ -75,7 +75,7 @@ def refcnt(ctx: ToolContext, name: str, comm: str) -> int | None:
         return None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class LoadError(Exception):
     """Reading the .ko failed: STAGE is 'load' (stat failed) or 'insert' (read failed)."""
 

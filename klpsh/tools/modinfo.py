@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import stat
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 from kernel.errno import Errno, strerror
+from kernel.record import record
 from klpsh.tools import ToolContext, tool
 
 PROG = "modinfo"
@@ -110,7 +110,7 @@ def modname_of(path: Path) -> str:
     return path.name.split(".", 1)[0].replace("-", "_")
 
 
-@dataclass
+@record
 class _Options:
     field: str | None = None
     sep: str = "\n"

@@ -1,0 +1,99 @@
+"""kernel.record behaves as the standard dataclasses for what the kernel uses of them."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+import pytest
+
+from kernel.record import FrozenInstanceError, field, fields, record, replace
+
+
+def _both(body: Callable[[Callable[..., Any], Callable[..., Any]], type], **options: Any) -> tuple[type, type]:
+    """The class BODY makes, once with dataclasses and once with record (same OPTIONS)."""
+    return (body(dataclasses.dataclass(**options), dataclasses.field),
+            body(record(**options), field))
+
+
+def _point(deco: Callable[..., Any], fld: Callable[..., Any]) -> type:
+    """A class with a plain field, defaults, factories and a field left out of repr and ==."""
+    @deco
+    class Point:
+        """A point."""
+
+        x: int
+        y: int = 2
+        tags: list[int] = fld(default_factory=list)
+        note: str | None = fld(default=None, repr=False, compare=False)
+    return Point
+
+
+@pytest.mark.parametrize("options", [{}, {"eq": False}, {"frozen": True}, {"frozen": True, "eq": False}])
+def test_same_as_dataclasses(options: dict[str, bool]) -> None:
+    """__init__, defaults, factories, repr, ==, hashing and __match_args__ agree."""
+    dc, rc = _both(_point, **options)
+    a, b = dc(1, tags=[3], note="n"), rc(1, tags=[3], note="n")
+    assert repr(a).replace(dc.__qualname__, "P") == repr(b).replace(rc.__qualname__, "P")
+    assert (a.x, a.y, a.tags, a.note) == (b.x, b.y, b.tags, b.note)
+    assert dc(1).tags is not dc(1).tags and rc(1).tags is not rc(1).tags
+    assert (dc(1) == dc(1, note="other")) == (rc(1) == rc(1, note="other"))
+    assert (dc(1) == dc(2)) == (rc(1) == rc(2))
+    assert (dc.__hash__ is None) == (rc.__hash__ is None)
+    assert dc.__match_args__ == rc.__match_args__
+    assert rc.y == 2 and rc.note is None and not hasattr(rc, "tags")
+    if options.get("frozen"):
+        with pytest.raises(FrozenInstanceError):
+            b.x = 5
+        if options.get("eq", True):
+            assert hash(rc(1, tags=())) == hash(rc(1, tags=()))
+    assert replace(b, y=7).y == 7 and replace(b, y=7).tags is b.tags
+    assert [f.name for f in fields(rc)] == [f.name for f in dataclasses.fields(dc)]
+
+
+def test_inheritance_and_post_init() -> None:
+    """A record's subclass adds its fields after its base's; __post_init__ runs after __init__."""
+    @record(eq=False)
+    class Base:
+        """A base."""
+
+        a: int
+        b: int = 1
+
+    @record(eq=False)
+    class Derived(Base):
+        """A subclass."""
+
+        c: list[int] = field(default_factory=lambda: [0])
+
+        def __post_init__(self) -> None:
+            """Count the fields."""
+            self.total = self.a + self.b + len(self.c)
+
+    d = Derived(5, c=[1, 2])
+    assert (d.a, d.b, d.c, d.total) == (5, 1, [1, 2], 8)
+    assert repr(d).endswith("Derived(a=5, b=1, c=[1, 2])")
+    assert d == d and d != Derived(5, c=[1, 2])   # eq=False: identity
+
+
+def test_recursive_repr_and_exception() -> None:
+    """A record showing itself shows "..."; an exception can be a record."""
+    @record(eq=False)
+    class Node:
+        """A node."""
+
+        next: Any = None
+
+    n = Node()
+    n.next = n
+    assert repr(n).endswith("Node(next=...)")
+
+    @record(eq=False)
+    class Failure(Exception):
+        """A failure."""
+
+        why: str
+
+    with pytest.raises(Failure) as info:
+        raise Failure("no")
+    assert info.value.why == "no"
