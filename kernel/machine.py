@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
@@ -90,6 +92,15 @@ def _seeded(state: tuple) -> random.Random:
 # The page table every boot starts with (a cache of the process, like kernel.bootimage's).
 _BOOT_PAGE_TABLES: dict[tuple[int, int, int], bytes] = {}
 
+class CommandProcess:
+    """The process a shell command's system calls are made in (Kernel.command_process)."""
+
+    __slots__ = ("task",)
+
+    def __init__(self) -> None:
+        self.task: Task | None = None
+
+
 class Kernel:
     """One simulated Linux machine (4.19 or 5.4, as its profile says). Everything that is
     state lives here."""
@@ -159,6 +170,7 @@ class Kernel:
         self.terminal = Terminal()                # the shell's tty (kernel/tty.py)
         self.user_mm = 0                          # the mm every user task points at (kernel/fork.py)
         self.fork_requests: list[Any] = []        # kernel.fork.ForkRequest: forks under way
+        self.command: CommandProcess | None = None  # the process of the shell's command running
         self.do_fork_slot = 0                     # _do_fork's kallsyms address (its slot)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
@@ -521,7 +533,11 @@ class Kernel:
                  interruptible: bool) -> T:
         keep = task is not None and not in_shell
         if task is None:
-            task = self.shell if in_shell else fork_user(self, comm, self.shell)
+            if in_shell:
+                task = self.shell
+            else:
+                task = self.user_task(comm)
+                keep = self.command is not None and task is self.command.task
         attach_tty(self, task)
         box: dict[str, Any] = {}
 
@@ -567,6 +583,38 @@ class Kernel:
             finally:
                 del err         # the traceback holds this frame: no cycle through it
         return box.get("ret")  # type: ignore[return-value]
+
+    def user_task(self, comm: str) -> Task:
+        """The task a system call of program COMM is made in: the process of the shell's
+        command running now (forked at its first call, as bash forks once and the program
+        makes its calls in that process), else a child of the shell of its own. A command's
+        process that died, is still in a call or runs another program does not make it."""
+        cmd = self.command
+        if cmd is None:
+            return fork_user(self, comm, self.shell)
+        task = cmd.task
+        if task is not None and task.state is not TaskState.DEAD and task._thread is None \
+                and not task.parked:
+            if task.comm == comm:
+                return task
+            return fork_user(self, comm, self.shell)
+        cmd.task = fork_user(self, comm, self.shell)
+        return cmd.task
+
+    @contextmanager
+    def command_process(self) -> Iterator[None]:
+        """A shell command runs: its system calls are made in one process, which exits when
+        the command ends (one still in a call exits when the call returns)."""
+        outer, self.command = self.command, CommandProcess()
+        cmd = self.command
+        try:
+            yield
+        finally:
+            self.command = outer
+            task = cmd.task
+            if task is not None and task.state is not TaskState.DEAD and task._thread is None \
+                    and not self.powered_off and self.panicked is None:
+                self.sched.exit_task(task)
 
     def new_shell(self) -> Task:
         """The shell's bash: an interactive bash ignores SIGTERM and SIGQUIT and catches

@@ -214,7 +214,8 @@ class Shell:
                                   interrupted=self.interrupted, stdin=stdin, clear=self.clear,
                                   piped=to_pipe, reboot=self.reboot)
                 try:
-                    status = self._call(spec.func, ctx, argv)
+                    with self._process():
+                        status = self._call(spec.func, ctx, argv)
                 finally:
                     stdout.flush()
                 stdin = "".join(captured)
@@ -279,6 +280,16 @@ class Shell:
                 self.out(f"{who}: write error: {strerror(e.errno)}")
             return 1
         return 0
+
+    @contextmanager
+    def _process(self) -> Iterator[None]:
+        """The tool runs in one process of its own, forked at its first system call."""
+        start = getattr(self.kernel, "command_process", None)
+        if start is None:               # a stand-in kernel without processes
+            yield
+            return
+        with start():
+            yield
 
     @contextmanager
     def _console(self) -> Iterator[None]:

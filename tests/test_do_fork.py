@@ -56,9 +56,8 @@ def _check_kprobe(sh, clone_arg: int) -> None:
         *_kprobe_lines(k, addr, clone_arg, "0"), "2"]
     real = k.kallsyms.find("_do_fork").addr
     assert run(sh, "cat /sys/kernel/debug/kprobes/list")[3:] == [f"{real:016x}  k  _do_fork+0x0    "]
-    lines = _norm(run(sh, "rmmod fork_kprobe"))   # (its reads of /sys are tasks of their own)
-    assert lines[-1] == f"kprobe at {addr} unregistered" and len(lines) % 3 == 1
-    assert lines[:3] == _kprobe_lines(k, addr, clone_arg, "0")
+    lines = _norm(run(sh, "rmmod fork_kprobe"))   # one fork: its reads of /sys and the unload
+    assert lines == [*_kprobe_lines(k, addr, clone_arg, "0"), f"kprobe at {addr} unregistered"]
     assert run(sh, "cat /proc/version") == [k.profile.proc_version.rstrip("\n")]
 
 
@@ -124,3 +123,19 @@ def test_kthread_creation_forks_through_kthreadd(kernel, tmp_path, test_module):
     m = re.fullmatch(r"_do_fork returned (\d+) and took \d+ ns to execute", lines[7])
     assert m and lines[8:] == [f"fork_kthread: started pid {m[1]}"]
     assert int(m[1]) == int(lines[3].split()[2]) + 1
+
+
+def test_one_process_per_command(kernel, tmp_path, test_module):
+    """bash forks once per command and the program makes every system call in that process:
+    lsmod's open, reads and close of /proc/modules, rmmod's reads of /sys/module/NAME and
+    its delete_module(); pids advance by one a command, and each exits with its command."""
+    sh = module_shell(kernel, tmp_path, test_module, *MODS)
+    k = sh.kernel
+    run(sh, "insmod fork_kretprobe.ko")
+    made = _pids(k)
+    assert run(sh, "lsmod")[0].startswith(f"_do_fork returned {made[0]} and took ")
+    lines = run(sh, "rmmod fork_kretprobe")
+    assert lines[0].startswith(f"_do_fork returned {made[0] + 1} and took ")
+    assert lines[1:] == [ln for ln in lines[1:] if not ln.startswith("_do_fork returned ")]
+    assert made == [made[0], made[0] + 1]
+    assert not set(made) & {t.pid for t in k.sched.all_tasks()}

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
-from kernel.fork import fork_user
 from kernel.fs.file import O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY, FileNode, OpenFile
 from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, TaskState, WaitBound
 
@@ -68,7 +67,9 @@ class Process:
         self.k = k
         self.comm = comm
         self.in_shell = in_shell
-        self.task: "Task" = k.shell if in_shell else fork_user(k, comm, k.shell)
+        self.task: "Task" = k.shell if in_shell else k.user_task(comm)
+        # the command's own process exits when the command ends, not with this use of it
+        self.owned = not in_shell and (k.command is None or self.task is not k.command.task)
         self.files: list[OpenFile] = []
         self.lost = False                # a call never returned: the task stays in the kernel
         self.dead = False                # the task was killed in a call (an Oops)
@@ -148,7 +149,7 @@ class Process:
             for f in list(self.files):
                 self.close(f)
         finally:
-            if not self.in_shell and not self.lost and not self.dead:
+            if self.owned and not self.lost and not self.dead:
                 self.k.sched.exit_task(self.task)
 
     def __enter__(self) -> "Process":
