@@ -273,3 +273,31 @@ def test_replay_script_prints_the_transcript_as_a_batch_script(tmp_path: Path) -
         f"klpsh: replay: {empty}: no commands in transcript",
         f"klpsh: replay: {tmp_path / 'missing.txt'}: No such file or directory"]
     assert transcript.replay(["--bogus", str(path)], io.StringIO()) == 2
+
+
+@have_modules
+def test_replay_runs_without_the_collector_and_leaves_it_as_it_was(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replays free their machines by reference counting: the collector is off while they
+    run and back as it was afterwards (on, or off for a caller that turned it off)."""
+    import gc
+
+    seen: list[bool] = []
+    real = transcript._replay_files
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(transcript, "_replay_files", spy)
+    path = str(TRANSCRIPTS / "callbacks-test-5.txt")
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert transcript.replay([path], io.StringIO()) == 0 and gc.isenabled()
+        gc.disable()
+        assert transcript.replay([path], io.StringIO()) == 0 and not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+    assert seen == [False, False]
