@@ -1,13 +1,17 @@
 """Records: the part of the standard dataclasses the kernel uses (@record, field(), replace()),
-made at a fraction of the cost. A class's __init__ is compiled once from its fields, as
-dataclasses does, but in one exec per class and without dataclasses' own import and checks:
-the ~60 record classes of a start cost ~16 ms with dataclasses and ~3 ms here."""
+made at a fraction of the cost. A class's __init__ is made at its first instance, from
+code compiled once per number of fields (dataclasses compiles three functions per class, and
+its import pulls inspect): the ~60 record classes of a start cost ~16 ms with dataclasses
+and ~2 ms here."""
 
 from __future__ import annotations
 
 import reprlib
+from functools import cache
 from operator import attrgetter
-from typing import Any, Callable, TypeVar
+from pathlib import Path
+from types import CodeType, FunctionType
+from typing import Any, Callable, TypeVar, dataclass_transform
 
 T = TypeVar("T")
 
@@ -80,33 +84,87 @@ def _fields(cls: type) -> dict[str, Field]:
             f = Field(value, MISSING, True, True)
         f.name = name
         fields[name] = f
+    defaulted = ""
+    for f in fields.values():
+        if f.default is not MISSING or f.default_factory is not MISSING:
+            defaulted = f.name
+        elif defaulted:
+            raise TypeError(f"non-default argument {f.name!r} follows default argument {defaulted!r}")
     return fields
 
 
+TEMPLATE_FIELDS = 32          # kernel/record_templates.py holds the code for up to this many fields
+TEMPLATES_PATH = Path(__file__).with_name("record_templates.py")
+TEMPLATES_HEADER = '''"""The code of record __init__s (kernel/record.py renames it for each record class): initN
+sets N fields, attribute nI from parameter aI, or from _fI() when aI is the _FACTORY marker.
+
+Written by `python -m kernel.record` (do not edit by hand; tests hold it to the generator).
+Compiled once into the bytecode cache like any module, where compiling one __init__ per
+record class at each start cost ~4 ms.
+"""
+# flake8: noqa
+'''
+
+
+def template_line(n: int) -> str:
+    """The source of initN, on one line."""
+    params = "".join(f", a{i}" for i in range(n))
+    body = "; ".join(f"self.n{i} = a{i} if a{i} is not _FACTORY else _f{i}()" for i in range(n))
+    return f"def init{n}(self{params}): {body or 'pass'}"
+
+
+def templates_source() -> str:
+    """What kernel/record_templates.py holds."""
+    return TEMPLATES_HEADER + "".join(f"\n\n{template_line(n)}\n" for n in range(TEMPLATE_FIELDS + 1))
+
+
+@cache
+def _template(n: int) -> CodeType:
+    """The code of an __init__ setting N fields (initN of kernel/record_templates.py, or
+    compiled here for more fields than that holds)."""
+    if n <= TEMPLATE_FIELDS:
+        from kernel import record_templates
+        return getattr(record_templates, f"init{n}").__code__
+    module = compile(template_line(n), "<record>", "exec")
+    return next(c for c in module.co_consts if isinstance(c, CodeType))
+
+
 def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., None]:
-    """CLS's __init__, compiled from its FIELDS (each set as the argument of its name; a
-    frozen record's through object.__setattr__), __post_init__() called last if CLS has one."""
-    env: dict[str, Any] = {"_FACTORY": _FACTORY, "_setattr": object.__setattr__}
-    params = ["self"]
-    body = []
-    for f in fields.values():
-        value = f.name
-        if f.default_factory is not MISSING:
-            env[f"_factory_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=_FACTORY")
-            value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
-        elif f.default is not MISSING:
-            env[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        else:
+    """CLS's __init__ from its FIELDS: each set from the argument of its name, its default
+    or default_factory() when not given (a frozen record's through object.__setattr__);
+    __post_init__() called last if CLS has one."""
+    qualname = f"{cls.__qualname__}.__init__"
+    names = tuple(fields)
+    defaults = tuple(_FACTORY if f.default_factory is not MISSING else f.default
+                     for f in fields.values() if f.default is not MISSING or f.default_factory is not MISSING)
+    post_init = hasattr(cls, "__post_init__")
+    if not frozen and not post_init and not any(name.startswith("_f") or name == "_FACTORY"
+                                                for name in names):
+        code = _template(len(names))
+        attrs = {f"n{i}": name for i, name in enumerate(names)}
+        code = code.replace(co_varnames=("self", *names), co_name="__init__", co_qualname=qualname,
+                            co_names=tuple(attrs.get(name, name) for name in code.co_names))
+        env: dict[str, Any] = {f"_f{i}": f.default_factory for i, f in enumerate(fields.values())
+                               if f.default_factory is not MISSING}
+        env["_FACTORY"] = _FACTORY
+        init = FunctionType(code, env, "__init__", defaults)
+    else:
+        env = {"_FACTORY": _FACTORY, "_setattr": object.__setattr__}
+        params = ["self"]
+        body = []
+        for f in fields.values():
+            value = f.name
+            if f.default_factory is not MISSING:
+                env[f"_factory_{f.name}"] = f.default_factory
+                value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
             params.append(f.name)
-        body.append(f"_setattr(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    source = f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"]) + "\n"
-    exec(source, env)
-    init = env["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
+            body.append(f"_setattr(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
+        if post_init:
+            body.append("self.__post_init__()")
+        exec(f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"]) + "\n", env)
+        init = env["__init__"]
+        init.__defaults__ = defaults or None
+        init.__qualname__ = qualname
     init.__module__ = cls.__module__
     return init
 
@@ -175,6 +233,20 @@ def _frozen(cls: type, names: frozenset[str]) -> None:
         setattr(cls, fn.__name__, fn)
 
 
+def _first_init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., None]:
+    """CLS's __init__ until its first call, which compiles the real one (_init()), puts it in
+    its place and runs it: a start compiles only the records it makes (about half)."""
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        """Compile the record's __init__, then run it."""
+        init = cls.__dict__["__init__"]
+        if init is __init__:
+            init = _init(cls, fields, frozen)
+            cls.__init__ = init   # type: ignore[misc]
+        init(self, *args, **kwargs)
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
 def _process(cls: type, eq: bool, frozen: bool) -> type:
     """Turn CLS into a record: its fields, __init__, __repr__, and per EQ and FROZEN __eq__,
     __hash__, __setattr__ and __delattr__ (where the body does not define them)."""
@@ -182,7 +254,7 @@ def _process(cls: type, eq: bool, frozen: bool) -> type:
     cls.__record_fields__ = fields   # type: ignore[attr-defined]
     own = cls.__dict__
     if "__init__" not in own:
-        cls.__init__ = _init(cls, fields, frozen)   # type: ignore[misc]
+        cls.__init__ = _first_init(cls, fields, frozen)   # type: ignore[misc]
     if "__repr__" not in own:
         names = tuple(f.name for f in fields.values() if f.repr)
         rep = _repr(names)
@@ -209,6 +281,7 @@ def _process(cls: type, eq: bool, frozen: bool) -> type:
     return cls
 
 
+@dataclass_transform(field_specifiers=(field, Field))
 def record(cls: type[T] | None = None, /, *, eq: bool = True, frozen: bool = False) -> Any:
     """Class decorator (as @dataclasses.dataclass with these options): the annotated class
     attributes become fields set by a generated __init__; a __repr__ shows them; EQ adds ==
@@ -236,3 +309,11 @@ def fields(obj: Any) -> tuple[Field, ...]:
     if found is None:
         raise TypeError("must be called with a record type or instance")
     return tuple(found.values())
+
+
+if __name__ == "__main__":
+    import sys
+    text = templates_source()
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(0 if TEMPLATES_PATH.read_text() == text else 1)
+    TEMPLATES_PATH.write_text(text)

@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 import pytest
 
-from kernel.record import FrozenInstanceError, field, fields, record, replace
+from kernel.record import (TEMPLATE_FIELDS, TEMPLATES_PATH, FrozenInstanceError, field, fields, record,
+                           replace, templates_source)
 
 
 def _both(body: Callable[[Callable[..., Any], Callable[..., Any]], type], **options: Any) -> tuple[type, type]:
@@ -97,3 +98,38 @@ def test_recursive_repr_and_exception() -> None:
     with pytest.raises(Failure) as info:
         raise Failure("no")
     assert info.value.why == "no"
+
+
+def test_subclass_calls_the_first_init() -> None:
+    """A plain subclass calling the record's __init__ before any record was made gets it."""
+    @record
+    class Pair:
+        """A pair."""
+
+        a: int
+        b: int = 0
+
+    class Named(Pair):
+        """A pair with a name."""
+
+        def __init__(self, name: str, a: int) -> None:
+            """The pair (A, 0) called NAME."""
+            super().__init__(a)
+            self.name = name
+
+    n = Named("n", 3)
+    assert (n.name, n.a, n.b) == ("n", 3, 0) and Pair(3) == Pair(3, 0) and Pair(1) != Pair(2)
+    assert Pair.__init__.__qualname__.endswith("Pair.__init__")
+
+
+def test_templates_file_is_current() -> None:
+    """kernel/record_templates.py is what `python -m kernel.record` writes."""
+    assert TEMPLATES_PATH.read_text() == templates_source()
+
+
+def test_many_fields() -> None:
+    """A record with more fields than the templates file holds compiles its own."""
+    names = [f"x{i}" for i in range(TEMPLATE_FIELDS + 3)]
+    cls = record(type("Wide", (), {"__annotations__": dict.fromkeys(names, "int")}))
+    wide = cls(*range(len(names)))
+    assert [getattr(wide, n) for n in names] == list(range(len(names)))
