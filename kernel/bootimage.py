@@ -96,8 +96,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
         k.cpu.translations_of(image)
         return k.vmlinux  # type: ignore[return-value]
     k.cpu.translations_of(None)
-    for api in apis:
-        k.cpu.add_stub(api.name, api.call, api.nargs, api.variadic)
+    k.cpu.add_stubs((api.name, api.call, api.nargs, api.variadic) for api in apis)
     stubs = tuple(k.cpu.stubs)
     k.vmlinux = mod = k.loader.load_builtin(vmlinux.read_bytes())
     if image is None:

@@ -9,7 +9,7 @@ engine stays frozen mid-instruction-stream while other tasks run on other engine
 from __future__ import annotations
 
 import ctypes
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALID,
                      UC_HOOK_TLB_FILL, UC_MEM_FETCH, UC_MEM_FETCH_UNMAPPED, UC_MEM_READ,
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 MASK64 = (1 << 64) - 1
 SLOT = 16
+_NOP_RET = b"\x90\xc3".ljust(SLOT, b"\xcc")   # a Python function's slot
+_UD2 = b"\x0f\x0b".ljust(SLOT, b"\xcc")       # a host frame's slot
 # Where a return address into a stub (or host frame) slot points: past its first bytes.
 HOST_RET_OFFSET = 8
 ARG_REGS = (X.UC_X86_REG_RDI, X.UC_X86_REG_RSI, X.UC_X86_REG_RDX, X.UC_X86_REG_RCX,
@@ -413,14 +415,35 @@ class Cpu:
         addr = STUB_BASE + len(self.stubs) * SLOT
         if addr + SLOT > STUB_END:
             raise RuntimeError("stub page full")
-        body = b"\x90\xc3" if func is not None else b"\x0f\x0b"
-        self.mem.write(addr, body.ljust(SLOT, b"\xcc"))
+        self.mem.write(addr, _NOP_RET if func is not None else _UD2)
         self._code_changed(addr, SLOT)   # (another machine may have had another stub there)
         stub = Stub(name, func, nargs, variadic, addr)
         self.stubs.append(stub)
         self.kernel.kallsyms.add_owner("vmlinux", [KSym(addr, SLOT, name, "T", "vmlinux")])
         self.stub_by_name[name] = stub
         return stub
+
+    def add_stubs(self, entries: "Iterable[tuple[str, Callable[..., Any] | None, int, bool]]") -> None:
+        """add_stub() for each (name, func, nargs, variadic) of ENTRIES, in order: the same
+        slots, bytes and kallsyms entries, with one write of the page and one kallsyms add."""
+        base = STUB_BASE + len(self.stubs) * SLOT
+        addr, by_name, stubs = base, self.stub_by_name, self.stubs
+        page, syms = bytearray(), []
+        for name, func, nargs, variadic in entries:
+            if name in by_name:
+                continue
+            if addr + SLOT > STUB_END:
+                raise RuntimeError("stub page full")
+            page += _NOP_RET if func is not None else _UD2
+            stub = Stub(name, func, nargs, variadic, addr)
+            stubs.append(stub)
+            syms.append(KSym(addr, SLOT, name, "T", "vmlinux"))
+            by_name[name] = stub
+            addr += SLOT
+        if page:
+            self.mem.write(base, page)
+            self._code_changed(base, len(page))
+            self.kernel.kallsyms.add_owner("vmlinux", syms)
 
     def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]",
                       by_name: "dict[str, Stub] | None" = None) -> None:
