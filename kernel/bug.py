@@ -9,10 +9,10 @@ WARN(cond, fmt, ...) and WARN_ONCE print the formatted message first (the caller
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from kernel.record import RecordTuple
 
 
-class WarnSite(NamedTuple):
+class WarnSite(RecordTuple):
     """One WARN*() of 4.19: where it is, and the host functions between it and the guest."""
     file: str
     line: int
@@ -28,7 +28,7 @@ class WarnSite(NamedTuple):
         return f"warn:{self.file}:{self.line}"
 
 
-class WarnMove(NamedTuple):
+class WarnMove(RecordTuple):
     """Where another kernel has a 4.19 WarnSite's WARN: its line, and its function if renamed."""
     line: int
     func: str | None = None

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import Mapping
 
 from kernel.bug import WarnMove, WarnSite
+from kernel.record import RecordTuple
 
 __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_KERNEL",
            "get_profile", "KERNEL_NAMES", "GFP_4_19", "GFP_5_4"]
@@ -34,7 +35,7 @@ __all__ = ["KernelProfile", "LivepatchProfile", "GfpBits", "PROFILES", "DEFAULT_
 _KERNEL_DIR = Path(__file__).resolve().parent
 
 
-class LivepatchProfile(NamedTuple):
+class LivepatchProfile(RecordTuple):
     """How kernel/livepatch behaves where 4.19 and 5.4 differ."""
 
     # klp_enable_patch() initialises the patch itself (5.1+); else it needs klp_register_patch()
@@ -70,7 +71,7 @@ class LivepatchProfile(NamedTuple):
     object_lists: bool
 
 
-class GfpBits(NamedTuple):
+class GfpBits(RecordTuple):
     """The ___GFP_* bits of this kernel's include/linux/gfp.h (gfp_t): 5.4 moved most of them.
 
     The headers a module is built against say the same (kernel/include/linux/gfp.h has 4.19's,
@@ -138,7 +139,7 @@ GFP_5_4 = _bits("dma highmem dma32 movable reclaimable high io fs zero atomic di
                 "hardwall thisnode account")
 
 
-class KernelProfile(NamedTuple):
+class KernelProfile(RecordTuple):
     """One kernel klpsh can boot."""
 
     name: str                       # what --kernel takes: "4.19", "5.4"

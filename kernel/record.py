@@ -11,7 +11,16 @@ from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from types import CodeType, FunctionType
-from typing import Any, Callable, TypeVar, dataclass_transform
+
+try:
+    from _collections import _tuplegetter
+except ImportError:   # an interpreter without it (collections.namedtuple's own fallback)
+    from operator import itemgetter as _itemgetter
+
+    def _tuplegetter(index: int, doc: str) -> Any:
+        """A read-only property of item INDEX."""
+        return property(_itemgetter(index), doc=doc)
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, dataclass_transform
 
 T = TypeVar("T")
 
@@ -95,37 +104,42 @@ def _fields(cls: type) -> dict[str, Field]:
 
 TEMPLATE_FIELDS = 32          # kernel/record_templates.py holds the code for up to this many fields
 TEMPLATES_PATH = Path(__file__).with_name("record_templates.py")
-TEMPLATES_HEADER = '''"""The code of record __init__s (kernel/record.py renames it for each record class): initN
-sets N fields, attribute nI from parameter aI, or from _fI() when aI is the _FACTORY marker.
+TEMPLATES_HEADER = '''"""The code of record __init__s and record tuples' __new__s (kernel/record.py renames it for
+each class): initN sets N fields, attribute nI from parameter aI, or from _fI() when aI is the
+_FACTORY marker; newN makes the tuple of its N parameters.
 
 Written by `python -m kernel.record` (do not edit by hand; tests hold it to the generator).
-Compiled once into the bytecode cache like any module, where compiling one __init__ per
-record class at each start cost ~4 ms.
+Compiled once into the bytecode cache like any module, where compiling them for each class at
+each start cost ~5 ms.
 """
 # flake8: noqa
 '''
 
 
-def template_line(n: int) -> str:
-    """The source of initN, on one line."""
+def template_line(kind: str, n: int) -> str:
+    """The source of initN or newN (KIND), on one line."""
     params = "".join(f", a{i}" for i in range(n))
+    if kind == "new":
+        items = ", ".join(f"a{i}" for i in range(n)) + ("," if n == 1 else "")
+        return f"def new{n}(_cls{params}): return _tuple_new(_cls, ({items}))"
     body = "; ".join(f"self.n{i} = a{i} if a{i} is not _FACTORY else _f{i}()" for i in range(n))
     return f"def init{n}(self{params}): {body or 'pass'}"
 
 
 def templates_source() -> str:
     """What kernel/record_templates.py holds."""
-    return TEMPLATES_HEADER + "".join(f"\n\n{template_line(n)}\n" for n in range(TEMPLATE_FIELDS + 1))
+    return TEMPLATES_HEADER + "".join(f"\n\n{template_line(kind, n)}\n"
+                                      for kind in ("init", "new") for n in range(TEMPLATE_FIELDS + 1))
 
 
 @cache
-def _template(n: int) -> CodeType:
-    """The code of an __init__ setting N fields (initN of kernel/record_templates.py, or
-    compiled here for more fields than that holds)."""
+def _template(kind: str, n: int) -> CodeType:
+    """The code of initN or newN (KIND): from kernel/record_templates.py, or compiled here for
+    more fields than that holds."""
     if n <= TEMPLATE_FIELDS:
         from kernel import record_templates
-        return getattr(record_templates, f"init{n}").__code__
-    module = compile(template_line(n), "<record>", "exec")
+        return getattr(record_templates, f"{kind}{n}").__code__
+    module = compile(template_line(kind, n), "<record>", "exec")
     return next(c for c in module.co_consts if isinstance(c, CodeType))
 
 
@@ -140,7 +154,7 @@ def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., No
     post_init = hasattr(cls, "__post_init__")
     if not frozen and not post_init and not any(name.startswith("_f") or name == "_FACTORY"
                                                 for name in names):
-        code = _template(len(names))
+        code = _template("init", len(names))
         attrs = {f"n{i}": name for i, name in enumerate(names)}
         code = code.replace(co_varnames=("self", *names), co_name="__init__", co_qualname=qualname,
                             co_names=tuple(attrs.get(name, name) for name in code.co_names))
@@ -310,6 +324,99 @@ def fields(obj: Any) -> tuple[Field, ...]:
         raise TypeError("must be called with a record type or instance")
     return tuple(found.values())
 
+
+
+# --- record tuples: typing.NamedTuple's classes, made without its cost ------------------------
+_TUPLE_RESERVED = frozenset({"__new__", "__init__", "__slots__", "__getnewargs__", "_fields",
+                             "_field_defaults", "_make", "_replace", "_asdict", "_source"})
+
+
+def _tuple_make(cls: type[T], iterable: Iterable[Any]) -> T:
+    """The record tuple of CLS holding ITERABLE's values."""
+    result = tuple.__new__(cls, iterable)
+    if len(result) != len(cls._fields):   # type: ignore[attr-defined]
+        raise TypeError(f"Expected {len(cls._fields)} arguments, got {len(result)}")   # type: ignore[attr-defined]
+    return result   # type: ignore[return-value]
+
+
+def _tuple_replace(self: Any, /, **changes: Any) -> Any:
+    """A new tuple with CHANGES to its fields."""
+    result = self._make(map(changes.pop, self._fields, self))
+    if changes:
+        raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+    return result
+
+
+def _tuple_repr(self: Any) -> str:
+    """The tuple as Name(field=value, ...)."""
+    return f"{self.__class__.__name__}(" + ", ".join(
+        f"{name}={value!r}" for name, value in zip(self._fields, self)) + ")"
+
+
+def _tuple_asdict(self: Any) -> dict[str, Any]:
+    """The fields by name."""
+    return dict(zip(self._fields, self))
+
+
+def _tuple_getnewargs(self: Any) -> tuple:
+    """The values as a plain tuple (copy and pickle)."""
+    return tuple(self)
+
+
+def _tuple_class(name: str, ns: dict[str, Any]) -> type:
+    """The tuple class the body NS of `class NAME(RecordTuple)` describes, as typing.NamedTuple
+    makes it (collections.namedtuple's attributes, then the body's own) but without turning
+    each annotation into a ForwardRef or compiling a __new__ per class."""
+    annotations = ns.get("__annotations__", {})
+    names = tuple(annotations)
+    defaults = []
+    for field_name in names:
+        if field_name in ns:
+            defaults.append(ns[field_name])
+        elif defaults:
+            raise TypeError(f"Non-default namedtuple field {field_name} cannot follow default field"
+                            f"{'s' if len(defaults) > 1 else ''} {', '.join(names[:len(defaults)])}")
+    code = _template("new", len(names)).replace(co_varnames=("_cls", *names), co_name="__new__",
+                                                co_qualname=f"{name}.__new__")
+    new = FunctionType(code, {"_tuple_new": tuple.__new__}, "__new__", tuple(defaults) or None)
+    new.__doc__ = f"Create new instance of {name}({', '.join(names)})"
+    attrs: dict[str, Any] = {
+        "__doc__": f"{name}({', '.join(names)})", "__slots__": (), "_fields": names,
+        "_field_defaults": dict(zip(names[len(names) - len(defaults):], defaults)),
+        "__new__": new, "_make": classmethod(_tuple_make), "_replace": _tuple_replace,
+        "__repr__": _tuple_repr, "_asdict": _tuple_asdict, "__getnewargs__": _tuple_getnewargs,
+        "__match_args__": names, "__annotations__": annotations,
+    }
+    for index, field_name in enumerate(names):
+        attrs[field_name] = _tuplegetter(index, f"Alias for field number {index}")
+    for key, value in ns.items():
+        if key in _TUPLE_RESERVED:
+            raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
+        if key not in names and key != "__annotations__":
+            attrs[key] = value
+    new.__module__ = attrs.get("__module__", __name__)
+    return type(name, (tuple,), attrs)
+
+
+class _RecordTupleMeta(type):
+    """Makes `class Name(RecordTuple)` a tuple class (_tuple_class())."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
+        """RecordTuple itself, or the tuple class a body describes."""
+        if not bases:
+            return super().__new__(mcls, name, bases, ns)
+        if bases != (RecordTuple,):
+            raise TypeError("a record tuple inherits from RecordTuple only")
+        return _tuple_class(name, ns)
+
+
+if TYPE_CHECKING:
+    from typing import NamedTuple as RecordTuple
+else:
+    class RecordTuple(metaclass=_RecordTupleMeta):
+        """Base of tuple classes declared as typing.NamedTuple's are (annotated fields, defaults,
+        methods): `class Rela(RecordTuple): offset: int ...`; the class made is a plain tuple
+        subclass with namedtuple's attributes (_fields, _replace(), _asdict(), _make())."""
 
 if __name__ == "__main__":
     import sys

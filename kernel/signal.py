@@ -14,11 +14,12 @@ not modelled: a user task ignores them.
 from __future__ import annotations
 
 import struct
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from kernel.abi import KSigaction, SighandStruct, SignalStruct, SigPending, Siginfo, TaskStruct, WaitQueueHead
 from kernel.api.slab import SLAB_HWCACHE_ALIGN, SLAB_TYPESAFE_BY_RCU, cache_alloc, cache_free, kernel_cache
 from kernel.errno import Errno
+from kernel.record import RecordTuple
 from kernel.sched import TaskState
 from kernel.wait import wake_up_state
 
@@ -62,7 +63,7 @@ def valid_signal(sig: int) -> bool:
     return 1 <= sig <= NSIG
 
 
-class Info(NamedTuple):
+class Info(RecordTuple):
     """What a queued signal's siginfo says."""
 
     signo: int

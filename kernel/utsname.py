@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from kernel.abi import NewUtsname as _GuestUtsname
 from kernel.abi import UtsNamespace
+from kernel.record import RecordTuple
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -17,7 +18,7 @@ UTS_MACHINE = "x86_64"
 UTS_VERSION = "#1 SMP Mon Oct 22 00:00:00 UTC 2018"
 
 
-class NewUtsname(NamedTuple):
+class NewUtsname(RecordTuple):
     """struct new_utsname: the strings uname(2) returns."""
 
     sysname: str

@@ -16,9 +16,9 @@ could ever end its run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from kernel.record import record
+from kernel.record import RecordTuple, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -51,7 +51,7 @@ class CpuWatch:
     shown_ns: int = 0        # the part of run_ns already added to the clock
 
 
-class SoftLockup(NamedTuple):
+class SoftLockup(RecordTuple):
     """What watchdog_timer_fn() found: the CPU and how long it has been stuck (seconds)."""
 
     cpu: int

@@ -28,7 +28,9 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import IO, Callable, Iterable, NamedTuple, Union
+from typing import IO, Callable, Iterable, Union
+
+from kernel.record import RecordTuple
 
 CMD = "cmd"
 KERNEL = "kernel"
@@ -80,7 +82,7 @@ TAIL_SLACK = 1_000 * MS
 LATE_SLACK = 2_000 * MS
 
 
-class Line(NamedTuple):
+class Line(RecordTuple):
     """One transcript line: a command, a kernel line (with its timestamp in ns) or tool output."""
 
     kind: str
@@ -224,7 +226,7 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
 #   finishes). It is typed on the rhythm and blocks; the next gap counts from its last line.
 
 
-class Step(NamedTuple):
+class Step(RecordTuple):
     """When one command of a transcript is typed."""
 
     command: str

@@ -1,14 +1,16 @@
-"""kernel.record behaves as the standard dataclasses for what the kernel uses of them."""
+"""kernel.record behaves as the standard dataclasses and typing.NamedTuple for what the kernel
+uses of them."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import pytest
 
-from kernel.record import (TEMPLATE_FIELDS, TEMPLATES_PATH, FrozenInstanceError, field, fields, record,
-                           replace, templates_source)
+from kernel.record import (TEMPLATE_FIELDS, TEMPLATES_PATH, FrozenInstanceError, RecordTuple, field, fields,
+                           record, replace, templates_source)
 
 
 def _both(body: Callable[[Callable[..., Any], Callable[..., Any]], type], **options: Any) -> tuple[type, type]:
@@ -133,3 +135,39 @@ def test_many_fields() -> None:
     cls = record(type("Wide", (), {"__annotations__": dict.fromkeys(names, "int")}))
     wide = cls(*range(len(names)))
     assert [getattr(wide, n) for n in names] == list(range(len(names)))
+
+
+def _pair_tuple(base: type) -> type:
+    """A tuple class on BASE (typing.NamedTuple or RecordTuple) with a default and a method."""
+    class Pair(base):   # type: ignore[misc, valid-type]
+        """A pair."""
+
+        a: int
+        b: "list[int]" = []
+
+        @property
+        def total(self) -> int:
+            """a plus the length of b."""
+            return self.a + len(self.b)
+    return Pair
+
+
+def test_record_tuple_as_named_tuple() -> None:
+    """RecordTuple classes behave as typing.NamedTuple's: tuple, fields, defaults, methods,
+    _replace/_asdict/_make, repr, errors, copy."""
+    nt, rt = _pair_tuple(NamedTuple), _pair_tuple(RecordTuple)
+    x, y = nt(1, [2]), rt(1, [2])
+    assert x == y and hash(nt(1, ())) == hash(rt(1, ())) and tuple(y) == (1, [2]) and y[1] == [2]
+    assert repr(x) == repr(y) and y.total == x.total == 2
+    assert (rt._fields, rt._field_defaults, rt.__match_args__) == (nt._fields, nt._field_defaults,
+                                                                    nt.__match_args__)
+    assert y._replace(a=5) == (5, [2]) and y._asdict() == x._asdict() and rt._make([3, 4]) == (3, 4)
+    assert rt(7).b == [] and copy.deepcopy(y) == y and type(copy.copy(y)) is rt
+    for args, kwargs in (((1, 2, 3), {}), ((), {}), ((1,), {"c": 2})):
+        with pytest.raises(TypeError) as n_err:
+            nt(*args, **kwargs)
+        with pytest.raises(TypeError) as r_err:
+            rt(*args, **kwargs)
+        assert str(n_err.value).replace("Pair", "") == str(r_err.value).replace("Pair", "")
+    with pytest.raises(AttributeError):
+        y.a = 3

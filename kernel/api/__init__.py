@@ -15,7 +15,9 @@ from __future__ import annotations
 import importlib
 import inspect
 from functools import cache
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
+
+from kernel.record import RecordTuple
 
 _MODULES = ("printk", "slab", "sched", "timer", "workqueue", "locking", "kthread", "seq_file",
             "module", "misc", "livepatch", "shadow", "wait", "params", "timekeeping", "random", "rcu", "kallsyms", "uaccess", "fs", "proc_fs",
@@ -55,7 +57,7 @@ class Impl:
         return f"<kernel function {self.name} of kernel.api.{self.module}>"
 
 
-class KApi(NamedTuple):
+class KApi(RecordTuple):
     """One exported kernel function: its name, defining module, arity and how to call it."""
 
     name: str

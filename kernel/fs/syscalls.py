@@ -11,12 +11,13 @@ from __future__ import annotations
 import itertools
 import posixpath
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from kernel import cost
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir
 from kernel.fs.file import O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY, FileNode, OpenFile
+from kernel.record import RecordTuple
 from kernel.sched import SyscallAbandoned, TaskKilled, TaskKind, TaskState, WaitBound
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ STREAM_LIMIT = 1 << 20            # a file that never ends: its reader is stoppe
 SHELL_MODE = 0o644                # a redirection's new file: 0666 & ~umask 022
 
 
-class StreamEnd(NamedTuple):
+class StreamEnd(RecordTuple):
     """Why a streamed read stopped before end of file ('bytes', 'time', 'cpu', 'events',
     'interrupted'), and how much it had read."""
 

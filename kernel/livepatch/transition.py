@@ -3,12 +3,13 @@ kernel profile's livepatch part says: automatic signals, freeing, atomic replace
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from kernel import cost
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
 from kernel.bug import WarnSite
 from kernel.livepatch.patch import klp_unpatch_objects
+from kernel.record import RecordTuple
 from kernel.sched import Task, TaskKind, TaskState
 from kernel.time import round_jiffies_common
 from kernel.wait import wake_up_state
@@ -145,7 +146,7 @@ def klp_try_switch_task(lp: "Livepatch", task: Task, ranges: list[tuple[int, int
     return True
 
 
-class TransitionStatus(NamedTuple):
+class TransitionStatus(RecordTuple):
     """Where the transition in progress stands (for a status line; the kernel has no such API)."""
 
     patch: str

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import struct
-from typing import NamedTuple
 from kernel.errno import Errno, KernelError
-from kernel.record import field, record
+from kernel.record import RecordTuple, field, record
 
 SHF_WRITE = 0x1
 SHF_ALLOC = 0x2
@@ -56,7 +55,7 @@ class Symbol:
         return (self.bind << 4) | self.type
 
 
-class Rela(NamedTuple):
+class Rela(RecordTuple):
     """One Elf64_Rela entry of a relocation section."""
 
     offset: int

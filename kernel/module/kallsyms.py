@@ -5,10 +5,12 @@ from __future__ import annotations
 import bisect
 from itertools import chain
 from operator import attrgetter
-from typing import Iterator, NamedTuple
+from typing import Iterator
+
+from kernel.record import RecordTuple
 
 
-class KSym(NamedTuple):
+class KSym(RecordTuple):
     """One kallsyms entry: address, size, name, nm type letter and owner."""
 
     addr: int

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import KERNEL_PARAM_FL_UNSAFE, KERNEL_PARAM_OPS_FL_NOARG, PAGE_SIZE, KernelParam, KernelParamOps, KparamArray, KparamString
 from kernel.errno import Errno, KernelError
-from kernel.record import record
+from kernel.record import RecordTuple, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -65,7 +65,7 @@ def kstrtobool(s: str | None) -> bool:
     raise KernelError(Errno.EINVAL)
 
 
-class ParamType(NamedTuple):
+class ParamType(RecordTuple):
     """One param_ops_<name>: how to parse into and format out of guest memory."""
 
     name: str

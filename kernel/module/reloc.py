@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 from kernel.errno import Errno, KernelError
 from kernel.mm import BadAddress, GuestMemory
+from kernel.record import RecordTuple
 
 R_X86_64_NONE, R_X86_64_64, R_X86_64_PC32, R_X86_64_PLT32 = 0, 1, 2, 4
 R_X86_64_32, R_X86_64_32S, R_X86_64_PC64 = 10, 11, 24
 
 
-class Recipe(NamedTuple):
+class Recipe(RecordTuple):
     """How a relocation type is written: its width, PC-relative or not, its range check."""
 
     size: int

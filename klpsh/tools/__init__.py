@@ -6,12 +6,12 @@ import importlib
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
-from kernel.record import field, record
+from kernel.record import RecordTuple, field, record
 
 
 def _bundled_modules() -> Path:
@@ -105,7 +105,7 @@ def host_exists(path: Path) -> bool:
 Tool = Callable[[ToolContext, list[str]], int]
 
 
-class ToolSpec(NamedTuple):
+class ToolSpec(RecordTuple):
     """A registered shell tool: its name, function, usage line and one-line summary."""
 
     name: str
