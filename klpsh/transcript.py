@@ -337,7 +337,9 @@ class _Run:
         self.expected_keys = [ln.key() for ln in self.expected_block]
         self.matched = 0              # how many of expected_block have been shown, in order
         self.scanned = 0              # the index in actual up to which lines were matched
-        self.shell = Shell(kernel, self._out)
+        # kernel lines come to _console() as records, during commands too (not as the
+        # shell's text, to be parsed back)
+        self.shell = Shell(kernel, self._out, console=False)
 
     def _out(self, raw: str) -> None:
         parsed = parse_line(raw)
@@ -345,7 +347,9 @@ class _Run:
             self.actual.append(parsed)
 
     def _console(self, record: object) -> None:
-        self._out(record.format())  # type: ignore[attr-defined]
+        """A kernel line as parse_line() reads its console form `[%5lu.%06lu] text`."""
+        ts: int = record.ts_ns  # type: ignore[attr-defined]
+        self.actual.append(Line(KERNEL, record.text.rstrip(), ts - ts % US))  # type: ignore[attr-defined]
 
     def _start_block(self, after: list[Line]) -> None:
         self.block_start = self.scanned = len(self.actual)
@@ -359,7 +363,12 @@ class _Run:
             when = self.times[i]
             self._advance(max(when or 0, k.clock.now), next_index=i)  # type: ignore[attr-defined]
             self._start_block(after)
-            self.shell.run_line(cmd.text)
+            consoles = k.printk.consoles  # type: ignore[attr-defined]
+            consoles.append(self._console)
+            try:
+                self.shell.run_line(cmd.text)
+            finally:
+                consoles.remove(self._console)
             if self.shell.exit_status is not None:
                 break
         # Lines the last command still owes (a transition completing, a worker finishing).

@@ -301,3 +301,18 @@ def test_replay_runs_without_the_collector_and_leaves_it_as_it_was(
         if was:
             gc.enable()
     assert seen == [False, False]
+
+
+def test_a_kernel_record_is_the_line_its_console_form_parses_to() -> None:
+    """Replay takes kernel lines from the records themselves: the same Line that parsing
+    the console's `[%5lu.%06lu] text` gives (time to the microsecond, text right-stripped)."""
+    from kernel.printk import Record
+
+    run = transcript._Run.__new__(transcript._Run)
+    run.actual = []
+    texts = ["livepatch: enabling patch 'x'", "  indented", "trailing  \t", "", "[ 1.0] nested",
+             "% not a command", "# not a comment", "tab\tinside"]
+    for i, text in enumerate(texts):
+        rec = Record(i, 123_456_789_987 + i * 999, 6, text)
+        run._console(rec)
+        assert run.actual[-1] == transcript.parse_line(rec.format()), text
