@@ -588,18 +588,6 @@ def hash_ptr(addr: int) -> int:
     return ((addr * _GOLDEN_RATIO_64) & MASK64) >> (64 - KPROBE_HASH_BITS)
 
 
-def debugfs_kprobe_init(k: "Kernel") -> None:
-    """debugfs_kprobe_init(): /sys/kernel/debug/kprobes/{list,enabled,blacklist}."""
-    from kernel.fs import Attr
-    from kernel.fs.debugfs import DebugDir
-    d = DebugDir()
-    d.children["list"] = Attr(0o400, lambda: kprobes_of(k).list_text())
-    d.children["enabled"] = Attr(0o600, lambda: kprobes_of(k).enabled_text(),
-                                 lambda text: kprobes_of(k).set_enabled(text))
-    d.children["blacklist"] = Attr(0o400, lambda: kprobes_of(k).blacklist_text())
-    k.debugfs.root_dir.children["kprobes"] = d
-
-
 def kprobes_of(k: "Kernel") -> Kprobes:
     """The kernel's kprobes, made at their first use."""
     kp = k.kprobes

@@ -194,7 +194,7 @@ class Kernel:
     def _boot(self, vmlinux: Path) -> None:
         from kernel.api.device import driver_init
         from kernel.fs.sysfs import kobject_boot
-        from kernel.fs.debugfs import debugfs_init
+        from kernel.fs.debugfs import debugfs_init, debugfs_kprobe_init
         from kernel.fs.proc import proc_init
         from kernel.fs.tmpfs import tmpfs_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
@@ -244,7 +244,6 @@ class Kernel:
         module_sysfs_init(self)
         kobject_boot(self)
         debugfs_init(self)
-        from kernel.kprobes import debugfs_kprobe_init
         debugfs_kprobe_init(self)
         tmpfs_init(self)
         console_tty(self)                         # the shell's terminal (pts 0)

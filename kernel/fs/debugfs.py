@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from kernel.abi import Dentry, FileOperations, Inode
 from kernel.errno import Errno
-from kernel.fs import Dir, Symlink
+from kernel.fs import Attr, Dir, Symlink
 from kernel.fs.file import FileNode, attach_rw, new_dentry, new_inode
 from kernel.mm import BadAddress
 from kernel.record import field, record
 
 if TYPE_CHECKING:
+    from kernel.kprobes import Kprobes
     from kernel.machine import Kernel
     from kernel.module.main import Module
 
@@ -280,3 +281,17 @@ class Debugfs:
 def debugfs_init(k: "Kernel") -> None:
     """debugfs_init(): the mount point /sys/kernel/debug and its file system."""
     k.debugfs = Debugfs(k)
+
+
+def debugfs_kprobe_init(k: "Kernel") -> None:
+    """debugfs_kprobe_init() (kernel/kprobes.c): /sys/kernel/debug/kprobes/{list,enabled,blacklist};
+    kernel.kprobes is imported at the first use of one (a start that never probes never loads it)."""
+    def kprobes() -> "Kprobes":
+        from kernel.kprobes import kprobes_of
+        return kprobes_of(k)
+    d = DebugDir()
+    d.children["list"] = Attr(0o400, lambda: kprobes().list_text())
+    d.children["enabled"] = Attr(0o600, lambda: kprobes().enabled_text(),
+                                 lambda text: kprobes().set_enabled(text))
+    d.children["blacklist"] = Attr(0o400, lambda: kprobes().blacklist_text())
+    k.debugfs.root_dir.children["kprobes"] = d
