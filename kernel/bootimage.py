@@ -6,16 +6,28 @@ those slots, relocations, exports, kallsyms) yields the same bytes and tables on
 of the same kernel, so a process does it once per (functions, vmlinux object) and each later
 boot copies the result into its fresh machine. The first boot runs the real loader; the
 image is what that boot produced, read back from its memory and tables.
+
+When the bytecode cache is on (klpsh.entry sets sys.pycache_prefix), what the link computed
+(layout, linked bytes, exports, symbols) is also kept beside it, in <cache>/klpsh/boot, with
+everything that went into it: the vmlinux object's bytes, the functions' names and arities in
+slot order, the loader's sources (their size and mtime) and the interpreter. The first boot of
+a later process whose inputs are the same, byte for byte, starts from that entry as a second
+boot of the same process would; an entry that is missing, unreadable, corrupt or of other
+inputs is not used (the loader links, and writes it again if it can).
 """
 
 from __future__ import annotations
 
+import marshal
 import os
+import sys
+import tempfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from kernel.abi import ModuleState
-from kernel.cpu import SLOT, Stub
+from kernel.cpu import _NOP_RET, _UD2, SLOT, Stub
 from kernel.mm import STUB_BASE
 from kernel.record import field, record
 
@@ -88,17 +100,27 @@ def _image(images: list[tuple[tuple["KApi", ...], BootImage]], apis: tuple["KApi
 
 def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module":
     """Give APIS their stub slots and link VMLINUX into K's memory: from this process's image
-    of that pair if there is one, else by the loader (and keep the image)."""
+    of that pair if there is one (or the stored one, kernel.bootimage's doc), else by the
+    loader (and keep the image)."""
     apis = apis if isinstance(apis, tuple) else tuple(apis)
     images = _IMAGES.setdefault(_key(vmlinux), [])
     image = _image(images, apis)
+    data: bytes | None = None
+    store, inputs = None, b""
+    if image is None and (folder := _store_dir()) is not None:
+        data = vmlinux.read_bytes()
+        inputs = _inputs(data, apis)
+        store = os.path.join(folder, _entry_name(inputs))
+        image = load_link(store, inputs, k, apis, data)
+        if image is not None:
+            images.append((apis, image))
     if image is not None and _install(k, image):
         k.cpu.translations_of(image)
         return k.vmlinux  # type: ignore[return-value]
     k.cpu.translations_of(None)
     k.cpu.add_stubs((api.name, api.call, api.nargs, api.variadic) for api in apis)
     stubs = tuple(k.cpu.stubs)
-    k.vmlinux = mod = k.loader.load_builtin(vmlinux.read_bytes())
+    k.vmlinux = mod = k.loader.load_builtin(data if data is not None else vmlinux.read_bytes())
     if image is None:
         images.append((apis, BootImage(
             stubs=stubs,
@@ -112,8 +134,106 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
             sym_values=tuple(mod.sym_values))))
         k.cpu.translations_of(images[-1][1])     # what this machine runs is that image
+        if store is not None:
+            save_link(store, inputs, images[-1][1])
     k.kallsyms.add_owner("vmlinux", mod.symbols)
     return mod
+
+
+# --- the stored link (see the module's doc) -------------------------------------------------
+STORE_FORMAT = 1
+# The modules whose code decides what the link yields (layout, relocation, exports, symbols,
+# stub slots, the module area, per-cpu data): a change to any of them makes other inputs.
+_LINK_SOURCES = ("bootimage.py", "module/main.py", "module/elf.py", "module/reloc.py",
+                 "module/kallsyms.py", "cpu.py", "mm.py", "machine.py", "abi.py", "percpu.py")
+
+
+def _store_dir() -> str | None:
+    """<cache>/klpsh/boot beside the bytecode cache; None when that is off."""
+    prefix = sys.pycache_prefix
+    return os.path.join(os.path.dirname(prefix), "boot") if prefix else None
+
+
+def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
+    """Everything the link depends on, as a stored entry must match it byte for byte."""
+    parts = [repr((STORE_FORMAT, sys.version, SLOT, STUB_BASE))]
+    here = os.path.dirname(os.path.abspath(__file__))         # the kernel package
+    for name in _LINK_SOURCES:
+        try:
+            st = os.stat(os.path.join(here, name))
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:?")
+    parts.append(repr([(a.nargs, a.variadic) for a in apis]))
+    parts.extend([a.name for a in apis])
+    return "\0".join(parts).encode() + b"\0\0" + vmlinux
+
+
+def _entry_name(inputs: bytes) -> str:
+    """The file a link of INPUTS is stored in (its inputs, kept inside, tell it apart)."""
+    return f"vmlinux-{zlib.crc32(inputs):08x}-{len(inputs):x}.bin"
+
+
+def save_link(path: str, inputs: bytes, image: BootImage) -> None:
+    """Write what IMAGE's link of INPUTS computed to PATH (atomically; nothing if it cannot
+    be written)."""
+    data = marshal.dumps((
+        STORE_FORMAT, inputs, image.base, image.core_size, image.text_size,
+        image.ro_size, image.text, image.exports, tuple(sorted(image.gpl_exports)),
+        image.section_addr, tuple(sorted(image.fentry_sites)), tuple(map(tuple, image.symbols)),
+        image.sym_values))
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".boot-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def load_link(path: str, inputs: bytes, k: "Kernel", apis: tuple["KApi", ...],
+              vmlinux: bytes) -> BootImage | None:
+    """The image of the link of INPUTS stored at PATH, with APIS' stubs and VMLINUX's parsed
+    object (from K's ElfCache); None if PATH holds no whole entry for INPUTS."""
+    from kernel.module.elf import DeferredElfImage
+    from kernel.module.kallsyms import KSym
+    try:
+        with open(path, "rb") as f:
+            (fmt, stored, base, core_size, text_size, ro_size, text, exports, gpl_exports,
+             section_addr, fentry_sites, symbols, sym_values) = marshal.loads(f.read())
+        if (fmt != STORE_FORMAT or stored != inputs or type(text) is not bytes
+                or len(text) != core_size
+                or not all(type(v) is int for v in (base, text_size, ro_size, *sym_values,
+                                                     *fentry_sites))
+                or not all(type(v) is str for v in gpl_exports)):
+            return None
+        syms = tuple(KSym(*s) for s in symbols)
+        exports = tuple((str(n), int(v)) for n, v in exports)
+        section_addr = tuple((int(i), int(v)) for i, v in section_addr)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    stubs: list[Stub] = []
+    seen: set[str] = set()
+    page = bytearray()
+    for api in apis:                                        # as Cpu.add_stubs() gives them
+        if api.name in seen:
+            continue
+        seen.add(api.name)
+        stubs.append(Stub(api.name, api.call, api.nargs, api.variadic,
+                          STUB_BASE + len(stubs) * SLOT))
+        page += _NOP_RET if api.call is not None else _UD2     # (a function: the former)
+    return BootImage(
+        stubs=tuple(stubs), stub_page=bytes(page),
+        stub_syms=tuple(KSym(s.addr, SLOT, s.name, "T", "vmlinux") for s in stubs),
+        elf=DeferredElfImage(k.elf_cache, vmlinux), base=base, core_size=core_size, text_size=text_size,
+        ro_size=ro_size, text=text, exports=exports, gpl_exports=frozenset(gpl_exports),
+        section_addr=section_addr, fentry_sites=frozenset(fentry_sites), symbols=syms,
+        sym_values=tuple(sym_values))
 
 
 def _install(k: "Kernel", image: BootImage) -> bool:

@@ -119,3 +119,83 @@ def test_a_function_the_export_table_misses_still_links(elf_cache, monkeypatch):
         api.all_apis.cache_clear()
         api.exported_apis.cache_clear()
     assert "printk" in api.all_apis()
+
+
+def _stored_boot(elf_cache, tmp_path, name):
+    """Boot a copy of vmlinux.o called NAME (a path this process never linked) and say how its
+    image came: 'stored' (from the store) or 'linked' (by the loader)."""
+    from kernel.machine import Kernel
+    from kernel import bootimage
+    from kernel.module.elf import DeferredElfImage
+    fresh = tmp_path / name
+    shutil.copyfile(VMLINUX, fresh)
+    k = Kernel.boot(elf_cache=elf_cache, vmlinux=fresh)
+    (_, image), = bootimage._IMAGES[bootimage._key(fresh)]
+    return k, "stored" if isinstance(image.elf, DeferredElfImage) else "linked"
+
+
+def test_a_boot_from_the_stored_link_equals_a_boot_by_the_loader(elf_cache, tmp_path, monkeypatch):
+    from kernel import bootimage
+    store = tmp_path / "store"
+    monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
+    linked, how = _stored_boot(elf_cache, tmp_path, "a.o")
+    assert how == "linked" and len(list(store.iterdir())) == 1
+    stored, how = _stored_boot(elf_cache, tmp_path, "b.o")   # the same bytes: the stored link
+    assert how == "stored"
+    assert _image_state(stored) == _image_state(linked)
+    assert stored.vmlinux.image.find_sec(".text") is not None     # parsed when read
+    for k in (linked, stored):
+        assert k.fs.read("/proc/cmdline")
+        k.shutdown()
+
+
+def test_a_corrupt_stored_link_is_linked_again_and_replaced(elf_cache, tmp_path, monkeypatch):
+    from kernel import bootimage
+    store = tmp_path / "store"
+    monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
+    first, _ = _stored_boot(elf_cache, tmp_path, "a.o")
+    entry, = store.iterdir()
+    good = entry.read_bytes()
+    for n, bad in enumerate((good[:len(good) // 2], b"\xff" * 64, b"")):
+        entry.write_bytes(bad)
+        k, how = _stored_boot(elf_cache, tmp_path, f"bad{n}.o")
+        assert how == "linked" and _image_state(k) == _image_state(first)
+        assert entry.read_bytes() == good                   # written again
+        k.shutdown()
+    first.shutdown()
+
+
+def test_a_stored_link_of_other_inputs_is_not_used(elf_cache, tmp_path, monkeypatch):
+    from kernel import bootimage
+    from kernel.api import exported_apis
+    store = tmp_path / "store"
+    monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
+    _stored_boot(elf_cache, tmp_path, "a.o")[0].shutdown()
+    entry, = store.iterdir()
+    apis = exported_apis()
+    data = VMLINUX.read_bytes()
+    inputs = bootimage._inputs(data, apis)
+    k = type("K", (), {"elf_cache": elf_cache})()
+    assert bootimage.load_link(str(entry), inputs, k, apis, data) is not None
+    assert bootimage.load_link(str(entry), inputs + b"\0", k, apis, data) is None
+    assert bootimage._inputs(data + b"\0", apis) != inputs
+    assert bootimage._inputs(data, apis[:-1]) != inputs
+
+
+def test_an_unwritable_store_only_means_linking(elf_cache, tmp_path, monkeypatch):
+    from kernel import bootimage
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setattr(bootimage, "_store_dir", lambda: str(blocker / "boot"))
+    k, how = _stored_boot(elf_cache, tmp_path, "a.o")
+    assert how == "linked" and k.fs.read("/proc/cmdline")
+    k.shutdown()
+
+
+def test_the_store_is_beside_the_bytecode_cache(monkeypatch, tmp_path):
+    import sys
+    from kernel import bootimage
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "klpsh" / "pycache"))
+    assert bootimage._store_dir() == str(tmp_path / "klpsh" / "boot")
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    assert bootimage._store_dir() is None

@@ -93,6 +93,27 @@ class ElfImage:
         return None
 
 
+class DeferredElfImage(ElfImage):
+    """The ElfImage of an object's bytes, parsed (by an ElfCache) when first read: vmlinux's,
+    which a boot from a stored link (kernel.bootimage) does not otherwise need."""
+
+    def __init__(self, cache: "ElfCache", image: bytes) -> None:   # (the fields are read-through)
+        self.__dict__["_source"] = (cache, image)
+
+    def parsed(self) -> ElfImage:
+        """The image itself (parsed on the first call)."""
+        image = self.__dict__.get("_image")
+        if image is None:
+            cache, data = self.__dict__["_source"]
+            image = self.__dict__["_image"] = cache.parse(data)
+        return image
+
+    sections = property(lambda self: self.parsed().sections)        # type: ignore[assignment]
+    symbols = property(lambda self: self.parsed().symbols)          # type: ignore[assignment]
+    relas = property(lambda self: self.parsed().relas)              # type: ignore[assignment]
+    modinfo = property(lambda self: self.parsed().modinfo)          # type: ignore[assignment]
+
+
 class ElfFormatError(KernelError):
     """The image is not a loadable module (-ENOEXEC); LOG is what the kernel prints, if anything."""
 
