@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import zlib
+from array import array
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -164,9 +165,9 @@ def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{name}:?")
-    parts.append(repr([(a.nargs, a.variadic) for a in apis]))
     parts.extend([a.name for a in apis])
-    return "\0".join(parts).encode() + b"\0\0" + vmlinux
+    arities = array("I", [a.nargs << 1 | bool(a.variadic) for a in apis]).tobytes()
+    return "\0".join(parts).encode() + b"\0\0" + arities + b"\0\0" + vmlinux
 
 
 def _entry_name(inputs: bytes) -> str:
