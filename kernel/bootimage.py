@@ -13,7 +13,8 @@ everything that went into it: the vmlinux object's bytes, the functions' names a
 slot order, the loader's sources (their size and mtime) and the interpreter. The first boot of
 a later process whose inputs are the same, byte for byte, starts from that entry as a second
 boot of the same process would; an entry that is missing, unreadable, corrupt or of other
-inputs is not used (the loader links, and writes it again if it can).
+inputs is not used (the loader links, and writes it again if it can). There is one entry per
+vmlinux object's path and kernel profile's functions.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
     if image is None and (folder := _store_dir()) is not None:
         data = vmlinux.read_bytes()
         inputs = _inputs(data, apis)
-        store = os.path.join(folder, _entry_name(inputs))
+        store = os.path.join(folder, _entry_name(vmlinux, apis))
         image = load_link(store, inputs, k, apis, data)
         if image is not None:
             images.append((apis, image))
@@ -170,9 +171,12 @@ def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
     return "\0".join(parts).encode() + b"\0\0" + arities + b"\0\0" + vmlinux
 
 
-def _entry_name(inputs: bytes) -> str:
-    """The file a link of INPUTS is stored in (its inputs, kept inside, tell it apart)."""
-    return f"vmlinux-{zlib.crc32(inputs):08x}-{len(inputs):x}.bin"
+def _entry_name(vmlinux: Path, apis: tuple["KApi", ...]) -> str:
+    """The file the link of the object at VMLINUX with APIS (a kernel profile's functions)
+    is stored in: one per pair (a link of other inputs replaces it; the inputs kept inside
+    tell them apart), so the store does not grow with every change to the sources."""
+    key = os.fsencode(os.path.abspath(vmlinux)) + "\0".join([a.name for a in apis]).encode()
+    return f"vmlinux-{zlib.crc32(key):08x}.bin"
 
 
 def save_link(path: str, inputs: bytes, image: BootImage) -> None:

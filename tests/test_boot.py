@@ -121,14 +121,17 @@ def test_a_function_the_export_table_misses_still_links(elf_cache, monkeypatch):
     assert "printk" in api.all_apis()
 
 
-def _stored_boot(elf_cache, tmp_path, name):
-    """Boot a copy of vmlinux.o called NAME (a path this process never linked) and say how its
-    image came: 'stored' (from the store) or 'linked' (by the loader)."""
+def _stored_boot(elf_cache, tmp_path, monkeypatch, name="a.o"):
+    """Boot a copy of vmlinux.o at NAME, as the first boot of a process would (no image of it
+    in this process), and say how its image came: 'stored' (from the store) or 'linked' (by
+    the loader)."""
     from kernel.machine import Kernel
     from kernel import bootimage
     from kernel.module.elf import DeferredElfImage
     fresh = tmp_path / name
-    shutil.copyfile(VMLINUX, fresh)
+    if not fresh.exists():
+        shutil.copyfile(VMLINUX, fresh)
+    monkeypatch.setattr(bootimage, "_IMAGES", {})
     k = Kernel.boot(elf_cache=elf_cache, vmlinux=fresh)
     (_, image), = bootimage._IMAGES[bootimage._key(fresh)]
     return k, "stored" if isinstance(image.elf, DeferredElfImage) else "linked"
@@ -138,27 +141,30 @@ def test_a_boot_from_the_stored_link_equals_a_boot_by_the_loader(elf_cache, tmp_
     from kernel import bootimage
     store = tmp_path / "store"
     monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
-    linked, how = _stored_boot(elf_cache, tmp_path, "a.o")
+    linked, how = _stored_boot(elf_cache, tmp_path, monkeypatch)
     assert how == "linked" and len(list(store.iterdir())) == 1
-    stored, how = _stored_boot(elf_cache, tmp_path, "b.o")   # the same bytes: the stored link
+    stored, how = _stored_boot(elf_cache, tmp_path, monkeypatch)   # a later process's boot
     assert how == "stored"
     assert _image_state(stored) == _image_state(linked)
     assert stored.vmlinux.image.find_sec(".text") is not None     # parsed when read
     for k in (linked, stored):
         assert k.fs.read("/proc/cmdline")
         k.shutdown()
+    other, how = _stored_boot(elf_cache, tmp_path, monkeypatch, "b.o")
+    assert how == "linked" and len(list(store.iterdir())) == 2     # one entry per object
+    other.shutdown()
 
 
 def test_a_corrupt_stored_link_is_linked_again_and_replaced(elf_cache, tmp_path, monkeypatch):
     from kernel import bootimage
     store = tmp_path / "store"
     monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
-    first, _ = _stored_boot(elf_cache, tmp_path, "a.o")
+    first, _ = _stored_boot(elf_cache, tmp_path, monkeypatch)
     entry, = store.iterdir()
     good = entry.read_bytes()
-    for n, bad in enumerate((good[:len(good) // 2], b"\xff" * 64, b"")):
+    for bad in (good[:len(good) // 2], b"\xff" * 64, b""):
         entry.write_bytes(bad)
-        k, how = _stored_boot(elf_cache, tmp_path, f"bad{n}.o")
+        k, how = _stored_boot(elf_cache, tmp_path, monkeypatch)
         assert how == "linked" and _image_state(k) == _image_state(first)
         assert entry.read_bytes() == good                   # written again
         k.shutdown()
@@ -170,7 +176,7 @@ def test_a_stored_link_of_other_inputs_is_not_used(elf_cache, tmp_path, monkeypa
     from kernel.api import exported_apis
     store = tmp_path / "store"
     monkeypatch.setattr(bootimage, "_store_dir", lambda: str(store))
-    _stored_boot(elf_cache, tmp_path, "a.o")[0].shutdown()
+    _stored_boot(elf_cache, tmp_path, monkeypatch)[0].shutdown()
     entry, = store.iterdir()
     apis = exported_apis()
     data = VMLINUX.read_bytes()
@@ -180,6 +186,8 @@ def test_a_stored_link_of_other_inputs_is_not_used(elf_cache, tmp_path, monkeypa
     assert bootimage.load_link(str(entry), inputs + b"\0", k, apis, data) is None
     assert bootimage._inputs(data + b"\0", apis) != inputs
     assert bootimage._inputs(data, apis[:-1]) != inputs
+    # a kernel profile's functions have an entry of their own beside another's
+    assert bootimage._entry_name(VMLINUX, apis) != bootimage._entry_name(VMLINUX, apis[:-1])
 
 
 def test_an_unwritable_store_only_means_linking(elf_cache, tmp_path, monkeypatch):
@@ -187,7 +195,7 @@ def test_an_unwritable_store_only_means_linking(elf_cache, tmp_path, monkeypatch
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setattr(bootimage, "_store_dir", lambda: str(blocker / "boot"))
-    k, how = _stored_boot(elf_cache, tmp_path, "a.o")
+    k, how = _stored_boot(elf_cache, tmp_path, monkeypatch)
     assert how == "linked" and k.fs.read("/proc/cmdline")
     k.shutdown()
 
