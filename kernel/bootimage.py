@@ -113,7 +113,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
         data = vmlinux.read_bytes()
         inputs = _inputs(data, apis)
         store = os.path.join(folder, _entry_name(vmlinux, apis))
-        image = load_link(store, inputs, k, apis, data)
+        image = load_link(store, inputs, apis, data)
         if image is not None:
             images.append((apis, image))
     if image is not None and _install(k, image):
@@ -201,10 +201,9 @@ def save_link(path: str, inputs: bytes, image: BootImage) -> None:
         pass
 
 
-def load_link(path: str, inputs: bytes, k: "Kernel", apis: tuple["KApi", ...],
-              vmlinux: bytes) -> BootImage | None:
-    """The image of the link of INPUTS stored at PATH, with APIS' stubs and VMLINUX's parsed
-    object (from K's ElfCache); None if PATH holds no whole entry for INPUTS."""
+def load_link(path: str, inputs: bytes, apis: tuple["KApi", ...], vmlinux: bytes) -> BootImage | None:
+    """The image of the link of INPUTS stored at PATH, with APIS' stubs and VMLINUX's object
+    (parsed when read); None if PATH holds no whole entry for INPUTS."""
     from kernel.module.elf import DeferredElfImage
     from kernel.module.kallsyms import KSym
     try:
@@ -235,7 +234,7 @@ def load_link(path: str, inputs: bytes, k: "Kernel", apis: tuple["KApi", ...],
     return BootImage(
         stubs=tuple(stubs), stub_page=bytes(page),
         stub_syms=tuple(KSym(s.addr, SLOT, s.name, "T", "vmlinux") for s in stubs),
-        elf=DeferredElfImage(k.elf_cache, vmlinux), base=base, core_size=core_size, text_size=text_size,
+        elf=DeferredElfImage(vmlinux), base=base, core_size=core_size, text_size=text_size,
         ro_size=ro_size, text=text, exports=exports, gpl_exports=frozenset(gpl_exports),
         section_addr=section_addr, fentry_sites=frozenset(fentry_sites), symbols=syms,
         sym_values=tuple(sym_values))

@@ -181,9 +181,8 @@ def test_a_stored_link_of_other_inputs_is_not_used(elf_cache, tmp_path, monkeypa
     apis = exported_apis()
     data = VMLINUX.read_bytes()
     inputs = bootimage._inputs(data, apis)
-    k = type("K", (), {"elf_cache": elf_cache})()
-    assert bootimage.load_link(str(entry), inputs, k, apis, data) is not None
-    assert bootimage.load_link(str(entry), inputs + b"\0", k, apis, data) is None
+    assert bootimage.load_link(str(entry), inputs, apis, data) is not None
+    assert bootimage.load_link(str(entry), inputs + b"\0", apis, data) is None
     assert bootimage._inputs(data + b"\0", apis) != inputs
     assert bootimage._inputs(data, apis[:-1]) != inputs
     # a kernel profile's functions have an entry of their own beside another's

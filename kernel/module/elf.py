@@ -94,18 +94,18 @@ class ElfImage:
 
 
 class DeferredElfImage(ElfImage):
-    """The ElfImage of an object's bytes, parsed (by an ElfCache) when first read: vmlinux's,
-    which a boot from a stored link (kernel.bootimage) does not otherwise need."""
+    """The ElfImage of an object's bytes, parsed when first read: vmlinux's, which a boot from
+    a stored link (kernel.bootimage) does not otherwise need. (It holds no ElfCache: the image
+    is shared by every machine of the process booted from that link.)"""
 
-    def __init__(self, cache: "ElfCache", image: bytes) -> None:   # (the fields are read-through)
-        self.__dict__["_source"] = (cache, image)
+    def __init__(self, image: bytes) -> None:       # (the fields are read through)
+        self.__dict__["_source"] = image
 
     def parsed(self) -> ElfImage:
         """The image itself (parsed on the first call)."""
         image = self.__dict__.get("_image")
         if image is None:
-            cache, data = self.__dict__["_source"]
-            image = self.__dict__["_image"] = cache.parse(data)
+            image = self.__dict__["_image"] = parse_elf(self.__dict__["_source"])
         return image
 
     sections = property(lambda self: self.parsed().sections)        # type: ignore[assignment]
