@@ -95,10 +95,11 @@ _BOOT_PAGE_TABLES: dict[tuple[int, int, int], bytes] = {}
 class CommandProcess:
     """The process a shell command's system calls are made in (Kernel.command_process)."""
 
-    __slots__ = ("task",)
+    __slots__ = ("task", "comm")
 
-    def __init__(self) -> None:
+    def __init__(self, comm: str = "") -> None:
         self.task: Task | None = None
+        self.comm = comm                # the program's name ("" if the shell did not say)
 
 
 class Kernel:
@@ -600,11 +601,20 @@ class Kernel:
         cmd.task = fork_user(self, comm, self.shell)
         return cmd.task
 
+    def command_task(self) -> Task | None:
+        """The process of the program the shell runs now (PROGRAM of command_process()),
+        forked now if it has made no system call yet; None outside one."""
+        cmd = self.command
+        if cmd is None or not cmd.comm or self.powered_off or self.panicked is not None:
+            return None
+        return self.user_task(cmd.comm)
+
     @contextmanager
-    def command_process(self) -> Iterator[None]:
-        """A shell command runs: its system calls are made in one process, which exits when
-        the command ends (one still in a call exits when the call returns)."""
-        outer, self.command = self.command, CommandProcess()
+    def command_process(self, program: str = "") -> Iterator[None]:
+        """A shell command runs (PROGRAM, its name): its system calls are made in one
+        process, which exits when the command ends (one still in a call exits when the call
+        returns)."""
+        outer, self.command = self.command, CommandProcess(program)
         cmd = self.command
         try:
             yield

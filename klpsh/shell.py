@@ -7,6 +7,7 @@ and errors (tools word them like kmod/coreutils, and stderr shares the stream wi
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -214,7 +215,7 @@ class Shell:
                                   interrupted=self.interrupted, stdin=stdin, clear=self.clear,
                                   piped=to_pipe, reboot=self.reboot)
                 try:
-                    with self._process():
+                    with self._process(os.path.basename(argv[0])):
                         status = self._call(spec.func, ctx, argv)
                 finally:
                     stdout.flush()
@@ -282,13 +283,13 @@ class Shell:
         return 0
 
     @contextmanager
-    def _process(self) -> Iterator[None]:
-        """The tool runs in one process of its own, forked at its first system call."""
+    def _process(self, program: str) -> Iterator[None]:
+        """The tool PROGRAM runs in one process of its own, forked at its first system call."""
         start = getattr(self.kernel, "command_process", None)
         if start is None:               # a stand-in kernel without processes
             yield
             return
-        with start():
+        with start(program):
             yield
 
     @contextmanager

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kernel.errno import Errno, KernelError
-from kernel.fs import Attr, Dir
+from kernel.fs import Attr, Dir, Symlink
 from kernel.fs.procfs import Procfs
 from kernel.module.params import kstrtoull
 
@@ -35,6 +35,13 @@ def _pid_dir(k: "Kernel", task: "Task") -> Dir:
         "stack": Attr(0o400, stack),
         "status": Attr(0o444, lambda: f"Name:\t{task.proc_comm}\nState:\t{task.state.value}\nPid:\t{task.pid}\n"),
     })
+
+
+def _self_link(k: "Kernel") -> dict[str, Symlink]:
+    """/proc/self (proc_self_get_link()): the pid of the task looking it up; a lookup the
+    shell's tool makes is its process's (forked now if need be), else the shell's."""
+    task = k.sched.current or k.command_task() or k.shell
+    return {"self": Symlink(str(task.pid))} if task is not None else {}
 
 
 def proc_modules(k: "Kernel") -> str:
@@ -90,7 +97,7 @@ def _interrupts(k: "Kernel", ncpus: int) -> str:
 def proc_init(k: "Kernel") -> None:
     proc = k.vfs.root.mkdir("proc")
     from kernel.machine import NR_CPUS
-    proc.dynamic = lambda: {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
+    proc.dynamic = lambda: _self_link(k) | {str(t.pid): _pid_dir(k, t) for t in k.sched.all_tasks()}
     proc.children["modules"] = Attr(0o444, lambda: proc_modules(k))
     proc.children["kallsyms"] = Attr(0o444, lambda: proc_kallsyms(k))
     proc.children["interrupts"] = Attr(0o444, lambda: _interrupts(k, NR_CPUS))

@@ -1,0 +1,30 @@
+"""/proc/self: the process that looks it up (each shell command's own, as bash forks it)."""
+
+from __future__ import annotations
+
+from tests.shell_session import module_shell, run
+
+
+def test_proc_self_is_the_command_process(kernel, tmp_path, test_module):
+    sh = module_shell(kernel, tmp_path, test_module)
+    assert run(sh, "cat /proc/self/comm") == ["cat"]
+    first = int(run(sh, "grep Pid /proc/self/status")[0].split()[1])
+    second = int(run(sh, "grep Pid /proc/self/status")[0].split()[1])
+    assert second == first + 1                    # one fork a command
+    link = run(sh, "ls -l /proc/self")[0]
+    assert link.startswith("l") and link.endswith(f"/proc/self -> {second + 1}")
+    # the processes are gone once their commands ended; the shell's bash is not /proc/self
+    pids = {t.pid for t in kernel.sched.all_tasks()}
+    assert not {first, second, second + 1} & pids
+    assert kernel.shell.pid != second
+
+
+def test_proc_self_of_kernel_code_is_the_caller(kernel):
+    """A lookup made in a task (kernel code in a kthread or a system call) names that task."""
+    from kernel.fs.proc import _self_link
+    task = next(t for t in kernel.sched.all_tasks() if t.comm == "kthreadd")
+    kernel.sched.current, saved = task, kernel.sched.current
+    try:
+        assert _self_link(kernel)["self"].target == str(task.pid)
+    finally:
+        kernel.sched.current = saved
