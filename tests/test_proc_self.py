@@ -28,3 +28,12 @@ def test_proc_self_of_kernel_code_is_the_caller(kernel):
         assert _self_link(kernel)["self"].target == str(task.pid)
     finally:
         kernel.sched.current = saved
+
+
+def test_ps_lists_its_own_process_running(kernel, tmp_path, test_module):
+    sh = module_shell(kernel, tmp_path, test_module)
+    rows = [ln.split() for ln in run(sh, "ps")[1:]]
+    mine = [r for r in rows if r[3] == "ps"]
+    assert len(mine) == 1 and mine[0][1] == "R"
+    assert int(mine[0][0]) == max(int(r[0]) for r in rows)     # the newest process
+    assert not [r for r in run(sh, "ps")[1:] if r.split()[0] == mine[0][0]]   # it exited
