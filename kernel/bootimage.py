@@ -7,8 +7,9 @@ of the same kernel, so a process does it once per (functions, vmlinux object) an
 boot copies the result into its fresh machine. The first boot runs the real loader; the
 image is what that boot produced, read back from its memory and tables.
 
-When the bytecode cache is on (klpsh.entry sets sys.pycache_prefix), what the link computed
-(layout, linked bytes, exports, symbols) is also kept beside it, in <cache>/klpsh/boot, with
+Where bytecode is kept (klpsh.entry's cache, sys.pycache_prefix, or beside the sources), what
+the link computed (layout, linked bytes, exports, symbols) is kept too, in <cache>/klpsh/boot
+(_store_dir()), with
 everything that went into it: the vmlinux object's bytes, the functions' names and arities in
 slot order, the loader's sources (their size and mtime) and the interpreter. The first boot of
 a later process whose inputs are the same, byte for byte, starts from that entry as a second
@@ -150,10 +151,18 @@ _LINK_SOURCES = ("bootimage.py", "module/main.py", "module/elf.py", "module/relo
                  "module/kallsyms.py", "cpu.py", "mm.py", "machine.py", "abi.py", "percpu.py")
 
 
-def _store_dir() -> str | None:
-    """<cache>/klpsh/boot beside the bytecode cache; None when that is off."""
+def _store_dir(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str | None:
+    """Where bytecode is kept, the stored links are too: <cache>/klpsh/boot beside the
+    bytecode cache klpsh keeps (sys.pycache_prefix), or $XDG_CACHE_HOME/klpsh/boot
+    (~/.cache/klpsh/boot) where Python writes bytecode beside the sources; None when no
+    bytecode is written."""
     prefix = sys.pycache_prefix
-    return os.path.join(os.path.dirname(prefix), "boot") if prefix else None
+    if prefix:
+        return os.path.join(os.path.dirname(prefix), "boot")
+    if sys.dont_write_bytecode:
+        return None
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "klpsh", "boot") if os.path.isabs(base) else None
 
 
 def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:

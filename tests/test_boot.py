@@ -205,4 +205,8 @@ def test_the_store_is_beside_the_bytecode_cache(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "klpsh" / "pycache"))
     assert bootimage._store_dir() == str(tmp_path / "klpsh" / "boot")
     monkeypatch.setattr(sys, "pycache_prefix", None)
-    assert bootimage._store_dir() is None
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert bootimage._store_dir() is None                   # no bytecode written: no store
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # bytecode beside the sources
+    assert bootimage._store_dir({"XDG_CACHE_HOME": str(tmp_path)}) == str(tmp_path / "klpsh" / "boot")
+    assert bootimage._store_dir({"XDG_CACHE_HOME": "relative"}) is None  # as klpsh.entry's
