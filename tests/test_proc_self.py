@@ -37,3 +37,15 @@ def test_ps_lists_its_own_process_running(kernel, tmp_path, test_module):
     assert len(mine) == 1 and mine[0][1] == "R"
     assert int(mine[0][0]) == max(int(r[0]) for r in rows)     # the newest process
     assert not [r for r in run(sh, "ps")[1:] if r.split()[0] == mine[0][0]]   # it exited
+
+
+def test_status_in_419s_order_with_the_state_name(kernel, tmp_path, test_module):
+    sh = module_shell(kernel, tmp_path, test_module)
+    lines = run(sh, "cat /proc/self/status")
+    assert [ln.split(":")[0] for ln in lines] == [
+        "Name", "Umask", "State", "Tgid", "Ngid", "Pid", "PPid", "TracerPid", "Uid", "Gid"]
+    assert lines[2] == "State:\tR (running)"
+    assert lines[6] == f"PPid:\t{kernel.shell.pid}"          # bash forked it
+    worker = next(t for t in kernel.sched.all_tasks() if t.comm.startswith("kworker/"))
+    status = run(sh, f"cat /proc/{worker.pid}/status")
+    assert status[2] == "State:\tI (idle)" and status[6] == "PPid:\t2"

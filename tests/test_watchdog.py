@@ -130,7 +130,7 @@ def test_cond_resched_is_no_lockup_but_the_shell_gets_control_back(shell):
     assert out[-1] == (f"klpsh: insmod (pid {pid}) has used 30 s of CPU time without returning; "
                        "it stays in the kernel, running (see ps)")
     assert f"{pid:5d} R    -1 insmod" in run(shell, "ps")
-    assert run(shell, f"cat /proc/{pid}/status")[1] == "State:\tR"
+    assert run(shell, f"cat /proc/{pid}/status")[2] == "State:\tR (running)"
     assert 29 <= shell.kernel.clock.now / 1e9 <= 31     # its CPU time moved the clock
     assert run(shell, "echo ok") == ["ok"]              # and the machine goes on
     assert run(shell, "rmmod hog") == ["rmmod: ERROR: Module hog is in use"]
@@ -172,7 +172,7 @@ def test_hung_task_report_as_4_19_prints_it(shell):
     assert out[-1].startswith(f"klpsh: insmod (pid {pid}) has not returned after 300 s")
     assert out[-1].endswith("in state D (see ps)")
     assert f"{pid:5d} D    -1 insmod" in run(shell, "ps")
-    assert run(shell, f"cat /proc/{pid}/status")[1] == "State:\tD"
+    assert run(shell, f"cat /proc/{pid}/status")[2] == "State:\tD (disk sleep)"
     # it is reported at each check while it stays blocked (hung_task_warnings: 10 at most)
     out = run(shell, "sleep 200")
     assert [l.split("] ", 1)[0] for l in out if "INFO: task" in l] == ["[  369.631000", "[  492.511000"]

@@ -20,6 +20,24 @@ if TYPE_CHECKING:
     from kernel.sched import Task
 
 
+# fs/proc/array.c task_state_array: what "State:" says after the letter
+TASK_STATE_NAMES = {"R": "running", "S": "sleeping", "D": "disk sleep", "T": "stopped",
+                    "t": "tracing stop", "X": "dead", "Z": "zombie", "P": "parked", "I": "idle"}
+
+
+def proc_pid_status(task: "Task") -> str:
+    """proc_pid_status()'s identity part, in 4.19's order (Name to Gid; every task is
+    root's, in the initial namespaces, untraced); memory, signal and capability lines are
+    not modelled."""
+    letter = task.state.value
+    ppid = task.parent.pid if task.parent is not None else (0 if task.pid <= 2 else
+                                                            2 if task.is_kthread else 1)
+    return (f"Name:\t{task.proc_comm}\nUmask:\t0022\n"
+            f"State:\t{letter} ({TASK_STATE_NAMES.get(letter, letter)})\n"
+            f"Tgid:\t{task.pid}\nNgid:\t0\nPid:\t{task.pid}\nPPid:\t{ppid}\nTracerPid:\t0\n"
+            "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n")
+
+
 def _pid_dir(k: "Kernel", task: "Task") -> Dir:
     def stack() -> str:
         # save_stack_trace_tsk() (x86, before 5.2) fills at most MAX_STACK_TRACE_DEPTH entries
@@ -33,7 +51,7 @@ def _pid_dir(k: "Kernel", task: "Task") -> Dir:
         "comm": Attr(0o644, lambda: task.proc_comm + "\n"),
         "patch_state": Attr(0o444, lambda: f"{task.patch_state}\n"),
         "stack": Attr(0o400, stack),
-        "status": Attr(0o444, lambda: f"Name:\t{task.proc_comm}\nState:\t{task.state.value}\nPid:\t{task.pid}\n"),
+        "status": Attr(0o444, lambda: proc_pid_status(task)),
     })
 
 
