@@ -128,9 +128,8 @@ class HungTask:
         """kernel/sched/core.c sched_show_task(): comm, state, stack free, pid, ppid, flags,
         the worker it is (if a kworker), and its stack."""
         k = self.k
-        ppid = t.parent.pid if t.parent is not None else (2 if t.is_kthread else 1)
         flags = TIF_FSCHECK if t.is_kthread else 0
-        k.printk.log(KERN_INFO, f"{t.comm[:15]:<15} {t.state.value}    0 {t.pid:5d} {ppid:6d} "
+        k.printk.log(KERN_INFO, f"{t.comm[:15]:<15} {t.state.value}    0 {t.pid:5d} {t.ppid:6d} "
                                 f"0x{flags:08x}")
         cpu = k.cpu
         trace = [cpu.host_addr(f) for f in SCHED_FRAMES] + (cpu.stack_trace(t) or [])

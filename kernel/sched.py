@@ -168,6 +168,12 @@ class Task:
         return self.state is not TaskState.DEAD
 
     @property
+    def ppid(self) -> int:
+        """task_pid_nr(real_parent): 0 for those the boot made with no parent (init,
+        kthreadd: swapper's children)."""
+        return self.parent.pid if self.parent is not None else 0
+
+    @property
     def proc_comm(self) -> str:
         """The name /proc/PID/{comm,stat,status} and ps show: a kworker's comm with
         wq_worker_comm()'s "+wq" (running its work) or "-wq" (the last it ran)."""

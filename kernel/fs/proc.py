@@ -30,11 +30,9 @@ def proc_pid_status(task: "Task") -> str:
     root's, in the initial namespaces, untraced); memory, signal and capability lines are
     not modelled."""
     letter = task.state.value
-    ppid = task.parent.pid if task.parent is not None else (0 if task.pid <= 2 else
-                                                            2 if task.is_kthread else 1)
     return (f"Name:\t{task.proc_comm}\nUmask:\t0022\n"
             f"State:\t{letter} ({TASK_STATE_NAMES.get(letter, letter)})\n"
-            f"Tgid:\t{task.pid}\nNgid:\t0\nPid:\t{task.pid}\nPPid:\t{ppid}\nTracerPid:\t0\n"
+            f"Tgid:\t{task.pid}\nNgid:\t0\nPid:\t{task.pid}\nPPid:\t{task.ppid}\nTracerPid:\t0\n"
             "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n")
 
 
