@@ -27,10 +27,10 @@ import tempfile
 import zlib
 from array import array
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from kernel.abi import ModuleState
-from kernel.cpu import _NOP_RET, _UD2, SLOT, Stub
+from kernel.cpu import SLOT, Stub, StubEntry, stub_slots
 from kernel.mm import STUB_BASE
 from kernel.record import field, record
 
@@ -121,7 +121,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
         k.cpu.translations_of(image)
         return k.vmlinux  # type: ignore[return-value]
     k.cpu.translations_of(None)
-    k.cpu.add_stubs((api.name, api.call, api.nargs, api.variadic) for api in apis)
+    k.cpu.add_stubs(_stub_entries(apis))
     stubs = tuple(k.cpu.stubs)
     k.vmlinux = mod = k.loader.load_builtin(data if data is not None else vmlinux.read_bytes())
     if image is None:
@@ -163,6 +163,11 @@ def _store_dir(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str | N
         return None
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "klpsh", "boot") if os.path.isabs(base) else None
+
+
+def _stub_entries(apis: Sequence["KApi"]) -> Iterator[StubEntry]:
+    """What Cpu.add_stubs() takes for the kernel functions APIS, in slot order."""
+    return ((api.name, api.call, api.nargs, api.variadic) for api in apis)
 
 
 def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
@@ -230,19 +235,9 @@ def load_link(path: str, inputs: bytes, apis: tuple["KApi", ...], vmlinux: bytes
         section_addr = tuple((int(i), int(v)) for i, v in section_addr)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    stubs: list[Stub] = []
-    seen: set[str] = set()
-    page = bytearray()
-    for api in apis:                                        # as Cpu.add_stubs() gives them
-        if api.name in seen:
-            continue
-        seen.add(api.name)
-        stubs.append(Stub(api.name, api.call, api.nargs, api.variadic,
-                          STUB_BASE + len(stubs) * SLOT))
-        page += _NOP_RET if api.call is not None else _UD2     # (a function: the former)
+    stubs, page, stub_syms = stub_slots(_stub_entries(apis))   # as Cpu.add_stubs() gives them
     return BootImage(
-        stubs=tuple(stubs), stub_page=bytes(page),
-        stub_syms=tuple(KSym(s.addr, SLOT, s.name, "T", "vmlinux") for s in stubs),
+        stubs=tuple(stubs), stub_page=bytes(page), stub_syms=tuple(stub_syms),
         elf=DeferredElfImage(vmlinux), base=base, core_size=core_size, text_size=text_size,
         ro_size=ro_size, text=text, exports=exports, gpl_exports=frozenset(gpl_exports),
         section_addr=section_addr, fentry_sites=frozenset(fentry_sites), symbols=syms,

@@ -9,7 +9,7 @@ engine stays frozen mid-instruction-stream while other tasks run on other engine
 from __future__ import annotations
 
 import ctypes
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Container, Iterable
 
 from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALID,
                      UC_HOOK_TLB_FILL, UC_MEM_FETCH, UC_MEM_FETCH_UNMAPPED, UC_MEM_READ,
@@ -102,6 +102,30 @@ class Stub:
     nargs: int = 0
     variadic: bool = False
     addr: int = 0
+
+
+StubEntry = tuple[str, "Callable[..., Any] | None", int, bool]   # name, func, nargs, variadic
+
+
+def stub_slots(entries: "Iterable[StubEntry]", used: int = 0, taken: "Container[str]" = (),
+               ) -> tuple[list[Stub], bytearray, list[KSym]]:
+    """The slots ENTRIES get after the USED slots of the page, in order (a name in TAKEN or
+    given before is skipped): their Stubs, the bytes of those slots (`nop; ret` for a
+    function, `ud2` for a host frame) and their kallsyms entries."""
+    stubs: list[Stub] = []
+    page, syms, seen = bytearray(), [], set()
+    addr = STUB_BASE + used * SLOT
+    for name, func, nargs, variadic in entries:
+        if name in taken or name in seen:
+            continue
+        if addr + SLOT > STUB_END:
+            raise RuntimeError("stub page full")
+        seen.add(name)
+        page += _NOP_RET if func is not None else _UD2
+        stubs.append(Stub(name, func, nargs, variadic, addr))
+        syms.append(KSym(addr, SLOT, name, "T", "vmlinux"))
+        addr += SLOT
+    return stubs, page, syms
 
 
 @record(eq=False)
@@ -410,39 +434,22 @@ class Cpu:
     def add_stub(self, name: str, func: Callable[..., Any] | None, nargs: int = 0,
                  variadic: bool = False) -> Stub:
         """Give NAME a 16-byte slot: `nop; ret` (func) or `ud2` (a host frame symbol)."""
-        if name in self.stub_by_name:
-            return self.stub_by_name[name]
-        addr = STUB_BASE + len(self.stubs) * SLOT
-        if addr + SLOT > STUB_END:
-            raise RuntimeError("stub page full")
-        self.mem.write(addr, _NOP_RET if func is not None else _UD2)
-        self._code_changed(addr, SLOT)   # (another machine may have had another stub there)
-        stub = Stub(name, func, nargs, variadic, addr)
-        self.stubs.append(stub)
-        self.kernel.kallsyms.add_owner("vmlinux", [KSym(addr, SLOT, name, "T", "vmlinux")])
-        self.stub_by_name[name] = stub
+        stub = self.stub_by_name.get(name)
+        if stub is None:
+            self.add_stubs(((name, func, nargs, variadic),))
+            stub = self.stub_by_name[name]
         return stub
 
-    def add_stubs(self, entries: "Iterable[tuple[str, Callable[..., Any] | None, int, bool]]") -> None:
-        """add_stub() for each (name, func, nargs, variadic) of ENTRIES, in order: the same
-        slots, bytes and kallsyms entries, with one write of the page and one kallsyms add."""
+    def add_stubs(self, entries: "Iterable[StubEntry]") -> None:
+        """add_stub() for each (name, func, nargs, variadic) of ENTRIES, in order, with one
+        write of the page and one kallsyms add."""
         base = STUB_BASE + len(self.stubs) * SLOT
-        addr, by_name, stubs = base, self.stub_by_name, self.stubs
-        page, syms = bytearray(), []
-        for name, func, nargs, variadic in entries:
-            if name in by_name:
-                continue
-            if addr + SLOT > STUB_END:
-                raise RuntimeError("stub page full")
-            page += _NOP_RET if func is not None else _UD2
-            stub = Stub(name, func, nargs, variadic, addr)
-            stubs.append(stub)
-            syms.append(KSym(addr, SLOT, name, "T", "vmlinux"))
-            by_name[name] = stub
-            addr += SLOT
-        if page:
+        stubs, page, syms = stub_slots(entries, len(self.stubs), self.stub_by_name)
+        if stubs:
+            self.stubs.extend(stubs)
+            self.stub_by_name.update((s.name, s) for s in stubs)
             self.mem.write(base, page)
-            self._code_changed(base, len(page))
+            self._code_changed(base, len(page))  # (another machine may have had other stubs there)
             self.kernel.kallsyms.add_owner("vmlinux", syms)
 
     def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]",
