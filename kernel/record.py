@@ -242,16 +242,21 @@ def _frozen(cls: type, names: frozenset[str]) -> None:
         if type(self) is cls or name in names:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(cls, self).__delattr__(name)
-    for fn in (__setattr__, __delattr__):
-        fn.__qualname__ = f"{cls.__qualname__}.{fn.__name__}"
-        setattr(cls, fn.__name__, fn)
+    _put(cls, __setattr__)
+    _put(cls, __delattr__)
+
+
+def _put(cls: type, fn: Callable[..., Any]) -> None:
+    """Make FN the method of CLS its name says (qualified as the class's)."""
+    fn.__qualname__ = f"{cls.__qualname__}.{fn.__name__}"
+    setattr(cls, fn.__name__, fn)
 
 
 def _first_init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., None]:
-    """CLS's __init__ until its first call, which compiles the real one (_init()), puts it in
-    its place and runs it: a start compiles only the records it makes (about half)."""
+    """CLS's __init__ until its first call, which makes the real one (_init()), puts it in
+    its place and runs it: a start makes only the __init__s of the records it creates."""
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        """Compile the record's __init__, then run it."""
+        """Make the record's __init__, then run it."""
         init = cls.__dict__["__init__"]
         if init is __init__:
             init = _init(cls, fields, frozen)
@@ -270,22 +275,15 @@ def _process(cls: type, eq: bool, frozen: bool) -> type:
     if "__init__" not in own:
         cls.__init__ = _first_init(cls, fields, frozen)   # type: ignore[misc]
     if "__repr__" not in own:
-        names = tuple(f.name for f in fields.values() if f.repr)
-        rep = _repr(names)
-        rep.__qualname__ = f"{cls.__qualname__}.__repr__"
-        cls.__repr__ = rep   # type: ignore[method-assign]
+        _put(cls, _repr(tuple(f.name for f in fields.values() if f.repr)))
     compared = tuple(f.name for f in fields.values() if f.compare)
     if eq and "__eq__" not in own:
-        fn = _eq(compared)
-        fn.__qualname__ = f"{cls.__qualname__}.__eq__"
-        cls.__eq__ = fn   # type: ignore[method-assign]
+        _put(cls, _eq(compared))
     class_hash = own.get("__hash__", MISSING)
     explicit_hash = not (class_hash is MISSING or (class_hash is None and "__eq__" in own))
     if eq and not explicit_hash:
         if frozen:
-            fn = _hash(compared)
-            fn.__qualname__ = f"{cls.__qualname__}.__hash__"
-            cls.__hash__ = fn   # type: ignore[method-assign]
+            _put(cls, _hash(compared))
         else:
             cls.__hash__ = None   # type: ignore[assignment]
     if frozen:
