@@ -69,8 +69,8 @@ def _user_mm(k: "Kernel") -> int:
 def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     """Give TASK its guest task_struct (init_task for swapper/0) and, unless it is another
     CPU's idle task, put it at the tail of init_task.tasks. (Its fields, list links and
-    signal pointers included, are put together in host memory and written at once: a boot
-    makes ~20 of these; only the neighbours' links are written apart.)"""
+    signal pointers and patch state included, are put together in host memory and written at
+    once: a boot makes ~20 of these; only the neighbours' links are written apart.)"""
     head = init_task_addr(k)
     is_init = task.kind is TaskKind.IDLE and task.cpu == 0 and head and not k.task_by_struct(head)
     addr = head if is_init else k.heap.alloc(_TS_SIZE)     # the task_struct cache
@@ -86,6 +86,7 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     pack32, pack64 = _U32.pack_into, _U64.pack_into
     pack32(buf, _TS_PID, task.pid)
     pack32(buf, _TS_TGID, task.pid)
+    pack32(buf, _TS_PATCH_STATE, task.patch_state & 0xFFFF_FFFF)
     comm = task.comm.encode()[:15]
     buf[_TS_COMM:_TS_COMM + len(comm)] = comm
     # copy_process(): start times on the monotonic and the boot clock (no suspend: the same)
@@ -124,20 +125,27 @@ def _template(k: "Kernel", kthread: bool) -> bytes:
     key = ("task_struct", kthread)
     tpl = k.templates.get(key)
     if tpl is None:
-        buf = bytearray(_TS_SIZE)
-        if kthread:
-            _U32.pack_into(buf, _TS_FLAGS, _PF_KTHREAD)
-        for off in _TS_PRIOS:
-            _U32.pack_into(buf, off, DEFAULT_PRIO)
-        _U32.pack_into(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
-        cred = k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0
-        _U64.pack_into(buf, _TS_REAL_CRED, cred or 0)
-        _U64.pack_into(buf, _TS_CRED, cred or 0)
-        _U64.pack_into(buf, _TS_ADDR_LIMIT, KERNEL_DS if kthread else USER_DS)
-        tpl = bytes(buf)
+        cred = (k.vmlinux.symbol("init_cred") if k.vmlinux is not None else 0) or 0
+        tpl = _TS_TEMPLATES.get((kthread, cred))
+        if tpl is None:
+            buf = bytearray(_TS_SIZE)
+            if kthread:
+                _U32.pack_into(buf, _TS_FLAGS, _PF_KTHREAD)
+            for off in _TS_PRIOS:
+                _U32.pack_into(buf, off, DEFAULT_PRIO)
+            _U32.pack_into(buf, _TS_EXIT_SIGNAL, _SIGCHLD)
+            _U64.pack_into(buf, _TS_REAL_CRED, cred)
+            _U64.pack_into(buf, _TS_CRED, cred)
+            _U64.pack_into(buf, _TS_ADDR_LIMIT, KERNEL_DS if kthread else USER_DS)
+            tpl = _TS_TEMPLATES[(kthread, cred)] = bytes(buf)
         if k.vmlinux is not None:           # (init_cred is known from here on)
             k.templates[key] = tpl
     return tpl
+
+
+# The templates of the process, by (kthread, init_cred): every machine's are the same bytes
+# (a cache of the process, as kernel.bootimage's images).
+_TS_TEMPLATES: dict[tuple[bool, int], bytes] = {}
 
 
 def _link_tail(k: "Kernel", buf: bytearray, addr: int, off: int, at: int) -> tuple[int, int, int]:
@@ -199,6 +207,7 @@ _TS_MM, _TS_ACTIVE_MM = TaskStruct.mm.offset, TaskStruct.active_mm.offset
 _TS_START_TIME, _TS_REAL_START_TIME = TaskStruct.start_time.offset, TaskStruct.real_start_time.offset
 _TS_CHILDREN, _TS_SIBLING = TaskStruct.children.offset, TaskStruct.sibling.offset
 _TS_GROUP_LEADER = TaskStruct.group_leader.offset
+_TS_PATCH_STATE = TaskStruct.patch_state.offset
 _TS_ADDR_LIMIT = TaskStruct.thread.offset
 
 

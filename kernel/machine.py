@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from random import Random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
@@ -22,7 +24,7 @@ from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fault import stack_guard_hit
-from kernel.fork import fork_user
+from kernel.fork import alloc_task_struct, fork_user
 from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead, panic
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
@@ -150,8 +152,6 @@ class Kernel:
         # CLOCK_REALTIME at boot: the host's clock in real-time mode, else (deterministic
         # runs) the day 4.19 was released
         self.wall_boot_ns = time.time_ns() if clock_mode == "real" else WALL_BOOT_NS
-        self.random = _seeded(_POOL_STATE)          # the input pool (get_random_bytes)
-        self.prandom = _seeded(_PRANDOM_STATE)      # lib/random32.c
         self.timers: dict[int, Event] = {}
         self.hrtimers: dict[int, tuple[int, Event | None]] = {}   # hrtimer -> clock id, event
         self.idrs: dict[int, dict[int, int]] = {}  # struct idr/ida -> its ids and pointers
@@ -181,6 +181,18 @@ class Kernel:
         self.irqs: Any = None                     # kernel.irq.Irqs, made on first use
         self.ratelimits: dict[str, Any] = {}      # pr_*_ratelimited() call site -> RateLimit
         self.templates: dict[Any, bytes] = {}     # guest objects as every new one starts (fork.py)
+
+    # The generators, made at their first use (most machines draw no random number): the
+    # same numbers follow as from generators made at boot.
+    @cached_property
+    def random(self) -> Random:
+        """The input pool (get_random_bytes)."""
+        return _seeded(_POOL_STATE)
+
+    @cached_property
+    def prandom(self) -> Random:
+        """lib/random32.c's generator."""
+        return _seeded(_PRANDOM_STATE)
 
     # --- boot ------------------------------------------------------------------------
     @classmethod
@@ -409,8 +421,7 @@ class Kernel:
     def task_struct(self, task: Task) -> int:
         """The guest `struct task_struct` of TASK, created on first use."""
         if not task.guest_struct:
-            from kernel.fork import alloc_task_struct
-            alloc_task_struct(self, task)
+            return alloc_task_struct(self, task)      # (its patch_state written with it)
         self.mem.set_u32(task.guest_struct + TaskStruct.patch_state.offset, task.patch_state)
         return task.guest_struct
 

@@ -261,7 +261,10 @@ class Allocator:
 
     def alloc(self, size: int) -> int:
         """SIZE bytes, naturally aligned to their class; ENOMEM when memory is exhausted."""
-        cls = self.size_class(max(size, 1))
+        if size < PAGE_SIZE:                # size_class(), inlined: most calls are small
+            cls = KMALLOC_MIN if size <= KMALLOC_MIN else 1 << (size - 1).bit_length()
+        else:
+            cls = self.size_class(size)
         if cls >= PAGE_SIZE:
             addr = self.pages.alloc_order(get_order(cls))
         else:
@@ -271,7 +274,9 @@ class Allocator:
         return addr
 
     def _slab_alloc(self, cls: int) -> int:
-        partial = self._partial.setdefault(cls, {})
+        partial = self._partial.get(cls)
+        if partial is None:
+            partial = self._partial[cls] = {}
         if partial:
             slab = partial[next(reversed(partial))]
         else:

@@ -24,9 +24,10 @@ def _cut(obj: Any, k: "Kernel") -> None:
     d = getattr(obj, "__dict__", None)
     if not isinstance(d, dict):
         return
-    for name in [name for name, value in d.items()
-                 if value is k or (type(value) in _CODE and _over(value, k))]:
-        d[name] = None
+    # (an attribute's value is replaced while its dict is walked: that changes no key)
+    for name, value in d.items():
+        if value is k or (type(value) in _CODE and _over(value, k)):
+            d[name] = None
 
 
 def _over(value: Any, k: "Kernel") -> bool:
@@ -56,8 +57,9 @@ def _cut_code(obj: Any) -> None:
     d = getattr(obj, "__dict__", None)
     if not isinstance(d, dict):
         return
-    for name in [name for name, value in d.items() if type(value) in _CODE]:
-        d[name] = None
+    for name, value in d.items():
+        if type(value) in _CODE:
+            d[name] = None
 
 
 def _cut_trees(roots: list[Any]) -> None:
@@ -72,8 +74,9 @@ def _cut_trees(roots: list[Any]) -> None:
         seen.add(id(node))
         d = getattr(node, "__dict__", None)
         if isinstance(d, dict):
-            for name in [name for name, value in d.items() if type(value) in _CODE]:
-                d[name] = None
+            for name, value in d.items():
+                if type(value) in _CODE:
+                    d[name] = None
         if hasattr(node, "parent"):
             node.parent = None
         children = getattr(node, "children", None)
@@ -86,8 +89,7 @@ def _cut_trees(roots: list[Any]) -> None:
 
 def break_cycles(k: "Kernel") -> None:
     """Cut the machine's cycles after Kernel.shutdown() (nothing runs any more)."""
-    parts = [v for v in vars(k).values() if hasattr(v, "__dict__")]
-    _cut_all(parts, k)
+    _cut_all(list(vars(k).values()), k)        # (_cut() passes over those with no __dict__)
     sched = getattr(k, "sched", None)
     if sched is not None:
         tasks = list(sched.tasks.values()) + list(sched.idle)
