@@ -26,6 +26,7 @@ import sys
 import tempfile
 import zlib
 from array import array
+from types import FunctionType
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
@@ -64,6 +65,10 @@ class BootImage:
     stub_index: dict[str, Stub] = field(default_factory=dict)    # stubs by name
     first_symbols: dict[str, int] = field(default_factory=dict)  # Module.symbol()
     kallsyms: list = field(default_factory=list)   # kallsyms' sorted index: [symbols, addresses]
+    # The stub slots the rest of every boot adds (ftrace_regs_caller, _do_fork, kthread), as
+    # the first boot of the process that installed this image left them: [BootStubs] once
+    # it has (keep_boot_stubs()); later boots install them with the image's own.
+    booted: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         """The indexes every boot would build again (each machine gets copies or, read-only
@@ -76,6 +81,20 @@ class BootImage:
         index.add_owner("vmlinux", list(self.stub_syms))
         index.add_owner("vmlinux", list(self.symbols))
         self.kallsyms.extend(index.sorted_index())
+
+
+@record(frozen=True, eq=False)
+class BootStubs:
+    """A boot image's stubs and the slots the rest of a boot added after them (BootImage.booted):
+    what Cpu.install_stubs() takes for all of them, the kallsyms entries of those added (they
+    follow vmlinux's symbols, as when the boot added them) and the sorted kallsyms index of
+    the machine with them."""
+
+    stubs: tuple[Stub, ...]
+    stub_page: bytes
+    stub_index: dict[str, Stub]
+    added_syms: tuple["KSym", ...]
+    kallsyms: tuple
 
 
 # the vmlinux object's identity -> (the functions, its image) for each function table booted
@@ -119,6 +138,7 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             images.append((apis, image))
     if image is not None and _install(k, image):
         k.cpu.translations_of(image)
+        k.boot_image = image
         return k.vmlinux  # type: ignore[return-value]
     k.cpu.translations_of(None)
     k.cpu.add_stubs(_stub_entries(apis))
@@ -252,7 +272,11 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     if base != image.base:
         k.module_free(base)
         return False
-    k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms, image.stub_index)
+    booted: BootStubs | None = image.booted[0] if image.booted else None
+    if booted is not None:
+        k.cpu.install_stubs(booted.stubs, booted.stub_page, image.stub_syms, booted.stub_index)
+    else:
+        k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms, image.stub_index)
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
                        text_size=image.text_size, ro_size=image.ro_size,
@@ -262,6 +286,38 @@ def _install(k: "Kernel", image: BootImage) -> bool:
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
     k.vmlinux.share_symbol_index(image.first_symbols)
     k.kallsyms.add_owner("vmlinux", k.vmlinux.symbols)
-    k.kallsyms.seed(*image.kallsyms)         # sorted as the image's own index
+    if booted is not None:
+        k.kallsyms.add_owner("vmlinux", list(booted.added_syms))
+        k.kallsyms.seed(*booted.kallsyms)
+    else:
+        k.kallsyms.seed(*image.kallsyms)     # sorted as the image's own index
     k.loader.module_enable_ro_nx(k.vmlinux)
     return True
+
+
+def keep_boot_stubs(k: "Kernel") -> None:
+    """At the end of K's boot: if K installed its boot image (kernel.machine's boot) and the
+    image has no BootStubs yet, the slots the boot added after the image's become its
+    BootStubs, so later boots of the image start with them in place (the same slots, bytes
+    and kallsyms entries, which the rest of their boot finds there instead of adding).
+    Only slots of module-level functions (or host frames) are kept: they hold no machine."""
+    image = k.boot_image
+    if image is None or image.booted or k.cpu.image_stubs != len(image.stubs):
+        return
+    added = k.cpu.stubs[len(image.stubs):]
+    if not added or not all(s.func is None or (type(s.func) is FunctionType and not s.func.__closure__)
+                            for s in added):
+        return
+    stubs, page, syms = stub_slots(((s.name, s.func, s.nargs, s.variadic) for s in added),
+                                   len(image.stubs), image.stub_index)
+    if [(s.name, s.addr) for s in stubs] != [(s.name, s.addr) for s in added]:
+        return
+    from kernel.module.kallsyms import Kallsyms
+    index = Kallsyms()                      # as _install() fills a machine's
+    index.add_owner("vmlinux", list(image.stub_syms))
+    index.add_owner("vmlinux", list(image.symbols))
+    index.add_owner("vmlinux", list(syms))
+    every = image.stubs + tuple(stubs)
+    image.booted.append(BootStubs(stubs=every, stub_page=image.stub_page + bytes(page),
+                                  stub_index={s.name: s for s in every}, added_syms=tuple(syms),
+                                  kallsyms=index.sorted_index()))

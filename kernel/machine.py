@@ -18,7 +18,7 @@ from kernel.abi import TaskStruct
 from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
-from kernel.bootimage import boot_vmlinux
+from kernel.bootimage import boot_vmlinux, keep_boot_stubs
 from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.dumpstack import DumpStack
@@ -175,6 +175,7 @@ class Kernel:
         self.do_fork_slot = 0                     # _do_fork's kallsyms address (its slot)
         self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
+        self.boot_image: Any = None               # kernel.bootimage.BootImage it installed
         self.softirq: Any = None                  # kernel.softirq.Softirq, made at boot
         self.preempt_count_addr = 0               # vmlinux __preempt_count (CPU 0's)
         self.tasklets: Any = None                 # kernel.api.interrupt.Tasklets, made on first use
@@ -264,6 +265,7 @@ class Kernel:
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
         self._tick(0)
         self.sched.run_pending()
+        keep_boot_stubs(self)
         # Boot takes no time; from here on the kernel's work costs what kernel/cost.py says.
         self.watchdog.costs = True
         self.printk.cost = lambda rec: self.watchdog.spend(cost.console_ns(rec))
