@@ -129,6 +129,8 @@ def test_a_replay_imports_no_ui(tmp_path):
     names = _imported(tmp_path, "replay", str(ROOT / "transcripts" / "callbacks-test-1.txt"))
     assert {"kernel.machine", "klpsh.transcript", "kernel.livepatch.core"} <= names
     assert _heavy(names) == []
+    # the boot's own /proc entries need procfs, not the proc_fs.h and seq_file.h api modules
+    assert "kernel.api.proc_fs" not in names and "kernel.api.seq_file" not in names
 
 
 def test_the_export_table_is_what_the_kapi_registrations_say():

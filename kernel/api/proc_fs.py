@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from kernel.api import kapi
 from kernel.api.seq_file import seq_open, seq_open_private, seq_release, seq_release_private, single_open
 from kernel.bug import WarnSite
-from kernel.fs.procfs import ProcDirEntry
+from kernel.fs.procfs import SEQ_FOPS, SINGLE_FOPS, ProcDirEntry
 from kernel.mm import BadAddress
 
 if TYPE_CHECKING:
@@ -19,11 +19,6 @@ S_IRUGO, S_IXUGO = 0o444, 0o111
 # proc_create_data()'s BUG_ON(proc_fops == NULL) (4.19.0's line; 5.4's is in the profile's table of
 # WARN sites, which places this BUG site as it places them)
 BUG_NO_FOPS = WarnSite("fs/proc/generic.c", 540, "proc_create_data")
-# what proc_create_single() and proc_create_seq() entries are served by
-SINGLE_FOPS = {"open": "proc_single_open", "read": "seq_read", "llseek": "seq_lseek",
-               "release": "single_release"}
-SEQ_FOPS = {"open": "proc_seq_open", "read": "seq_read", "llseek": "seq_lseek",
-            "release": "proc_seq_release"}
 
 
 def _parent(k: "Kernel", addr: int) -> ProcDirEntry | None:

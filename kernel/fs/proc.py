@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
-from kernel.fs.procfs import Procfs
+from kernel.fs.procfs import SINGLE_FOPS, Procfs
 from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
@@ -130,7 +130,6 @@ def proc_init(k: "Kernel") -> None:
     table = k.vmlinux.symbol("klpsh_proc_entries") if k.vmlinux else None
     if table:
         # the vmlinux show functions, registered as 4.19 does: proc_create_single()
-        from kernel.api.proc_fs import SINGLE_FOPS
         mem = k.mem
         fops = k.procfs.builtin_fops("proc_single_fops", SINGLE_FOPS)
         ent = table

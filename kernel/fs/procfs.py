@@ -37,6 +37,12 @@ WARN_NONEMPTY = WarnSite("fs/proc/generic.c", 679, "remove_proc_entry")
 PROC_VIA = {"open": "proc_reg_open", "read": "proc_reg_read", "write": "proc_reg_write",
             "llseek": "proc_reg_llseek", "unlocked_ioctl": "proc_reg_unlocked_ioctl",
             "release": "proc_reg_release"}
+# what proc_create_single() and proc_create_seq() entries are served by (kernel/api/proc_fs.py;
+# here, so that a boot's vmlinux entries need not import the api module and seq_file)
+SINGLE_FOPS = {"open": "proc_single_open", "read": "seq_read", "llseek": "seq_lseek",
+               "release": "single_release"}
+SEQ_FOPS = {"open": "proc_seq_open", "read": "seq_read", "llseek": "seq_lseek",
+            "release": "proc_seq_release"}
 
 
 @record(eq=False)

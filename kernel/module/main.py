@@ -251,11 +251,11 @@ class ModuleLoader:
     def _percpu_modalloc(self, mod: Module) -> None:
         """kernel/module.c percpu_modalloc(): .data..percpu goes to every CPU's per-CPU area
         (its symbols are CPU 0's copy), the module's own memory does not hold it."""
-        from kernel.percpu import pcpu_alloc
         sec = next((s for s in mod.image.sections
                     if s.name == PERCPU_SECTION and s.sh_flags & SHF_ALLOC), None)
         if sec is None or not sec.sh_size:
             return
+        from kernel.percpu import pcpu_alloc
         if sec.sh_addralign > 4096:
             self.k.log.warn(f"{mod.name}: per-cpu alignment {sec.sh_addralign} > 4096")
             raise KernelError(Errno.ENOMEM)
