@@ -50,6 +50,13 @@ def split_level(msg: str) -> tuple[int | None, bool, str]:
     return level, cont, msg
 
 
+def _match(subject: str, pattern: str) -> bool:
+    """fnmatch.fnmatchcase(SUBJECT, PATTERN); a pattern with no wildcard is not compiled."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(subject, pattern)
+    return subject == pattern
+
+
 @record(eq=False)
 class DynamicDebug:
     """Dynamic debug control: which pr_debug sites print (`file`, `func`, `module` rules)."""
@@ -60,7 +67,7 @@ class DynamicDebug:
         on = False
         for kind, pattern, flag in self.rules:
             subject = {"file": file, "func": func, "module": module}.get(kind, "")
-            if fnmatch.fnmatchcase(subject, pattern):
+            if _match(subject, pattern):
                 on = flag
         return on
 

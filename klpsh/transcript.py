@@ -36,13 +36,12 @@ CMD = "cmd"
 KERNEL = "kernel"
 OUTPUT = "out"
 
-_CMD_RE = re.compile(r"^\s*%\s?(.*)$")
-_KERNEL_RE = re.compile(r"^\s*\[\s*(\d+)\.(\d+)\]\s?(.*)$")
 # What the kernel says once per boot (the first module to taint it, the first use of something):
 # a transcript may or may not show it (its boot may have said it earlier), so replay treats every
 # one of them alike: it is neither expected nor an error, on either side.
+LIVEPATCH_TAINT = ": tainting kernel with TAINT_LIVEPATCH"         # add_taint_module(), livepatch
 ONCE_PER_BOOT = (
-    r": tainting kernel with TAINT_LIVEPATCH$",                      # add_taint_module(), livepatch
+    LIVEPATCH_TAINT + "$",
     r": loading out-of-tree module taints kernel\.$",                # TAINT_OOT_MODULE
     r": module license '.*' taints kernel\.$",                       # TAINT_PROPRIETARY_MODULE
     r"^Disabling lock debugging due to kernel taint$",               # the first taint of a boot
@@ -50,8 +49,8 @@ ONCE_PER_BOOT = (
     r": module is from the staging directory, the quality is unknown, you have been warned\.$",
     r"^Please remove unsupported %. in format string$",               # format_decode() WARN_ONCE
 )
-_LIVEPATCH_TAINT_RE = re.compile(ONCE_PER_BOOT[0])
-_IGNORED_RE = re.compile("|".join(f"(?:{p})" for p in ONCE_PER_BOOT))
+# one pattern for them all, compiled (re's cache) where a line first has one of their literals
+IGNORED = "|".join(f"(?:{p})" for p in ONCE_PER_BOOT)
 
 
 def _literal(pattern: str) -> str:
@@ -67,9 +66,9 @@ _IGNORED_LITERALS = tuple(_literal(p) for p in ONCE_PER_BOOT)
 
 
 def _ignored(text: str) -> bool:
-    """TEXT is a once-per-boot notice (_IGNORED_RE), its literals tested first (each line of a
+    """TEXT is a once-per-boot notice (IGNORED), its literals tested first (each line of a
     replay is tested: the search alone costs 1.7 us a line)."""
-    return any(lit in text for lit in _IGNORED_LITERALS) and _IGNORED_RE.search(text) is not None
+    return any(lit in text for lit in _IGNORED_LITERALS) and re.search(IGNORED, text) is not None
 
 MS = 1_000_000
 US = 1_000
@@ -99,18 +98,29 @@ def _ts_ns(sec: str, frac: str) -> int:
     return int(sec) * 1_000_000_000 + int((frac + "000000000")[:9])
 
 
+def _after_space(rest: str) -> str | None:
+    """REST less the one white space `\\s?` takes; None if a newline is left in it, where a
+    line's `.*$` stops."""
+    rest = rest[1:] if rest[:1].isspace() else rest
+    return None if "\n" in rest else rest
+
+
 def parse_line(raw: str, lineno: int = 0) -> Line | None:
     """Classify one line; None for blank and `#` lines."""
     line = raw.rstrip("\r\n")
-    stripped = line.strip()
-    if not stripped or stripped.startswith("#"):
+    body = line.lstrip()
+    if not body or body[0] == "#":
         return None
-    m = _CMD_RE.match(line)
-    if m:
-        return Line(CMD, m.group(1).strip(), None, lineno)
-    m = _KERNEL_RE.match(line)
-    if m:
-        return Line(KERNEL, m.group(3).rstrip(), _ts_ns(m.group(1), m.group(2)), lineno)
+    if body[0] == "%":                                      # `% COMMAND`
+        text = _after_space(body[1:])
+        if text is not None:
+            return Line(CMD, text.strip(), None, lineno)
+    elif body[0] == "[":                                    # `[ SEC.FRAC] TEXT`
+        close = body.find("]")
+        sec, dot, frac = body[1:max(close, 0)].lstrip().partition(".")
+        text = _after_space(body[close + 1:]) if dot and sec.isdecimal() and frac.isdecimal() else None
+        if text is not None:
+            return Line(KERNEL, text.rstrip(), _ts_ns(sec, frac), lineno)
     return Line(OUTPUT, line.rstrip(), None, lineno)
 
 
@@ -164,7 +174,13 @@ def _waits(command: str) -> bool:
 
 
 _LOADS = ("insmod", "modprobe")
-_COMING_RE = re.compile(r"^livepatch: applying patch '[^']*' to loading module ")
+_COMING = "livepatch: applying patch '"      # ... 'PATCH' to loading module 'MODULE'
+
+
+def _applies_to_coming(text: str) -> bool:
+    """TEXT is klp_module_coming()'s `livepatch: applying patch 'P' to loading module 'M'`."""
+    end = text.find("'", len(_COMING)) if text.startswith(_COMING) else -1
+    return end >= 0 and text.startswith("' to loading module ", end)
 
 
 def lead(command: str, after: list[Line]) -> int:
@@ -182,7 +198,7 @@ def lead(command: str, after: list[Line]) -> int:
     if not words or words[0] not in _LOADS:
         return c["syscall"]
     coming = c["syscall"] + c["load_module"]
-    if first is not None and _COMING_RE.match(first.text):
+    if first is not None and _applies_to_coming(first.text):
         return coming
     return coming + c["mod_sysfs_setup"] + c["guest_call"]
 
@@ -498,7 +514,7 @@ def _boot_history(machine: object, lines: list[Line]) -> None:
     show it): the machine has said it too, so it does not spend console time on it then."""
     from kernel.module.main import TAINT_LIVEPATCH_ONCE
 
-    if not any(_LIVEPATCH_TAINT_RE.search(ln.text) for ln in lines if ln.kind != CMD):
+    if not any(ln.text.endswith(LIVEPATCH_TAINT) for ln in lines if ln.kind != CMD):
         machine.printk.once.add(TAINT_LIVEPATCH_ONCE)  # type: ignore[attr-defined]
 
 

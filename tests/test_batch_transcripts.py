@@ -11,6 +11,7 @@ The planner is klpsh.transcript.plan (what `klpsh replay --script` prints).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ TRANSCRIPTS = sorted((Path(__file__).resolve().parent.parent / "transcripts").gl
 MS = 1_000_000
 NSEC_PER_SEC = tr.NSEC_PER_SEC
 # What replay ignores too: the kernel says this once per boot, the document's boot said it earlier.
-IGNORED = tr._IGNORED_RE
+IGNORED = re.compile(tr.IGNORED)
 # How far the simulated kernel's line times may stray from the document's. The lines of one
 # command follow the cost model (kernel/cost.py), the retries of a transition come from
 # round_jiffies_relative(HZ) on the timer wheel on both, so they land within a ms or two, except

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from klpsh.tools import ToolContext, tool
 
-_OPTION = re.compile(r"-[neE]+")
 _SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
            "t": "\t", "v": "\v", "\\": "\\"}
 # \xHH, \uHHHH, \UHHHHHHHH: how many hex digits each takes at most
@@ -72,7 +69,7 @@ def expand_escapes(text: str) -> tuple[str, bool]:
 @tool("echo", "echo [-neE] TEXT... [> FILE]", "print TEXT, or write it to a /sys or /proc file")
 def echo(ctx: ToolContext, args: list[str]) -> int:
     flags = {"n": False, "e": False}  # -n: no newline; -e/-E: (don't) interpret backslashes
-    while args and _OPTION.fullmatch(args[0]):
+    while args and len(args[0]) > 1 and args[0][0] == "-" and not args[0][1:].strip("neE"):  # -[neE]+
         for c in args[0][1:]:
             flags["n" if c == "n" else "e"] = c != "E"
         args = args[1:]
