@@ -290,11 +290,17 @@ class Kernel:
         if self.jiffies_addr:
             self.mem.set_u64(self.jiffies_addr, self.clock.jiffies)
         # (only a pending patch state moves in the idle loop; moving it takes no task off a CPU)
-        if self.livepatch is not None and any(t.patch_pending for t in self.sched.idle):
-            busy = self.sched.nr_on_cpu()
-            for idle in self.sched.idle:
-                if busy <= idle.cpu:
-                    self.livepatch.klp_update_patch_state(idle)
+        lp = self.livepatch
+        if lp is None:
+            return
+        idles = self.sched.idle
+        for t in idles:                 # (a loop: a generator for any() cost more, every tick)
+            if t.patch_pending:
+                busy = self.sched.nr_on_cpu()
+                for idle in idles:
+                    if busy <= idle.cpu:
+                        lp.klp_update_patch_state(idle)
+                return
 
     def cpu_idle(self, cpu: int) -> bool:
         """CPU N idles unless N+1 tasks are on CPUs (Scheduler.on_cpu): the code running

@@ -31,6 +31,9 @@ _S64 = struct.Struct("<q")
 _U32 = struct.Struct("<I")
 _S32 = struct.Struct("<i")
 _U16 = struct.Struct("<H")
+# the accessors called thousands of times a command take their methods bound once
+_U64_UNPACK, _U64_PACK = _U64.unpack_from, _U64.pack_into
+_U32_UNPACK, _U32_PACK = _U32.unpack_from, _U32.pack_into
 
 
 class BadAddress(KernelError):
@@ -106,20 +109,32 @@ class GuestMemory:
         return self.buf[off:off + n]
 
     def write(self, addr: int, data: bytes) -> None:
-        off = self._off(addr, len(data))
-        self.buf[off:off + len(data)] = data
+        n = len(data)
+        off = addr - self.base
+        p = self.present
+        if not (0 <= off <= self.size - n and n and (p is None or (p[off >> PAGE_SHIFT] and p[(off + n - 1) >> PAGE_SHIFT]))):
+            off = self._off(addr, n)    # (the checks of _off() inline above: its faults here)
+        self.buf[off:off + n] = data
 
     def zero(self, addr: int, n: int) -> None:
         self.write(addr, bytes(n))
 
     def u64(self, addr: int) -> int:
-        return _U64.unpack_from(self.buf, self._off(addr, 8))[0]
+        off = addr - self.base
+        p = self.present
+        if not (0 <= off <= self.size - 8 and (p is None or (p[off >> PAGE_SHIFT] and p[(off + 7) >> PAGE_SHIFT]))):
+            off = self._off(addr, 8)    # (the checks of _off() inline above: its faults here)
+        return _U64_UNPACK(self.buf, off)[0]
 
     def s64(self, addr: int) -> int:
         return _S64.unpack_from(self.buf, self._off(addr, 8))[0]
 
     def u32(self, addr: int) -> int:
-        return _U32.unpack_from(self.buf, self._off(addr, 4))[0]
+        off = addr - self.base
+        p = self.present
+        if not (0 <= off <= self.size - 4 and (p is None or (p[off >> PAGE_SHIFT] and p[(off + 3) >> PAGE_SHIFT]))):
+            off = self._off(addr, 4)
+        return _U32_UNPACK(self.buf, off)[0]
 
     def s32(self, addr: int) -> int:
         return _S32.unpack_from(self.buf, self._off(addr, 4))[0]
@@ -131,10 +146,18 @@ class GuestMemory:
         return self.buf[self._off(addr, 1)]
 
     def set_u64(self, addr: int, v: int) -> None:
-        _U64.pack_into(self.buf, self._off(addr, 8), v & 0xFFFF_FFFF_FFFF_FFFF)
+        off = addr - self.base
+        p = self.present
+        if not (0 <= off <= self.size - 8 and (p is None or (p[off >> PAGE_SHIFT] and p[(off + 7) >> PAGE_SHIFT]))):
+            off = self._off(addr, 8)
+        _U64_PACK(self.buf, off, v & 0xFFFF_FFFF_FFFF_FFFF)
 
     def set_u32(self, addr: int, v: int) -> None:
-        _U32.pack_into(self.buf, self._off(addr, 4), v & 0xFFFF_FFFF)
+        off = addr - self.base
+        p = self.present
+        if not (0 <= off <= self.size - 4 and (p is None or (p[off >> PAGE_SHIFT] and p[(off + 3) >> PAGE_SHIFT]))):
+            off = self._off(addr, 4)
+        _U32_PACK(self.buf, off, v & 0xFFFF_FFFF)
 
     def set_u16(self, addr: int, v: int) -> None:
         _U16.pack_into(self.buf, self._off(addr, 2), v & 0xFFFF)

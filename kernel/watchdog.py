@@ -133,8 +133,9 @@ class Watchdog:
         """Move the clock to END, taking CPU's watchdog hrtimer ticks on the way; a soft lockup
         found on a tick stops it there."""
         clock = self.k.clock
-        period = self.sample_period
-        if period and self.thresh:
+        thresh = self.thresh
+        if thresh:
+            period = thresh * 2 * (NSEC_PER_SEC // 5)      # sample_period, inline (every charge)
             tick = clock.now - clock.now % period + period
             while tick <= end:
                 clock.advance_to(tick)

@@ -92,6 +92,16 @@ class ElfImage:
                 return v
         return None
 
+    def relocated(self) -> dict[tuple[int, int, tuple[int, ...], bytes], bytes]:
+        """What each relocation section made of its target, by (rela section index, target
+        address, the symbols' values, the target's bytes before): a load of this image in
+        another machine of the process that is the same in all of these writes the same
+        bytes (one that failed is not kept: it is applied again, to say why)."""
+        memo = self.__dict__.get("_relocated")
+        if memo is None:
+            memo = self.__dict__["_relocated"] = {}
+        return memo
+
 
 class DeferredElfImage(ElfImage):
     """The ElfImage of an object's bytes, parsed when first read: vmlinux's, which a boot from

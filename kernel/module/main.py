@@ -18,7 +18,7 @@ from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF
 from kernel.module.kallsyms import KSym
 from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
-from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX
+from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX, BadAddress
 from kernel.record import field, record
 
 if TYPE_CHECKING:
@@ -316,6 +316,10 @@ class ModuleLoader:
 
     def _apply_relocations(self, mod: Module) -> None:
         img, k = mod.image, self.k
+        mem = k.mem
+        memo = img.relocated()
+        vals = mod.sym_values
+        values = tuple(vals)
         for idx, relas in img.relas.items():
             sec = img.sections[idx]
             if sec.sh_flags & SHF_RELA_LIVEPATCH:
@@ -323,12 +327,25 @@ class ModuleLoader:
             target = mod.section_addr.get(sec.sh_info)
             if target is None:
                 continue
-            vals = mod.sym_values
             tsec = img.sections[sec.sh_info]
-            apply_relocate_add(k.mem, target,
-                               ((r.offset, r.type, vals[r.sym] if r.sym < len(vals) else 0, r.addend)
-                                for r in relas), mod.name, k.log.err, (tsec.name, tsec.sh_size),
-                               k.fmt_ptr)
+            size = tsec.sh_size
+            key = None
+            try:
+                key = (idx, target, values, mem.read(target, size)) if size > 0 else None
+            except BadAddress:
+                key = None      # (apply_relocate_add() then faults where it must)
+            if key is not None:
+                done = memo.get(key)
+                if done is not None:
+                    mem.write(target, done)
+                    continue
+            nvals = len(vals)
+            apply_relocate_add(mem, target,             # (a Rela is the tuple offset, type, sym, addend)
+                               ((off, rtype, vals[sym] if sym < nvals else 0, addend)
+                                for off, rtype, sym, addend in relas), mod.name, k.log.err,
+                               (tsec.name, size), k.fmt_ptr)
+            if key is not None:
+                memo[key] = mem.read(target, size)
 
     def _post_relocation(self, mod: Module) -> None:
         k, img, mem = self.k, mod.image, self.k.mem

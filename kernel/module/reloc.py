@@ -76,31 +76,32 @@ def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, i
             image = bytearray(mem.read(base, size))
         except BadAddress:
             image = None
+    plans = _PLANS
     try:
         for offset, rtype, symval, addend in relas:
             if rtype == R_X86_64_NONE:
                 continue
-            recipe = RECIPES.get(rtype)
-            if recipe is None:
+            plan = plans.get(rtype)
+            if plan is None:
                 pr_err(f"{PR_FMT}{modname}: Unknown rela relocation: {rtype}")
                 raise KernelError(Errno.ENOEXEC)
-            n = recipe.size
+            n, pcrel, fits, zero, mask = plan
             if section is not None and (offset < 0 or offset + n > size):
                 check_reloc_bounds(offset, rtype, size, section[0], modname, pr_err)
             loc = base + offset
-            val = (symval + addend) & (2**64 - 1)
-            if any(image[offset:offset + n] if image is not None else mem.read(loc, n)):
+            val = (symval + addend) & _MASK64
+            if (image[offset:offset + n] if image is not None else mem.read(loc, n)) != zero:
                 pr_err(f"{PR_FMT}x86/modules: Skipping invalid relocation target, existing value is "
                        f"nonzero for type {rtype}, loc {fmt_ptr(loc)}, val {val:x}")
                 raise KernelError(Errno.ENOEXEC)
             signed = val - (1 << 64) if val >> 63 else val
-            if recipe.pcrel:
+            if pcrel:
                 signed -= loc
-            if not recipe.fits(signed):
+            if fits is not None and not fits(signed):
                 pr_err(f"{PR_FMT}overflow in relocation type {rtype} val {val:x}")
                 pr_err(f"{PR_FMT}`{modname}' likely not compiled with -mcmodel=kernel")
                 raise KernelError(Errno.ENOEXEC)
-            placed = (signed & ((1 << (8 * n)) - 1)).to_bytes(n, "little")
+            placed = (signed & mask).to_bytes(n, "little")
             if image is not None:
                 image[offset:offset + n] = placed
             else:
@@ -108,3 +109,11 @@ def apply_relocate_add(mem: GuestMemory, base: int, relas: Iterable[tuple[int, i
     finally:
         if image is not None:
             mem.write(base, image)
+
+
+_MASK64 = (1 << 64) - 1
+# RECIPES as the loop uses them: (width, pc-relative, range check or None for any value,
+# the width's zero bytes, the width's mask)
+_PLANS: dict[int, tuple[int, bool, Callable[[int], bool] | None, bytes, int]] = {
+    rtype: (r.size, r.pcrel, None if r.fits is _any else r.fits, bytes(r.size), (1 << (8 * r.size)) - 1)
+    for rtype, r in RECIPES.items()}
