@@ -83,18 +83,12 @@ class BootImage:
         self.kallsyms.extend(index.sorted_index())
 
 
-@record(frozen=True, eq=False)
-class BootStubs:
-    """A boot image's stubs and the slots the rest of a boot added after them (BootImage.booted):
-    what Cpu.install_stubs() takes for all of them, the kallsyms entries of those added (they
-    follow vmlinux's symbols, as when the boot added them) and the sorted kallsyms index of
-    the machine with them."""
-
-    stubs: tuple[Stub, ...]
-    stub_page: bytes
-    stub_index: dict[str, Stub]
-    added_syms: tuple["KSym", ...]
-    kallsyms: tuple
+# A boot image's stubs and the slots the rest of a boot added after them (BootImage.booted):
+# what Cpu.install_stubs() takes for all of them (stubs, stub page, index by name), the kallsyms
+# entries of those added (they follow vmlinux's symbols, as when the boot added them) and the
+# sorted kallsyms index of the machine with them. (A plain tuple: a record's first instance
+# costs more than the stubs save a replay's later boots.)
+BootStubs = tuple[tuple[Stub, ...], bytes, dict[str, Stub], tuple["KSym", ...], tuple]
 
 
 # the vmlinux object's identity -> (the functions, its image) for each function table booted
@@ -274,7 +268,8 @@ def _install(k: "Kernel", image: BootImage) -> bool:
         return False
     booted: BootStubs | None = image.booted[0] if image.booted else None
     if booted is not None:
-        k.cpu.install_stubs(booted.stubs, booted.stub_page, image.stub_syms, booted.stub_index)
+        stubs, page, index, added_syms, sorted_syms = booted
+        k.cpu.install_stubs(stubs, page, image.stub_syms, index)
     else:
         k.cpu.install_stubs(image.stubs, image.stub_page, image.stub_syms, image.stub_index)
     k.mem.write(base, image.text)
@@ -287,8 +282,8 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     k.vmlinux.share_symbol_index(image.first_symbols)
     k.kallsyms.add_owner("vmlinux", k.vmlinux.symbols)
     if booted is not None:
-        k.kallsyms.add_owner("vmlinux", list(booted.added_syms))
-        k.kallsyms.seed(*booted.kallsyms)
+        k.kallsyms.add_owner("vmlinux", list(added_syms))
+        k.kallsyms.seed(*sorted_syms)
     else:
         k.kallsyms.seed(*image.kallsyms)     # sorted as the image's own index
     k.loader.module_enable_ro_nx(k.vmlinux)
@@ -312,12 +307,14 @@ def keep_boot_stubs(k: "Kernel") -> None:
                                    len(image.stubs), image.stub_index)
     if [(s.name, s.addr) for s in stubs] != [(s.name, s.addr) for s in added]:
         return
-    from kernel.module.kallsyms import Kallsyms
-    index = Kallsyms()                      # as _install() fills a machine's
-    index.add_owner("vmlinux", list(image.stub_syms))
-    index.add_owner("vmlinux", list(image.symbols))
-    index.add_owner("vmlinux", list(syms))
-    every = image.stubs + tuple(stubs)
-    image.booted.append(BootStubs(stubs=every, stub_page=image.stub_page + bytes(page),
-                                  stub_index={s.name: s for s in every}, added_syms=tuple(syms),
-                                  kallsyms=index.sorted_index()))
+    # K's kallsyms are the image's and those slots' (in that order) and nothing else: its
+    # sorted index is what a later boot's would be (taken as it is: sorting anew would cost
+    # more than the later boots of a replay save)
+    table = k.kallsyms.owner_syms("vmlinux")
+    if list(k.kallsyms.owners()) != ["vmlinux"] or table[len(table) - len(syms):] != syms or \
+            len(table) != len(image.stub_syms) + len(image.symbols) + len(syms):
+        return
+    index = dict(image.stub_index)
+    index.update((s.name, s) for s in stubs)
+    image.booted.append((image.stubs + tuple(stubs), image.stub_page + bytes(page), index,
+                         tuple(syms), k.kallsyms.sorted_index()))

@@ -84,6 +84,10 @@ class Kallsyms:
     def owner_syms(self, owner: str) -> list[KSym]:
         return self._by_owner.get(owner, [])
 
+    def owners(self) -> Iterator[str]:
+        """The owners with symbols here, in the order they were added."""
+        return iter(self._by_owner)
+
     def lookup(self, addr: int) -> KSym | None:
         """The symbol containing ADDR (for sized symbols) or the nearest one below it."""
         syms = self._index()
