@@ -73,7 +73,8 @@ class KApi(RecordTuple):
 
 
 _IMPLS: dict[str, Callable[..., Any]] = {}      # what @kapi registered: name -> function
-_DECLARED: dict[str, KApi] = {}                 # ... and as a table entry, in registration order
+_VARIADIC: set[str] = set()                     # ... of which variadic (the table entry is made
+                                                # by declared_apis(), not at every import)
 
 
 def nparams(func: Callable[..., Any]) -> int:
@@ -92,11 +93,10 @@ def nparams(func: Callable[..., Any]) -> int:
 def kapi(name: str | None = None, variadic: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Export FUNC to guest code under NAME (default: the Python name)."""
     def deco(func: Callable[..., Any]) -> Callable[..., Any]:
-        n = nparams(func) - 1 - (1 if variadic else 0)
         api_name = name or func.__name__
-        module = func.__module__.removeprefix("kernel.api.")
         _IMPLS[api_name] = func
-        _DECLARED[api_name] = KApi(api_name, module, n, variadic, Impl(api_name, module, func))
+        if variadic:
+            _VARIADIC.add(api_name)
         return func
     return deco
 
@@ -130,10 +130,17 @@ def exported_apis(absent: frozenset[str] = frozenset()) -> tuple[KApi, ...]:
 
 
 def declared_apis() -> dict[str, KApi]:
-    """Every @kapi registration, all the api modules imported (what the table must say)."""
+    """Every @kapi registration, all the api modules imported (what the table must say), in
+    registration order."""
     for mod in _MODULES:
         importlib.import_module(f"kernel.api.{mod}")
-    return _DECLARED
+    declared = {}
+    for api_name, func in _IMPLS.items():
+        variadic = api_name in _VARIADIC
+        module = func.__module__.removeprefix("kernel.api.")
+        declared[api_name] = KApi(api_name, module, nparams(func) - 1 - variadic, variadic,
+                                  Impl(api_name, module, func))
+    return declared
 
 
 def s32(v: int) -> int:
