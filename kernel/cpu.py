@@ -20,12 +20,10 @@ from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TB_REMOVE_CACHE, UC_CT
 from unicorn.unicorn_py3.unicorn import uclib
 
 from kernel.abi import TaskStruct
-from kernel.fault import DOUBLE_FAULT, canonical, error_code, frame_push_fault
 from kernel.module.kallsyms import KSym
 from kernel.mm import (PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, STUB_BASE, STUB_END,
                        THREAD_SIZE, BadAddress, GuestMemory, PageTable)
 from kernel.record import field, record
-from kernel.traps import do_irq_no_handler, is_external, trap_name
 from kernel.watchdog import HOST_CALL_COST, HOST_CALL_NS, NS_PER_INSN, SLICE_INSNS, SoftLockup
 
 if TYPE_CHECKING:
@@ -529,6 +527,7 @@ class Cpu:
         """A CPU exception or `int $N`: a device vector is do_IRQ()'s (the code goes on);
         anything else stops the engine to be reported (RIP as the CPU leaves it: at a fault,
         past a trap such as int3)."""
+        from kernel.traps import do_irq_no_handler, is_external  # here: most runs take none
         if is_external(vector):
             do_irq_no_handler(self.kernel, self.kernel.current.cpu, vector)
             return
@@ -703,6 +702,7 @@ class Cpu:
         """The CPU delivers exception F by writing its frame on the stack: where that write
         faults (the stack ran into its guard page), F is a double fault whose CR2 is the
         write's address (do_double_fault() then finds the stack overflow)."""
+        from kernel.fault import DOUBLE_FAULT, frame_push_fault  # here: most runs fault nowhere
         cr2 = frame_push_fault(self.pt, f.regs["rsp"])
         if cr2 is None:
             return f
@@ -720,6 +720,7 @@ class Cpu:
         if fault is None or not ("UNMAPPED" in kind or "PROT" in kind):
             addr = self._fault_addr(uc, regs["rip"]) if "UNMAPPED" in kind else 0
             return GuestFault(kind, regs["rip"], addr, regs, self._trace(task, regs))
+        from kernel.fault import canonical, error_code
         addr, access = fault
         trace = self._trace(task, regs, fetch=access == "fetch")
         if not canonical(addr):
@@ -730,6 +731,7 @@ class Cpu:
 
     def _trap(self, uc: Uc, task: "Task") -> GuestFault:
         """A CPU exception the interrupt hook stopped on: die() with its name."""
+        from kernel.traps import trap_name
         st = self.state[uc]
         assert st.trap is not None
         vector, rip = st.trap

@@ -21,9 +21,7 @@ from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux, keep_boot_stubs
 from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
-from kernel.dumpstack import DumpStack
 from kernel.errno import Errno, KernelError, RawReturn
-from kernel.fault import stack_guard_hit
 from kernel.fork import alloc_task_struct, fork_user
 from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead, panic
 from kernel.fs import Vfs
@@ -45,6 +43,7 @@ from kernel.softirq import PREEMPT_NEED_RESCHED, in_interrupt
 from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
+    from kernel.dumpstack import DumpStack
     from kernel.livepatch.core import Livepatch
     from kernel.utsname import NewUtsname
 
@@ -173,7 +172,6 @@ class Kernel:
         self.fork_requests: list[Any] = []        # kernel.fork.ForkRequest: forks under way
         self.command: CommandProcess | None = None  # the process of the shell's command running
         self.do_fork_slot = 0                     # _do_fork's kallsyms address (its slot)
-        self.dumpstack = DumpStack(self)
         self.vmlinux: Module | None = None
         self.boot_image: Any = None               # kernel.bootimage.BootImage it installed
         self.softirq: Any = None                  # kernel.softirq.Softirq, made at boot
@@ -194,6 +192,13 @@ class Kernel:
     def prandom(self) -> Random:
         """lib/random32.c's generator."""
         return _seeded(_PRANDOM_STATE)
+
+    @cached_property
+    def dumpstack(self) -> "DumpStack":
+        """The oops, WARN and dump_stack() reports and their state (die_counter), made at the
+        first one (kernel.dumpstack: most machines report nothing)."""
+        from kernel.dumpstack import DumpStack
+        return DumpStack(self)
 
     # --- boot ------------------------------------------------------------------------
     @classmethod
@@ -499,6 +504,7 @@ class Kernel:
                 on_fault(e)
             self.oops(task, e)
             if fatal and task.kind is TaskKind.USER:
+                from kernel.fault import stack_guard_hit
                 # no_context() kills with SIGKILL; die() of a trap (and BUG()) with SIGSEGV
                 killed = isinstance(e, GuestFault) and (e.trap == "soft lockup" or (
                     e.trap == "page fault" and not stack_guard_hit(task, e.addr)))
@@ -819,7 +825,8 @@ class Kernel:
 
     @property
     def oops_count(self) -> int:
-        return self.dumpstack.die_counter
+        """How many oopses this machine has reported (die_counter)."""
+        return self.dumpstack.die_counter if "dumpstack" in self.__dict__ else 0
 
     def warn(self, file: str, line: int, caller: int, msg: str = "",
              frames: Sequence[str] = ()) -> None:

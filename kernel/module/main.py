@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Callable
 from kernel.abi import (MODULE_NAME_LEN, PARAM_ARRAY_OPS, KernelParam, KernelParamOps,
                         BlockingNotifierHead, KparamArray, ModuleState)
 from kernel.abi import Module as CModule
-from kernel.api.gpl_only import is_gpl_only
 from kernel.cpu import s32
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
@@ -309,6 +308,7 @@ class ModuleLoader:
                     other.users.append(mod)
                 return other.exports[name]
         if not gplok:
+            from kernel.api.gpl_only import is_gpl_only
             vmlinux = self.k.vmlinux
             if (vmlinux is not None and name in vmlinux.gpl_exports) or is_gpl_only(name):
                 return None
