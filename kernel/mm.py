@@ -439,5 +439,6 @@ class PageTable:
 
 
 # For each new protection: a translation table turning an old protection into the rights it
-# loses (nonzero when the change takes rights away).
-_LOST = {p: bytes((o & ~p) & PROT_RWX for o in range(256)) for p in range(8)}
+# loses (nonzero when the change takes rights away); a byte's rights are its low three bits, so
+# each table is the one of 0..7 over again.
+_LOST = {p: bytes((o & ~p) & PROT_RWX for o in range(8)) * 32 for p in range(8)}

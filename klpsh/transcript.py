@@ -58,7 +58,20 @@ def _literal(pattern: str) -> str:
     none for a pattern with alternatives or classes): a cheap test before the search."""
     if "|" in pattern or "[" in pattern:
         return ""
-    pieces = re.split(r"\\.|.[*?{]|[.^$+()]", pattern)
+    # the pieces re.split(r"\\.|.[*?{]|[.^$+()]", pattern) gives, without compiling it
+    pieces, start, i = [], 0, 0
+    while i < len(pattern):
+        pair = pattern[i:i + 2]
+        if len(pair) == 2 and (pair[0] == "\\" or pair[1] in "*?{"):
+            cut = 2                         # an escape, or a character and its repeat
+        elif pair[0] in ".^$+()":
+            cut = 1
+        else:
+            i += 1
+            continue
+        pieces.append(pattern[start:i])
+        i = start = i + cut
+    pieces.append(pattern[start:])
     return max(pieces, key=len)
 
 

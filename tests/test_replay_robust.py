@@ -4,6 +4,7 @@ section of the document, a diff that names only what differs, --tolerance for ti
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,13 @@ def test_once_per_boot_notices_are_all_alike() -> None:
                  "x: module license 'Proprietary' taints kernel.", "Disabling lock debugging due to kernel taint"):
         assert tr._ignored(text), text
     assert not tr._ignored("livepatch: 'x': patching complete")
+
+
+def test_the_literals_tested_first_are_the_longest_plain_runs() -> None:
+    split = re.compile(r"\\.|.[*?{]|[.^$+()]")
+    for p in (*tr.ONCE_PER_BOOT, r"a\.b+cd*e", r"^x(yz)?$", "ab{2}", "\\", "a\\", "", "...", "q*"):
+        assert tr._literal(p) == max(split.split(p), key=len), p
+    assert tr._literal("a|b") == tr._literal("[ab]") == ""
 
 
 def test_prose_copied_with_a_section_is_not_transcript() -> None:
