@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from kernel import cost
-from kernel.abi import TaskStruct
+from kernel.abi import USER_DS, TaskStruct
 from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
@@ -38,6 +38,7 @@ from kernel.printk import KERN_WARNING, Logger, Printk, RateLimit
 from kernel.profile import KernelProfile, get_profile
 from kernel.sched import (SIGKILL, SIGSEGV, WAIT_CPU_NS, WAIT_EVENTS, WAIT_LIMIT_NS, Scheduler,
                           SyscallAbandoned, Task, TaskKilled, TaskKind, TaskState, WaitBound)
+from kernel.signal import RESTART_ERRNOS, fatal_signal, force_sig_info
 from kernel.time import KTIME_MAX, NSEC_PER_SEC, Clock, Event, WallClockPacer
 from kernel.softirq import PREEMPT_NEED_RESCHED, in_interrupt
 from kernel.watchdog import Watchdog
@@ -58,6 +59,7 @@ TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
 # 5.4.214), inlined into prepare_exit_to_usermode()
 WARN_ADDR_LIMIT = WarnSite("include/linux/syscalls.h", 266, "prepare_exit_to_usermode",
                            callers=("syscall_return_slowpath",))
+_TS_ADDR_LIMIT = TaskStruct.thread.offset   # thread.addr_limit (task_struct's thread starts with it)
 
 # Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
 _BOOT_TASKS = (
@@ -666,7 +668,6 @@ class Kernel:
         a fatal signal pending kills the task (TaskKilled, as bash reports it); a call that
         gave -ERESTARTSYS (or another restart code) is made again, as no handler is
         installed; True to restart it. Restarts are bounded by the command's wait."""
-        from kernel.signal import RESTART_ERRNOS, fatal_signal
         err = box.get("err")
         self._addr_limit_user_check(task)
         sig = fatal_signal(self, task)
@@ -693,11 +694,10 @@ class Kernel:
         """addr_limit_user_check() (include/linux/syscalls.h, 4.19): a task going back to user
         space with an address limit other than USER_DS (a module's set_fs(KERNEL_DS) left
         behind) is a data corruption: WARN, and SIGKILL for the task."""
-        from kernel.abi import USER_DS
-        from kernel.signal import SIGKILL, force_sig_info
-        if not task.guest_struct:
+        ts = task.guest_struct
+        if not ts:
             return
-        at = task.guest_struct + TaskStruct.thread.offset
+        at = ts + _TS_ADDR_LIMIT
         if self.mem.u64(at) == USER_DS:
             return
         self.warn_at(WARN_ADDR_LIMIT, "Invalid address limit on user-mode return\n")

@@ -115,9 +115,16 @@ def pending(k: "Kernel", task: "Task") -> int:
 
 
 def unblocked_pending(k: "Kernel", task: "Task") -> int:
+    """pending() & ~blocked(), read from one look-up of the task_struct (each system call's
+    way back to user space asks)."""
     if not task.guest_struct:
         return 0
-    return pending(k, task) & ~blocked(k, task)
+    ts = _ts(k, task)
+    mem = k.mem
+    sig = _ptr_to(k, mem.u64(ts + _TS_SIGNAL), SignalStruct.size)
+    private = mem.u64(ts + _TS_PENDING_SIGNAL)
+    shared = mem.u64(sig + _SIG_SHARED_SIGNAL) if sig else 0
+    return (private | shared) & ~mem.u64(ts + _TS_BLOCKED)
 
 
 def _clear(k: "Kernel", task: "Task", mask: int) -> None:
@@ -195,6 +202,9 @@ _SIG_CURR_TARGET, _SIG_FLAGS = SignalStruct.curr_target.offset, SignalStruct.fla
 _SIG_HEADS = (SignalStruct.thread_head.offset, SignalStruct.shared_pending.offset,
               SignalStruct.wait_chldexit.offset + WaitQueueHead.head.offset)
 _SH_HEAD = SighandStruct.signalfd_wqh.offset + WaitQueueHead.head.offset
+_TS_PENDING_SIGNAL = TaskStruct.pending.offset + SigPending.signal.offset
+_TS_BLOCKED = TaskStruct.blocked.offset
+_SIG_SHARED_SIGNAL = SignalStruct.shared_pending.offset + SigPending.signal.offset
 
 
 def _sighand_cache(k: "Kernel") -> "KmemCache":

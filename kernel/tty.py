@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import SignalStruct, TtyDriver, TtyOperations, TtyStruct
 from kernel.record import field, record
+from kernel.signal import signal_struct
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -67,7 +68,6 @@ def console_tty(k: "Kernel") -> int:
 
 def attach(k: "Kernel", task: "Task") -> None:
     """TASK (one of the shell's user tasks) gets the terminal as its controlling tty."""
-    from kernel.signal import signal_struct
     if task.is_kthread:
         return
     k.task_struct(task)

@@ -74,8 +74,7 @@ class ToolContext:
 
     def resolve_path(self, name: str) -> Path:
         """A host path; `samples/livepatch/X` falls back to the bundled module X."""
-        p = Path(name)
-        host = p if p.is_absolute() else self.cwd / p
+        host = Path(self.cwd, name)     # (an absolute NAME is itself)
         if host_exists(host) or not name.startswith(SAMPLES_PREFIX):
             return host
         return self.modules_dir / name[len(SAMPLES_PREFIX):]
