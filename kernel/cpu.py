@@ -242,6 +242,7 @@ class Board:
     engines: list[Uc] = field(default_factory=list)
     translated: object = None
     kept: int = 0
+    pagetable: "tuple[bytearray, list[tuple[int, int]]] | None" = None   # PageTable.hand_on()
 
 
 # Boards of powered-off machines, for the next machines booted in this process. They hold
@@ -423,7 +424,8 @@ class Cpu:
             for uc in engines:           # what is not the image's any more goes
                 for begin, end in changed:
                     remove_cache(uc, begin, end)
-        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated, self._kept)
+        board = Board(GuestMemory(self.mem.base, self.mem.size, buf), engines, translated, self._kept,
+                      self.pt.hand_on())
         if len(SPARE_BOARDS) < MAX_SPARE_BOARDS:
             SPARE_BOARDS.append(board)
         return board

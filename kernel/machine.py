@@ -124,7 +124,8 @@ class Kernel:
         self.heap = Allocator(HEAP_BASE, HEAP_END)
         self.modules_mem = Allocator(MODULES_BASE, MODULES_END)
         self.stacks = StackAllocator(STACKS_BASE, STACKS_END)
-        self.pagetable = self._boot_page_table()
+        self.pagetable = self._boot_page_table(board.pagetable)
+        board.pagetable = None
         self.mem.present = self.pagetable.prot
         self.slab = Slab(self)
         self.mem_map = 0                          # struct pages of the heap (kernel/api/page.py)
@@ -320,14 +321,16 @@ class Kernel:
         """The largest buffer the kernel could vmalloc (a module image to load)."""
         return HEAP_END - HEAP_BASE
 
-    def _boot_page_table(self) -> PageTable:
+    def _boot_page_table(self, spare: "tuple[bytearray, list[tuple[int, int]]] | None" = None,
+                         ) -> PageTable:
         """The page tables at boot (kernel.mm.PageTable): stubs RX, heap RW, stacks RW with
         their guard pages; vmlinux is mapped as it is linked, modules as they load. Every boot
-        maps the same: the first builds the layout, later ones start from a copy of it."""
+        maps the same: the first builds the layout, later ones start from a copy of it (in
+        the table of the machine the board was handed on by, SPARE, if there is one)."""
         key = (MEM_BASE, MEM_SIZE, self.stacks.SLOT)
         layout = _BOOT_PAGE_TABLES.get(key)
         if layout is not None:
-            return PageTable(prot=layout)
+            return PageTable.from_layout(layout, spare)
         pt = PageTable(MEM_BASE, MEM_SIZE)
         pt.protect(STUB_BASE, STUB_END - STUB_BASE, PROT_RX)
         pt.protect(HEAP_BASE, HEAP_END - HEAP_BASE, PROT_RW)

@@ -407,6 +407,31 @@ class PageTable:
             raise ValueError(f"a page table of {self.npages} pages, not {len(prot)}")
         self.prot = bytearray(self.npages) if prot is None else bytearray(prot)
         self.generation = 0
+        self.changed: list[tuple[int, int]] = []    # page ranges protect()/pattern() set
+
+    @classmethod
+    def from_layout(cls, layout: bytes, spare: "tuple[bytearray, list[tuple[int, int]]] | None",
+                    base: int = MEM_BASE) -> "PageTable":
+        """A page table holding LAYOUT (a boot's), in SPARE's table if given (what hand_on()
+        gave: only the ranges its machine changed are set back; else all is copied)."""
+        if spare is None or len(spare[0]) != len(layout):
+            return cls(base, len(layout) << PAGE_SHIFT, layout)
+        prot, changed = spare
+        if len(changed) > 64:
+            prot[:] = layout
+        else:
+            for lo, hi in changed:
+                prot[lo:hi] = layout[lo:hi]
+        pt = cls(base, 0)
+        pt.npages, pt.prot = len(prot), prot
+        return pt
+
+    def hand_on(self) -> tuple[bytearray, list[tuple[int, int]]]:
+        """The machine is off: its table and the ranges it changed, for from_layout() of the
+        next machine; this one has no page present any more (as its memory is detached)."""
+        spare = (self.prot, self.changed)
+        self.prot, self.npages, self.changed = bytearray(), 0, []
+        return spare
 
     def _range(self, addr: int, size: int) -> tuple[int, int]:
         first = (addr - self.base) >> PAGE_SHIFT
@@ -422,12 +447,14 @@ class PageTable:
         if lost != bytes(hi - lo):          # (a compare: strip() of 256 KiB took a millisecond)
             self.generation += 1
         self.prot[lo:hi] = bytes((prot,)) * (hi - lo)
+        self.changed.append((lo, hi))
 
     def pattern(self, addr: int, size: int, page_prots: bytes) -> None:
         """Fill [ADDR, ADDR+SIZE) with PAGE_PROTS repeated, a page each (boot only)."""
         lo, hi = self._range(addr, size)
         n = hi - lo
         self.prot[lo:hi] = (page_prots * (n // len(page_prots) + 1))[:n]
+        self.changed.append((lo, hi))
 
     def get(self, addr: int) -> int:
         """The rights of the page holding ADDR (PROT_NONE: not present)."""
