@@ -15,22 +15,22 @@ import posixpath
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import (Attribute, AttributeGroup, BinAttribute, Device, Kobject, KobjType, Kset,
-                        ListHead, ModuleKobject, SysfsOps)
+                        ListHead, SysfsOps)
 from kernel.api import errret, kapi, s64
 from kernel.api.vsprintf import vsnprintf
 from kernel.bug import WarnSite
 from kernel.cpu import VarArgs
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.fs import Attr, Dir, Symlink
-from kernel.fs.sysfs import KobjInfo
+from kernel.fs.sysfs import (ADD_UEVENT_SENT, IN_SYSFS, INITIALIZED, NAME_MAX, REMOVE_UEVENT_SENT,
+                             UEVENT_SUPPRESS, KobjInfo, init_kobject, kobj_state, kobject_complain,
+                             set_kobj_state, set_name, vmlinux_sym)
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
-INITIALIZED, IN_SYSFS, ADD_UEVENT_SENT, REMOVE_UEVENT_SENT, UEVENT_SUPPRESS = 1, 2, 4, 8, 16
 KOBJ_ADD, KOBJ_REMOVE, KOBJ_MAX = 0, 1, 8
 PAGE_SIZE = 4096
-NAME_MAX = 4096
 # the WARNs of lib/kobject.c and fs/sysfs/ (4.19.0 lines; 5.4's: kernel/profile.py WARN_MOVES_5_4)
 # (the line of `WARN(1,`, whose arguments run on to 228: gcc's __LINE__ in a macro is the line its
 # outermost invocation starts on)
@@ -55,40 +55,6 @@ WARN_NO_ATTRS = WarnSite("fs/sysfs/group.c", 121, "internal_create_group",
                          callers=("internal_create_group", "sysfs_create_group"))
 _DUP_FRAMES = ("sysfs_warn_dup", "sysfs_create_dir_ns", "kobject_add_internal")
 _FILE_DUP_FRAMES = ("sysfs_warn_dup", "sysfs_add_file_mode_ns")
-
-
-def module_kobject_add(k: "Kernel", kobj: int, mod: int, name: str, d: Dir) -> None:
-    """mod_sysfs_init(): the module's kobject (mkobj.kobj) is /sys/module/NAME, D."""
-    mem = k.mem
-    kobject_init(k, kobj, _vmlinux_sym(k, "klpsh_module_ktype"))
-    if set_name(k, kobj, name):
-        return
-    mem.set_u64(kobj + ModuleKobject.mod.offset, mod)
-    _set_state(k, kobj, on=IN_SYSFS | ADD_UEVENT_SENT)
-    k.kobjs[kobj] = KobjInfo(name, d, k.vfs.root.mkdir("sys/module"), f"/module/{name}")
-
-
-def module_kobject_del(k: "Kernel", kobj: int) -> None:
-    """mod_sysfs_fini(): the directory goes; the name is freed with the module."""
-    if k.kobjs.pop(kobj, None) is not None:
-        _set_state(k, kobj, off=IN_SYSFS)
-        name = k.mem.u64(kobj + Kobject.name.offset)
-        if name and k.slab.owns(name):
-            k.slab.kfree(name)
-        k.mem.set_u64(kobj + Kobject.name.offset, 0)
-
-
-def _vmlinux_sym(k: "Kernel", name: str) -> int:
-    return (k.vmlinux.symbol(name) or 0) if k.vmlinux is not None else 0
-
-
-def _state(k: "Kernel", kobj: int) -> int:
-    return k.mem.u32(kobj + Kobject._state.offset)
-
-
-def _set_state(k: "Kernel", kobj: int, on: int = 0, off: int = 0) -> None:
-    at = kobj + Kobject._state.offset
-    k.mem.set_u32(at, (k.mem.u32(at) | on) & ~off)
 
 
 def kobject_name(k: "Kernel", kobj: int) -> str:
@@ -122,21 +88,6 @@ def sysfs_dir(k: "Kernel", kobj: int) -> tuple[Dir, str] | None:
 
 
 # --- names ---------------------------------------------------------------------------------
-def set_name(k: "Kernel", kobj: int, name: str) -> int:
-    """kobject_set_name_vargs(): a kmalloc'd copy, '/' turned into '!'; the old one freed."""
-    at = kobj + Kobject.name.offset
-    old = k.mem.u64(at)
-    raw = name.replace("/", "!").encode("latin-1", "replace")
-    ptr = k.slab.kmalloc(len(raw) + 1)
-    if not ptr:
-        return -Errno.ENOMEM
-    k.mem.write(ptr, raw + b"\0")
-    k.mem.set_u64(at, ptr)
-    if old and k.slab.owns(old):
-        k.slab.kfree(old)
-    return 0
-
-
 def _fmt(k: "Kernel", fmt: int, va: VarArgs) -> str:
     return vsnprintf(k, k.mem.cstr(fmt, NAME_MAX), va.next) if fmt else ""
 
@@ -149,31 +100,9 @@ def kobject_set_name(k: "Kernel", kobj: int, fmt: int, va: VarArgs) -> int:
 
 
 # --- init, add, del ------------------------------------------------------------------------
-def _complain(k: "Kernel", msg: str, frames: tuple[str, ...]) -> None:
-    """pr_err() and dump_stack(), as lib/kobject.c reports a caller's mistake."""
-    k.printk.printk(f"\x013{msg}\n")
-    k.dump_stack(k.sched.current, frames)
-
-
 @kapi()
 def kobject_init(k: "Kernel", kobj: int, ktype: int) -> None:
-    if not kobj:
-        _complain(k, f"kobject ({k.fmt_ptr(kobj)}): invalid kobject pointer!", ("kobject_init",))
-        return
-    if not ktype:
-        _complain(k, f"kobject ({k.fmt_ptr(kobj)}): must have a ktype to be initialized "
-                  "properly!\n", ("kobject_init",))
-        return
-    if _state(k, kobj) & INITIALIZED:
-        _complain(k, f"kobject ({k.fmt_ptr(kobj)}): tried to init an initialized object, "
-                  "something is seriously wrong.", ("kobject_init",))
-    mem = k.mem
-    mem.set_u32(kobj + Kobject.kref.offset, 1)             # kobject_init_internal()
-    head = kobj + Kobject.entry.offset
-    mem.set_u64(head, head)
-    mem.set_u64(head + 8, head)
-    _set_state(k, kobj, on=INITIALIZED, off=IN_SYSFS | ADD_UEVENT_SENT | REMOVE_UEVENT_SENT)
-    mem.set_u64(kobj + Kobject.ktype.offset, ktype)
+    init_kobject(k, kobj, ktype)
 
 
 def _kset_join(k: "Kernel", kobj: int) -> None:
@@ -235,7 +164,7 @@ def add_internal(k: "Kernel", kobj: int) -> int:
             k.printk.printk(f"\x013kobject_add_internal failed for {name} (error: {err} parent: "
                             f"{pname})\n")
         return err
-    _set_state(k, kobj, on=IN_SYSFS)
+    set_kobj_state(k, kobj, on=IN_SYSFS)
     return 0
 
 
@@ -285,9 +214,9 @@ def _add(k: "Kernel", kobj: int, parent: int, name: str) -> int:
 def kobject_add(k: "Kernel", kobj: int, parent: int, fmt: int, va: VarArgs) -> int:
     if not kobj:
         return -Errno.EINVAL
-    if not _state(k, kobj) & INITIALIZED:
-        _complain(k, f"kobject '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): tried to add an "
-                  "uninitialized object, something is seriously wrong.", ("kobject_add",))
+    if not kobj_state(k, kobj) & INITIALIZED:
+        kobject_complain(k, f"kobject '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): tried to add "
+                         "an uninitialized object, something is seriously wrong.", ("kobject_add",))
         return -Errno.EINVAL
     return _add(k, kobj, parent, _fmt(k, fmt, va))
 
@@ -306,7 +235,7 @@ def kobject_del(k: "Kernel", kobj: int) -> None:
     if not kobj:
         return
     remove_dir(k, kobj)
-    _set_state(k, kobj, off=IN_SYSFS)
+    set_kobj_state(k, kobj, off=IN_SYSFS)
     _kset_leave(k, kobj)
     kobject_put(k, k.mem.u64(kobj + Kobject.parent.offset))
     k.mem.set_u64(kobj + Kobject.parent.offset, 0)
@@ -316,7 +245,7 @@ def kobject_del(k: "Kernel", kobj: int) -> None:
 @kapi()
 def kobject_get(k: "Kernel", kobj: int) -> int:
     if kobj:
-        if not _state(k, kobj) & INITIALIZED:
+        if not kobj_state(k, kobj) & INITIALIZED:
             k.warn_at(WARN_GET_NOT_INIT, f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): "
                       "is not initialized, yet kobject_get() is being called.\n")
         at = kobj + Kobject.kref.offset
@@ -335,7 +264,7 @@ def kobject_get_unless_zero(k: "Kernel", kobj: int) -> int:
 def kobject_put(k: "Kernel", kobj: int) -> None:
     if not kobj:
         return
-    if not _state(k, kobj) & INITIALIZED:
+    if not kobj_state(k, kobj) & INITIALIZED:
         k.warn_at(WARN_PUT_NOT_INIT, f"kobject: '{_shown_name(k, kobj)}' ({k.fmt_ptr(kobj)}): "
                   "is not initialized, yet kobject_put() is being called.\n")
     at = kobj + Kobject.kref.offset
@@ -366,11 +295,11 @@ def kobject_cleanup(k: "Kernel", kobj: int) -> None:
     if ktype and not release:
         dbg(f"kobject: '{name}' ({ptr}): does not have a release() function, it is broken and "
             "must be fixed.")
-    state = _state(k, kobj)
+    state = kobj_state(k, kobj)
     if state & ADD_UEVENT_SENT and not state & REMOVE_UEVENT_SENT:
         dbg(f"kobject: '{name}' ({ptr}): auto cleanup 'remove' event")
         kobject_uevent(k, kobj, KOBJ_REMOVE)
-    if _state(k, kobj) & IN_SYSFS:
+    if kobj_state(k, kobj) & IN_SYSFS:
         dbg(f"kobject: '{name}' ({ptr}): auto cleanup kobject_del")
         kobject_del(k, kobj)
     if release:
@@ -394,7 +323,7 @@ def _debug(k: "Kernel") -> Callable[[str], None]:
 def kobject_create(k: "Kernel") -> int:
     kobj = k.slab.kmalloc(Kobject.size, zero=True)
     if kobj:
-        kobject_init(k, kobj, _vmlinux_sym(k, "klpsh_dynamic_kobj_ktype"))
+        kobject_init(k, kobj, vmlinux_sym(k, "klpsh_dynamic_kobj_ktype"))
     return kobj
 
 
@@ -432,7 +361,7 @@ def kset_init(k: "Kernel", kset: int) -> None:
     ehead = kobj + Kobject.entry.offset
     mem.set_u64(ehead, ehead)
     mem.set_u64(ehead + 8, ehead)
-    _set_state(k, kobj, on=INITIALIZED, off=IN_SYSFS | ADD_UEVENT_SENT | REMOVE_UEVENT_SENT)
+    set_kobj_state(k, kobj, on=INITIALIZED, off=IN_SYSFS | ADD_UEVENT_SENT | REMOVE_UEVENT_SENT)
     head = kset + Kset.list.offset
     mem.set_u64(head, head)
     mem.set_u64(head + 8, head)
@@ -469,7 +398,7 @@ def kset_create_and_add(k: "Kernel", name: int, uevent_ops: int, parent_kobj: in
         return 0
     k.mem.set_u64(kset + Kset.uevent_ops.offset, uevent_ops)
     k.mem.set_u64(kobj + Kobject.parent.offset, parent_kobj)
-    k.mem.set_u64(kobj + Kobject.ktype.offset, _vmlinux_sym(k, "klpsh_kset_ktype"))
+    k.mem.set_u64(kobj + Kobject.ktype.offset, vmlinux_sym(k, "klpsh_kset_ktype"))
     if kset_register(k, kset):
         k.slab.kfree(k.mem.u64(kobj + Kobject.name.offset))
         k.slab.kfree(kset)
@@ -510,16 +439,16 @@ def kobject_uevent_env(k: "Kernel", kobj: int, action: int, envp: int) -> int:
     kset = k.mem.u64(top + Kobject.kset.offset)
     if not kset:
         return -Errno.EINVAL
-    if _state(k, kobj) & UEVENT_SUPPRESS:
+    if kobj_state(k, kobj) & UEVENT_SUPPRESS:
         return 0
     ops = k.mem.u64(kset + Kset.uevent_ops.offset)
     filt = k.mem.u64(ops) if ops else 0
     if filt and not k.call_fn(filt, (kset, kobj), "kobject_uevent_env") & 0xFFFF_FFFF:
         return 0
     if action == KOBJ_ADD:
-        _set_state(k, kobj, on=ADD_UEVENT_SENT)
+        set_kobj_state(k, kobj, on=ADD_UEVENT_SENT)
     elif action == KOBJ_REMOVE:
-        _set_state(k, kobj, on=REMOVE_UEVENT_SENT)
+        set_kobj_state(k, kobj, on=REMOVE_UEVENT_SENT)
     return 0
 
 

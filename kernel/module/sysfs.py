@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kernel.abi import Module as CModule
-from kernel.api.kobject import WARN_EMPTY_NAME
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
 from kernel.module.main import module_flags_taint
@@ -34,6 +33,7 @@ def kobject_add_internal(k: "Kernel", kobj: int, name: str, frames: tuple[str, .
     """The checks of kobject_add_internal() that klpsh's sysfs can fail: a kobject needs a
     name (WARN, -EINVAL). FRAMES: the host functions that called it, innermost first."""
     if not name:
+        from kernel.api.kobject import WARN_EMPTY_NAME
         k.warn_at(WARN_EMPTY_NAME,
                   f"kobject: ({k.fmt_ptr(kobj)}): attempted to be registered with empty name!",
                   frames)
@@ -58,12 +58,12 @@ def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
     k.vfs.root.mkdir("sys/module").children[mod.name] = d
     this = mod.image.find_sec(".gnu.linkonce.this_module")
     if this is not None and this.sh_size >= CModule.mkobj.offset + CModule.mkobj.size:
-        from kernel.api.kobject import module_kobject_add
+        from kernel.fs.sysfs import module_kobject_add
         module_kobject_add(k, mod.struct_addr + CModule.mkobj.offset, mod.struct_addr, mod.name, d)
 
 
 def mod_sysfs_teardown(k: "Kernel", mod: "Module") -> None:
-    from kernel.api.kobject import module_kobject_del
+    from kernel.fs.sysfs import module_kobject_del
     if mod.struct_addr:
         module_kobject_del(k, mod.struct_addr + CModule.mkobj.offset)
     k.vfs.root.mkdir("sys/module").remove(mod.name)
