@@ -26,8 +26,8 @@ import sys
 import tempfile
 import zlib
 from array import array
-from types import FunctionType
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from kernel.abi import ModuleState

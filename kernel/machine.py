@@ -6,11 +6,11 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from random import Random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from random import Random
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from kernel import cost
