@@ -163,22 +163,20 @@ def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., No
         env["_FACTORY"] = _FACTORY
         init = FunctionType(code, env, "__init__", defaults)
     else:
-        env = {"_FACTORY": _FACTORY, "_setattr": object.__setattr__}
-        params = ["self"]
-        body = []
-        for f in fields.values():
-            value = f.name
-            if f.default_factory is not MISSING:
-                env[f"_factory_{f.name}"] = f.default_factory
-                value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
-            params.append(f.name)
-            body.append(f"_setattr(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
-        if post_init:
-            body.append("self.__post_init__()")
-        exec(f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"]) + "\n", env)
-        init = env["__init__"]
-        init.__defaults__ = defaults or None
-        init.__qualname__ = qualname
+        # frozen (fields set through object.__setattr__), or with a __post_init__: newN's code
+        # renamed, which hands its arguments to _fill (nothing compiled at the first instance)
+        factories = tuple(f.default_factory if f.default_factory is not MISSING else None
+                          for f in fields.values())
+        put = object.__setattr__ if frozen else setattr
+
+        def _fill(self: Any, values: tuple) -> None:
+            for name, value, factory in zip(names, values, factories):
+                put(self, name, factory() if value is _FACTORY else value)
+            if post_init:
+                self.__post_init__()
+        code = _template("new", len(names)).replace(co_varnames=("self", *names), co_name="__init__",
+                                                    co_qualname=qualname)
+        init = FunctionType(code, {"_tuple_new": _fill}, "__init__", defaults or None)
     init.__module__ = cls.__module__
     return init
 
