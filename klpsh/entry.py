@@ -1,10 +1,10 @@
 """The `klpsh` console script and `python -m klpsh`: turn the bytecode cache on, then import
 the command (klpsh.cli and all it imports are then read from the cache; only this module and
-the package's __init__ are compiled on every start)."""
+the package's __init__ are compiled on every start: this one holds no more than must run
+before the cache is on)."""
 
 from __future__ import annotations
 
-import atexit
 import gc
 import os
 import sys
@@ -34,28 +34,9 @@ def bytecode_cache(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str
 
 def main() -> int:
     """Run the command on the process's own arguments, the bytecode cache set up first; then
-    leave (leave_now())."""
+    leave (klpsh.cli.leave_now())."""
     bytecode_cache()
     gc.set_threshold(*GC_THRESHOLD)
-    from klpsh.cli import main as command
+    from klpsh.cli import leave_now, main as command
 
     return leave_now(command())
-
-
-def leave_now(status: int) -> int:
-    """End the process with STATUS without the interpreter's finalization, which would free
-    every object the command made one by one (its machines, engines, modules: ~25 ms of a
-    replay's ~150) only for the operating system to take the memory back anyway. The output
-    is flushed and the atexit handlers run first, as at a normal exit; where that cannot be
-    done safely (a stream that will not flush, another thread still running) STATUS is
-    returned for the usual exit."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return status
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        return status
-    atexit._run_exitfuncs()
-    os._exit(status if isinstance(status, int) else 1)

@@ -218,7 +218,7 @@ def test_leave_now_flushes_and_runs_atexit_handlers() -> None:
     """The command's fast exit keeps what a normal exit does for the user: buffered output
     written, atexit handlers run, the status; finalizers of objects are what it skips."""
     proc = _python("import atexit, sys\n"
-                   "from klpsh.entry import leave_now\n"
+                   "from klpsh.cli import leave_now\n"
                    "atexit.register(lambda: print('atexit ran'))\n"
                    "class Noisy:\n"
                    "    def __del__(self): print('finalized')\n"
@@ -234,7 +234,7 @@ def test_leave_now_flushes_and_runs_atexit_handlers() -> None:
 
 def test_leave_now_leaves_the_usual_exit_to_a_process_with_threads() -> None:
     proc = _python("import threading, time\n"
-                   "from klpsh.entry import leave_now\n"
+                   "from klpsh.cli import leave_now\n"
                    "ev = threading.Event()\n"
                    "t = threading.Thread(target=lambda: (ev.wait(), print('thread done')))\n"
                    "t.start()\n"
