@@ -13,12 +13,12 @@ from kernel.errno import Errno, KernelError, RawReturn
 from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_WRITE, SHN_ABS,
                                SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, SHT_NOBITS, SHT_RELA, STB_LOCAL,
                                STB_WEAK, STT_FILE, STT_SECTION, ElfFormatError,
-                               ElfImage)
+                               ElfImage, Section)
 from kernel.module.kallsyms import KSym
 from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
 from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX, BadAddress
-from kernel.record import field, record
+from kernel.record import RecordTuple, field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -117,6 +117,63 @@ def _page_align(n: int) -> int:
 PERCPU_SECTION = ".data..percpu"
 
 
+class CoreLayout(RecordTuple):
+    """Where a module's SHF_ALLOC sections go in its core (offsets from its base) and its
+    sizes: the same for every load of one image."""
+
+    offsets: tuple[tuple[int, int], ...]    # (section index, offset), in placing order
+    size: int
+    text_size: int
+    ro_size: int
+    sections: tuple[Section, ...]           # the sections placed, in that order
+
+
+def _layout(img: ElfImage) -> CoreLayout:
+    """layout_sections() of IMG: text, rodata, data, each group from a page, each section
+    by its sh_addralign; made once per image (kept in it)."""
+    layout = img.__dict__.get("_core_layout")
+    if layout is not None:
+        return layout
+
+    def group(s: Section) -> int:
+        if s.sh_flags & SHF_EXECINSTR:
+            return 0
+        return 2 if s.sh_flags & SHF_WRITE else 1
+    alloc = [s for s in img.sections
+             if s.sh_flags & SHF_ALLOC and s.name not in (".modinfo", PERCPU_SECTION)
+             and not s.sh_flags & SHF_RELA_LIVEPATCH and s.sh_type != SHT_RELA]
+    alloc.sort(key=lambda s: (group(s), s.index))
+    offsets: list[tuple[int, int]] = []
+    size = 0
+    ends = [0, 0, 0]
+    for s in alloc:
+        g = group(s)
+        if g and not ends[g] and size:
+            size = _page_align(size)     # debug_align(): each group starts a page
+        size = (size + s.sh_addralign - 1) & ~(s.sh_addralign - 1)
+        offsets.append((s.index, size))
+        size += s.sh_size
+        ends[g] = size
+    size = max(_page_align(size), PAGE_SIZE)
+    layout = CoreLayout(tuple(offsets), size, _page_align(ends[0]), _page_align(max(ends[0], ends[1])),
+                        tuple(alloc))
+    img.__dict__["_core_layout"] = layout
+    return layout
+
+
+def _core_image(img: ElfImage, layout: CoreLayout) -> bytes:
+    """What the core of IMG holds before relocation: its sections' bytes at their offsets,
+    zero between (made at the first load that got the memory; kept in the image)."""
+    core = img.__dict__.get("_core_image")
+    if core is None:
+        buf = bytearray(layout.size)
+        for s, (_index, off) in zip(layout.sections, layout.offsets):
+            if s.sh_type != SHT_NOBITS and s.data:
+                buf[off:off + len(s.data)] = s.data
+        core = img.__dict__["_core_image"] = bytes(buf)
+    return core
+
+
 class ModuleLoader:
     """The module list and the two syscalls behind insmod and rmmod."""
 
@@ -213,38 +270,13 @@ class ModuleLoader:
 
     def _layout_and_copy(self, mod: Module) -> None:
         """Place SHF_ALLOC sections text, rodata, data by sh_addralign (not file offset)."""
-        img = mod.image
-        def group(s) -> int:
-            if s.sh_flags & SHF_EXECINSTR:
-                return 0
-            return 2 if s.sh_flags & SHF_WRITE else 1
-        alloc = [s for s in img.sections
-                 if s.sh_flags & SHF_ALLOC and s.name not in (".modinfo", PERCPU_SECTION)
-                 and not s.sh_flags & SHF_RELA_LIVEPATCH and s.sh_type != SHT_RELA]
-        alloc.sort(key=lambda s: (group(s), s.index))
-        offsets: dict[int, int] = {}
-        size = 0
-        ends = [0, 0, 0]
-        for s in alloc:
-            g = group(s)
-            if g and not ends[g] and size:
-                size = _page_align(size)     # debug_align(): each group starts a page
-            size = (size + s.sh_addralign - 1) & ~(s.sh_addralign - 1)
-            offsets[s.index] = size
-            size += s.sh_size
-            ends[g] = size
-        size = max(_page_align(size), PAGE_SIZE)
-        mod.text_size = _page_align(ends[0])
-        mod.ro_size = _page_align(max(ends[0], ends[1]))
-        mod.base = self.k.module_alloc(size)
-        mod.core_size = size
-        mem = self.k.mem
-        mem.zero(mod.base, size)
-        for s in alloc:
-            addr = mod.base + offsets[s.index]
-            mod.section_addr[s.index] = addr
-            if s.sh_type != SHT_NOBITS and s.data:
-                mem.write(addr, s.data)
+        layout = _layout(mod.image)
+        mod.text_size, mod.ro_size = layout.text_size, layout.ro_size
+        mod.base = self.k.module_alloc(layout.size)
+        mod.core_size = layout.size
+        self.k.mem.write(mod.base, _core_image(mod.image, layout))   # sections, zero between
+        for index, off in layout.offsets:
+            mod.section_addr[index] = mod.base + off
         self._percpu_modalloc(mod)
 
     def _percpu_modalloc(self, mod: Module) -> None:
@@ -427,6 +459,16 @@ class ModuleLoader:
         return out
 
     def _kallsyms(self, mod: Module) -> list[KSym]:
+        """The module's kallsyms entries (a load of the same image with the same name and
+        symbol values in another machine of the process has the same: they are kept)."""
+        memo = mod.image.__dict__.setdefault("_kallsyms", {})
+        key = (mod.name, tuple(mod.sym_values), tuple(mod.section_addr))
+        done = memo.get(key)
+        if done is None:
+            done = memo[key] = tuple(self._make_kallsyms(mod))
+        return list(done)
+
+    def _make_kallsyms(self, mod: Module) -> list[KSym]:
         out = []
         secs = mod.image.sections
         for sym, val in zip(mod.image.symbols, mod.sym_values):
