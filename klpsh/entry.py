@@ -37,6 +37,9 @@ def main() -> int:
     leave (klpsh.cli.leave_now())."""
     bytecode_cache()
     gc.set_threshold(*GC_THRESHOLD)
+    from klpsh.codecache import install
+
+    install()
     from klpsh.cli import leave_now, main as command
 
     return leave_now(command())
