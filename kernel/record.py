@@ -7,6 +7,7 @@ and ~2 ms here."""
 from __future__ import annotations
 
 import reprlib
+import sys
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
@@ -134,13 +135,23 @@ def templates_source() -> str:
 
 @cache
 def _template(kind: str, n: int) -> CodeType:
-    """The code of initN or newN (KIND): from kernel/record_templates.py, or compiled here for
-    more fields than that holds."""
-    if n <= TEMPLATE_FIELDS:
+    """The code of initN or newN (KIND): from kernel/record_templates.py where its bytecode
+    is kept, else (more fields than that holds, or a Python that writes no bytecode, where
+    importing it would compile the whole file, ~45 M instructions, for the ~25 a start
+    uses) compiled here."""
+    if n <= TEMPLATE_FIELDS and _templates_kept():
         from kernel import record_templates
         return getattr(record_templates, f"{kind}{n}").__code__
     module = compile(template_line(kind, n), "<record>", "exec")
     return next(c for c in module.co_consts if isinstance(c, CodeType))
+
+
+def _templates_kept() -> bool:
+    """Whether kernel/record_templates.py is (or would be) imported from bytecode: it is
+    imported, or Python writes bytecode or keeps it apart (sys.pycache_prefix). (Without
+    either, only a .pyc beside the source left by another run could be read.)"""
+    return ("kernel.record_templates" in sys.modules or not sys.dont_write_bytecode
+            or bool(sys.pycache_prefix))
 
 
 def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., None]:

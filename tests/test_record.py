@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
+import sys
 from typing import Any, Callable, NamedTuple
 
 import pytest
 
 from kernel.record import (TEMPLATE_FIELDS, TEMPLATES_PATH, FrozenInstanceError, RecordTuple, field, fields,
-                           record, replace, templates_source)
+                           _template, _templates_kept, record, replace, templates_source)
 
 
 def _both(body: Callable[[Callable[..., Any], Callable[..., Any]], type], **options: Any) -> tuple[type, type]:
@@ -135,6 +137,32 @@ def test_many_fields() -> None:
     cls = record(type("Wide", (), {"__annotations__": dict.fromkeys(names, "int")}))
     wide = cls(*range(len(names)))
     assert [getattr(wide, n) for n in names] == list(range(len(names)))
+
+
+def test_templates_compiled_one_by_one_where_no_bytecode_is_kept(monkeypatch) -> None:
+    """Where Python writes and keeps no bytecode, a class's __init__ and __new__ come from
+    the one template each compiled alone (the file is not imported: it would be compiled
+    whole), and are the file's code."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    monkeypatch.delitem(sys.modules, "kernel.record_templates", raising=False)
+    _template.cache_clear()
+    try:
+        assert not _templates_kept()
+        names = [f"y{i}" for i in range(5)]
+        cls = record(type("Five", (), {"__annotations__": dict.fromkeys(names, "int")}))
+
+        class Tup(RecordTuple):
+            p: int
+            q: int
+        assert [getattr(cls(*range(5)), n) for n in names] == list(range(5))
+        assert Tup(1, 2) == (1, 2) and Tup(1, 2).q == 2
+        assert "kernel.record_templates" not in sys.modules
+        for kind, n in (("init", 5), ("new", 2)):
+            assert _template(kind, n).co_code == \
+                getattr(importlib.import_module("kernel.record_templates"), f"{kind}{n}").__code__.co_code
+    finally:
+        _template.cache_clear()
 
 
 def _pair_tuple(base: type) -> type:
