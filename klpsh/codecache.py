@@ -20,7 +20,12 @@ import os
 import sys
 from importlib.machinery import ModuleSpec, SourceFileLoader
 from importlib.util import MAGIC_NUMBER
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    Entry = tuple[str, bool, int, int, int, int, "str | None"]  # source, package?, mtime_ns, size, offset, length, .pyc
 
 __all__ = ["install", "BundleFinder", "bundle_path"]
 
@@ -30,7 +35,6 @@ NAME = f"klpsh-modules.{sys.implementation.cache_tag}.bin"   # (no module can ha
 _HEADER = len(MAGIC) + len(MAGIC_NUMBER) + 8
 _PYC_HEADER = 16                               # magic, flags, source mtime, source size
 
-Entry = tuple[str, bool, int, int, int, int, "str | None"]
 
 
 def bundle_path(package_dir: str) -> str:

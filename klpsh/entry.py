@@ -37,9 +37,10 @@ def main() -> int:
     leave (klpsh.cli.leave_now())."""
     bytecode_cache()
     gc.set_threshold(*GC_THRESHOLD)
-    from klpsh.codecache import install
+    if not sys.dont_write_bytecode and not os.environ.get(NO_CACHE_ENV):
+        from klpsh.codecache import install     # (where bytecode is written)
 
-    install()
+        install()
     from klpsh.cli import leave_now, main as command
 
     return leave_now(command())
