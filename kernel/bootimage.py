@@ -26,6 +26,8 @@ import sys
 import tempfile
 import zlib
 from array import array
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from types import FunctionType
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
     from kernel.module.elf import ElfImage
     from kernel.module.kallsyms import KSym
     from kernel.module.main import Module
+
+
+_NAME, _ADDR = attrgetter("name"), attrgetter("addr")
 
 
 @record(frozen=True, eq=False)
@@ -74,9 +79,10 @@ class BootImage:
         """The indexes every boot would build again (each machine gets copies or, read-only
         as Module.symbol() uses it, the symbol index itself)."""
         from kernel.module.kallsyms import Kallsyms
-        self.stub_index.update((s.name, s) for s in self.stubs)
-        for sym in self.symbols:
-            self.first_symbols.setdefault(sym.name, sym.addr)
+        self.stub_index.update(zip(map(_NAME, self.stubs), self.stubs))
+        # each name's first symbol: the last of a walk backwards (a column at a time)
+        backwards = self.symbols[::-1]
+        self.first_symbols.update(zip(map(_NAME, backwards), map(_ADDR, backwards)))
         index = Kallsyms()                  # as _install() fills a machine's
         index.add_owner("vmlinux", list(self.stub_syms))
         index.add_owner("vmlinux", list(self.symbols))
@@ -181,7 +187,12 @@ def _store_dir(env: "os._Environ[str] | dict[str, str]" = os.environ) -> str | N
 
 def _stub_entries(apis: Sequence["KApi"]) -> Iterator[StubEntry]:
     """What Cpu.add_stubs() takes for the kernel functions APIS, in slot order."""
-    return ((api.name, api.call, api.nargs, api.variadic) for api in apis)
+    return map(_STUB_ENTRY, apis)
+
+
+_STUB_ENTRY = attrgetter("name", "call", "nargs", "variadic")
+
+
 
 
 def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
@@ -203,7 +214,7 @@ def _entry_name(vmlinux: Path, apis: tuple["KApi", ...]) -> str:
     """The file the link of the object at VMLINUX with APIS (a kernel profile's functions)
     is stored in: one per pair (a link of other inputs replaces it; the inputs kept inside
     tell them apart), so the store does not grow with every change to the sources."""
-    key = os.fsencode(os.path.abspath(vmlinux)) + "\0".join([a.name for a in apis]).encode()
+    key = os.fsencode(os.path.abspath(vmlinux)) + "\0".join(map(_NAME, apis)).encode()
     return f"vmlinux-{zlib.crc32(key):08x}.bin"
 
 
@@ -238,24 +249,36 @@ def load_link(path: str, inputs: bytes, apis: tuple["KApi", ...], vmlinux: bytes
         with open(path, "rb") as f:
             (fmt, stored, base, core_size, text_size, ro_size, text, exports, gpl_exports,
              section_addr, fentry_sites, symbols, sym_values) = marshal.loads(f.read())
+        # (checked a column at a time: ~2,000 values, which one at a time cost ~2 M instructions)
         if (fmt != STORE_FORMAT or stored != inputs or type(text) is not bytes
                 or len(text) != core_size
-                or not all(type(v) is int for v in (base, text_size, ro_size, *sym_values,
-                                                     *fentry_sites))
-                or not all(type(v) is str for v in gpl_exports)):
+                or not _all_of(int, (base, text_size, ro_size), sym_values, fentry_sites)
+                or not _all_of(str, gpl_exports)
+                or not _rows_of(exports, str, int) or not _rows_of(section_addr, int, int)
+                or not _all_of(tuple, symbols) or not set(map(len, symbols)) <= {len(KSym._fields)}):
             return None
-        syms = tuple(KSym(*s) for s in symbols)
-        exports = tuple((str(n), int(v)) for n, v in exports)
-        section_addr = tuple((int(i), int(v)) for i, v in section_addr)
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    syms = tuple(map(tuple.__new__, repeat(KSym), symbols))
     stubs, page, stub_syms = stub_slots(_stub_entries(apis))   # as Cpu.add_stubs() gives them
     return BootImage(
         stubs=tuple(stubs), stub_page=bytes(page), stub_syms=tuple(stub_syms),
         elf=DeferredElfImage(vmlinux), base=base, core_size=core_size, text_size=text_size,
-        ro_size=ro_size, text=text, exports=exports, gpl_exports=frozenset(gpl_exports),
-        section_addr=section_addr, fentry_sites=frozenset(fentry_sites), symbols=syms,
+        ro_size=ro_size, text=text, exports=tuple(exports), gpl_exports=frozenset(gpl_exports),
+        section_addr=tuple(section_addr), fentry_sites=frozenset(fentry_sites), symbols=syms,
         sym_values=tuple(sym_values))
+
+
+def _all_of(kind: type, *columns: "Sequence[object]") -> bool:
+    """Whether every value of COLUMNS is of type KIND (exactly: marshal gives no subclasses)."""
+    return all(set(map(type, c)) <= {kind} for c in columns)
+
+
+def _rows_of(rows: "Sequence[tuple]", *kinds: type) -> bool:
+    """Whether ROWS is a tuple of tuples whose values are of KINDS, column by column."""
+    if type(rows) is not tuple or not _all_of(tuple, rows) or not set(map(len, rows)) <= {len(kinds)}:
+        return False
+    return not rows or all(_all_of(kind, column) for kind, column in zip(kinds, zip(*rows)))
 
 
 def _install(k: "Kernel", image: BootImage) -> bool:
