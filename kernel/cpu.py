@@ -19,7 +19,9 @@ from unicorn import (UC_ARCH_X86, UC_HOOK_CODE, UC_HOOK_INTR, UC_HOOK_MEM_INVALI
                      Uc, UcError)
 from unicorn import x86_const as X
 from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TB_REMOVE_CACHE, UC_CTL_TLB_FLUSH
-from unicorn.unicorn_py3.unicorn import uclib
+from unicorn.unicorn_py3.arch.types import uc_hook_h
+from unicorn.unicorn_py3.unicorn import (HOOK_CODE_CFUNC, HOOK_INTR_CFUNC, HOOK_MEM_INVALID_CFUNC,
+                                          HOOK_TLB_FILL_CFUNC, uclib)
 
 from kernel.abi import TaskStruct
 from kernel.module.kallsyms import KSym
@@ -283,19 +285,20 @@ class Regs:
     (uc_reg_read/uc_reg_write): the binding's reg_read() looks up a register class on every
     call, four times the cost of the call itself."""
 
-    __slots__ = ("_handle", "_value", "_ref", "_entry")
+    __slots__ = ("_handle", "_value", "_ref", "_ids", "_vals", "_ptrs")
 
     def __init__(self, uc: Uc) -> None:
         self._handle = uc._uch  # type: ignore[attr-defined]
         self._value = ctypes.c_uint64()
         self._ref = ctypes.byref(self._value)
-        # what a call into the kernel reads (entry()): RSP, RBP and 0-6 argument registers
-        self._entry = []
-        for nargs in range(len(ARG_REGS) + 1):
-            ids = (X.UC_X86_REG_RSP, X.UC_X86_REG_RBP, *ARG_REGS[:nargs])
-            vals = (ctypes.c_uint64 * len(ids))()
-            ptrs = (ctypes.c_void_p * len(ids))(*(ctypes.addressof(vals) + 8 * i for i in range(len(ids))))
-            self._entry.append(((ctypes.c_int * len(ids))(*ids), vals, ptrs, len(ids)))
+        # what a call into the kernel reads (entry()): RSP, RBP and 0-6 argument registers,
+        # the first 2-8 of one batch (one array type each: every length's were ~1.5 M
+        # instructions of the first engine)
+        ids = (X.UC_X86_REG_RSP, X.UC_X86_REG_RBP, *ARG_REGS)
+        self._ids = (ctypes.c_int * len(ids))(*ids)
+        self._vals = (ctypes.c_uint64 * len(ids))()
+        self._ptrs = (ctypes.c_void_p * len(ids))(*range(ctypes.addressof(self._vals),
+                                                          ctypes.addressof(self._vals) + 8 * len(ids), 8))
 
     def read(self, reg: int) -> int:
         status = _uc_reg_read(self._handle, reg, self._ref)
@@ -312,11 +315,11 @@ class Regs:
     def entry(self, nargs: int) -> list[int]:
         """RSP, RBP and the first NARGS argument registers (at most six), read at once
         (uc_reg_read_batch)."""
-        ids, vals, ptrs, n = self._entry[min(nargs, len(ARG_REGS))]
-        status = _uc_reg_read_batch(self._handle, ids, ptrs, n)
+        n = 2 + min(nargs, len(ARG_REGS))
+        status = _uc_reg_read_batch(self._handle, self._ids, self._ptrs, n)
         if status:
             raise UcError(status)
-        return vals[:n]
+        return self._vals[:n]
 
 
 _uc_reg_read, _uc_reg_write, _uc_ctl = uclib.uc_reg_read, uclib.uc_reg_write, uclib.uc_ctl
@@ -333,22 +336,24 @@ class _EngineHooks:
     the engine now. (Hooks added and deleted per machine left their ctypes callbacks in a
     reference cycle inside the unicorn binding, four for every machine.)"""
 
-    __slots__ = ("cpu", "regs")
+    __slots__ = ("cpu", "regs", "_callbacks")
 
     def __init__(self, uc: Uc) -> None:
         self.cpu: "Cpu | None" = None
         self.regs = Regs(uc)
-        uc.hook_add(UC_HOOK_CODE, self.stub, begin=STUB_BASE, end=STUB_END - 1)
-        uc.hook_add(UC_HOOK_TLB_FILL, self.tlb_fill)
-        uc.hook_add(UC_HOOK_MEM_INVALID, self.bad_access)
-        uc.hook_add(UC_HOOK_INTR, self.intr)
+        self._callbacks = (                 # (kept: the C library calls them)
+            _add_hook(uc, UC_HOOK_CODE, HOOK_CODE_CFUNC, self.stub, STUB_BASE, STUB_END - 1),
+            _add_hook(uc, UC_HOOK_TLB_FILL, HOOK_TLB_FILL_CFUNC, self.tlb_fill),
+            _add_hook(uc, UC_HOOK_MEM_INVALID, HOOK_MEM_INVALID_CFUNC, self.bad_access),
+            _add_hook(uc, UC_HOOK_INTR, HOOK_INTR_CFUNC, self.intr))
 
     def stub(self, uc: Uc, addr: int, size: int, data: object) -> None:
         if self.cpu is not None:
             self.cpu._hook_stub(uc, addr, size, data)
 
     def tlb_fill(self, uc: Uc, vaddr: int, access: int, entry: Any, data: object) -> bool:
-        return self.cpu is not None and self.cpu._tlb_fill(uc, vaddr, access, entry, data)
+        """(ENTRY points to the uc_tlb_entry to fill)"""
+        return self.cpu is not None and self.cpu._tlb_fill(uc, vaddr, access, entry.contents, data)
 
     def bad_access(self, uc: Uc, access: int, addr: int, size: int, value: int, data: object) -> bool:
         return self.cpu is not None and self.cpu._hook_bad_access(uc, access, addr, size, value, data)
@@ -356,6 +361,31 @@ class _EngineHooks:
     def intr(self, uc: Uc, vector: int, data: object) -> None:
         if self.cpu is not None:
             self.cpu._hook_intr(uc, vector, data)
+
+
+def _add_hook(uc: Uc, htype: int, functype: Any, method: Callable[..., Any], begin: int = 1,
+              end: int = 0) -> Any:
+    """uc.hook_add(HTYPE, METHOD, begin=BEGIN, end=END) straight to the C library, with a C
+    callback of FUNCTYPE (returned, for the caller to keep): the binding's hook_add() costs
+    ~0.3 M instructions a call, and its callbacks reach METHOD through two more Python
+    frames at every event. As the binding's do, the callback gives METHOD the engine, the
+    event's arguments and None (the user data), and an exception METHOD raises stops the
+    engine, for emu_start() to raise it."""
+    def callback(_handle: int, *args: Any) -> Any:
+        try:
+            return method(uc, *args[:-1], None)
+        except BaseException as e:
+            if uc._hook_exception is None:  # type: ignore[attr-defined]
+                uc._hook_exception = e      # type: ignore[attr-defined]
+            uc.emu_stop()
+        return None
+    fptr = functype(callback)
+    handle = uc_hook_h()
+    status = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), htype, fptr,  # type: ignore[attr-defined]
+                               None, ctypes.c_uint64(begin), ctypes.c_uint64(end))
+    if status:
+        raise UcError(status)
+    return fptr
 
 
 def _merged(ranges: dict[int, int]) -> list[tuple[int, int]]:
