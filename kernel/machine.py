@@ -19,6 +19,7 @@ from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux, keep_boot_stubs
+from kernel.boottasks import boot_tasks as make_boot_tasks
 from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.errno import Errno, KernelError, RawReturn
@@ -60,24 +61,6 @@ TAINT_ORDER = "PFSRMBUDAWCIOELKXT"
 WARN_ADDR_LIMIT = WarnSite("include/linux/syscalls.h", 266, "prepare_exit_to_usermode",
                            callers=("syscall_return_slowpath",))
 _TS_ADDR_LIMIT = TaskStruct.thread.offset   # thread.addr_limit (task_struct's thread starts with it)
-
-# Long-running tasks of a booted system: (comm, kind, base frames, what they sleep on).
-_BOOT_TASKS = (
-    ("systemd", TaskKind.USER, "user", "daemon"),
-    ("kthreadd", TaskKind.KTHREAD, "kthreadd", "kthread"),
-    ("rcu_gp", TaskKind.KTHREAD, "kworker", "kworker"),
-    ("ksoftirqd/0", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
-    ("rcu_sched", TaskKind.KTHREAD, "kthread", "kthread"),
-    ("migration/0", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
-    ("ksoftirqd/1", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
-    ("migration/1", TaskKind.KTHREAD, "ksoftirqd", "kthread"),
-    ("khungtaskd", TaskKind.KTHREAD, "kthread", "kthread"),
-    ("systemd-journal", TaskKind.USER, "user", "daemon"),
-    ("systemd-udevd", TaskKind.USER, "user", "daemon"),
-    ("sshd", TaskKind.USER, "user", "daemon"),
-    ("agetty", TaskKind.USER, "user", "daemon"),
-)
-
 
 # The generators' states right after seeding (RANDOM_SEED, RANDOM_SEED + 1): a boot restores
 # them, which is cheaper than seeding again (the same numbers follow).
@@ -240,16 +223,7 @@ class Kernel:
         from kernel.fork import fork_init
         fork_init(self)
         self.livepatch = Livepatch(self)
-        for cpu in range(NR_CPUS):
-            t = self.sched.new_task(f"swapper/{cpu}", TaskKind.IDLE, base="idle", sleep_on="idle", pid=0)
-            t.cpu = cpu
-        boot_tasks = {}
-        for comm, kind, base, sleep_on in _BOOT_TASKS:
-            # rest_init(): init and kthreadd are swapper's; kthreads kthreadd's, daemons init's
-            parent = None if comm in ("systemd", "kthreadd") else boot_tasks.get(
-                "kthreadd" if kind is TaskKind.KTHREAD else "systemd")
-            boot_tasks[comm] = self.sched.new_task(comm, kind, base=base, sleep_on=sleep_on,
-                                                   parent=parent)
+        boot_tasks = make_boot_tasks(self, NR_CPUS)
         self.kthreadd = boot_tasks["kthreadd"]
         self.softirq = Softirq(self, boot_tasks["ksoftirqd/0"])   # softirq context
         self.preempt_count_addr = self.vmlinux.symbol("__preempt_count") or 0

@@ -250,6 +250,14 @@ class BuddyAllocator:
     def free_pages(self) -> int:
         return sum(len(s) << o for o, s in enumerate(self._free))
 
+    def copy(self) -> "BuddyAllocator":
+        """An allocator in this one's state, with free lists of its own."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._free = [set(s) for s in self._free]
+        new.order_of = dict(self.order_of)
+        return new
+
 
 @record(eq=False)
 class _Slab:
@@ -340,6 +348,18 @@ class Allocator:
 
     def size_of(self, addr: int) -> int | None:
         return self.live.get(addr)
+
+    def copy(self) -> "Allocator":
+        """An allocator in this one's state, with slabs and free lists of its own (the two
+        go apart from here: a recorded boot's heap, kernel.boottasks)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.pages = self.pages.copy()
+        new.live = dict(self.live)
+        slabs = new._slab_of = {page: _Slab(slab.page, list(slab.free)) for page, slab in self._slab_of.items()}
+        new._partial = {cls: {page: slabs[page] for page in partial} for cls, partial in self._partial.items()}
+        new._empty = {cls: slabs[slab.page] for cls, slab in self._empty.items()}
+        return new
 
     @property
     def pages_in_use(self) -> int:

@@ -244,6 +244,15 @@ class Scheduler:
     # --- tasks -----------------------------------------------------------------------
     def new_task(self, comm: str, kind: TaskKind, base: str = "user", sleep_on: str = "user",
                  pid: int | None = None, parent: Task | None = None) -> Task:
+        t = self.add_task(comm, kind, base, sleep_on, pid, parent)
+        if getattr(self.kernel, "vmlinux", None) is not None:
+            self.kernel.task_struct(t)       # on init_task.tasks from the start
+        return t
+
+    def add_task(self, comm: str, kind: TaskKind, base: str = "user", sleep_on: str = "user",
+                 pid: int | None = None, parent: Task | None = None) -> Task:
+        """new_task() but for the guest task_struct: the Task, its pid, its place among the
+        tasks and its patch state (klp_copy_process())."""
         t = Task(next(self._pids) if pid is None else pid, comm[:TASK_COMM_LEN - 1], kind,
                  base, sleep_on, parent=parent, kernel=self.kernel)
         if kind is TaskKind.IDLE:
@@ -254,8 +263,6 @@ class Scheduler:
         lp = self.kernel.livepatch
         if lp is not None:
             lp.copy_process(t, parent)
-        if getattr(self.kernel, "vmlinux", None) is not None:
-            self.kernel.task_struct(t)       # on init_task.tasks from the start
         return t
 
     def exit_task(self, task: Task) -> None:

@@ -297,6 +297,12 @@ class KmemCache:
     def objs_per_slab(self) -> int:
         return (PAGE_SIZE << self.order) // self.size
 
+    def copy(self) -> "KmemCache":
+        """A cache in this one's state, with slab and object lists of its own."""
+        return KmemCache(self.addr, self.name, self.object_size, self.size, self.align, self.flags,
+                         self.ctor, self.order, self.refcount, list(self.slabs), list(self.free),
+                         set(self.inuse))
+
 
 def calculate_alignment(flags: int, align: int, size: int) -> int:
     """SLAB_HWCACHE_ALIGN: the cache line, halved while objects fit twice; at least 8."""
