@@ -99,8 +99,8 @@ class Kernel:
         self.profile = profile or get_profile()
         self.clock_mode = clock_mode
         self.elf_cache = elf_cache or ElfCache()
-        self.clock = Clock()
-        self.printk = Printk(lambda: self.clock.now)
+        clock = self.clock = Clock()
+        self.printk = Printk(lambda: clock.now)     # (over the clock: nothing to cut at power off)
         self.log = Logger(self.printk, "", "kernel/module.c")
         board = take_board()
         self.mem = board.mem
@@ -250,7 +250,8 @@ class Kernel:
         keep_boot_stubs(self)
         # Boot takes no time; from here on the kernel's work costs what kernel/cost.py says.
         self.watchdog.costs = True
-        self.printk.cost = lambda rec: self.watchdog.spend(cost.console_ns(rec))
+        watchdog = self.watchdog                # (over the watchdog: nothing to cut at power off)
+        self.printk.cost = lambda rec: watchdog.spend(cost.console_ns(rec))
         if self.clock_mode == "real":
             # Boot is instant in virtual time; from here on the machine keeps pace with the wall.
             self.clock.pacer = WallClockPacer(self.clock.now)

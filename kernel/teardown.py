@@ -1,13 +1,19 @@
 """Power off without the cycle collector: the references that make a machine a cycle (its parts
 pointing back at the Kernel, closures over it, trees that point both ways) are cut when it is shut
 down, so a machine nobody holds is freed by reference counting alone (900 replays stay flat with
-gc.disable()). What a caller may still read after shutdown (the log, the tasks, the memory
-object, the livepatch history) stays in place; only the back-references go."""
+gc.disable()). Teardown goes to where the cycles are made, not through every attribute: each
+part's back-reference (.k or .kernel), the tasks', the workqueues' links, every file tree node's
+code (its power_off(), kernel/fs), procfs parents, the machine's own stubs, queued work and
+timers; the closures the machine gives its parts close over the part they serve (the clock, the
+watchdog), not over the machine. What a caller may still read after shutdown (the log, the
+tasks, the memory object, the livepatch history) stays in place; only the back-references go."""
 
 from __future__ import annotations
 
 import types
 from typing import TYPE_CHECKING, Any, Iterable
+
+from kernel.fs import Dir
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -52,8 +58,8 @@ def _cut_all(objs: Iterable[Any], k: "Kernel") -> None:
 
 
 def _cut_code(obj: Any) -> None:
-    """OBJ's functions and bound methods (a sysfs attribute's show/store, a stub's handler):
-    nothing calls them once the machine is off, and each may close over what holds OBJ."""
+    """OBJ's functions and bound methods (a class's devnode(), a host work's function): nothing
+    calls them once the machine is off, and each may close over what holds OBJ."""
     d = getattr(obj, "__dict__", None)
     if not isinstance(d, dict):
         return
@@ -62,40 +68,64 @@ def _cut_code(obj: Any) -> None:
             d[name] = None
 
 
-def _cut_trees(roots: list[Any]) -> None:
-    """Every node of the trees at ROOTS (each node once: a .children dict, as sysfs/procfs/
-    devtmpfs nodes have, and a procfs entry's .node) loses its functions and bound methods
-    (as _cut_code) and its parent."""
-    todo, seen = list(roots), set()
-    while todo:
-        node = todo.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        d = getattr(node, "__dict__", None)
-        if isinstance(d, dict):
-            for name, value in d.items():
-                if type(value) in _CODE:
-                    d[name] = None
-        if hasattr(node, "parent"):
-            node.parent = None
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            todo.extend(children.values())
-        inner = getattr(node, "node", None)       # a procfs entry's file or directory
-        if inner is not None:
-            todo.append(inner)
+def _cut_tree(root: Dir) -> None:
+    """Every node of the tree at ROOT lets go of its code (kernel/fs: power_off(), show/store
+    over their owners, a directory's computed entries, ...); each directory is walked once."""
+    root.power_off()
+    dirs, seen = [root], {id(root)}
+    for d in dirs:                              # (the list grows as the walk goes down)
+        for node in d.children.values():
+            node.power_off()
+            if isinstance(node, Dir) and id(node) not in seen:
+                seen.add(id(node))
+                dirs.append(node)
+
+
+def _cut_procfs(procfs: Any) -> None:
+    """proc_dir_entries <-> their parents; each entry's file or directory lets go of its code
+    (as in the VFS tree, where it is unless its parent was removed before it)."""
+    for de in procfs.by_addr.values():
+        de.parent = None
+        de.node.power_off()
+
+
+def _cut_backrefs(objs: Iterable[Any], k: "Kernel") -> None:
+    """OBJS let go of the machine, which each part holds as .k or .kernel (the kernel's
+    one convention): a lookup or two each, not a walk of every attribute (a value with
+    neither, an int or a dict, passes)."""
+    for obj in objs:
+        if getattr(obj, "k", None) is k:
+            obj.k = None
+        elif getattr(obj, "kernel", None) is k:
+            obj.kernel = None
+
+
+def _cut_tasks(tasks: Iterable[Any]) -> None:
+    """Every task lets go of the machine and of its sleep's timer (whose callback wakes it)."""
+    for task in tasks:
+        task.kernel = None
+        task.sleep_deadline = None
+
+
+def _cut_workqueues(wqs: Any) -> None:
+    """Workqueues <-> their subsystem, work items <-> the queue they were last queued on,
+    the pools' and queues' machine."""
+    wqs.kernel = None
+    for pool in (wqs.percpu, wqs.highpri, wqs.unbound):
+        pool.kernel = None
+    for wq in (wqs.system, *wqs.by_addr.values()):
+        wq.subsys = wq.kernel = None
+    for work in wqs.works.values():
+        work.wq = None
 
 
 def break_cycles(k: "Kernel") -> None:
     """Cut the machine's cycles after Kernel.shutdown() (nothing runs any more)."""
-    _cut_all(list(vars(k).values()), k)        # (_cut() passes over those with no __dict__)
+    _cut_backrefs(vars(k).values(), k)          # its parts (tasks and the system wq among them)
     sched = getattr(k, "sched", None)
     if sched is not None:
-        tasks = list(sched.tasks.values()) + list(sched.idle)
-        _cut_all(tasks, k)
-        for task in tasks:                      # a timer's callback wakes the task
-            task.sleep_deadline = None
+        _cut_tasks(sched.tasks.values())
+        _cut_tasks(sched.idle)
     clock = getattr(k, "clock", None)
     if clock is not None:
         clock.on_advance.clear()
@@ -104,25 +134,24 @@ def break_cycles(k: "Kernel") -> None:
     if cpu is not None:                         # stubs of this machine's own handlers (those
         _cut_all(cpu.stubs[cpu.image_stubs:], k)  # of the boot image are shared, over none)
     wqs = getattr(k, "workqueues", None)
-    if wqs is not None:                         # workqueues <-> their subsystem and pools
-        for obj in [*vars(wqs).values(), *wqs.by_addr.values(), *wqs.works.values()]:
-            _cut(obj, k)
-            for name in ("subsys", "wq"):
-                if hasattr(obj, name):
-                    setattr(obj, name, None)
-        for pool in (wqs.percpu, wqs.highpri, wqs.unbound):
-            _cut(pool, k)
+    if wqs is not None:
+        _cut_workqueues(wqs)
     softirq = getattr(k, "softirq", None)
     if softirq is not None:                     # queued softirq work: closures over the machine
         for queue in softirq.work:
             queue.clear()
         softirq.polls.clear()
     lp = getattr(k, "livepatch", None)
-    if lp is not None:
-        _cut_all([lp.mutex, lp.history, lp.transition_work], k)
-        _cut_code(lp.transition_work)
+    if lp is not None:                          # (its history's clock is the machine's clock)
+        lp.mutex.k = None
+        _cut_code(lp.transition_work)           # a closure over lp
     # file trees: show/store over their owners
-    _cut_trees([getattr(getattr(k, name, None), "root", None) for name in ("vfs", "procfs")])
+    vfs = getattr(k, "vfs", None)
+    if vfs is not None:
+        _cut_tree(vfs.root)
+    procfs = getattr(k, "procfs", None)
+    if procfs is not None:
+        _cut_procfs(procfs)
     devices = getattr(k, "devices", None)
     if devices is not None:
         _cut_all(devices.classes.values(), k)

@@ -59,3 +59,21 @@ def test_a_shut_down_machine_goes_with_its_last_reference(elf_cache):
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_machine_whose_shell_wrote_files_goes_with_its_last_reference(elf_cache):
+    """tmpfs files hold the machine (RegFile.kernel): each file tree node lets go at power-off."""
+    gc.disable()
+    try:
+        k = Kernel.boot(clock_mode="virtual", elf_cache=elf_cache)
+        sh = Shell(k, lambda line: None)
+        for line in ("echo hi > /tmp/x", "mkdir /tmp/d", "echo a > /tmp/d/y", "cat /tmp/x"):
+            sh.run_line(line)
+        node = k.vfs.lookup("/tmp/x")
+        ref = weakref.ref(k)
+        k.shutdown()
+        assert bytes(node.data) == b"hi\n"                  # its bytes stay readable
+        del k, sh
+        assert ref() is None
+    finally:
+        gc.enable()

@@ -18,6 +18,10 @@ class Attr:
     store: Callable[[str], None] | None = None
     dac_override: bool = False      # procfs: root may open it whatever its mode
 
+    def power_off(self) -> None:
+        """Let go of the code over the file's owner (often the machine): kernel/teardown.py."""
+        self.show = self.store = None
+
 
 @record(eq=False)
 class Symlink:
@@ -27,6 +31,9 @@ class Symlink:
     target: str
     mode: int = 0o120777
     size: int | None = None
+
+    def power_off(self) -> None:
+        """A path holds nothing (kernel/teardown.py)."""
 
     def __post_init__(self) -> None:
         if self.size is None:
@@ -42,6 +49,10 @@ class Dir:
 
     children: dict[str, "Dir | Attr | Symlink"] = field(default_factory=dict)
     dynamic: Callable[[], dict[str, "Dir | Attr"]] | None = None
+
+    def power_off(self) -> None:
+        """Let go of the computed entries' code (kernel/teardown.py walks the children)."""
+        self.dynamic = None
 
     def entries(self) -> dict[str, "Dir | Attr | Symlink"]:
         if self.dynamic is None:

@@ -82,6 +82,10 @@ class FileNode(Attr):
     on_last_close: Callable[[], None] | None = field(default=None, repr=False)
     on_release: Callable[[int], None] | None = field(default=None, repr=False)   # (struct file)
 
+    def power_off(self) -> None:
+        """Attr.power_off(), and the open and close callbacks (kernel/teardown.py)."""
+        self.show = self.store = self.get_fops = self.on_last_close = self.on_release = None
+
 
 class HostFops:
     """File operations of a kernel driver implemented here (drivers/char/mem.c's /dev/null

@@ -34,6 +34,11 @@ class RegFile(FileNode):
     data: bytearray = field(default_factory=bytearray)
     kernel: "Kernel | None" = None
 
+    def power_off(self) -> None:
+        """FileNode.power_off(), and the machine (the bytes stay): kernel/teardown.py."""
+        FileNode.power_off(self)
+        self.kernel = None
+
     def resize(self, n: int) -> None:
         """Cut or zero-extend to N bytes; the inode's i_size follows."""
         if n < len(self.data):

@@ -158,7 +158,8 @@ class Livepatch:
         self.shadows: dict[tuple[int, int], int] = {}       # shadow.c klp_shadow_hash
         self.transition_work = None
         self.sysfs: Dir | None = None
-        self.history = TransitionHistory(lambda: k.clock.now)  # klpsh: for `timeline`
+        clock = k.clock                         # (over the clock: nothing to cut at power off)
+        self.history = TransitionHistory(lambda: clock.now)  # klpsh: for `timeline`
         # What the document's runs had enabled: every livepatch pr_debug but the per-task one.
         k.printk.dyndbg.rules.extend([("module", "livepatch", True),
                                       ("func", "klp_try_switch_task", False)])
