@@ -75,7 +75,7 @@ class KlpFunc:
     patched: bool = False
     transition: bool = False
     nop: bool = False           # 5.4: added by a cumulative patch; runs the original
-    cstruct: type = abi.KlpFunc  # this kernel's struct klp_func layout
+    cstruct: abi.Struct = abi.KlpFunc  # this kernel's struct klp_func layout
 
     def set_old_addr(self, k: "Kernel", addr: int) -> None:
         self.old_addr = addr
@@ -95,7 +95,7 @@ class KlpObject:
     patched: bool = False
     post_unpatch_enabled: bool = False
     dynamic: bool = False       # 5.4: made by a cumulative patch for its nops
-    cstruct: type = abi.KlpObject  # this kernel's struct klp_object layout
+    cstruct: abi.Struct = abi.KlpObject  # this kernel's struct klp_object layout
 
     @property
     def label(self) -> str:
@@ -122,7 +122,7 @@ class KlpPatch:
     addr: int
     mod: "Module"
     objs: list[KlpObject]
-    cstruct: type = abi.KlpPatch   # this kernel's struct klp_patch layout
+    cstruct: abi.Struct = abi.KlpPatch   # this kernel's struct klp_patch layout
     enabled: bool = False
     replace: bool = False          # 5.4: a cumulative patch
     forced: bool = False           # 5.4: a forced transition ran while it was listed
