@@ -307,8 +307,10 @@ class Kernel:
         if layout is not None:
             return PageTable.from_layout(layout, spare)
         pt = PageTable(MEM_BASE, MEM_SIZE)
-        pt.protect(STUB_BASE, STUB_END - STUB_BASE, PROT_RX)
-        pt.protect(HEAP_BASE, HEAP_END - HEAP_BASE, PROT_RW)
+        # (filled as pattern()s: a table with nothing present loses no rights, which protect()
+        # would look for in each of the heap's 100,000s of pages)
+        pt.pattern(STUB_BASE, STUB_END - STUB_BASE, bytes((PROT_RX,)))
+        pt.pattern(HEAP_BASE, HEAP_END - HEAP_BASE, bytes((PROT_RW,)))
         slot = self.stacks.SLOT // 4096
         pt.pattern(STACKS_BASE, STACKS_END - STACKS_BASE, bytes((PROT_NONE,) + (PROT_RW,) * (slot - 1)))
         _BOOT_PAGE_TABLES[key] = bytes(pt.prot)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from functools import cache
-from itertools import compress, repeat
+from itertools import repeat
 from typing import Any, Callable
 
 from kernel.record import RecordTuple
@@ -110,23 +110,37 @@ def export_rows(text: str | None = None) -> list[tuple[str, str, int, bool]]:
 
 
 def export_columns(text: str | None = None) -> tuple[tuple, tuple, tuple, tuple]:
-    """export_rows() as its columns: names, modules, nargs, variadic (split a column at a
+    """export_rows() as its columns: names, modules, nargs, variadic (read a column at a
     time: the ~600 rows one at a time cost ~5 us each of a process's first boot)."""
     if text is None:
         from kernel.api.exports import TABLE
         text = TABLE
-    rows = list(map(str.split, text.splitlines()))
-    if not rows:
+    if not text:
         return (), (), (), ()
-    variadic = tuple(map((4).__eq__, map(len, rows)))
-    if not set(map(len, rows)) <= {3, 4} or not all(r[3] == "variadic" for r in compress(rows, variadic)):
-        return _export_columns_slowly(rows)
-    names, modules, nargs = zip(*rows)           # (the first three words of each)
-    return names, modules, tuple(map(int, nargs)), variadic
+    if not text.endswith("\n"):
+        text += "\n"
+    plain = text.replace(" variadic\n", "\n")     # every row `name module nargs`
+    nrows = plain.count("\n")
+    cells = plain.split()
+    if len(plain.split(" ")) != 2 * nrows + 1 or len(cells) != 3 * nrows:
+        return _export_columns_slowly(list(map(str.split, text.splitlines())))
+    # (each row has two single spaces and no other blank: its three words are cells in turn)
+    names, modules = tuple(cells[0::3]), tuple(cells[1::3])
+    ends = text.split(" variadic\n")[:-1]          # each ends with a variadic row but its `variadic`
+    variadic = tuple(map({part.rpartition("\n")[2].partition(" ")[0] for part in ends}.__contains__,
+                         names))
+    nargs = tuple(map(_ARITY.get, cells[2::3]))     # (int() of each cost 1 us)
+    if sum(variadic) != len(ends) or None in nargs:  # a name given twice, an arity of 10 or more
+        return _export_columns_slowly(list(map(str.split, text.splitlines())))
+    return names, modules, nargs, variadic
+
+
+_ARITY = {str(n): n for n in range(10)}
 
 
 def _export_columns_slowly(rows: list[list[str]]) -> tuple[tuple, tuple, tuple, tuple]:
-    """export_columns() of ROWS a row at a time (one of another shape: its error)."""
+    """export_columns() of ROWS (each line's words) a row at a time, as a text of another
+    shape needs (with its error, if a row is not one)."""
     out = []
     for name, module, nargs, *rest in rows:
         out.append((name, module, int(nargs), rest == ["variadic"]))
