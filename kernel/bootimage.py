@@ -33,7 +33,7 @@ from types import FunctionType
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from kernel.abi import ModuleState
-from kernel.cpu import SLOT, Stub, StubEntry, stub_slots
+from kernel.cpu import SLOT, Stub, StubEntry, stub_columns, stub_slots
 from kernel.mm import STUB_BASE
 from kernel.record import field, record
 
@@ -193,6 +193,30 @@ def _stub_entries(apis: Sequence["KApi"]) -> Iterator[StubEntry]:
 _STUB_ENTRY = attrgetter("name", "call", "nargs", "variadic")
 
 
+# A function table's names, nargs, variadic flags and calls, a column each (_columns()).
+ApiColumns = tuple[tuple[str, ...], tuple[int, ...], tuple[bool, ...], tuple]
+
+# The per-process cache of _columns(): the last function table asked for and its columns
+# (the first boot of a process reads them three times; a boot passes the same tuple always).
+_LAST_COLUMNS: list[tuple[tuple["KApi", ...], ApiColumns]] = []
+
+
+def _columns(apis: tuple["KApi", ...]) -> ApiColumns:
+    """APIS' names, nargs, variadic flags and calls (transposed at once where each is a
+    KApi: a KApi is the tuple of its fields)."""
+    if _LAST_COLUMNS and _LAST_COLUMNS[0][0] is apis:
+        return _LAST_COLUMNS[0][1]
+    from kernel.api import KApi
+    if not apis:
+        columns: ApiColumns = ((), (), (), ())
+    elif set(map(type, apis)) == {KApi}:
+        names, _modules, nargs, variadic, calls = zip(*apis)
+        columns = (names, nargs, variadic, calls)
+    else:
+        names, calls, nargs, variadic = zip(*map(_STUB_ENTRY, apis))
+        columns = (names, nargs, variadic, calls)
+    _LAST_COLUMNS[:] = [(apis, columns)]
+    return columns
 
 
 def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
@@ -205,8 +229,9 @@ def _inputs(vmlinux: bytes, apis: tuple["KApi", ...]) -> bytes:
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             parts.append(f"{name}:?")
-    parts.extend([a.name for a in apis])
-    arities = array("I", [a.nargs << 1 | bool(a.variadic) for a in apis]).tobytes()
+    names, nargs, variadic, _calls = _columns(apis)
+    parts.extend(names)
+    arities = array("I", nargs).tobytes() + bytes(map(bool, variadic))
     return "\0".join(parts).encode() + b"\0\0" + arities + b"\0\0" + vmlinux
 
 
@@ -214,7 +239,7 @@ def _entry_name(vmlinux: Path, apis: tuple["KApi", ...]) -> str:
     """The file the link of the object at VMLINUX with APIS (a kernel profile's functions)
     is stored in: one per pair (a link of other inputs replaces it; the inputs kept inside
     tell them apart), so the store does not grow with every change to the sources."""
-    key = os.fsencode(os.path.abspath(vmlinux)) + "\0".join(map(_NAME, apis)).encode()
+    key = os.fsencode(os.path.abspath(vmlinux)) + "\0".join(_columns(apis)[0]).encode()
     return f"vmlinux-{zlib.crc32(key):08x}.bin"
 
 
@@ -260,7 +285,8 @@ def load_link(path: str, inputs: bytes, apis: tuple["KApi", ...], vmlinux: bytes
     except (OSError, EOFError, ValueError, TypeError):
         return None
     syms = tuple(map(tuple.__new__, repeat(KSym), symbols))
-    stubs, page, stub_syms = stub_slots(_stub_entries(apis))   # as Cpu.add_stubs() gives them
+    names, nargs, variadic, calls = _columns(apis)
+    stubs, page, stub_syms = stub_columns(names, calls, nargs, variadic)   # as Cpu.add_stubs() gives them
     return BootImage(
         stubs=tuple(stubs), stub_page=bytes(page), stub_syms=tuple(stub_syms),
         elf=DeferredElfImage(vmlinux), base=base, core_size=core_size, text_size=text_size,

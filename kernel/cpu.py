@@ -137,6 +137,15 @@ def stub_slots(entries: "Iterable[StubEntry]", used: int = 0, taken: "Container[
     return stubs, page, syms
 
 
+def stub_columns(names: "Sequence[str]", funcs: "Sequence[Callable[..., Any] | None]",
+                 nargs: "Sequence[int]", variadic: "Sequence[bool]", used: int = 0,
+                 ) -> tuple[list[Stub], bytearray, list[KSym]]:
+    """stub_slots() of the entries these columns hold."""
+    if len(set(names)) == len(names):
+        return _new_slots((names, funcs, nargs, variadic), used)
+    return stub_slots(list(zip(names, funcs, nargs, variadic)), used)
+
+
 def _new_slots(columns: "Sequence[tuple]", used: int) -> tuple[list[Stub], bytearray, list[KSym]]:
     """stub_slots() of the entries whose COLUMNS (names, funcs, nargs, variadic) these are,
     their names all new: made a column at a time (a boot gives ~600 slots at once, which

@@ -9,7 +9,8 @@ from __future__ import annotations
 import reprlib
 import sys
 from functools import cache
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, is_
 from pathlib import Path
 from types import CodeType, FunctionType
 
@@ -163,14 +164,18 @@ def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., No
     defaults = tuple(_FACTORY if f.default_factory is not MISSING else f.default
                      for f in fields.values() if f.default is not MISSING or f.default_factory is not MISSING)
     post_init = hasattr(cls, "__post_init__")
-    if not frozen and not post_init and not any(name.startswith("_f") or name == "_FACTORY"
-                                                for name in names):
+    # (what is done for each field here is done a column at a time where it can be: a start
+    # makes ~45 __init__s, of ~600 fields in all)
+    joined = "\0" + "\0".join(names) + "\0"       # does a name clash with the template's?
+    if not frozen and not post_init and "\0_f" not in joined and "\0_FACTORY\0" not in joined:
         code = _template("init", len(names))
-        attrs = {f"n{i}": name for i, name in enumerate(names)}
+        attrs = dict(zip(_template_names(len(names)), names))
         code = code.replace(co_varnames=("self", *names), co_name="__init__", co_qualname=qualname,
-                            co_names=tuple(attrs.get(name, name) for name in code.co_names))
-        env: dict[str, Any] = {f"_f{i}": f.default_factory for i, f in enumerate(fields.values())
-                               if f.default_factory is not MISSING}
+                            co_names=tuple(map(attrs.get, code.co_names, code.co_names)))
+        env: dict[str, Any] = {}
+        if any(map(is_, defaults, repeat(_FACTORY))):
+            env.update((f"_f{i}", f.default_factory) for i, f in enumerate(fields.values())
+                       if f.default_factory is not MISSING)
         env["_FACTORY"] = _FACTORY
         init = FunctionType(code, env, "__init__", defaults)
     else:
@@ -190,6 +195,12 @@ def _init(cls: type, fields: dict[str, Field], frozen: bool) -> Callable[..., No
         init = FunctionType(code, {"_tuple_new": _fill}, "__init__", defaults or None)
     init.__module__ = cls.__module__
     return init
+
+
+@cache
+def _template_names(n: int) -> tuple[str, ...]:
+    """The attributes initN sets (n0, n1, ...), which each record's __init__ renames."""
+    return tuple(f"n{i}" for i in range(n))
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
