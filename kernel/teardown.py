@@ -13,8 +13,6 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any, Iterable
 
-from kernel.fs import Dir
-
 if TYPE_CHECKING:
     from kernel.machine import Kernel
 
@@ -23,17 +21,6 @@ __all__ = ["break_cycles"]
 
 # Functions and bound methods (neither type can be subclassed: a type() test is isinstance())
 _CODE = frozenset({types.FunctionType, types.MethodType})
-
-
-def _cut(obj: Any, k: "Kernel") -> None:
-    """OBJ's attributes that point at the machine, or are closures or bound methods over it."""
-    d = getattr(obj, "__dict__", None)
-    if not isinstance(d, dict):
-        return
-    # (an attribute's value is replaced while its dict is walked: that changes no key)
-    for name, value in d.items():
-        if value is k or (type(value) in _CODE and _over(value, k)):
-            d[name] = None
 
 
 def _over(value: Any, k: "Kernel") -> bool:
@@ -52,11 +39,6 @@ def _cell(cell: Any) -> Any:
         return None
 
 
-def _cut_all(objs: Iterable[Any], k: "Kernel") -> None:
-    for obj in objs:
-        _cut(obj, k)
-
-
 def _cut_code(obj: Any) -> None:
     """OBJ's functions and bound methods (a class's devnode(), a host work's function): nothing
     calls them once the machine is off, and each may close over what holds OBJ."""
@@ -68,19 +50,6 @@ def _cut_code(obj: Any) -> None:
             d[name] = None
 
 
-def _cut_tree(root: Dir) -> None:
-    """Every node of the tree at ROOT lets go of its code (kernel/fs: power_off(), show/store
-    over their owners, a directory's computed entries, ...); each directory is walked once."""
-    root.power_off()
-    dirs, seen = [root], {id(root)}
-    for d in dirs:                              # (the list grows as the walk goes down)
-        for node in d.children.values():
-            node.power_off()
-            if isinstance(node, Dir) and id(node) not in seen:
-                seen.add(id(node))
-                dirs.append(node)
-
-
 def _cut_procfs(procfs: Any) -> None:
     """proc_dir_entries <-> their parents; each entry's file or directory lets go of its code
     (as in the VFS tree, where it is unless its parent was removed before it)."""
@@ -89,11 +58,16 @@ def _cut_procfs(procfs: Any) -> None:
         de.node.power_off()
 
 
+# What holds no machine: the plain values among the machine's attributes
+_PLAIN = frozenset({int, bool, str, bytes, dict, list, set, tuple, type(None)})
+
+
 def _cut_backrefs(objs: Iterable[Any], k: "Kernel") -> None:
     """OBJS let go of the machine, which each part holds as .k or .kernel (the kernel's
-    one convention): a lookup or two each, not a walk of every attribute (a value with
-    neither, an int or a dict, passes)."""
+    one convention): a lookup or two each, not a walk of every attribute."""
     for obj in objs:
+        if type(obj) in _PLAIN:
+            continue
         if getattr(obj, "k", None) is k:
             obj.k = None
         elif getattr(obj, "kernel", None) is k:
@@ -132,7 +106,9 @@ def break_cycles(k: "Kernel") -> None:
         clock._events.clear()
     cpu = getattr(k, "cpu", None)
     if cpu is not None:                         # stubs of this machine's own handlers (those
-        _cut_all(cpu.stubs[cpu.image_stubs:], k)  # of the boot image are shared, over none)
+        for stub in cpu.stubs[cpu.image_stubs:]:  # of the boot image are shared, over none)
+            if _over(stub.func, k):
+                stub.func = None
     wqs = getattr(k, "workqueues", None)
     if wqs is not None:
         _cut_workqueues(wqs)
@@ -148,13 +124,12 @@ def break_cycles(k: "Kernel") -> None:
     # file trees: show/store over their owners
     vfs = getattr(k, "vfs", None)
     if vfs is not None:
-        _cut_tree(vfs.root)
+        vfs.root.power_off()                    # (each directory its children: kernel/fs)
     procfs = getattr(k, "procfs", None)
     if procfs is not None:
         _cut_procfs(procfs)
     devices = getattr(k, "devices", None)
-    if devices is not None:
-        _cut_all(devices.classes.values(), k)
+    if devices is not None:                     # a class's devnode() (none holds the machine)
         for cls in devices.classes.values():
             _cut_code(cls)
     hung = getattr(k, "hung_task", None)

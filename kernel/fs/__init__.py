@@ -51,8 +51,10 @@ class Dir:
     dynamic: Callable[[], dict[str, "Dir | Attr"]] | None = None
 
     def power_off(self) -> None:
-        """Let go of the computed entries' code (kernel/teardown.py walks the children)."""
+        """Let go of the computed entries' code, and every child of its own (kernel/teardown.py)."""
         self.dynamic = None
+        for node in self.children.values():
+            node.power_off()
 
     def entries(self) -> dict[str, "Dir | Attr | Symlink"]:
         if self.dynamic is None:
