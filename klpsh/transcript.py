@@ -78,10 +78,23 @@ def _literal(pattern: str) -> str:
 _IGNORED_LITERALS = tuple(_literal(p) for p in ONCE_PER_BOOT)
 
 
+# Per-process cache of _ignored() by text: a replay tests each line several times (its block,
+# the match, the report) and the transcripts of one run share most of their lines; cleared when
+# it holds _IGNORED_SEEN_MAX texts.
+_IGNORED_SEEN: dict[str, bool] = {}
+_IGNORED_SEEN_MAX = 4096
+
+
 def _ignored(text: str) -> bool:
     """TEXT is a once-per-boot notice (IGNORED), its literals tested first (each line of a
     replay is tested: the search alone costs 1.7 us a line)."""
-    return any(lit in text for lit in _IGNORED_LITERALS) and re.search(IGNORED, text) is not None
+    seen = _IGNORED_SEEN.get(text)
+    if seen is None:
+        if len(_IGNORED_SEEN) >= _IGNORED_SEEN_MAX:
+            _IGNORED_SEEN.clear()
+        seen = _IGNORED_SEEN[text] = (any(lit in text for lit in _IGNORED_LITERALS)
+                                      and re.search(IGNORED, text) is not None)
+    return seen
 
 MS = 1_000_000
 US = 1_000
@@ -108,7 +121,8 @@ class Line(RecordTuple):
 
 
 def _ts_ns(sec: str, frac: str) -> int:
-    return int(sec) * 1_000_000_000 + int((frac + "000000000")[:9])
+    """SEC.FRAC (decimal digits) in ns: one int() of the seconds and nine fraction digits."""
+    return int(sec + (frac + "000000000")[:9])
 
 
 def _after_space(rest: str) -> str | None:
@@ -122,13 +136,14 @@ def parse_line(raw: str, lineno: int = 0) -> Line | None:
     """Classify one line; None for blank and `#` lines."""
     line = raw.rstrip("\r\n")
     body = line.lstrip()
-    if not body or body[0] == "#":
+    first = body[:1]
+    if not first or first == "#":
         return None
-    if body[0] == "%":                                      # `% COMMAND`
+    if first == "%":                                        # `% COMMAND`
         text = _after_space(body[1:])
         if text is not None:
             return Line(CMD, text.strip(), None, lineno)
-    elif body[0] == "[":                                    # `[ SEC.FRAC] TEXT`
+    elif first == "[":                                      # `[ SEC.FRAC] TEXT`
         close = body.find("]")
         sec, dot, frac = body[1:max(close, 0)].lstrip().partition(".")
         text = _after_space(body[close + 1:]) if dot and sec.isdecimal() and frac.isdecimal() else None
@@ -202,7 +217,8 @@ def lead(command: str, after: list[Line]) -> int:
     load_module() and its sysfs (the first line of a livepatch applied to the loading module
     comes before the sysfs); rmmod's first line is the module's exit function's; anything else
     enters the kernel with one system call."""
-    from kernel.cost import COST_NS as c
+    import kernel.cost  # (not `from kernel.cost import`: that probes the module for __path__,
+    c = kernel.cost.COST_NS  # an AttributeError made and dropped at every call)
 
     first = next((ln for ln in after if ln.ts_ns is not None), None)
     words = command.split()
@@ -225,8 +241,9 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
 
     `sleep` is issued right after the previous command's output, like a command without lines.
     """
+    leads = [lead(cmd.text, after) for cmd, after in blocks]
     typed = not any(_waits(cmd.text) for cmd, _after in blocks) and _gaps(blocks)
-    steps = plan(blocks) if typed else None
+    steps = plan(blocks, leads) if typed else None
     times: list[int | None] = []
     last_ts: int | None = None
     for i, (cmd, after) in enumerate(blocks):
@@ -234,7 +251,7 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
         if steps is not None and steps[i].waits:
             times.append(steps[i].at)
         elif stamps and not _waits(cmd.text):
-            times.append(max(stamps[0] - lead(cmd.text, after), 0))
+            times.append(max(stamps[0] - leads[i], 0))
         elif last_ts is not None:
             times.append(last_ts + US)
         else:
@@ -288,14 +305,14 @@ def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
     return int(gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2)
 
 
-def plan(blocks: list[tuple[Line, list[Line]]]) -> list[Step]:
-    """When each command is typed (see above)."""
+def plan(blocks: list[tuple[Line, list[Line]]], leads: list[int] | None = None) -> list[Step]:
+    """When each command is typed (see above); LEADS: each command's lead(), if known."""
     beat = rhythm(blocks)
     steps: list[Step] = []
     shown: int | None = None     # the last timestamp of everything before this command
-    for cmd, after in blocks:
+    for i, (cmd, after) in enumerate(blocks):
         first = _first_ts(after)
-        ahead = lead(cmd.text, after)
+        ahead = leads[i] if leads is not None else lead(cmd.text, after)
         slot = steps[-1].at + beat if steps else None
         if first is not None and (slot is None or first - ahead <= slot + beat // 2):
             at, waits = first - ahead, False

@@ -25,6 +25,19 @@ def test_once_per_boot_notices_are_all_alike() -> None:
     assert not tr._ignored("livepatch: 'x': patching complete")
 
 
+def test_once_per_boot_answers_are_kept_per_text_and_bounded(monkeypatch) -> None:
+    seen: dict[str, bool] = {}
+    monkeypatch.setattr(tr, "_IGNORED_SEEN", seen)
+    monkeypatch.setattr(tr, "_IGNORED_SEEN_MAX", 3)
+    assert tr._ignored("m: tainting kernel with TAINT_LIVEPATCH") and not tr._ignored("m: init")
+    assert seen == {"m: tainting kernel with TAINT_LIVEPATCH": True, "m: init": False}
+    seen["m: init"] = True                  # the kept answer is the one given (no search again)
+    assert tr._ignored("m: init")
+    tr._ignored("a")
+    tr._ignored("b")                        # a fourth text: the cache starts afresh
+    assert seen == {"b": False}
+
+
 def test_the_literals_tested_first_are_the_longest_plain_runs() -> None:
     split = re.compile(r"\\.|.[*?{]|[.^$+()]")
     for p in (*tr.ONCE_PER_BOOT, r"a\.b+cd*e", r"^x(yz)?$", "ab{2}", "\\", "a\\", "", "...", "q*"):
