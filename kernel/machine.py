@@ -23,7 +23,7 @@ from kernel.boottasks import boot_tasks as make_boot_tasks
 from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.errno import Errno, KernelError, RawReturn
-from kernel.fork import alloc_task_struct, fork_user
+from kernel.fork import alloc_task_struct, fork_user, unhash_process
 from kernel.panic import FATAL_IN_INTERRUPT, KILL_IDLE, KernelPanic, MachineDead, panic
 from kernel.fs import Vfs
 from kernel.fs.char_dev import CharDevs
@@ -31,6 +31,7 @@ from kernel.fs.syscalls import FsCalls
 from kernel.mm import (HEAP_BASE, HEAP_END, MEM_BASE, MEM_SIZE, MODULES_BASE, MODULES_END, STACKS_BASE, STACKS_END,
                        STUB_BASE, STUB_END, PROT_NONE, PROT_RW, PROT_RX, Allocator, PageTable,
                        StackAllocator)
+from kernel.module import sysfs as module_sysfs
 from kernel.module.elf import ElfCache
 from kernel.module.kallsyms import Kallsyms
 from kernel.module.main import Module, ModuleLoader
@@ -449,7 +450,6 @@ class Kernel:
             task.struct_orphaned = True
             return
         if task.guest_struct:
-            from kernel.fork import unhash_process
             unhash_process(self, task)             # frees it to the task_struct cache
             self._structs.pop(task.guest_struct, None)
             task.guest_struct = 0
@@ -758,12 +758,10 @@ class Kernel:
 
     def mod_sysfs_setup(self, mod: Module) -> None:
         cost.spend(self, "mod_sysfs_setup")
-        from kernel.module.sysfs import mod_sysfs_setup
-        mod_sysfs_setup(self, mod)
+        module_sysfs.mod_sysfs_setup(self, mod)
 
     def mod_sysfs_teardown(self, mod: Module) -> None:
-        from kernel.module.sysfs import mod_sysfs_teardown
-        mod_sysfs_teardown(self, mod)
+        module_sysfs.mod_sysfs_teardown(self, mod)
 
     # --- trouble -----------------------------------------------------------------------
     def oops(self, task: Task, e: BaseException) -> None:

@@ -156,8 +156,9 @@ class Task:
         signal->shared_pending against blocked), or TIF_SIGPENDING was set without one."""
         if self.tif_sigpending:
             return True
-        from kernel.signal import unblocked_pending
-        return self.kernel is not None and unblocked_pending(self.kernel, self) != 0
+        import kernel.signal  # (kernel.signal imports this module; a from-import here would
+        # probe kernel.signal for __path__ at every call: an AttributeError made and dropped)
+        return self.kernel is not None and kernel.signal.unblocked_pending(self.kernel, self) != 0
 
     @sigpending.setter
     def sigpending(self, on: bool) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from kernel import cost
 from kernel.abi import WorkStruct
 from kernel.cpu import GuestBug, GuestFault
+from kernel.fork import kernel_thread
 from kernel.mm import GuestMemory
 from kernel.record import record
 from kernel.sched import Task, TaskExit, TaskKind, TaskState
@@ -121,7 +122,6 @@ class WorkerPool:
             self._spawn_worker()
 
     def _spawn_worker(self) -> Task:
-        from kernel.fork import kernel_thread
         t = kernel_thread(self.kernel, self.comm(self._next_id), base=self.base, sleep_on=self.base)
         self._next_id += 1
         t.state = TaskState.IDLE

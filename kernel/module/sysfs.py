@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from kernel.abi import Module as CModule
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir
+from kernel.fs.sysfs import module_kobject_add, module_kobject_del
 from kernel.module.main import module_flags_taint
 
 if TYPE_CHECKING:
@@ -58,12 +59,10 @@ def mod_sysfs_setup(k: "Kernel", mod: "Module") -> None:
     k.vfs.root.mkdir("sys/module").children[mod.name] = d
     this = mod.image.find_sec(".gnu.linkonce.this_module")
     if this is not None and this.sh_size >= CModule.mkobj.offset + CModule.mkobj.size:
-        from kernel.fs.sysfs import module_kobject_add
         module_kobject_add(k, mod.struct_addr + CModule.mkobj.offset, mod.struct_addr, mod.name, d)
 
 
 def mod_sysfs_teardown(k: "Kernel", mod: "Module") -> None:
-    from kernel.fs.sysfs import module_kobject_del
     if mod.struct_addr:
         module_kobject_del(k, mod.struct_addr + CModule.mkobj.offset)
     k.vfs.root.mkdir("sys/module").remove(mod.name)
