@@ -1,4 +1,5 @@
-"""kernel.errno.Errno, made by enum._simple_enum, is the IntEnum its class statement makes."""
+"""kernel.errno.Errno and kernel.abi.ModuleState, made by enum._simple_enum, are the IntEnums their
+class statements make."""
 
 from __future__ import annotations
 
@@ -6,14 +7,20 @@ import ast
 import enum
 import inspect
 
-from kernel import errno
+import pytest
+
+from kernel import abi, errno
 
 
-def test_errno_is_the_int_enum_of_its_class_statement() -> None:
-    cls = ast.parse(inspect.getsource(errno.Errno)).body[0]
+@pytest.mark.parametrize("simple", [errno.Errno, abi.ModuleState], ids=lambda e: e.__name__)
+def test_a_simple_enum_is_the_int_enum_of_its_class_statement(simple: type[enum.IntEnum]) -> None:
+    cls = ast.parse(inspect.getsource(simple)).body[0]
     assert isinstance(cls, ast.ClassDef) and not cls.bases
     cls.decorator_list, cls.bases = [], [ast.Name("IntEnum", ast.Load())]
     ns: dict[str, object] = {"IntEnum": enum.IntEnum}
-    exec(compile(ast.fix_missing_locations(ast.Module([cls], [])), "<Errno>", "exec"), ns)  # noqa: S102
-    enum._test_simple_enum(errno.Errno, ns["Errno"])  # type: ignore[attr-defined]
+    exec(compile(ast.fix_missing_locations(ast.Module([cls], [])), f"<{cls.name}>", "exec"), ns)  # noqa: S102
+    enum._test_simple_enum(ns[cls.name], simple)  # type: ignore[attr-defined]
+
+
+def test_errno_values() -> None:
     assert errno.Errno(22) is errno.Errno.EINVAL and errno.strerror(-22) == "Invalid argument"
