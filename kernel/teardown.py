@@ -50,6 +50,11 @@ def _cut_code(obj: Any) -> None:
             d[name] = None
 
 
+def _gave_up() -> bool:
+    """A wait for the wall clock on a machine that is off gives up (WallClockPacer.stop)."""
+    return True
+
+
 def _cut_procfs(procfs: Any) -> None:
     """proc_dir_entries <-> their parents; each entry's file or directory lets go of its code
     (as in the VFS tree, where it is unless its parent was removed before it)."""
@@ -104,6 +109,8 @@ def break_cycles(k: "Kernel") -> None:
     if clock is not None:
         clock.on_advance.clear()
         clock._events.clear()
+        if clock.pacer is not None:             # real time: its stop() asked the machine
+            clock.pacer.stop = _gave_up
     cpu = getattr(k, "cpu", None)
     if cpu is not None:                         # stubs of this machine's own handlers (those
         for stub in cpu.stubs[cpu.image_stubs:]:  # of the boot image are shared, over none)
@@ -129,7 +136,7 @@ def break_cycles(k: "Kernel") -> None:
     if procfs is not None:
         _cut_procfs(procfs)
     devices = getattr(k, "devices", None)
-    if devices is not None:                     # a class's devnode() (none holds the machine)
+    if devices is not None:                     # a class's devnode()
         for cls in devices.classes.values():
             _cut_code(cls)
     hung = getattr(k, "hung_task", None)

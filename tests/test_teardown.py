@@ -77,3 +77,17 @@ def test_a_machine_whose_shell_wrote_files_goes_with_its_last_reference(elf_cach
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_machine_on_the_wall_clock_goes_with_its_last_reference(elf_cache):
+    """clock_mode="real": the pacer's stop() asks the machine (Kernel.interrupted)."""
+    gc.disable()
+    try:
+        k = Kernel.boot(clock_mode="real", elf_cache=elf_cache)
+        Shell(k, lambda line: None).run_line("sleep 0.01")
+        ref = weakref.ref(k)
+        k.shutdown()
+        del k
+        assert ref() is None
+    finally:
+        gc.enable()
