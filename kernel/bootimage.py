@@ -79,7 +79,8 @@ class BootImage:
         """The indexes every boot would build again (each machine gets copies or, read-only
         as Module.symbol() uses it, the symbol index itself)."""
         from kernel.module.kallsyms import Kallsyms
-        self.stub_index.update(zip(map(_NAME, self.stubs), self.stubs))
+        if not self.stub_index:            # (load_link() gives it, from its names)
+            self.stub_index.update(zip(map(_NAME, self.stubs), self.stubs))
         # each name's first symbol: the last of a walk backwards (a column at a time)
         backwards = self.symbols[::-1]
         self.first_symbols.update(zip(map(_NAME, backwards), map(_ADDR, backwards)))
@@ -289,6 +290,7 @@ def load_link(path: str, inputs: bytes, apis: tuple["KApi", ...], vmlinux: bytes
     stubs, page, stub_syms = stub_columns(names, calls, nargs, variadic)   # as Cpu.add_stubs() gives them
     return BootImage(
         stubs=tuple(stubs), stub_page=bytes(page), stub_syms=tuple(stub_syms),
+        stub_index=dict(zip(names, stubs)) if len(stubs) == len(names) else {},  # (each name once)
         elf=DeferredElfImage(vmlinux), base=base, core_size=core_size, text_size=text_size,
         ro_size=ro_size, text=text, exports=tuple(exports), gpl_exports=frozenset(gpl_exports),
         section_addr=tuple(section_addr), fentry_sites=frozenset(fentry_sites), symbols=syms,
