@@ -14,13 +14,13 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from enum import Enum
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from greenlet import GreenletExit, getcurrent, greenlet
 
 from kernel.abi import KLP_UNDEFINED, TASK_COMM_LEN, TaskStruct
 from kernel.cpu import GuestContext
-from kernel.record import field, record
+from kernel.record import MISSING, field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -195,6 +195,33 @@ class Task:
         return [cpu.host_addr(n) for n in names]
 
 
+def _task_defaults() -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """A Task's fields as a new one has them, in order (those without a default None), and
+    those a default_factory makes."""
+    fields = Task.__record_fields__.values()     # type: ignore[attr-defined]
+    defaults = {f.name: None if f.default is MISSING else f.default for f in fields}
+    factories = tuple((f.name, f.default_factory) for f in fields if f.default_factory is not MISSING)
+    return defaults, factories
+
+
+_TASK_DEFAULTS, _TASK_FACTORIES = _task_defaults()
+
+
+def new_task_record(pid: int, comm: str, kind: TaskKind, base: str, sleep_on: str,
+                    parent: Task | None, kernel: "Kernel | None") -> Task:
+    """Task(pid, comm, kind, base, sleep_on, parent=parent, kernel=kernel): its fields copied
+    from _TASK_DEFAULTS in one update, those given and the factories' then stored (the 31
+    attribute stores of Task.__init__ on a fresh instance cost twice as much)."""
+    t = object.__new__(Task)
+    d = t.__dict__
+    d.update(_TASK_DEFAULTS)
+    d["pid"], d["comm"], d["kind"], d["base"], d["sleep_on"] = pid, comm, kind, base, sleep_on
+    d["parent"], d["kernel"] = parent, kernel
+    for name, factory in _TASK_FACTORIES:
+        d[name] = factory()
+    return t
+
+
 class _TaskThread:
     """The execution context (a greenlet) that carries one task's kernel code while it runs."""
 
@@ -254,8 +281,8 @@ class Scheduler:
                  pid: int | None = None, parent: Task | None = None) -> Task:
         """new_task() but for the guest task_struct: the Task, its pid, its place among the
         tasks and its patch state (klp_copy_process())."""
-        t = Task(next(self._pids) if pid is None else pid, comm[:TASK_COMM_LEN - 1], kind,
-                 base, sleep_on, parent=parent, kernel=self.kernel)
+        t = new_task_record(next(self._pids) if pid is None else pid, comm[:TASK_COMM_LEN - 1],
+                            kind, base, sleep_on, parent, self.kernel)
         if kind is TaskKind.IDLE:
             t.state = TaskState.RUNNING
             self.idle.append(t)

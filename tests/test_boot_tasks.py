@@ -82,3 +82,18 @@ def test_a_boot_that_does_not_start_fresh_makes_its_tasks(elf_cache, monkeypatch
     assert not laid and len(k._structs) == len(k.sched.idle) + len(k.sched.tasks)
     assert k.sched.idle[0].guest_struct and k.sched.tasks[1].sigobjs
     k.shutdown()
+
+
+def test_a_task_made_from_the_defaults_is_a_task_made_by_its_init():
+    from kernel.record import fields
+    from kernel.sched import Task, TaskKind, new_task_record
+    parent = Task(1, "init", TaskKind.USER)
+    made = new_task_record(7, "kworker/0:1", TaskKind.KTHREAD, "kworker", "kworker", parent, None)
+    plain = Task(7, "kworker/0:1", TaskKind.KTHREAD, "kworker", "kworker", parent=parent, kernel=None)
+    names = [f.name for f in fields(Task)]
+    assert list(vars(made)) == list(vars(plain)) == names
+    assert [getattr(made, n) for n in names if n != "ctx"] == [getattr(plain, n) for n in names if n != "ctx"]
+    assert vars(made.ctx) == vars(plain.ctx)
+    other = new_task_record(8, "x", TaskKind.USER, "user", "user", None, None)
+    for name in ("siginfo", "ctx", "kthread_data", "host_stack"):     # each its own
+        assert getattr(made, name) is not getattr(other, name)
