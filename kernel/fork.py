@@ -17,6 +17,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from kernel.abi import KERNEL_DS, USER_DS, ListHead, TaskStruct
+from kernel.boottasks import take_boot_struct
 from kernel.errno import Errno
 from kernel.record import record
 from kernel.sched import TaskKind
@@ -70,7 +71,10 @@ def alloc_task_struct(k: "Kernel", task: "Task") -> int:
     """Give TASK its guest task_struct (init_task for swapper/0) and, unless it is another
     CPU's idle task, put it at the tail of init_task.tasks. (Its fields, list links and
     signal pointers and patch state included, are put together in host memory and written at
-    once: a boot makes ~20 of these; only the neighbours' links are written apart.)"""
+    once: a boot makes ~20 of these; only the neighbours' links are written apart.) A fork
+    of a boot laid down from its record finds its structs made (kernel.boottasks)."""
+    if k.boot_structs and take_boot_struct(k, task):
+        return task.guest_struct
     head = init_task_addr(k)
     is_init = task.kind is TaskKind.IDLE and task.cpu == 0 and head and not k.task_by_struct(head)
     addr = head if is_init else k.heap.alloc(_TS_SIZE)     # the task_struct cache

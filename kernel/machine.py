@@ -19,7 +19,7 @@ from kernel.api import all_apis, exported_apis
 from kernel.api.slab import Slab
 from kernel.teardown import break_cycles
 from kernel.bootimage import boot_vmlinux, keep_boot_stubs
-from kernel.boottasks import boot_tasks as make_boot_tasks
+from kernel.boottasks import boot_forks_made, boot_tasks as make_boot_tasks
 from kernel.bug import WarnSite
 from kernel.cpu import MASK64, Cpu, GuestBug, GuestFault, Stub, take_board
 from kernel.errno import Errno, KernelError, RawReturn
@@ -167,6 +167,9 @@ class Kernel:
         self.irqs: Any = None                     # kernel.irq.Irqs, made on first use
         self.ratelimits: dict[str, Any] = {}      # pr_*_ratelimited() call site -> RateLimit
         self.templates: dict[Any, bytes] = {}     # guest objects as every new one starts (fork.py)
+        # kernel.boottasks: the structs the boot's forks take (last first), what to record
+        self.boot_structs: list[tuple] = []
+        self.boot_record: Any = None
 
     # The generators, made at their first use (most machines draw no random number): the
     # same numbers follow as from generators made at boot.
@@ -232,6 +235,7 @@ class Kernel:
         self.wq = self.workqueues.system          # system_wq
         self.workqueues.boot()
         self.shell = self.new_shell()
+        boot_forks_made(self)
         self.clock.on_advance.append(self._tick)
         self.cpu.warm(1)
         self.hung_task = HungTask(self)

@@ -1,7 +1,7 @@
-"""The boot tasks' guest objects (task_structs, signal and sighand structs, the heap and sighand
-cache that hold them) are recorded at the first boot of an image in a process and laid down by
-later boots (kernel.boottasks): a machine booted so has the same memory, allocator state, tasks
-and /proc as one that made its boot tasks one by one."""
+"""The boot tasks' and the boot's forks' guest objects (task_structs, signal and sighand structs,
+the heap and sighand cache that hold them) are recorded at the first boot of an image in a
+process and laid down by later boots (kernel.boottasks): a machine booted so has the same
+memory, allocator state, tasks and /proc as one that made them one by one."""
 
 from __future__ import annotations
 
@@ -52,6 +52,11 @@ def test_a_boot_from_the_recorded_tasks_is_a_boot_that_made_them(elf_cache, kern
     monkeypatch.setattr(boottasks, "_record", lambda *a: made.append(a) or None)
     later = Kernel.boot(elf_cache=elf_cache, kernel=kernel)
     assert not made and later.sched.idle[0].guest_struct      # laid down, not made
+    (_, _, rec), = (e for e in boottasks._RECORDED.values() if e[0] is later.boot_image
+                    and e[1] is later.profile)
+    forks = {comm: ts for comm, _kind, _pid, _parent, ts, _sig, _sh in rec.forks}
+    assert {"kworker/0:0", "kworker/0:1", "bash"} <= set(forks)   # the boot's forks took theirs
+    assert later.shell.guest_struct == forks["bash"] and not later.boot_structs
     later_state = _state(later)
     later.shutdown()
     monkeypatch.setattr(boottasks, "_RECORDED", {})
@@ -97,3 +102,12 @@ def test_a_task_made_from_the_defaults_is_a_task_made_by_its_init():
     other = new_task_record(8, "x", TaskKind.USER, "user", "user", None, None)
     for name in ("siginfo", "ctx", "kthread_data", "host_stack"):     # each its own
         assert getattr(made, name) is not getattr(other, name)
+
+
+def test_a_fork_that_is_not_the_recorded_one_makes_its_own_structs(kernel):
+    from kernel.sched import TaskKind
+    kernel.boot_structs = [("kworker/9:9", TaskKind.KTHREAD, 999, 0, 1, 2, 3)]   # (nonsense)
+    t = kernel.sched.new_task("other", TaskKind.KTHREAD, parent=kernel.kthreadd)
+    assert not kernel.boot_structs
+    assert t.guest_struct not in (0, 1) and kernel.task_by_struct(t.guest_struct) is t
+    assert len(t.sigobjs) == 2 and 2 not in t.sigobjs
