@@ -89,7 +89,7 @@ class HungTask:
         if self.timeout_secs:
             self.check_hung_uninterruptible_tasks(self.timeout_secs)
         self.last_checked = self.k.clock.jiffies
-        if any(t.state.value == "D" for t in self.k.sched.all_tasks()):
+        if any(t.state == "D" for t in self.k.sched.all_tasks()):     # (a str enum: no .value lookup)
             self._arm()
 
     def check_hung_uninterruptible_tasks(self, timeout: int) -> None:
@@ -99,7 +99,7 @@ class HungTask:
         for count, t in enumerate(k.sched.all_tasks()):
             if count >= self.check_count:
                 break
-            if t.state.value == "D":
+            if t.state == "D":
                 self.check_hung_task(t, timeout)
 
     def check_hung_task(self, t: "Task", timeout: int) -> None:
@@ -146,7 +146,7 @@ class HungTask:
         self._rearm()
 
     def _rearm(self) -> None:
-        if any(t.state.value == "D" for t in self.k.sched.all_tasks()) or self._wake is not None:
+        if any(t.state == "D" for t in self.k.sched.all_tasks()) or self._wake is not None:
             self._arm(woken=True)
 
 

@@ -232,7 +232,7 @@ class TransitionHistory:
         return next((r for r in reversed(self.records) if r.patch.replace("-", "_") == want), None)
 
     def _track(self, rec: TransitionRecord, task: "Task") -> TaskTrack:
-        key = (task.pid, task.cpu if task.kind.value == "idle" else -1)
+        key = (task.pid, task.cpu if task.kind == "idle" else -1)    # (a str enum: no .value lookup)
         track = rec.tasks.get(key)
         if track is None:
             track = TaskTrack(task.pid, task.proc_comm, task.kind.value, task.cpu)
