@@ -462,3 +462,23 @@ def test_a_tool_the_table_misses_is_still_found():
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["wc", "None"]
+
+
+def test_host_paths_are_made_once_per_name_and_the_cache_is_bounded(tmp_path, monkeypatch) -> None:
+    import klpsh.tools as tools
+    kept: dict = {}
+    monkeypatch.setattr(tools, "_HOST_PATHS", kept)
+    monkeypatch.setattr(tools, "_HOST_PATHS_MAX", 2)
+    a = tools.host_path(tmp_path, "samples//livepatch/x.ko/")
+    assert a == Path(tmp_path, "samples//livepatch/x.ko/") and tools.host_path(tmp_path, "samples//livepatch/x.ko/") is a
+    assert tools.host_path(tmp_path, "/abs/y.ko") == Path("/abs/y.ko")
+    tools.host_path(tmp_path, "z")                  # a third name: the cache starts afresh
+    assert list(kept) == [(tmp_path, "z")]
+
+
+def test_host_exists_is_false_for_names_the_host_refuses(tmp_path) -> None:
+    from klpsh.tools import host_exists
+    (tmp_path / "f").write_text("")
+    assert host_exists(tmp_path / "f") and host_exists(tmp_path)
+    assert not host_exists(tmp_path / "missing") and not host_exists(tmp_path / "f" / "below")
+    assert not host_exists(tmp_path / ("x" * 5000)) and not host_exists(Path(str(tmp_path) + "/a\0b"))
