@@ -101,3 +101,21 @@ def test_a_stored_link_with_values_of_other_types_is_not_used(elf_cache, tmp_pat
     assert broken(12, good[12] + (1.5,)) is None               # a symbol value that is a float
     assert broken(8, good[8] + (3,)) is None                   # a GPL export named by an int
     assert broken(7, good[7]) is not None                      # (the entry itself is good)
+
+
+@needs_kernel
+def test_the_first_machine_hands_on_only_what_it_changed_of_the_layout(elf_cache, monkeypatch):
+    """The machine whose table built the boot layout lists only its own changes for the next
+    machine to set back, not the layout's ranges (which that table already holds)."""
+    from kernel import machine
+    from kernel.mm import HEAP_BASE, HEAP_END, PAGE_SHIFT
+    monkeypatch.setattr(machine, "_BOOT_PAGE_TABLES", {})
+    k = machine.Kernel.boot(elf_cache=elf_cache)
+    heap = ((HEAP_BASE - k.pagetable.base) >> PAGE_SHIFT, (HEAP_END - k.pagetable.base) >> PAGE_SHIFT)
+    assert heap not in k.pagetable.changed
+    layout = machine._BOOT_PAGE_TABLES[next(iter(machine._BOOT_PAGE_TABLES))]
+    prot = bytearray(k.pagetable.prot)
+    for lo, hi in k.pagetable.changed:          # setting those back gives the layout
+        prot[lo:hi] = layout[lo:hi]
+    assert bytes(prot) == layout
+    k.shutdown()
