@@ -69,6 +69,10 @@ class BootImage:
     sym_values: tuple[int, ...]
     stub_index: dict[str, Stub] = field(default_factory=dict)    # stubs by name
     first_symbols: dict[str, int] = field(default_factory=dict)  # Module.symbol()
+    # exports and section_addr as each machine's vmlinux Module starts (copies of a dict cost
+    # less than dicts made from the tuples)
+    export_index: dict[str, int] = field(default_factory=dict)
+    section_index: dict[int, int] = field(default_factory=dict)
     kallsyms: list = field(default_factory=list)   # kallsyms' sorted index: [symbols, addresses]
     # The stub slots the rest of every boot adds (ftrace_regs_caller, _do_fork, kthread), as
     # the first boot of the process that installed this image left them: [BootStubs] once
@@ -81,6 +85,8 @@ class BootImage:
         from kernel.module.kallsyms import Kallsyms
         if not self.stub_index:            # (load_link() gives it, from its names)
             self.stub_index.update(zip(map(_NAME, self.stubs), self.stubs))
+        self.export_index.update(self.exports)
+        self.section_index.update(self.section_addr)
         # each name's first symbol: the last of a walk backwards (a column at a time)
         backwards = self.symbols[::-1]
         self.first_symbols.update(zip(map(_NAME, backwards), map(_ADDR, backwards)))
@@ -326,9 +332,9 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
                        text_size=image.text_size, ro_size=image.ro_size,
-                       state=ModuleState.LIVE, exports=dict(image.exports),
+                       state=ModuleState.LIVE, exports=image.export_index.copy(),
                        gpl_exports=set(image.gpl_exports),
-                       section_addr=dict(image.section_addr), fentry_sites=set(image.fentry_sites),
+                       section_addr=image.section_index.copy(), fentry_sites=set(image.fentry_sites),
                        symbols=list(image.symbols), sym_values=list(image.sym_values))
     k.vmlinux.share_symbol_index(image.first_symbols)
     k.kallsyms.add_owner("vmlinux", k.vmlinux.symbols)
