@@ -407,40 +407,43 @@ def new_dentry(k: "Kernel", name: str, inode: int, parent: int = 0) -> int:
 
 
 def new_inode(k: "Kernel", mode: int, rdev: int = 0, private: int = 0, fops: int = 0) -> int:
-    """A guest struct inode with i_mode, i_rdev, i_private and i_fop (new_inode()), put
-    together in host memory and written at once."""
+    """A guest struct inode with i_mode, i_rdev, i_private and i_fop (new_inode()), made by
+    one Struct.pack and written at once."""
     ino = k.slab.kmalloc(Inode.size)
-    buf = bytearray(_INODE_TEMPLATE)
-    _U16.pack_into(buf, _I_MODE, mode)
-    _U32.pack_into(buf, _I_RDEV, rdev)
-    _U64.pack_into(buf, _I_PRIVATE, private)
-    _U64.pack_into(buf, _I_FOP, fops)
-    _U64.pack_into(buf, _I_INO, k.fs.next_ino())
-    _U64.pack_into(buf, _I_MAPPING, ino + _I_DATA)        # &inode->i_data
-    _U64.pack_into(buf, _I_DATA, ino)                     # i_data.host
-    for head in _I_LISTS:                                 # empty list_heads point at themselves
-        _U64.pack_into(buf, head, ino + head)
-        _U64.pack_into(buf, head + 8, ino + head)
-    k.mem.write(ino, buf)
+    k.mem.write(ino, _INODE.pack(*_INODE_ORDER((
+        mode, rdev, private, fops, k.fs.next_ino(),
+        ino + _I_DATA, ino,                                 # i_mapping = &inode->i_data, its host
+        1, 1,                                               # i_nlink, i_count
+        *map(ino.__add__, _I_HEADS)))))                     # empty list_heads point at themselves
     return ino
 
 
-_U16, _U32, _U64 = struct.Struct("<H"), struct.Struct("<I"), struct.Struct("<Q")
 _I_MODE, _I_RDEV, _I_PRIVATE, _I_FOP = (Inode.i_mode.offset, Inode.i_rdev.offset,
                                         Inode.i_private.offset, Inode.i_fop.offset)
 _I_INO, _I_MAPPING, _I_DATA = Inode.i_ino.offset, Inode.i_mapping.offset, Inode.i_data.offset
 _I_LISTS = tuple(getattr(Inode, m).offset for m in ("i_devices", "i_lru", "i_sb_list", "i_wb_list", "i_io_list"))
+_I_HEADS = tuple(head for head in _I_LISTS for _word in ("next", "prev"))
 
 
-def _inode_template() -> bytes:
-    """An inode's bytes but for what new_inode() fills in: i_nlink and i_count 1."""
-    buf = bytearray(Inode.size)
-    _U32.pack_into(buf, Inode.i_nlink.offset, 1)
-    _U32.pack_into(buf, Inode.i_count.offset, 1)
-    return bytes(buf)
+def _inode_struct() -> "tuple[struct.Struct, Callable[[tuple], tuple]]":
+    """The whole inode as one Struct of the words new_inode() sets, in address order with zero
+    bytes between, and what puts new_inode()'s values (in its order) in that order."""
+    from operator import itemgetter
+    words = [(_I_MODE, "H"), (_I_RDEV, "I"), (_I_PRIVATE, "Q"), (_I_FOP, "Q"), (_I_INO, "Q"),
+             (_I_MAPPING, "Q"), (_I_DATA, "Q"), (Inode.i_nlink.offset, "I"),
+             (Inode.i_count.offset, "I"), *((head + 8 * (i & 1), "Q") for i, head in enumerate(_I_HEADS))]
+    order = sorted(range(len(words)), key=lambda i: words[i][0])
+    fmt, at = "<", 0
+    for i in order:
+        off, code = words[i]
+        if off < at:
+            raise ValueError(f"inode words overlap at {off}")
+        fmt += f"{off - at}x{code}" if off > at else code
+        at = off + struct.calcsize(code)
+    return struct.Struct(f"{fmt}{Inode.size - at}x"), itemgetter(*order)
 
 
-_INODE_TEMPLATE = _inode_template()
+_INODE, _INODE_ORDER = _inode_struct()
 
 
 READ_CHUNK = 128 * 1024           # coreutils cat's buffer (io_blksize)
