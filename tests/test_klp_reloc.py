@@ -317,3 +317,31 @@ def test_apply_error_propagates() -> None:
     with pytest.raises(KernelError) as e:
         klp_write_object_relocations(info, None, symbols_of, failing, Log())
     assert e.value.errno == Errno.ENOEXEC
+
+
+@pytest.mark.skipif(not __import__("conftest").have_kernel(), reason="vmlinux.o or bundled modules not built")
+def test_each_load_keeps_symbols_of_its_own_and_the_image_s_sections(kernel) -> None:
+    """copy_module_elf(): a load's klp_info has the image's sections (made once per image,
+    shared: nothing writes them) and symbols of its own (klp_resolve_symbols writes their
+    values), as the ELF gives them with the load's symbol values."""
+    from conftest import ko
+    name = "livepatch_callbacks_demo"
+    infos = []
+    for _ in range(2):
+        kernel.init_module(ko("livepatch-callbacks-demo"), "")
+        mod = kernel.modules[name]
+        info = mod.klp_info
+        img = mod.image
+        assert [(s.name, s.value, s.size, s.info, s.shndx) for s in info.symbols] == \
+            [(s.name, v, s.size, s.info, s.shndx) for s, v in zip(img.symbols, mod.sym_values)]
+        assert [(s.index, s.name, s.sh_type, s.sh_flags, s.sh_info, s.sh_link, s.data) for s in info.sections] == \
+            [(s.index, s.name, s.sh_type, s.sh_flags, s.sh_info, s.sh_link, s.data if s.sh_type == SHT_RELA else b"")
+             for s in img.sections]
+        assert info.section_addr == mod.section_addr and info.section_addr is not mod.section_addr
+        infos.append(info)
+        kernel.fs.write(f"/sys/kernel/livepatch/{name}/enabled", "0")
+        kernel.run_until_time(kernel.clock.now + 5 * 10**9)
+        kernel.delete_module(name)
+    first, second = infos
+    assert first.sections is not second.sections and all(a is b for a, b in zip(first.sections, second.sections))
+    assert not any(a is b for a, b in zip(first.symbols, second.symbols))

@@ -11,17 +11,34 @@ from kernel.module.reloc import apply_relocate_add
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+    from kernel.module.elf import ElfImage
     from kernel.module.main import Module
 
 _RELA = struct.Struct("<QQq")
+_ImagePieces = tuple[tuple[KlpSection, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...],
+                     tuple[int, ...]]
 
 
 def copy_module_elf(k: "Kernel", mod: "Module") -> KlpInfo:
-    img = mod.image
-    sections = [KlpSection(s.index, s.name, s.sh_type, s.sh_flags, s.sh_info, s.sh_link,
-                           s.data if s.sh_type == 4 else b"") for s in img.sections]
-    symbols = [KlpSymbol(s.name, v, s.size, s.info, s.shndx) for s, v in zip(img.symbols, mod.sym_values)]
-    return KlpInfo(sections, symbols, dict(mod.section_addr))
+    """mod->klp_info: symbols of this load (resolving an object's relocations writes their
+    values), sections and section addresses."""
+    sections, names, sizes, infos, shndxs = _image_pieces(mod.image)
+    symbols = list(map(KlpSymbol, names, mod.sym_values, sizes, infos, shndxs))
+    return KlpInfo(list(sections), symbols, dict(mod.section_addr))
+
+
+def _image_pieces(img: "ElfImage") -> _ImagePieces:
+    """What every load of IMG puts in its klp_info alike, kept with the image: its KlpSections
+    (shared: nothing writes them) and its symbols' names, sizes, st_info and sections."""
+    pieces: _ImagePieces | None = img.__dict__.get("_klp_pieces")
+    if pieces is None:
+        sections = tuple(KlpSection(s.index, s.name, s.sh_type, s.sh_flags, s.sh_info, s.sh_link,
+                                    s.data if s.sh_type == 4 else b"") for s in img.sections)
+        syms = img.symbols
+        pieces = img.__dict__["_klp_pieces"] = (
+            sections, tuple(s.name for s in syms), tuple(s.size for s in syms),
+            tuple(s.info for s in syms), tuple(s.shndx for s in syms))
+    return pieces
 
 
 def apply_klp_section(k: "Kernel", mod: "Module", sec: KlpSection, info: KlpInfo) -> None:
