@@ -24,3 +24,10 @@ def test_a_simple_enum_is_the_int_enum_of_its_class_statement(simple: type[enum.
 
 def test_errno_values() -> None:
     assert errno.Errno(22) is errno.Errno.EINVAL and errno.strerror(-22) == "Invalid argument"
+
+
+def test_module_states_are_reached_without_a_descriptor() -> None:
+    """ModuleState's members are its class attributes themselves (as a class statement stores
+    them), not _simple_enum's enum.property redirects: module loads read them all the time."""
+    assert all(vars(abi.ModuleState)[m.name] is m for m in abi.ModuleState)
+    assert abi.ModuleState.GOING is abi.ModuleState(2) is abi.ModuleState["GOING"]

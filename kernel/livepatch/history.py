@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from kernel.abi import KLP_PATCHED, KLP_UNPATCHED
 from kernel.record import field, record
+from kernel.sched import TaskKind
 
 if TYPE_CHECKING:
     from kernel.sched import Task
@@ -27,6 +28,7 @@ KEEP_TRANSITIONS = 32        # transitions remembered (the oldest are forgotten)
 MAX_RECORDS = 2000           # runs + events kept per transition
 STATE_NAME = {KLP_UNPATCHED: "unpatched", KLP_PATCHED: "patched"}
 WORD = {KLP_PATCHED: "patching", KLP_UNPATCHED: "unpatching"}
+_KIND_NAMES = {kind: kind.value for kind in TaskKind}   # (Enum's .value is a descriptor call)
 
 
 @record(eq=False)
@@ -235,6 +237,6 @@ class TransitionHistory:
         key = (task.pid, task.cpu if task.kind == "idle" else -1)    # (a str enum: no .value lookup)
         track = rec.tasks.get(key)
         if track is None:
-            track = TaskTrack(task.pid, task.proc_comm, task.kind.value, task.cpu)
+            track = TaskTrack(task.pid, task.proc_comm, _KIND_NAMES[task.kind], task.cpu)
             rec.tasks[key] = track
         return track
