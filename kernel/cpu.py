@@ -146,6 +146,13 @@ def stub_columns(names: "Sequence[str]", funcs: "Sequence[Callable[..., Any] | N
     return stub_slots(list(zip(names, funcs, nargs, variadic)), used)
 
 
+# Per-process cache of Cpu._add_host_frame(): (name, slot number) -> the host frame's Stub and
+# kallsyms entry there (a host frame's Stub holds no machine: it has no function); cleared
+# when it holds HOST_SLOTS_MAX.
+HOST_SLOTS: dict[tuple[str, int], "tuple[Stub, KSym]"] = {}
+HOST_SLOTS_MAX = 4096
+
+
 def _new_slots(columns: "Sequence[tuple]", used: int) -> tuple[list[Stub], bytearray, list[KSym]]:
     """stub_slots() of the entries whose COLUMNS (names, funcs, nargs, variadic) these are,
     their names all new: made a column at a time (a boot gives ~600 slots at once, which
@@ -500,8 +507,28 @@ class Cpu:
         """Give NAME a 16-byte slot: `nop; ret` (func) or `ud2` (a host frame symbol)."""
         stub = self.stub_by_name.get(name)
         if stub is None:
+            if func is None:
+                return self._add_host_frame(name)
             self.add_stubs(((name, func, nargs, variadic),))
             stub = self.stub_by_name[name]
+        return stub
+
+    def _add_host_frame(self, name: str) -> Stub:
+        """add_stub() of host frame NAME: its Stub and kallsyms entry at this slot are kept
+        per process (HOST_SLOTS), as every machine of a replay adds the same few."""
+        key = (name, len(self.stubs))
+        slot = HOST_SLOTS.get(key)
+        if slot is None:
+            stubs, _page, syms = stub_slots(((name, None, 0, False),), len(self.stubs))
+            if len(HOST_SLOTS) >= HOST_SLOTS_MAX:
+                HOST_SLOTS.clear()
+            slot = HOST_SLOTS[key] = (stubs[0], syms[0])
+        stub, sym = slot
+        self.stubs.append(stub)
+        self.stub_by_name[name] = stub
+        self.mem.write(stub.addr, _UD2)
+        self._code_changed(stub.addr, SLOT)  # (another machine may have had other stubs there)
+        self.kernel.kallsyms.add_owner("vmlinux", [sym])
         return stub
 
     def add_stubs(self, entries: "Iterable[StubEntry]") -> None:

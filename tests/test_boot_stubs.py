@@ -50,3 +50,25 @@ def test_a_boot_with_the_recorded_slots_is_a_boot_that_added_them(elf_cache, ker
         plain.shutdown()
     finally:
         image.booted[:] = booted
+
+
+def test_a_host_frame_slot_taken_from_the_process_cache_is_the_slot_made_anew(elf_cache, monkeypatch):
+    """Cpu._add_host_frame(): the Stub and kallsyms entry a host frame gets at a slot number
+    are kept per process (cpu.HOST_SLOTS); a machine given them has the stubs, stub page,
+    kallsyms and memory of one that made them."""
+    from kernel import cpu
+    from kernel.machine import Kernel
+    names = ("do_one_initcall", "klpsh_test_frame", "load_module")
+    states = []
+    for cached in (False, True):
+        if not cached:
+            monkeypatch.setattr(cpu, "HOST_SLOTS", {})
+        k = Kernel.boot(elf_cache=elf_cache)
+        kept = dict(cpu.HOST_SLOTS)
+        for name in names:
+            k.cpu.host_addr(name)
+        if cached:
+            assert all(cpu.HOST_SLOTS[key] is kept[key] for key in kept) and len(kept) >= len(names)
+        states.append(_state(k))
+        k.shutdown()
+    assert states[0] == states[1]
