@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
 from kernel.errno import Errno, KernelError, strerror
 from kernel.fs.syscalls import Interrupted, OpenError, WriteError
@@ -205,7 +205,7 @@ class Shell:
         stdin: str | None = None
         status = 0
         self.kernel.interrupted = self.interrupted
-        with self._console(), self._terminal(stdout):
+        with _Showing(self, stdout):
             for i, (spec, argv) in enumerate(zip(specs, [cmd.argv, *cmd.pipe])):
                 last = i == len(specs) - 1
                 captured: list[str] = []
@@ -282,45 +282,43 @@ class Shell:
             return 1
         return 0
 
-    @contextmanager
-    def _process(self, program: str) -> Iterator[None]:
+    def _process(self, program: str) -> AbstractContextManager[object]:
         """The tool PROGRAM runs in one process of its own, forked at its first system call."""
         start = getattr(self.kernel, "command_process", None)
-        if start is None:               # a stand-in kernel without processes
-            yield
-            return
-        with start(program):
-            yield
-
-    @contextmanager
-    def _console(self) -> Iterator[None]:
-        """Print kernel lines the moment they are logged, while a command runs."""
-        if not self.console:
-            yield
-            return
-        consoles = self.kernel.printk.consoles
-        consoles.append(self._print_record)
-        try:
-            yield
-        finally:
-            consoles.remove(self._print_record)
-
-    @contextmanager
-    def _terminal(self, stdout: "_Lines") -> Iterator[None]:
-        """What the guest writes to the terminal (the tty of the shell's tasks) shows here."""
-        terminal = getattr(self.kernel, "terminal", None)
-        if terminal is None:            # a stand-in kernel without one
-            yield
-            return
-        writers = terminal.writers
-        writers.append(stdout.write)
-        try:
-            yield
-        finally:
-            writers.remove(stdout.write)
+        return start(program) if start is not None else nullcontext()  # (a stand-in kernel
+        # without processes)
 
     def _print_record(self, record: "Record") -> None:
         self.out(record.format())
+
+
+class _Showing:
+    """While a command runs: kernel lines are printed the moment they are logged (a console
+    shell), and what the guest writes to the terminal (the tty of the shell's tasks) shows as
+    the command's stdout. (A class, not a generator: it is entered for every command.)"""
+
+    __slots__ = ("consoles", "print_record", "writers", "write")
+
+    def __init__(self, shell: Shell, stdout: "_Lines") -> None:
+        self.consoles = shell.kernel.printk.consoles if shell.console else None
+        self.print_record = shell._print_record
+        terminal = getattr(shell.kernel, "terminal", None)     # (a stand-in kernel has none)
+        self.writers = terminal.writers if terminal is not None else None
+        self.write = stdout.write
+
+    def __enter__(self) -> None:
+        if self.consoles is not None:
+            self.consoles.append(self.print_record)
+        if self.writers is not None:
+            self.writers.append(self.write)
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.writers is not None:
+                self.writers.remove(self.write)
+        finally:
+            if self.consoles is not None:
+                self.consoles.remove(self.print_record)
 
 
 class _Lines:

@@ -188,3 +188,28 @@ def test_console_printing_failure_is_contained(sh: tuple[Shell, list[str]]) -> N
     k.timers = [(1, "tick")]
     assert shell.run_line("sleep 1") == 1
     assert out[-1] == "klpsh: internal error: OSError: console gone"
+
+
+@pytest.mark.skipif(not __import__("conftest").have_kernel(), reason="vmlinux.o or bundled modules not built")
+def test_a_command_shows_the_console_and_terminal_only_while_it_runs(kernel, tmp_path) -> None:
+    """_Showing: the shell's console printer and the command's stdout are on the machine's
+    consoles and terminal writers while the command runs, and off again after it, even when
+    the tool failed."""
+    lines: list[str] = []
+    sh = Shell(kernel, lines.append, cwd=tmp_path)
+    consoles, writers = list(kernel.printk.consoles), list(kernel.terminal.writers)
+    seen = []
+
+    @tool("klpsh-test-show", "", "")
+    def show(ctx: ToolContext, args: list[str]) -> int:
+        seen.append((len(kernel.printk.consoles), len(kernel.terminal.writers)))
+        kernel.log.info("klpsh-test-show: hello")
+        raise RuntimeError("boom")
+
+    try:
+        sh.run_line("klpsh-test-show")
+    finally:
+        REGISTRY.pop("klpsh-test-show", None)
+    assert seen == [(len(consoles) + 1, len(writers) + 1)]
+    assert any(ln.endswith("klpsh-test-show: hello") for ln in lines)
+    assert kernel.printk.consoles == consoles and kernel.terminal.writers == writers
