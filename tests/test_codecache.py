@@ -57,6 +57,17 @@ def _finder(root: Path) -> BundleFinder:
     return finder
 
 
+def _first_run(root: Path) -> BundleFinder:
+    """A run that imports the package the usual way and writes the file at its end; its
+    modules and finder are gone afterwards."""
+    finder = _finder(root)
+    _import_all()
+    assert finder.update()
+    _forget()
+    sys.meta_path.remove(finder)
+    return finder
+
+
 def _import_all() -> dict[str, object]:
     __import__(f"{PKG}.sub.beta")
     return {name: sys.modules[name] for name in MODULES}
@@ -89,11 +100,7 @@ def test_a_run_writes_the_file_and_the_next_reads_from_it(isolated):
 
 
 def test_a_changed_source_is_imported_from_itself_and_the_file_follows(isolated):
-    first = _finder(isolated)
-    _import_all()
-    first.update()
-    _forget()
-    sys.meta_path.remove(first)
+    _first_run(isolated)
     alpha = isolated / PKG / "alpha.py"
     alpha.write_text("VALUE = 21\n\n\ndef where():\n    return __file__\n")   # another size
     st = alpha.stat()
@@ -112,11 +119,7 @@ def test_a_changed_source_is_imported_from_itself_and_the_file_follows(isolated)
 
 
 def test_another_checkouts_modules_are_not_served(isolated, tmp_path):
-    first = _finder(isolated)
-    _import_all()
-    first.update()
-    _forget()
-    sys.meta_path.remove(first)
+    _first_run(isolated)
     other = _checkout(tmp_path / "other", dict(SOURCES, **{"alpha.py": "VALUE = 5\n"}))
     sys.path.insert(0, str(other))                  # this one's package is found first
     # the file of the first checkout, in front of a package that is the other's
@@ -130,11 +133,7 @@ def test_another_checkouts_modules_are_not_served(isolated, tmp_path):
 
 @pytest.mark.parametrize("damage", ["empty", "truncated", "garbage", "index"])
 def test_a_damaged_file_only_means_the_usual_imports(isolated, damage):
-    first = _finder(isolated)
-    _import_all()
-    first.update()
-    _forget()
-    sys.meta_path.remove(first)
+    first = _first_run(isolated)
     path = Path(first.path)
     data = path.read_bytes()
     path.write_bytes({"empty": b"", "truncated": data[: len(data) // 2],
