@@ -242,15 +242,16 @@ def _planned_times(blocks: list[tuple[Line, list[Line]]]) -> list[int | None]:
     `sleep` is issued right after the previous command's output, like a command without lines.
     """
     leads = [lead(cmd.text, after) for cmd, after in blocks]
-    typed = not any(_waits(cmd.text) for cmd, _after in blocks) and _gaps(blocks)
-    steps = plan(blocks, leads) if typed else None
+    each = _stamps(blocks)
+    waits = [_waits(cmd.text) for cmd, _after in blocks]
+    typed = not any(waits) and _gaps(blocks, each)
+    steps = plan(blocks, leads, each) if typed else None
     times: list[int | None] = []
     last_ts: int | None = None
-    for i, (cmd, after) in enumerate(blocks):
-        stamps = [ln.ts_ns for ln in after if ln.ts_ns is not None]
+    for i, stamps in enumerate(each):
         if steps is not None and steps[i].waits:
             times.append(steps[i].at)
-        elif stamps and not _waits(cmd.text):
+        elif stamps and not waits[i]:
             times.append(max(stamps[0] - leads[i], 0))
         elif last_ts is not None:
             times.append(last_ts + US)
@@ -280,6 +281,11 @@ class Step(RecordTuple):
     waits: bool      # typed before its lines are due: it blocks until they come
 
 
+def _stamps(blocks: list[tuple[Line, list[Line]]]) -> list[list[int]]:
+    """The timestamps of each command's lines, in order."""
+    return [[ln.ts_ns for ln in after if ln.ts_ns is not None] for _cmd, after in blocks]
+
+
 def _first_ts(after: list[Line]) -> int | None:
     return next((ln.ts_ns for ln in after if ln.ts_ns is not None), None)
 
@@ -289,29 +295,34 @@ def _last_ts(after: list[Line]) -> int | None:
     return max(stamps) if stamps else None
 
 
-def _gaps(blocks: list[tuple[Line, list[Line]]]) -> list[int]:
-    """The spacings of the first lines of consecutive commands that both have lines."""
-    firsts = [_first_ts(after) for _cmd, after in blocks]
+def _gaps(blocks: list[tuple[Line, list[Line]]], stamps: list[list[int]] | None = None) -> list[int]:
+    """The spacings of the first lines of consecutive commands that both have lines (STAMPS:
+    their _stamps(), if known)."""
+    firsts = [s[0] if s else None for s in (stamps if stamps is not None else _stamps(blocks))]
     return [b - a for a, b in zip(firsts, firsts[1:]) if a is not None and b is not None and b > a]
 
 
-def rhythm(blocks: list[tuple[Line, list[Line]]]) -> int:
+def rhythm(blocks: list[tuple[Line, list[Line]]], stamps: list[list[int]] | None = None) -> int:
     """The typing rhythm: median spacing of the first lines of consecutive commands (as
     statistics.median takes it, without replay paying 4 ms to import statistics)."""
-    gaps = sorted(_gaps(blocks))
+    gaps = sorted(_gaps(blocks, stamps))
     if not gaps:
         return NSEC_PER_SEC
     mid = len(gaps) // 2
     return int(gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2)
 
 
-def plan(blocks: list[tuple[Line, list[Line]]], leads: list[int] | None = None) -> list[Step]:
-    """When each command is typed (see above); LEADS: each command's lead(), if known."""
-    beat = rhythm(blocks)
+def plan(blocks: list[tuple[Line, list[Line]]], leads: list[int] | None = None,
+         stamps: list[list[int]] | None = None) -> list[Step]:
+    """When each command is typed (see above); LEADS: each command's lead(), STAMPS: the
+    _stamps() of BLOCKS, if known."""
+    each = stamps if stamps is not None else _stamps(blocks)
+    beat = rhythm(blocks, each)
     steps: list[Step] = []
     shown: int | None = None     # the last timestamp of everything before this command
     for i, (cmd, after) in enumerate(blocks):
-        first = _first_ts(after)
+        mine = each[i]
+        first = mine[0] if mine else None
         ahead = leads[i] if leads is not None else lead(cmd.text, after)
         slot = steps[-1].at + beat if steps else None
         if first is not None and (slot is None or first - ahead <= slot + beat // 2):
@@ -322,8 +333,7 @@ def plan(blocks: list[tuple[Line, list[Line]]], leads: list[int] | None = None) 
             floor = shown + beat // 4
             at = max(at, min(floor, first - ahead) if first is not None else floor)
         steps.append(Step(cmd.text, at, waits))
-        last = _last_ts(after)
-        shown = last if last is not None else shown
+        shown = max(mine) if mine else shown
     return steps
 
 
