@@ -250,6 +250,7 @@ class Kernel:
         console_tty(self)                         # the shell's terminal (pts 0)
         self.livepatch.klp_init()
         self.jiffies_addr = self.vmlinux.symbol("jiffies") or 0
+        self.jiffies_shown = -1           # the value _tick() last wrote there
         self._tick(0)
         self.sched.run_pending()
         keep_boot_stubs(self)
@@ -274,9 +275,13 @@ class Kernel:
         break_cycles(self)
 
     def _tick(self, now: int) -> None:
-        """Time moved: jiffies follow, and idle CPUs pass through their idle loop."""
+        """Time moved: jiffies follow (written when a jiffy passed, as the timer tick does: most
+        moves stay within one), and idle CPUs pass through their idle loop."""
         if self.jiffies_addr:
-            self.mem.set_u64(self.jiffies_addr, self.clock.jiffies)
+            j = self.clock.jiffies
+            if j != self.jiffies_shown:
+                self.mem.set_u64(self.jiffies_addr, j)
+                self.jiffies_shown = j
         # (only a pending patch state moves in the idle loop; moving it takes no task off a CPU)
         lp = self.livepatch
         if lp is None:
