@@ -47,7 +47,7 @@ from kernel.watchdog import Watchdog
 
 if TYPE_CHECKING:
     from kernel.dumpstack import DumpStack
-    from kernel.livepatch.core import Livepatch
+    from kernel.livepatch import Livepatch
     from kernel.utsname import NewUtsname
 
 T = TypeVar("T")
@@ -207,7 +207,7 @@ class Kernel:
         from kernel.fs.proc import proc_init
         from kernel.fs.tmpfs import tmpfs_init
         from kernel.hung_task import HungTask, hung_task_sysctl_init
-        from kernel.livepatch.core import Livepatch
+        from kernel.livepatch import Livepatch
         from kernel.module.sysfs import module_sysfs_init
         from kernel.softirq import Softirq
         from kernel.workqueue import Workqueues
@@ -758,11 +758,13 @@ class Kernel:
     # --- module glue (called by the loader) --------------------------------------------
     def klp_module_coming(self, mod: Module) -> None:
         if self.livepatch is not None:
-            self.livepatch.klp_module_coming(mod)
+            import kernel.livepatch.core as core     # (a from-import would probe core for __path__)
+            core.klp_module_coming(self.livepatch, mod)
 
     def klp_module_going(self, mod: Module) -> None:
         if self.livepatch is not None:
-            self.livepatch.klp_module_going(mod)
+            import kernel.livepatch.core as core
+            core.klp_module_going(self.livepatch, mod)
 
     def copy_module_elf(self, mod: Module) -> object:
         from kernel.livepatch.elf_info import copy_module_elf

@@ -127,7 +127,7 @@ def break_cycles(k: "Kernel") -> None:
     lp = getattr(k, "livepatch", None)
     if lp is not None:                          # (its history's clock is the machine's clock)
         lp.mutex.k = None
-        _cut_code(lp.transition_work)           # a closure over lp
+        _cut_code(lp.transition_work)           # a bound method of lp
     # file trees: show/store over their owners
     vfs = getattr(k, "vfs", None)
     if vfs is not None:

@@ -125,6 +125,19 @@ def test_a_batch_run_imports_no_ui_and_only_the_tools_it_runs(tmp_path):
 
 
 @needs_kernel
+def test_a_batch_run_that_loads_no_module_leaves_the_livepatch_core_and_params_unimported(tmp_path):
+    """A boot has the Livepatch state (kernel/livepatch/__init__.py) alone: the patch life cycle,
+    transitions, patching and module parameters come with a first livepatch or module load."""
+    script = tmp_path / "first.klp"
+    script.write_text(SCRIPT)
+    names = _imported(tmp_path, str(script))
+    assert {"kernel.machine", "kernel.livepatch", "klpsh.tools.cat"} <= names   # booted, ran
+    lazy = {"kernel.livepatch.core", "kernel.livepatch.transition", "kernel.livepatch.patch",
+            "kernel.module.params"}
+    assert names & lazy == set()
+
+
+@needs_kernel
 def test_a_replay_imports_no_ui(tmp_path):
     names = _imported(tmp_path, "replay", str(ROOT / "transcripts" / "callbacks-test-1.txt"))
     assert {"kernel.machine", "klpsh.transcript", "kernel.livepatch.core"} <= names

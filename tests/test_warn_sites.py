@@ -6,7 +6,7 @@ import re
 import pytest
 
 from kernel.errno import KernelError
-from kernel.livepatch import transition as tr
+from kernel.livepatch import core, transition as tr
 from conftest import ROOT, S, ko, needs_gcc
 
 CUT = "------------[ cut here ]------------"
@@ -30,7 +30,7 @@ def test_warn_on_splat_has_the_419_layout(kernel):
     del kernel.lines[:]
     # __klp_enable_patch()'s WARN_ON(patch->enabled): no message line, then 4.19's WARNING line
     with pytest.raises(KernelError):
-        kernel.syscall("klp_test", lambda: kernel.livepatch._klp_enable_patch(patch))
+        kernel.syscall("klp_test", lambda: core._klp_enable_patch(kernel.livepatch, patch))
     [splat] = _splats(kernel.lines)
     assert re.fullmatch(r"WARNING: CPU: 0 PID: \d+ at kernel/livepatch/core\.c:358 "
                         r"__klp_enable_patch\+0x[0-9a-f]+/0x[0-9a-f]+", splat[1]), splat[:3]

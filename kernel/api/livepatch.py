@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kernel.api import errret, kapi
 from kernel.errno import KernelError, RawReturn
+from kernel.livepatch import core
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -24,22 +25,22 @@ def _ret(fn: Callable[[], None]) -> int:
 
 @kapi()
 def klp_register_patch(k: "Kernel", patch: int) -> int:
-    return _ret(lambda: k.livepatch.klp_register_patch(patch))
+    return _ret(lambda: core.klp_register_patch(k.livepatch, patch))
 
 
 @kapi()
 def klp_unregister_patch(k: "Kernel", patch: int) -> int:
-    return _ret(lambda: k.livepatch.klp_unregister_patch(patch))
+    return _ret(lambda: core.klp_unregister_patch(k.livepatch, patch))
 
 
 @kapi()
 def klp_enable_patch(k: "Kernel", patch: int) -> int:
-    return _ret(lambda: k.livepatch.klp_enable_patch(patch))
+    return _ret(lambda: core.klp_enable_patch(k.livepatch, patch))
 
 
 @kapi()
 def klp_disable_patch(k: "Kernel", patch: int) -> int:
-    return _ret(lambda: k.livepatch.klp_disable_patch(patch))
+    return _ret(lambda: core.klp_disable_patch(k.livepatch, patch))
 
 
 @kapi()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from kernel.errno import Errno, KernelError
 from kernel.fs import Attr, Dir, Symlink
 from kernel.fs.procfs import SINGLE_FOPS, Procfs
-from kernel.module.params import kstrtoull
 
 ULONG_MAX = (1 << 64) - 1
 MAX_STACK_TRACE_DEPTH = 64            # fs/proc/base.c
@@ -110,6 +109,13 @@ def _interrupts(k: "Kernel", ncpus: int) -> str:
     return irqs(k).show(ncpus)
 
 
+def _tainted_store(k: "Kernel", text: str) -> None:
+    """/proc/sys/kernel/tainted: add a mask (kstrtoull() of kernel/module/params.py, which a
+    boot needs for nothing else)."""
+    from kernel.module.params import kstrtoull
+    k.add_taint_mask(kstrtoull(text))
+
+
 def proc_init(k: "Kernel") -> None:
     proc = k.vfs.root.mkdir("proc")
     from kernel.machine import NR_CPUS
@@ -121,7 +127,7 @@ def proc_init(k: "Kernel") -> None:
     proc.children["uptime"] = Attr(0o444, lambda: f"{k.clock.now / 1e9:.2f} {k.clock.now / 1e9 * 1.9:.2f}\n")
     proc.children["version"] = Attr(0o444, lambda: k.profile.proc_version)
     proc.children["sys"] = Dir({"kernel": Dir({"tainted": Attr(
-        0o644, lambda: f"{k.taint_mask()}\n", lambda s: k.add_taint_mask(kstrtoull(s)))})})
+        0o644, lambda: f"{k.taint_mask()}\n", lambda s: _tainted_store(k, s))})})
     proc.mkdir("dynamic_debug").children["control"] = Attr(
         0o644, lambda: k.printk.dyndbg.show(), lambda s: _dyndbg_store(k, s))
     k.procfs = Procfs(k, proc)

@@ -1,9 +1,9 @@
 """Patch, object and function life cycle, sysfs and the module notifier hooks
-(kernel/livepatch/core.c).
+(kernel/livepatch/core.c), over the Livepatch state of a kernel (kernel/livepatch/__init__.py).
 
 4.19: register -> enable -> disable -> unregister. 5.4 (5.1+): enable only (it initialises the
 patch), the patch is freed when disabled or replaced, cumulative patches with nop functions.
-Where the two differ, `self.profile` (kernel/profile.py LivepatchProfile) says which to do.
+Where the two differ, `lp.profile` (kernel/profile.py LivepatchProfile) says which to do.
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kernel import abi
-from kernel.abi import (KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks,
-                        ModuleState)
+from kernel.abi import KLP_PATCHED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks, ModuleState
 from kernel.errno import Errno, KernelError, RawReturn
 from kernel.bug import WarnSite
 from kernel.fs import Attr, Dir
 from kernel.list import LIST_POISON1, INIT_LIST_HEAD, list_add_tail, list_del
 from kernel.livepatch import transition as tr
-from kernel.livepatch.history import TransitionHistory
-from kernel.livepatch.patch import (KlpOps, klp_patch_object, klp_unpatch_object,
-                                    klp_unpatch_objects, klp_unpatch_objects_dynamic)
+from kernel.livepatch.patch import (klp_patch_object, klp_unpatch_object, klp_unpatch_objects,
+                                    klp_unpatch_objects_dynamic)
 from kernel.module.params import kstrtobool
-from kernel.printk import Logger
 from kernel.record import field, record
-from kernel.sched import Task
-from kernel.wait import WaitQueue
 
 if TYPE_CHECKING:
+    from kernel.livepatch import Livepatch
     from kernel.machine import Kernel
     from kernel.module.main import Module
 
@@ -37,28 +33,7 @@ WARN_ENABLE_ENABLED = WarnSite("kernel/livepatch/core.c", 358, "__klp_enable_pat
 WARN_MODULE_COMING = WarnSite("kernel/livepatch/core.c", 954, "klp_module_coming")
 WARN_MODULE_GOING = WarnSite("kernel/livepatch/core.c", 1032, "klp_module_going")
 KSYM_NAME_LEN = 128
-__all__ = ["Livepatch", "KlpPatch", "KlpObject", "KlpFunc"]
-
-
-class KMutex:
-    """klp_mutex: a sleeping lock among tasks (only one host thread runs at a time)."""
-
-    def __init__(self, k: "Kernel") -> None:
-        self.k, self.owner, self.depth, self.wq = k, None, 0, WaitQueue()
-
-    def __enter__(self) -> "KMutex":
-        me = self.k.sched.current
-        if self.owner is not me:
-            self.wq.wait_event(self.k, lambda: self.owner is None)
-            self.owner = me
-        self.depth += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.depth -= 1
-        if self.depth == 0:
-            self.owner = None
-            self.wq.wake_up(self.k)
+__all__ = ["KlpPatch", "KlpObject", "KlpFunc"]
 
 
 @record(eq=False)
@@ -138,616 +113,607 @@ class KlpPatch:
         k.mem.set_u8(self.addr + self.cstruct.enabled.offset, int(v))
 
 
-class Livepatch:
-    """The livepatch state of one Kernel; each field is owned by the file named beside it."""
+# --- callbacks (core.h) ----------------------------------------------------------
+def _call(lp: "Livepatch", obj: KlpObject, idx: int, via: str) -> int:
+    fn = obj.callbacks[idx]
+    if not fn:
+        return 0
+    ret = lp.k.run_guest(lp.k.current, fn, (obj.addr,), via=via)
+    ret &= 0xFFFFFFFF
+    return ret - (1 << 32) if ret >> 31 else ret
 
-    def __init__(self, k: "Kernel") -> None:
-        self.k = k
-        self.profile = k.profile.livepatch                  # what this kernel's livepatch does
-        self.patch_struct = getattr(abi, self.profile.patch_struct)
-        self.object_struct = getattr(abi, self.profile.object_struct)
-        self.func_struct = getattr(abi, self.profile.func_struct)
-        self.log = Logger(k.printk, "livepatch: ", "kernel/livepatch/core.c", "livepatch")
-        self.mutex = KMutex(k)                              # core.c klp_mutex
-        self.patches: list[KlpPatch] = []                   # core.c klp_patches
-        self.transition_patch: KlpPatch | None = None       # transition.c
-        self.target_state = KLP_UNDEFINED                   # transition.c
-        self.forced = False                                 # transition.c klp_forced (4.19)
-        self.signals_cnt = 0                                # transition.c klp_signals_cnt (5.4)
-        self.ops: dict[int, KlpOps] = {}                    # patch.c klp_ops
-        self.shadows: dict[tuple[int, int], int] = {}       # shadow.c klp_shadow_hash
-        self.transition_work = None
-        self.sysfs: Dir | None = None
-        clock = k.clock                         # (over the clock: nothing to cut at power off)
-        self.history = TransitionHistory(lambda: clock.now)  # klpsh: for `timeline`
-        # What the document's runs had enabled: every livepatch pr_debug but the per-task one.
-        k.printk.dyndbg.rules.extend([("module", "livepatch", True),
-                                      ("func", "klp_try_switch_task", False)])
 
-    def klp_init(self) -> None:
-        self.sysfs = self.k.vfs.root.mkdir("sys/kernel/livepatch")
-        self.transition_work = self.k.wq.host_work("klp_transition_work",
-                                                   lambda: tr.klp_transition_work_fn(self))
+def _set_post_unpatch_enabled(lp: "Livepatch", obj: KlpObject, v: bool) -> None:
+    obj.post_unpatch_enabled = v
+    if obj.addr:
+        lp.k.mem.set_u8(obj.addr + obj.cstruct.callbacks.offset
+                        + KlpCallbacks.post_unpatch_enabled.offset, int(v))
 
-    # --- per-task hooks --------------------------------------------------------------
-    def copy_process(self, child: Task, parent: Task | None) -> None:
-        """klp_copy_process(): a new task inherits its parent's patch state."""
-        if parent is not None:
-            child.patch_state = parent.patch_state
-            child.patch_pending = parent.patch_pending
-        elif self.transition_patch is not None:
-            child.patch_state = self.target_state
-        else:
-            child.patch_state = KLP_UNDEFINED
-        if self.transition_patch is not None:
-            self.history.switched(child, child.patch_state, "forked")
 
-    def klp_update_patch_state(self, task: Task) -> None:
-        tr.klp_update_patch_state(self, task)
+def pre_patch_callback(lp: "Livepatch", obj: KlpObject, via: str) -> int:
+    ret = _call(lp, obj, 0, via)
+    _set_post_unpatch_enabled(lp, obj, ret == 0)
+    return ret
 
-    def exit_to_usermode(self, task: Task) -> None:
-        tr.klp_update_patch_state(self, task)
-        task.sigpending = False
 
-    # --- callbacks (core.h) ----------------------------------------------------------
-    def _call(self, obj: KlpObject, idx: int, via: str) -> int:
-        fn = obj.callbacks[idx]
-        if not fn:
-            return 0
-        ret = self.k.run_guest(self.k.current, fn, (obj.addr,), via=via)
-        ret &= 0xFFFFFFFF
-        return ret - (1 << 32) if ret >> 31 else ret
+def post_patch_callback(lp: "Livepatch", obj: KlpObject, via: str) -> None:
+    _call(lp, obj, 1, via)
 
-    def _set_post_unpatch_enabled(self, obj: KlpObject, v: bool) -> None:
-        obj.post_unpatch_enabled = v
-        if obj.addr:
-            self.k.mem.set_u8(obj.addr + obj.cstruct.callbacks.offset
-                              + KlpCallbacks.post_unpatch_enabled.offset, int(v))
 
-    def pre_patch_callback(self, obj: KlpObject, via: str) -> int:
-        ret = self._call(obj, 0, via)
-        self._set_post_unpatch_enabled(obj, ret == 0)
-        return ret
+def pre_unpatch_callback(lp: "Livepatch", obj: KlpObject, via: str) -> None:
+    _call(lp, obj, 2, via)
 
-    def post_patch_callback(self, obj: KlpObject, via: str) -> None:
-        self._call(obj, 1, via)
 
-    def pre_unpatch_callback(self, obj: KlpObject, via: str) -> None:
-        self._call(obj, 2, via)
+def post_unpatch_callback(lp: "Livepatch", obj: KlpObject, via: str) -> None:
+    if obj.post_unpatch_enabled:
+        _call(lp, obj, 3, via)
+    _set_post_unpatch_enabled(lp, obj, False)
 
-    def post_unpatch_callback(self, obj: KlpObject, via: str) -> None:
-        if obj.post_unpatch_enabled:
-            self._call(obj, 3, via)
-        self._set_post_unpatch_enabled(obj, False)
 
-    # --- registration ----------------------------------------------------------------
-    def find_patch(self, addr: int) -> KlpPatch | None:
-        return next((p for p in self.patches if p.addr == addr), None)
+# --- registration ----------------------------------------------------------------
+def find_patch(lp: "Livepatch", addr: int) -> KlpPatch | None:
+    return next((p for p in lp.patches if p.addr == addr), None)
 
-    def _read_funcs(self, addr: int) -> list[KlpFunc]:
-        mem, out, CFunc = self.k.mem, [], self.func_struct
-        while True:
-            name_p = mem.u64(addr + CFunc.old_name.offset)
-            new = mem.u64(addr + CFunc.new_func.offset)
-            pos = mem.u64(addr + CFunc.old_sympos.offset)
-            if not (name_p or new or pos):
-                return out
-            if not name_p or not new:
-                raise KernelError(Errno.EINVAL)
-            name = mem.cstr(name_p, KSYM_NAME_LEN + 1)
-            if len(name) >= KSYM_NAME_LEN:
-                raise KernelError(Errno.EINVAL)
-            out.append(KlpFunc(addr, name, new, pos, cstruct=CFunc))
-            addr += CFunc.size
 
-    def _read_objects(self, addr: int) -> list[KlpObject]:
-        mem, out, CObject = self.k.mem, [], self.object_struct
-        if not addr:
+def _read_funcs(lp: "Livepatch", addr: int) -> list[KlpFunc]:
+    mem, out, CFunc = lp.k.mem, [], lp.func_struct
+    while True:
+        name_p = mem.u64(addr + CFunc.old_name.offset)
+        new = mem.u64(addr + CFunc.new_func.offset)
+        pos = mem.u64(addr + CFunc.old_sympos.offset)
+        if not (name_p or new or pos):
+            return out
+        if not name_p or not new:
             raise KernelError(Errno.EINVAL)
-        while True:
-            name_p = mem.u64(addr + CObject.name.offset)
-            funcs_p = mem.u64(addr + CObject.funcs.offset)
-            if not (name_p or funcs_p):
-                return out
-            if not funcs_p:
-                raise KernelError(Errno.EINVAL)
-            name = mem.cstr(name_p, MODULE_NAME_LEN + 1) if name_p else None
-            if name is not None and len(name) >= MODULE_NAME_LEN:
-                raise KernelError(Errno.EINVAL)
-            cb = addr + CObject.callbacks.offset
-            callbacks = tuple(mem.u64(cb + getattr(KlpCallbacks, f).offset)
-                              for f in ("pre_patch", "post_patch", "pre_unpatch", "post_unpatch"))
-            out.append(KlpObject(addr, name, self._read_funcs(funcs_p), callbacks,  # type: ignore[arg-type]
-                                 cstruct=CObject))
-            addr += CObject.size
-
-    def _patch_module(self, addr: int) -> "Module":
-        """The checks klp_register_patch() (4.19) and klp_enable_patch() (5.4) start with."""
-        k = self.k
-        mod_p = k.mem.u64(addr + self.patch_struct.mod.offset) if addr else 0
-        mod = k.module_by_struct(mod_p) if mod_p else None
-        if mod is None:
+        name = mem.cstr(name_p, KSYM_NAME_LEN + 1)
+        if len(name) >= KSYM_NAME_LEN:
             raise KernelError(Errno.EINVAL)
-        if not mod.klp:
-            self.log.err(f"module {mod.name} is not marked as a livepatch module")
+        out.append(KlpFunc(addr, name, new, pos, cstruct=CFunc))
+        addr += CFunc.size
+
+
+def _read_objects(lp: "Livepatch", addr: int) -> list[KlpObject]:
+    mem, out, CObject = lp.k.mem, [], lp.object_struct
+    if not addr:
+        raise KernelError(Errno.EINVAL)
+    while True:
+        name_p = mem.u64(addr + CObject.name.offset)
+        funcs_p = mem.u64(addr + CObject.funcs.offset)
+        if not (name_p or funcs_p):
+            return out
+        if not funcs_p:
             raise KernelError(Errno.EINVAL)
-        if self.sysfs is None:
-            raise KernelError(Errno.ENODEV)
-        return mod
-
-    def _klp_init_patch_early(self, addr: int, mod: "Module") -> KlpPatch:
-        """Read the patch's objects and functions from guest memory (-EINVAL if malformed)."""
-        k = self.k
-        objs_p = k.mem.u64(addr + self.patch_struct.objs.offset)
-        if not objs_p:
+        name = mem.cstr(name_p, MODULE_NAME_LEN + 1) if name_p else None
+        if name is not None and len(name) >= MODULE_NAME_LEN:
             raise KernelError(Errno.EINVAL)
-        patch = KlpPatch(addr, mod, self._read_objects(objs_p), self.patch_struct)
-        if self.profile.atomic_replace:
-            patch.replace = bool(k.mem.u8(addr + self.patch_struct.replace.offset))
-        patch.set_enabled(k, False)
-        if self.profile.object_lists:
-            INIT_LIST_HEAD(k.mem, addr + self.patch_struct.obj_list.offset)
-            for obj in patch.objs:
-                self._list_object(patch, obj)
-        return patch
+        cb = addr + CObject.callbacks.offset
+        callbacks = tuple(mem.u64(cb + getattr(KlpCallbacks, f).offset)
+                          for f in ("pre_patch", "post_patch", "pre_unpatch", "post_unpatch"))
+        out.append(KlpObject(addr, name, _read_funcs(lp, funcs_p), callbacks,  # type: ignore[arg-type]
+                             cstruct=CObject))
+        addr += CObject.size
 
-    # --- 5.4: patch->obj_list and obj->func_list in guest memory -----------------------
-    def _list_object(self, patch: KlpPatch, obj: KlpObject) -> None:
-        """klp_init_object_early(): OBJ (and its functions) onto the patch's lists."""
-        mem, C = self.k.mem, obj.cstruct
-        INIT_LIST_HEAD(mem, obj.addr + C.func_list.offset)
-        list_add_tail(mem, obj.addr + C.node.offset, patch.addr + patch.cstruct.obj_list.offset)
-        for func in obj.funcs:
-            self._list_func(obj, func)
 
-    def _list_func(self, obj: KlpObject, func: KlpFunc) -> None:
-        """klp_init_func_early(): FUNC onto its object's func_list."""
-        list_add_tail(self.k.mem, func.addr + func.cstruct.node.offset,
-                      obj.addr + obj.cstruct.func_list.offset)
+def _patch_module(lp: "Livepatch", addr: int) -> "Module":
+    """The checks klp_register_patch() (4.19) and klp_enable_patch() (5.4) start with."""
+    k = lp.k
+    mod_p = k.mem.u64(addr + lp.patch_struct.mod.offset) if addr else 0
+    mod = k.module_by_struct(mod_p) if mod_p else None
+    if mod is None:
+        raise KernelError(Errno.EINVAL)
+    if not mod.klp:
+        lp.log.err(f"module {mod.name} is not marked as a livepatch module")
+        raise KernelError(Errno.EINVAL)
+    if lp.sysfs is None:
+        raise KernelError(Errno.ENODEV)
+    return mod
 
-    def _alloc_dynamic(self, size: int, name: str | None) -> tuple[int, int]:
-        """kzalloc() of a dynamic object or nop function and kstrdup() of its name."""
-        k = self.k
-        addr = k.slab.kmalloc(size, zero=True)
-        name_p = k.slab.kmalloc(len(name) + 1) if name is not None else 0
-        if not addr or (name is not None and not name_p):
-            k.slab.kfree(addr)
-            k.slab.kfree(name_p)
-            raise KernelError(Errno.ENOMEM)
-        if name_p:
-            k.mem.put_cstr(name_p, name)
-        return addr, name_p
 
-    def _alloc_object_dynamic(self, patch: KlpPatch, name: str | None) -> KlpObject:
-        """klp_alloc_object_dynamic(): an object a cumulative patch needs for its nops."""
-        C = self.object_struct
-        addr, name_p = (self._alloc_dynamic(C.size, name) if self.profile.object_lists else (0, 0))
-        obj = KlpObject(addr, name, [], (0, 0, 0, 0), dynamic=True, cstruct=C)
-        if addr:
-            self.k.mem.set_u64(addr + C.name.offset, name_p)
-            self.k.mem.set_u8(addr + C.dynamic.offset, 1)
-            self._list_object(patch, obj)
-        patch.objs.append(obj)
-        return obj
-
-    def _alloc_func_nop(self, obj: KlpObject, old: KlpFunc) -> KlpFunc:
-        """klp_alloc_func_nop(): a function that runs the original of OLD."""
-        C = self.func_struct
-        addr, name_p = (self._alloc_dynamic(C.size, old.old_name) if self.profile.object_lists
-                        else (0, 0))
-        func = KlpFunc(addr, old.old_name, 0, old.old_sympos, nop=True, cstruct=C)
-        if addr:
-            mem = self.k.mem
-            mem.set_u64(addr + C.old_name.offset, name_p)
-            mem.set_u64(addr + C.old_sympos.offset, old.old_sympos)
-            mem.set_u8(addr + C.nop.offset, 1)
-            self._list_func(obj, func)
-        obj.funcs.append(func)
-        return func
-
-    def _free_func(self, func: KlpFunc) -> None:
-        """Off its object's func_list; a nop's memory goes back (klp_free_func_nop)."""
-        if not (self.profile.object_lists and func.addr):
-            return
-        mem = self.k.mem
-        node = func.addr + func.cstruct.node.offset
-        if mem.u64(node) != LIST_POISON1:
-            list_del(mem, node)
-        if func.nop:
-            self.k.slab.kfree(mem.u64(func.addr + func.cstruct.old_name.offset))
-            self.k.slab.kfree(func.addr)
-            func.addr = 0
-
-    def _free_object(self, obj: KlpObject) -> None:
-        """Off the patch's obj_list; a dynamic object's memory goes back."""
-        if not (self.profile.object_lists and obj.addr):
-            return
-        mem = self.k.mem
-        node = obj.addr + obj.cstruct.node.offset
-        if mem.u64(node) != LIST_POISON1:
-            list_del(mem, node)
-        if obj.dynamic:
-            self.k.slab.kfree(mem.u64(obj.addr + obj.cstruct.name.offset))
-            self.k.slab.kfree(obj.addr)
-            obj.addr = 0
-
-    def _klp_init_patch(self, patch: KlpPatch) -> None:
-        """Sysfs directory, nops of a cumulative patch, objects; then onto klp_patches."""
-        self._kobject_add_patch_dir(patch.name)
-        if patch.replace:
-            self._klp_add_nops(patch)
+def _klp_init_patch_early(lp: "Livepatch", addr: int, mod: "Module") -> KlpPatch:
+    """Read the patch's objects and functions from guest memory (-EINVAL if malformed)."""
+    k = lp.k
+    objs_p = k.mem.u64(addr + lp.patch_struct.objs.offset)
+    if not objs_p:
+        raise KernelError(Errno.EINVAL)
+    patch = KlpPatch(addr, mod, _read_objects(lp, objs_p), lp.patch_struct)
+    if lp.profile.atomic_replace:
+        patch.replace = bool(k.mem.u8(addr + lp.patch_struct.replace.offset))
+    patch.set_enabled(k, False)
+    if lp.profile.object_lists:
+        INIT_LIST_HEAD(k.mem, addr + lp.patch_struct.obj_list.offset)
         for obj in patch.objs:
-            self._init_object(patch, obj)
-        self._sysfs_add(patch)
-        self.patches.append(patch)
+            _list_object(lp, patch, obj)
+    return patch
 
-    def klp_register_patch(self, addr: int) -> None:
-        """4.19: initialise the patch and list it, disabled."""
-        mod = self._patch_module(addr)
-        with self.mutex:
-            patch = self._klp_init_patch_early(addr, mod)
-            try:
-                self._klp_init_patch(patch)
-            except KernelError:
-                for obj in patch.objs:
-                    self._free_object_loaded(obj)
-                raise
 
-    def _kobject_add_patch_dir(self, name: str) -> None:
-        """kobject_init_and_add() of /sys/kernel/livepatch/<name>: a name taken is -EEXIST.
+# --- 5.4: patch->obj_list and obj->func_list in guest memory -----------------------
+def _list_object(lp: "Livepatch", patch: KlpPatch, obj: KlpObject) -> None:
+    """klp_init_object_early(): OBJ (and its functions) onto the patch's lists."""
+    mem, C = lp.k.mem, obj.cstruct
+    INIT_LIST_HEAD(mem, obj.addr + C.func_list.offset)
+    list_add_tail(mem, obj.addr + C.node.offset, patch.addr + patch.cstruct.obj_list.offset)
+    for func in obj.funcs:
+        _list_func(lp, obj, func)
 
-        4.19 has no "already registered" check of its own: registering a patch twice, or two
-        patches from one module, fails here, in sysfs.
-        """
-        assert self.sysfs is not None
-        if name not in self.sysfs.children:
-            return
-        k = self.k
-        k.log.warn(f"sysfs: cannot create duplicate filename '/kernel/livepatch/{name}'")
-        k.dump_stack(k.sched.current)
-        k.log.err(f"kobject_add_internal failed for {name} with -EEXIST, don't try to register "
-                  "things with the same name in the same directory.")
-        raise KernelError(Errno.EEXIST)
 
-    def _init_object(self, patch: KlpPatch, obj: KlpObject) -> None:
-        obj.set_patched(self.k, False)
-        if obj.name is not None:
-            target = self.k.loader.modules.get(obj.name)
-            obj.set_mod(self.k, target if target is not None and target.klp_alive else None)
-        if obj.is_loaded():
-            self._init_object_loaded(patch, obj)
+def _list_func(lp: "Livepatch", obj: KlpObject, func: KlpFunc) -> None:
+    """klp_init_func_early(): FUNC onto its object's func_list."""
+    list_add_tail(lp.k.mem, func.addr + func.cstruct.node.offset,
+                  obj.addr + obj.cstruct.func_list.offset)
 
-    def _init_object_loaded(self, patch: KlpPatch, obj: KlpObject) -> None:
-        from kernel.livepatch.reloc import klp_find_object_symbol, klp_write_object_relocations
-        k = self.k
-        symbols_of = k.kallsyms.symbols_of
-        if patch.mod.klp_info is not None:
-            from kernel.livepatch.elf_info import apply_klp_section
-            klp_write_object_relocations(patch.mod.klp_info, obj.name, symbols_of,
-                                         lambda sec, info: apply_klp_section(k, patch.mod, sec, info),
-                                         self.log.err)
-        for func in obj.funcs:
-            func.set_old_addr(k, klp_find_object_symbol(symbols_of, obj.name, func.old_name,
-                                                        func.old_sympos, self.log.err))
-            size = k.kallsyms.lookup_size(func.old_addr)
-            if size is None or size[0] == 0:
-                self.log.err(f"kallsyms size lookup failed for '{func.old_name}'")
-                raise KernelError(Errno.ENOENT)
-            func.old_size = size[0]
-            if func.nop:
-                func.new_func = func.old_addr
-                if func.addr:
-                    k.mem.set_u64(func.addr + func.cstruct.new_func.offset, func.new_func)
-            size = k.kallsyms.lookup_size(func.new_func)
-            if size is None or size[0] == 0:
-                self.log.err(f"kallsyms size lookup failed for '{func.old_name}' replacement")
-                raise KernelError(Errno.ENOENT)
-            func.new_size = size[0]
 
-    def _free_object_loaded(self, obj: KlpObject) -> None:
-        obj.set_mod(self.k, None) if obj.name is not None else None
-        for func in obj.funcs:
-            func.set_old_addr(self.k, 0)
-            if func.nop:
-                func.new_func = 0
-                if func.addr:
-                    self.k.mem.set_u64(func.addr + func.cstruct.new_func.offset, 0)
+def _alloc_dynamic(lp: "Livepatch", size: int, name: str | None) -> tuple[int, int]:
+    """kzalloc() of a dynamic object or nop function and kstrdup() of its name."""
+    k = lp.k
+    addr = k.slab.kmalloc(size, zero=True)
+    name_p = k.slab.kmalloc(len(name) + 1) if name is not None else 0
+    if not addr or (name is not None and not name_p):
+        k.slab.kfree(addr)
+        k.slab.kfree(name_p)
+        raise KernelError(Errno.ENOMEM)
+    if name_p:
+        k.mem.put_cstr(name_p, name)
+    return addr, name_p
 
-    def klp_unregister_patch(self, addr: int) -> None:
-        with self.mutex:
-            patch = self.find_patch(addr)
+
+def _alloc_object_dynamic(lp: "Livepatch", patch: KlpPatch, name: str | None) -> KlpObject:
+    """klp_alloc_object_dynamic(): an object a cumulative patch needs for its nops."""
+    C = lp.object_struct
+    addr, name_p = (_alloc_dynamic(lp, C.size, name) if lp.profile.object_lists else (0, 0))
+    obj = KlpObject(addr, name, [], (0, 0, 0, 0), dynamic=True, cstruct=C)
+    if addr:
+        lp.k.mem.set_u64(addr + C.name.offset, name_p)
+        lp.k.mem.set_u8(addr + C.dynamic.offset, 1)
+        _list_object(lp, patch, obj)
+    patch.objs.append(obj)
+    return obj
+
+
+def _alloc_func_nop(lp: "Livepatch", obj: KlpObject, old: KlpFunc) -> KlpFunc:
+    """klp_alloc_func_nop(): a function that runs the original of OLD."""
+    C = lp.func_struct
+    addr, name_p = (_alloc_dynamic(lp, C.size, old.old_name) if lp.profile.object_lists
+                    else (0, 0))
+    func = KlpFunc(addr, old.old_name, 0, old.old_sympos, nop=True, cstruct=C)
+    if addr:
+        mem = lp.k.mem
+        mem.set_u64(addr + C.old_name.offset, name_p)
+        mem.set_u64(addr + C.old_sympos.offset, old.old_sympos)
+        mem.set_u8(addr + C.nop.offset, 1)
+        _list_func(lp, obj, func)
+    obj.funcs.append(func)
+    return func
+
+
+def _free_func(lp: "Livepatch", func: KlpFunc) -> None:
+    """Off its object's func_list; a nop's memory goes back (klp_free_func_nop)."""
+    if not (lp.profile.object_lists and func.addr):
+        return
+    mem = lp.k.mem
+    node = func.addr + func.cstruct.node.offset
+    if mem.u64(node) != LIST_POISON1:
+        list_del(mem, node)
+    if func.nop:
+        lp.k.slab.kfree(mem.u64(func.addr + func.cstruct.old_name.offset))
+        lp.k.slab.kfree(func.addr)
+        func.addr = 0
+
+
+def _free_object(lp: "Livepatch", obj: KlpObject) -> None:
+    """Off the patch's obj_list; a dynamic object's memory goes back."""
+    if not (lp.profile.object_lists and obj.addr):
+        return
+    mem = lp.k.mem
+    node = obj.addr + obj.cstruct.node.offset
+    if mem.u64(node) != LIST_POISON1:
+        list_del(mem, node)
+    if obj.dynamic:
+        lp.k.slab.kfree(mem.u64(obj.addr + obj.cstruct.name.offset))
+        lp.k.slab.kfree(obj.addr)
+        obj.addr = 0
+
+
+def _klp_init_patch(lp: "Livepatch", patch: KlpPatch) -> None:
+    """Sysfs directory, nops of a cumulative patch, objects; then onto klp_patches."""
+    _kobject_add_patch_dir(lp, patch.name)
+    if patch.replace:
+        _klp_add_nops(lp, patch)
+    for obj in patch.objs:
+        _init_object(lp, patch, obj)
+    _sysfs_add(lp, patch)
+    lp.patches.append(patch)
+
+
+def klp_register_patch(lp: "Livepatch", addr: int) -> None:
+    """4.19: initialise the patch and list it, disabled."""
+    mod = _patch_module(lp, addr)
+    with lp.mutex:
+        patch = _klp_init_patch_early(lp, addr, mod)
+        try:
+            _klp_init_patch(lp, patch)
+        except KernelError:
+            for obj in patch.objs:
+                _free_object_loaded(lp, obj)
+            raise
+
+
+def _kobject_add_patch_dir(lp: "Livepatch", name: str) -> None:
+    """kobject_init_and_add() of /sys/kernel/livepatch/<name>: a name taken is -EEXIST.
+
+    4.19 has no "already registered" check of its own: registering a patch twice, or two
+    patches from one module, fails here, in sysfs.
+    """
+    assert lp.sysfs is not None
+    if name not in lp.sysfs.children:
+        return
+    k = lp.k
+    k.log.warn(f"sysfs: cannot create duplicate filename '/kernel/livepatch/{name}'")
+    k.dump_stack(k.sched.current)
+    k.log.err(f"kobject_add_internal failed for {name} with -EEXIST, don't try to register "
+              "things with the same name in the same directory.")
+    raise KernelError(Errno.EEXIST)
+
+
+def _init_object(lp: "Livepatch", patch: KlpPatch, obj: KlpObject) -> None:
+    obj.set_patched(lp.k, False)
+    if obj.name is not None:
+        target = lp.k.loader.modules.get(obj.name)
+        obj.set_mod(lp.k, target if target is not None and target.klp_alive else None)
+    if obj.is_loaded():
+        _init_object_loaded(lp, patch, obj)
+
+
+def _init_object_loaded(lp: "Livepatch", patch: KlpPatch, obj: KlpObject) -> None:
+    from kernel.livepatch.reloc import klp_find_object_symbol, klp_write_object_relocations
+    k = lp.k
+    symbols_of = k.kallsyms.symbols_of
+    if patch.mod.klp_info is not None:
+        from kernel.livepatch.elf_info import apply_klp_section
+        klp_write_object_relocations(patch.mod.klp_info, obj.name, symbols_of,
+                                     lambda sec, info: apply_klp_section(k, patch.mod, sec, info),
+                                     lp.log.err)
+    for func in obj.funcs:
+        func.set_old_addr(k, klp_find_object_symbol(symbols_of, obj.name, func.old_name,
+                                                    func.old_sympos, lp.log.err))
+        size = k.kallsyms.lookup_size(func.old_addr)
+        if size is None or size[0] == 0:
+            lp.log.err(f"kallsyms size lookup failed for '{func.old_name}'")
+            raise KernelError(Errno.ENOENT)
+        func.old_size = size[0]
+        if func.nop:
+            func.new_func = func.old_addr
+            if func.addr:
+                k.mem.set_u64(func.addr + func.cstruct.new_func.offset, func.new_func)
+        size = k.kallsyms.lookup_size(func.new_func)
+        if size is None or size[0] == 0:
+            lp.log.err(f"kallsyms size lookup failed for '{func.old_name}' replacement")
+            raise KernelError(Errno.ENOENT)
+        func.new_size = size[0]
+
+
+def _free_object_loaded(lp: "Livepatch", obj: KlpObject) -> None:
+    obj.set_mod(lp.k, None) if obj.name is not None else None
+    for func in obj.funcs:
+        func.set_old_addr(lp.k, 0)
+        if func.nop:
+            func.new_func = 0
+            if func.addr:
+                lp.k.mem.set_u64(func.addr + func.cstruct.new_func.offset, 0)
+
+
+def klp_unregister_patch(lp: "Livepatch", addr: int) -> None:
+    with lp.mutex:
+        patch = find_patch(lp, addr)
+        if patch is None:
+            raise KernelError(Errno.EINVAL)
+        if patch.enabled:
+            raise KernelError(Errno.EBUSY)
+        lp.patches.remove(patch)
+        for obj in patch.objs:
+            if obj.is_loaded():
+                _free_object_loaded(lp, obj)
+        assert lp.sysfs is not None
+        lp.sysfs.remove(patch.name)
+        patch.dir.children.clear()      # its attributes' show/store hold the patch
+
+
+# --- enable / disable --------------------------------------------------------------
+def klp_enable_patch(lp: "Livepatch", addr: int) -> None:
+    """Enable the patch at ADDR. 4.19: one klp_register_patch() registered. 5.4: called from
+    the patch module's init, it initialises, lists and enables the patch; on failure the
+    patch is freed again.
+
+    Raises: KernelError (-EINVAL, -ENODEV, -EBUSY, ...) or RawReturn (a callback's value).
+    """
+    if not lp.profile.enable_registers:
+        with lp.mutex:
+            patch = find_patch(lp, addr)
             if patch is None:
                 raise KernelError(Errno.EINVAL)
-            if patch.enabled:
-                raise KernelError(Errno.EBUSY)
-            self.patches.remove(patch)
-            for obj in patch.objs:
-                if obj.is_loaded():
-                    self._free_object_loaded(obj)
-            assert self.sysfs is not None
-            self.sysfs.remove(patch.name)
-            patch.dir.children.clear()      # its attributes' show/store hold the patch
-
-    # --- enable / disable --------------------------------------------------------------
-    def klp_enable_patch(self, addr: int) -> None:
-        """Enable the patch at ADDR. 4.19: one klp_register_patch() registered. 5.4: called from
-        the patch module's init, it initialises, lists and enables the patch; on failure the
-        patch is freed again.
-
-        Raises: KernelError (-EINVAL, -ENODEV, -EBUSY, ...) or RawReturn (a callback's value).
-        """
-        if not self.profile.enable_registers:
-            with self.mutex:
-                patch = self.find_patch(addr)
-                if patch is None:
-                    raise KernelError(Errno.EINVAL)
-                self._klp_enable_patch(patch)
-            return
-        mod = self._patch_module(addr)
-        with self.mutex:
-            patch = self._klp_init_patch_early(addr, mod)
-            if not self.k.loader.try_module_get(patch.mod):
-                raise KernelError(Errno.ENODEV)
-            try:
-                self._klp_init_patch(patch)
-                self._klp_enable_patch(patch)
-            except KernelError:
-                self.klp_free_patch_start(patch)
-                self.klp_free_patch_finish(patch)
-                raise
-
-    def _klp_enable_patch(self, patch: KlpPatch) -> None:
-        k = self.k
-        if self.transition_patch is not None:
-            raise KernelError(Errno.EBUSY)
-        if patch.enabled:
-            k.warn_at(WARN_ENABLE_ENABLED)
-            raise KernelError(Errno.EINVAL)
-        if self.profile.stacking:
-            i = self.patches.index(patch)
-            if i > 0 and not self.patches[i - 1].enabled:
-                raise KernelError(Errno.EBUSY)
-        if not self.profile.enable_registers and not k.loader.try_module_get(patch.mod):
+            _klp_enable_patch(lp, patch)
+        return
+    mod = _patch_module(lp, addr)
+    with lp.mutex:
+        patch = _klp_init_patch_early(lp, addr, mod)
+        if not lp.k.loader.try_module_get(patch.mod):
             raise KernelError(Errno.ENODEV)
-        self.log.notice(f"enabling patch '{patch.name}'")
-        tr.klp_init_transition(self, patch, KLP_PATCHED)
         try:
-            for obj in patch.objs:
-                if not obj.is_loaded():
-                    continue
-                ret = self.pre_patch_callback(obj, "__klp_enable_patch")
-                if ret:
-                    self.log.warn(f"pre-patch callback failed for object '{obj.label}'")
-                    raise RawReturn(ret)
-                try:
-                    klp_patch_object(self, obj)
-                except KernelError:
-                    self.log.warn(f"failed to patch object '{obj.label}'")
-                    raise
+            _klp_init_patch(lp, patch)
+            _klp_enable_patch(lp, patch)
         except KernelError:
-            self.log.warn(f"failed to enable patch '{patch.name}'")
-            tr.klp_cancel_transition(self)
+            klp_free_patch_start(lp, patch)
+            klp_free_patch_finish(lp, patch)
             raise
-        tr.klp_start_transition(self)
-        if self.profile.enabled_before_first_attempt:
-            patch.set_enabled(k, True)
-            tr.klp_try_complete_transition(self)
-        else:
-            tr.klp_try_complete_transition(self)
-            patch.set_enabled(k, True)
 
-    def klp_disable_patch(self, addr: int) -> None:
-        with self.mutex:
-            patch = self.find_patch(addr)
-            if patch is None or not patch.enabled:
-                raise KernelError(Errno.EINVAL)
-            self._klp_disable_patch(patch)
 
-    def _klp_disable_patch(self, patch: KlpPatch) -> None:
-        if not patch.enabled:
-            self.k.warn_at(WARN_DISABLE_DISABLED)
-            raise KernelError(Errno.EINVAL)
-        if self.transition_patch is not None:
+def _klp_enable_patch(lp: "Livepatch", patch: KlpPatch) -> None:
+    k = lp.k
+    if lp.transition_patch is not None:
+        raise KernelError(Errno.EBUSY)
+    if patch.enabled:
+        k.warn_at(WARN_ENABLE_ENABLED)
+        raise KernelError(Errno.EINVAL)
+    if lp.profile.stacking:
+        i = lp.patches.index(patch)
+        if i > 0 and not lp.patches[i - 1].enabled:
             raise KernelError(Errno.EBUSY)
-        if self.profile.stacking:
-            i = self.patches.index(patch)
-            if i + 1 < len(self.patches) and self.patches[i + 1].enabled:
-                raise KernelError(Errno.EBUSY)
-        tr.klp_init_transition(self, patch, KLP_UNPATCHED)
+    if not lp.profile.enable_registers and not k.loader.try_module_get(patch.mod):
+        raise KernelError(Errno.ENODEV)
+    lp.log.notice(f"enabling patch '{patch.name}'")
+    tr.klp_init_transition(lp, patch, KLP_PATCHED)
+    try:
         for obj in patch.objs:
-            if obj.patched:
-                self.pre_unpatch_callback(obj, "__klp_disable_patch")
-        tr.klp_start_transition(self)
-        if self.profile.enabled_before_first_attempt:
-            patch.set_enabled(self.k, False)
-            tr.klp_try_complete_transition(self)
-        else:
-            tr.klp_try_complete_transition(self)
-            patch.set_enabled(self.k, False)
-
-    # --- 5.4: freeing, atomic replace ------------------------------------------------
-    def klp_free_patch_start(self, patch: KlpPatch) -> None:
-        """Off klp_patches; the objects' sysfs entries go (what may be done under klp_mutex)."""
-        if patch in self.patches:
-            self.patches.remove(patch)
-        patch.dir.children = {n: c for n, c in patch.dir.children.items() if not isinstance(c, Dir)}
-        for obj in patch.objs:                        # klp_free_objects(): off the lists
-            for func in obj.funcs:
-                self._free_func(func)
-            self._free_object(obj)
-
-    def klp_free_patch_finish(self, patch: KlpPatch) -> None:
-        """The sysfs directory goes, then the module reference (unless a force ran)."""
-        assert self.sysfs is not None
-        if self.sysfs.children.get(patch.name) is patch.dir:
-            self.sysfs.remove(patch.name)
-            patch.dir.children.clear()      # its attributes' show/store hold the patch
-        if not patch.forced:
-            self.k.loader.module_put(patch.mod)
-        patch.free_work = None                  # done: the work's function holds the patch
-
-    def schedule_free_work(self, patch: KlpPatch) -> None:
-        """schedule_work(&patch->free_work): klp_free_patch_finish() in a kworker."""
-        if patch.free_work is None:
-            patch.free_work = self.k.wq.host_work("klp_free_patch_work_fn",
-                                                  lambda: self.klp_free_patch_finish(patch))
-        self.k.wq.queue_work(patch.free_work)
-
-    def _klp_add_nops(self, patch: KlpPatch) -> None:
-        """A nop function in PATCH for every function an earlier patch changes and PATCH does
-        not: it runs the original, so replacing the earlier patches reverts those."""
-        for old_patch in self.patches:
-            for old_obj in old_patch.objs:
-                obj = next((o for o in patch.objs if o.name == old_obj.name), None)
-                if obj is None:
-                    obj = self._alloc_object_dynamic(patch, old_obj.name)
-                for old_func in old_obj.funcs:
-                    if not any(f.old_name == old_func.old_name and f.old_sympos == old_func.old_sympos
-                               for f in obj.funcs):
-                        self._alloc_func_nop(obj, old_func)
-
-    def klp_discard_replaced_patches(self, new_patch: KlpPatch) -> None:
-        """Every patch listed before NEW_PATCH is replaced by it: unpatched, freed, no callbacks."""
-        for old_patch in list(self.patches):
-            if old_patch is new_patch:
-                return
-            old_patch.set_enabled(self.k, False)
-            klp_unpatch_objects(self, old_patch)
-            self.klp_free_patch_start(old_patch)
-            self.schedule_free_work(old_patch)
-
-    def klp_discard_nops(self, patch: KlpPatch) -> None:
-        """The nops (and the objects made for them) have done their job once the replaced
-        patches are gone."""
-        klp_unpatch_objects_dynamic(self, patch)
-        for obj in list(patch.objs):
-            for func in obj.funcs:
-                if func.nop:
-                    self._free_func(func)
-            obj.funcs = [f for f in obj.funcs if not f.nop]
-            od = patch.dir.children.get(obj.label)
-            if obj.dynamic:
-                self._free_object(obj)
-                patch.objs.remove(obj)
-                patch.dir.children.pop(obj.label, None)
-            elif isinstance(od, Dir):
-                od.children = {n: c for n, c in od.children.items()
-                               if any(n == _func_dirname(f) for f in obj.funcs)}
-
-    # --- module notifier hooks -------------------------------------------------------
-    def klp_module_coming(self, mod: "Module") -> None:
-        if mod.state != ModuleState.COMING:
-            self.k.warn_at(WARN_MODULE_COMING)
-            raise KernelError(Errno.EINVAL)
-        with self.mutex:
-            mod.klp_alive = True
-            for patch in self.patches:
-                obj = next((o for o in patch.objs if o.name == mod.name), None)
-                if obj is None:
-                    continue
-                obj.set_mod(self.k, mod)
-                try:
-                    self._coming_object(patch, obj, mod)
-                except KernelError as e:
-                    self.log.warn(f"patch '{patch.name}' failed for module '{mod.name}', refusing to load module '{mod.name}'")
-                    mod.klp_alive = False
-                    obj.set_mod(self.k, None)
-                    self._cleanup_module_patches_limited(mod, patch)
-                    raise e
-
-    def _coming_object(self, patch: KlpPatch, obj: KlpObject, mod: "Module") -> None:
-        try:
-            self._init_object_loaded(patch, obj)
-        except KernelError as e:
-            self.log.warn(f"failed to initialize patch '{patch.name}' for module '{mod.name}' ({-e.errno})")
-            raise
-        if not patch.enabled and patch is not self.transition_patch:
-            return
-        self.log.notice(f"applying patch '{patch.name}' to loading module '{mod.name}'")
-        ret = self.pre_patch_callback(obj, "klp_module_coming")
-        if ret:
-            self.log.warn(f"pre-patch callback failed for object '{obj.name}'")
-            raise RawReturn(ret)
-        try:
-            klp_patch_object(self, obj)
-        except KernelError as e:
-            self.log.warn(f"failed to apply patch '{patch.name}' to module '{mod.name}' ({-e.errno})")
-            self.post_unpatch_callback(obj, "klp_module_coming")
-            raise
-        if patch is not self.transition_patch:
-            self.post_patch_callback(obj, "klp_module_coming")
-
-    def klp_module_going(self, mod: "Module") -> None:
-        if mod.state not in (ModuleState.GOING, ModuleState.COMING):
-            self.k.warn_at(WARN_MODULE_GOING)
-            return
-        with self.mutex:
-            mod.klp_alive = False
-            self._cleanup_module_patches_limited(mod, None)
-
-    def _cleanup_module_patches_limited(self, mod: "Module", limit: KlpPatch | None) -> None:
-        for patch in self.patches:
-            if patch is limit:
-                break
-            obj = next((o for o in patch.objs if o.name == mod.name), None)
-            if obj is None or obj.mod is None:
+            if not obj.is_loaded():
                 continue
-            if patch.enabled or patch is self.transition_patch:
-                if patch is not self.transition_patch:
-                    self.pre_unpatch_callback(obj, "klp_module_going")
-                self.log.notice(f"reverting patch '{patch.name}' on unloading module '{mod.name}'")
-                klp_unpatch_object(self, obj)
-                self.post_unpatch_callback(obj, "klp_module_going")
-            self._free_object_loaded(obj)
+            ret = pre_patch_callback(lp, obj, "__klp_enable_patch")
+            if ret:
+                lp.log.warn(f"pre-patch callback failed for object '{obj.label}'")
+                raise RawReturn(ret)
+            try:
+                klp_patch_object(lp, obj)
+            except KernelError:
+                lp.log.warn(f"failed to patch object '{obj.label}'")
+                raise
+    except KernelError:
+        lp.log.warn(f"failed to enable patch '{patch.name}'")
+        tr.klp_cancel_transition(lp)
+        raise
+    tr.klp_start_transition(lp)
+    if lp.profile.enabled_before_first_attempt:
+        patch.set_enabled(k, True)
+        tr.klp_try_complete_transition(lp)
+    else:
+        tr.klp_try_complete_transition(lp)
+        patch.set_enabled(k, True)
 
-    # --- sysfs -------------------------------------------------------------------------
-    def _sysfs_add(self, patch: KlpPatch) -> None:
-        d = patch.dir
-        attrs = {
-            "enabled": Attr(0o644, lambda: f"{int(patch.enabled)}\n", lambda s: self._enabled_store(patch, s)),
-            "transition": Attr(0o444, lambda: f"{int(patch is self.transition_patch)}\n"),
-            "signal": Attr(0o200, None, lambda s: self._signal_store(patch, s)),
-            "force": Attr(0o200, None, lambda s: self._force_store(patch, s)),
-        }
-        d.children.update({name: attrs[name] for name in self.profile.sysfs_attrs})
-        for obj in patch.objs:
-            od = d.mkdir(obj.label)
-            for func in obj.funcs:
-                od.children[_func_dirname(func)] = Dir()
-        assert self.sysfs is not None
-        self.sysfs.children[patch.name] = d
 
-    def _enabled_store(self, patch: KlpPatch, text: str) -> None:
-        enabled = kstrtobool(text or None)
-        with self.mutex:
-            if self.profile.reenable and patch not in self.patches:
-                raise KernelError(Errno.EINVAL)
-            if patch.enabled == enabled:
-                raise KernelError(Errno.EINVAL)       # already in requested state
-            if patch is self.transition_patch:
-                tr.klp_reverse_transition(self)
-            elif not enabled:
-                self._klp_disable_patch(patch)
-            elif self.profile.reenable:
-                self._klp_enable_patch(patch)
-            else:
-                raise KernelError(Errno.EINVAL)       # 5.4: a disabled patch stays disabled
+def klp_disable_patch(lp: "Livepatch", addr: int) -> None:
+    with lp.mutex:
+        patch = find_patch(lp, addr)
+        if patch is None or not patch.enabled:
+            raise KernelError(Errno.EINVAL)
+        _klp_disable_patch(lp, patch)
 
-    def _signal_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text or None):
+
+def _klp_disable_patch(lp: "Livepatch", patch: KlpPatch) -> None:
+    if not patch.enabled:
+        lp.k.warn_at(WARN_DISABLE_DISABLED)
+        raise KernelError(Errno.EINVAL)
+    if lp.transition_patch is not None:
+        raise KernelError(Errno.EBUSY)
+    if lp.profile.stacking:
+        i = lp.patches.index(patch)
+        if i + 1 < len(lp.patches) and lp.patches[i + 1].enabled:
+            raise KernelError(Errno.EBUSY)
+    tr.klp_init_transition(lp, patch, KLP_UNPATCHED)
+    for obj in patch.objs:
+        if obj.patched:
+            pre_unpatch_callback(lp, obj, "__klp_disable_patch")
+    tr.klp_start_transition(lp)
+    if lp.profile.enabled_before_first_attempt:
+        patch.set_enabled(lp.k, False)
+        tr.klp_try_complete_transition(lp)
+    else:
+        tr.klp_try_complete_transition(lp)
+        patch.set_enabled(lp.k, False)
+
+
+# --- 5.4: freeing, atomic replace ------------------------------------------------
+def klp_free_patch_start(lp: "Livepatch", patch: KlpPatch) -> None:
+    """Off klp_patches; the objects' sysfs entries go (what may be done under klp_mutex)."""
+    if patch in lp.patches:
+        lp.patches.remove(patch)
+    patch.dir.children = {n: c for n, c in patch.dir.children.items() if not isinstance(c, Dir)}
+    for obj in patch.objs:                        # klp_free_objects(): off the lists
+        for func in obj.funcs:
+            _free_func(lp, func)
+        _free_object(lp, obj)
+
+
+def klp_free_patch_finish(lp: "Livepatch", patch: KlpPatch) -> None:
+    """The sysfs directory goes, then the module reference (unless a force ran)."""
+    assert lp.sysfs is not None
+    if lp.sysfs.children.get(patch.name) is patch.dir:
+        lp.sysfs.remove(patch.name)
+        patch.dir.children.clear()      # its attributes' show/store hold the patch
+    if not patch.forced:
+        lp.k.loader.module_put(patch.mod)
+    patch.free_work = None                  # done: the work's function holds the patch
+
+
+def schedule_free_work(lp: "Livepatch", patch: KlpPatch) -> None:
+    """schedule_work(&patch->free_work): klp_free_patch_finish() in a kworker."""
+    if patch.free_work is None:
+        patch.free_work = lp.k.wq.host_work("klp_free_patch_work_fn",
+                                            lambda: klp_free_patch_finish(lp, patch))
+    lp.k.wq.queue_work(patch.free_work)
+
+
+def _klp_add_nops(lp: "Livepatch", patch: KlpPatch) -> None:
+    """A nop function in PATCH for every function an earlier patch changes and PATCH does
+    not: it runs the original, so replacing the earlier patches reverts those."""
+    for old_patch in lp.patches:
+        for old_obj in old_patch.objs:
+            obj = next((o for o in patch.objs if o.name == old_obj.name), None)
+            if obj is None:
+                obj = _alloc_object_dynamic(lp, patch, old_obj.name)
+            for old_func in old_obj.funcs:
+                if not any(f.old_name == old_func.old_name and f.old_sympos == old_func.old_sympos
+                           for f in obj.funcs):
+                    _alloc_func_nop(lp, obj, old_func)
+
+
+def klp_discard_replaced_patches(lp: "Livepatch", new_patch: KlpPatch) -> None:
+    """Every patch listed before NEW_PATCH is replaced by it: unpatched, freed, no callbacks."""
+    for old_patch in list(lp.patches):
+        if old_patch is new_patch:
             return
-        with self.mutex:
-            if patch is not self.transition_patch:
-                raise KernelError(Errno.EINVAL)
-            tr.klp_send_signals(self)
+        old_patch.set_enabled(lp.k, False)
+        klp_unpatch_objects(lp, old_patch)
+        klp_free_patch_start(lp, old_patch)
+        schedule_free_work(lp, old_patch)
 
-    def _force_store(self, patch: KlpPatch, text: str) -> None:
-        if not kstrtobool(text or None):
-            return
-        with self.mutex:
-            if patch is not self.transition_patch:
-                raise KernelError(Errno.EINVAL)
-            tr.klp_force_transition(self)
+
+def klp_discard_nops(lp: "Livepatch", patch: KlpPatch) -> None:
+    """The nops (and the objects made for them) have done their job once the replaced
+    patches are gone."""
+    klp_unpatch_objects_dynamic(lp, patch)
+    for obj in list(patch.objs):
+        for func in obj.funcs:
+            if func.nop:
+                _free_func(lp, func)
+        obj.funcs = [f for f in obj.funcs if not f.nop]
+        od = patch.dir.children.get(obj.label)
+        if obj.dynamic:
+            _free_object(lp, obj)
+            patch.objs.remove(obj)
+            patch.dir.children.pop(obj.label, None)
+        elif isinstance(od, Dir):
+            od.children = {n: c for n, c in od.children.items()
+                           if any(n == _func_dirname(f) for f in obj.funcs)}
+
+
+# --- module notifier hooks -------------------------------------------------------
+def klp_module_coming(lp: "Livepatch", mod: "Module") -> None:
+    if mod.state != ModuleState.COMING:
+        lp.k.warn_at(WARN_MODULE_COMING)
+        raise KernelError(Errno.EINVAL)
+    with lp.mutex:
+        mod.klp_alive = True
+        for patch in lp.patches:
+            obj = next((o for o in patch.objs if o.name == mod.name), None)
+            if obj is None:
+                continue
+            obj.set_mod(lp.k, mod)
+            try:
+                _coming_object(lp, patch, obj, mod)
+            except KernelError as e:
+                lp.log.warn(f"patch '{patch.name}' failed for module '{mod.name}', refusing to load module '{mod.name}'")
+                mod.klp_alive = False
+                obj.set_mod(lp.k, None)
+                _cleanup_module_patches_limited(lp, mod, patch)
+                raise e
+
+
+def _coming_object(lp: "Livepatch", patch: KlpPatch, obj: KlpObject, mod: "Module") -> None:
+    try:
+        _init_object_loaded(lp, patch, obj)
+    except KernelError as e:
+        lp.log.warn(f"failed to initialize patch '{patch.name}' for module '{mod.name}' ({-e.errno})")
+        raise
+    if not patch.enabled and patch is not lp.transition_patch:
+        return
+    lp.log.notice(f"applying patch '{patch.name}' to loading module '{mod.name}'")
+    ret = pre_patch_callback(lp, obj, "klp_module_coming")
+    if ret:
+        lp.log.warn(f"pre-patch callback failed for object '{obj.name}'")
+        raise RawReturn(ret)
+    try:
+        klp_patch_object(lp, obj)
+    except KernelError as e:
+        lp.log.warn(f"failed to apply patch '{patch.name}' to module '{mod.name}' ({-e.errno})")
+        post_unpatch_callback(lp, obj, "klp_module_coming")
+        raise
+    if patch is not lp.transition_patch:
+        post_patch_callback(lp, obj, "klp_module_coming")
+
+
+def klp_module_going(lp: "Livepatch", mod: "Module") -> None:
+    if mod.state not in (ModuleState.GOING, ModuleState.COMING):
+        lp.k.warn_at(WARN_MODULE_GOING)
+        return
+    with lp.mutex:
+        mod.klp_alive = False
+        _cleanup_module_patches_limited(lp, mod, None)
+
+
+def _cleanup_module_patches_limited(lp: "Livepatch", mod: "Module", limit: KlpPatch | None) -> None:
+    for patch in lp.patches:
+        if patch is limit:
+            break
+        obj = next((o for o in patch.objs if o.name == mod.name), None)
+        if obj is None or obj.mod is None:
+            continue
+        if patch.enabled or patch is lp.transition_patch:
+            if patch is not lp.transition_patch:
+                pre_unpatch_callback(lp, obj, "klp_module_going")
+            lp.log.notice(f"reverting patch '{patch.name}' on unloading module '{mod.name}'")
+            klp_unpatch_object(lp, obj)
+            post_unpatch_callback(lp, obj, "klp_module_going")
+        _free_object_loaded(lp, obj)
+
+
+# --- sysfs -------------------------------------------------------------------------
+def _sysfs_add(lp: "Livepatch", patch: KlpPatch) -> None:
+    d = patch.dir
+    attrs = {
+        "enabled": Attr(0o644, lambda: f"{int(patch.enabled)}\n", lambda s: _enabled_store(lp, patch, s)),
+        "transition": Attr(0o444, lambda: f"{int(patch is lp.transition_patch)}\n"),
+        "signal": Attr(0o200, None, lambda s: _signal_store(lp, patch, s)),
+        "force": Attr(0o200, None, lambda s: _force_store(lp, patch, s)),
+    }
+    d.children.update({name: attrs[name] for name in lp.profile.sysfs_attrs})
+    for obj in patch.objs:
+        od = d.mkdir(obj.label)
+        for func in obj.funcs:
+            od.children[_func_dirname(func)] = Dir()
+    assert lp.sysfs is not None
+    lp.sysfs.children[patch.name] = d
+
+
+def _enabled_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
+    enabled = kstrtobool(text or None)
+    with lp.mutex:
+        if lp.profile.reenable and patch not in lp.patches:
+            raise KernelError(Errno.EINVAL)
+        if patch.enabled == enabled:
+            raise KernelError(Errno.EINVAL)       # already in requested state
+        if patch is lp.transition_patch:
+            tr.klp_reverse_transition(lp)
+        elif not enabled:
+            _klp_disable_patch(lp, patch)
+        elif lp.profile.reenable:
+            _klp_enable_patch(lp, patch)
+        else:
+            raise KernelError(Errno.EINVAL)       # 5.4: a disabled patch stays disabled
+
+
+def _signal_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
+    if not kstrtobool(text or None):
+        return
+    with lp.mutex:
+        if patch is not lp.transition_patch:
+            raise KernelError(Errno.EINVAL)
+        tr.klp_send_signals(lp)
+
+
+def _force_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
+    if not kstrtobool(text or None):
+        return
+    with lp.mutex:
+        if patch is not lp.transition_patch:
+            raise KernelError(Errno.EINVAL)
+        tr.klp_force_transition(lp)
 
 
 def _func_dirname(func: KlpFunc) -> str:

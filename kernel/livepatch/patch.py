@@ -17,7 +17,8 @@ from kernel.ftrace import FtraceOps
 from kernel.record import field, record
 
 if TYPE_CHECKING:
-    from kernel.livepatch.core import KlpFunc, KlpObject, Livepatch
+    from kernel.livepatch import Livepatch
+    from kernel.livepatch.core import KlpFunc, KlpObject
     from kernel.machine import Kernel
 
 # kernel/livepatch/patch.c's WARN_ON()s (4.19)

@@ -14,7 +14,7 @@ from kernel.bug import WarnSite
 from kernel.printk import Logger
 
 if TYPE_CHECKING:
-    from kernel.livepatch.core import Livepatch
+    from kernel.livepatch import Livepatch
 
 SHADOW_HASH_BITS = 12
 GOLDEN_RATIO_64 = 0x61C8864680B583EB

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kernel import cost
 from kernel.abi import HZ, KLP_PATCHED, KLP_UNDEFINED, KLP_UNPATCHED
 from kernel.bug import WarnSite
+from kernel.livepatch import core
 from kernel.livepatch.patch import klp_unpatch_objects
 from kernel.record import RecordTuple
 from kernel.sched import Task, TaskKind, TaskState
@@ -15,7 +16,8 @@ from kernel.time import round_jiffies_common
 from kernel.wait import wake_up_state
 
 if TYPE_CHECKING:
-    from kernel.livepatch.core import KlpPatch, Livepatch
+    from kernel.livepatch import Livepatch
+    from kernel.livepatch.core import KlpPatch
 
 __all__ = ["klp_init_transition", "klp_start_transition", "klp_try_complete_transition",
            "klp_complete_transition", "klp_cancel_transition", "klp_reverse_transition",
@@ -217,8 +219,8 @@ def klp_try_complete_transition(lp: "Livepatch") -> bool:
     klp_complete_transition(lp)
     if lp.profile.free_on_disable and not patch.enabled:
         # 5.4: the patch is done with; free it from a work item (its sysfs may be the caller)
-        lp.klp_free_patch_start(patch)
-        lp.schedule_free_work(patch)
+        core.klp_free_patch_start(lp, patch)
+        core.schedule_free_work(lp, patch)
     return True
 
 
@@ -229,8 +231,8 @@ def klp_complete_transition(lp: "Livepatch") -> None:
     target = lp.target_state
     lp.log.debug("klp_complete_transition", f"'{patch.name}': completing {_WORD[target]} transition")
     if patch.replace and target == KLP_PATCHED:
-        lp.klp_discard_replaced_patches(patch)
-        lp.klp_discard_nops(patch)
+        core.klp_discard_replaced_patches(lp, patch)
+        core.klp_discard_nops(lp, patch)
     if target == KLP_UNPATCHED:
         klp_unpatch_objects(lp, patch)
         cost.spend(k, "synchronize_rcu")
@@ -248,9 +250,9 @@ def klp_complete_transition(lp: "Livepatch") -> None:
         if not obj.is_loaded():
             continue
         if target == KLP_PATCHED:
-            lp.post_patch_callback(obj, "klp_complete_transition")
+            core.post_patch_callback(lp, obj, "klp_complete_transition")
         else:
-            lp.post_unpatch_callback(obj, "klp_complete_transition")
+            core.post_unpatch_callback(lp, obj, "klp_complete_transition")
     lp.log.notice(f"'{patch.name}': {_WORD[target]} complete")
     lp.history.event("complete", f"{_WORD[target]} complete")
     if not lp.profile.free_on_disable and not lp.forced and target == KLP_UNPATCHED:

@@ -15,13 +15,13 @@ from kernel.module.elf import (SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF
                                STB_WEAK, STT_FILE, STT_SECTION, ElfFormatError,
                                ElfImage, Section)
 from kernel.module.kallsyms import KSym
-from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS, ModuleParam, parse_args
 from kernel.module.reloc import apply_relocate_add
 from kernel.mm import PAGE_SIZE, PROT_RO, PROT_RW, PROT_RX, BadAddress
 from kernel.record import RecordTuple, field, record
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
+    from kernel.module.params import ModuleParam
 
 TAINT_OOT_MODULE = "O"
 TAINT_LIVEPATCH = "K"
@@ -422,6 +422,7 @@ class ModuleLoader:
         """Which builtin param_ops_<type> (or param_array_ops) OPS is; GUEST_OPS for a
         module's own kernel_param_ops."""
         sym = self.k.kallsyms.lookup(ops)
+        from kernel.module.params import ALL_TYPES, ARRAY, GUEST_OPS
         if sym is not None and sym.addr == ops and sym.owner == "vmlinux":
             if sym.name == PARAM_ARRAY_OPS:
                 return ARRAY
@@ -433,6 +434,7 @@ class ModuleLoader:
         sec = mod.image.find_sec("__param")
         if sec is None or sec.index not in mod.section_addr:
             return []
+        from kernel.module.params import ARRAY, ModuleParam
         k, mem = self.k, self.k.mem
         base = mod.section_addr[sec.index]
         out = []
@@ -496,7 +498,9 @@ class ModuleLoader:
             raise
         self._notify(mod, ModuleState.COMING)
         try:
-            parse_args(k, mod.name, mod.args, mod.params)
+            if mod.args:                # (parse_args() of none does nothing: params.py comes with args)
+                from kernel.module.params import parse_args
+                parse_args(k, mod.name, mod.args, mod.params)
             k.mod_sysfs_setup(mod)
         except KernelError:
             self._going_cleanup(mod)
