@@ -29,7 +29,7 @@ from array import array
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
-from types import FunctionType
+from types import FunctionType, MappingProxyType
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from kernel.abi import ModuleState
@@ -164,6 +164,8 @@ def boot_vmlinux(k: "Kernel", apis: Sequence["KApi"], vmlinux: Path) -> "Module"
             fentry_sites=frozenset(mod.fentry_sites), symbols=tuple(mod.symbols),
             sym_values=tuple(mod.sym_values))))
         k.cpu.translations_of(images[-1][1])     # what this machine runs is that image
+        for name, table in _shared_tables(images[-1][1]).items():
+            setattr(mod, name, table)            # (the same tables as later boots')
         if store is not None:
             save_link(store, inputs, images[-1][1])
     k.kallsyms.add_owner("vmlinux", mod.symbols)
@@ -332,19 +334,26 @@ def _install(k: "Kernel", image: BootImage) -> bool:
     k.mem.write(base, image.text)
     k.vmlinux = Module("vmlinux", image.elf, base=base, core_size=image.core_size,
                        text_size=image.text_size, ro_size=image.ro_size,
-                       state=ModuleState.LIVE, exports=image.export_index.copy(),
-                       gpl_exports=set(image.gpl_exports),
-                       section_addr=image.section_index.copy(), fentry_sites=set(image.fentry_sites),
-                       symbols=list(image.symbols), sym_values=list(image.sym_values))
+                       state=ModuleState.LIVE, **_shared_tables(image))
     k.vmlinux.share_symbol_index(image.first_symbols)
     k.kallsyms.add_owner("vmlinux", k.vmlinux.symbols)
     if booted is not None:
-        k.kallsyms.add_owner("vmlinux", list(added_syms))
+        k.kallsyms.add_owner("vmlinux", added_syms)
         k.kallsyms.seed(*sorted_syms)
     else:
         k.kallsyms.seed(*image.kallsyms)     # sorted as the image's own index
     k.loader.module_enable_ro_nx(k.vmlinux)
     return True
+
+
+def _shared_tables(image: BootImage) -> dict:
+    """The tables of vmlinux's Module that no machine changes once it is linked (the loader
+    writes them only while it links a module), as every machine booted from IMAGE shares
+    them: read-only views and immutable copies, so that one machine cannot change another's."""
+    return dict(exports=MappingProxyType(image.export_index), gpl_exports=image.gpl_exports,
+                section_addr=MappingProxyType(image.section_index),
+                fentry_sites=image.fentry_sites, symbols=image.symbols,
+                sym_values=image.sym_values)
 
 
 def keep_boot_stubs(k: "Kernel") -> None:

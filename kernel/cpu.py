@@ -553,7 +553,7 @@ class Cpu:
         self.image_stubs = len(stubs)      # shared with every machine booted from the image
         self.stub_by_name = dict(by_name) if by_name is not None else {s.name: s for s in stubs}
         self.mem.write(STUB_BASE, page)
-        self.kernel.kallsyms.add_owner("vmlinux", list(syms))
+        self.kernel.kallsyms.add_owner("vmlinux", syms)
 
     def stub_at(self, addr: int) -> Stub | None:
         """The Python function whose slot starts at ADDR, if any."""

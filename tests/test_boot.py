@@ -210,3 +210,38 @@ def test_the_store_is_beside_the_bytecode_cache(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # bytecode beside the sources
     assert bootimage._store_dir({"XDG_CACHE_HOME": str(tmp_path)}) == str(tmp_path / "klpsh" / "boot")
     assert bootimage._store_dir({"XDG_CACHE_HOME": "relative"}) is None  # as klpsh.entry's
+
+
+def test_machines_booted_from_one_image_do_not_see_each_others_changes(elf_cache):
+    from kernel.machine import Kernel
+    Kernel.boot(elf_cache=elf_cache).shutdown()          # the image is there (and its BootStubs)
+    a = Kernel.boot(elf_cache=elf_cache)
+    b = Kernel.boot(elf_cache=elf_cache)
+    assert a.boot_image is b.boot_image
+    vm = a.vmlinux
+    assert vm.exports is not b.vmlinux.exports           # each machine its own view
+    with pytest.raises(TypeError):
+        vm.exports["klpsh_test_export"] = 1              # vmlinux's tables are read-only
+    with pytest.raises(TypeError):
+        vm.section_addr[0] = 1
+    for table in (vm.gpl_exports, vm.fentry_sites):
+        with pytest.raises(AttributeError):
+            table.add(1)                                 # type: ignore[attr-defined]
+    for column in (vm.symbols, vm.sym_values):
+        with pytest.raises(AttributeError):
+            column.append(0)                             # type: ignore[attr-defined]
+    index_b = [(s.name, s.addr) for s in b.kallsyms.all()]
+    a.init_module(ko("livepatch-callbacks-busymod"), "sleep_secs=0")   # A's module and symbols
+    stub = a.cpu.add_stub("klpsh_test_stub", lambda: 0)               # and a slot of A's own
+    assert a.kallsyms.find("klpsh_test_stub") is not None
+    assert any(s.owner == "livepatch_callbacks_busymod" for s in a.kallsyms.all())
+    assert a.kallsyms.lookup(stub.addr).name == "klpsh_test_stub"
+    assert [(s.name, s.addr) for s in b.kallsyms.all()] == index_b      # B sees none of them
+    assert b.kallsyms.find("klpsh_test_stub") is None
+    assert "klpsh_test_stub" not in b.cpu.stub_by_name
+    c = Kernel.boot(elf_cache=elf_cache)                  # nor does a later boot of the image
+    assert [(s.name, s.addr) for s in c.kallsyms.all()] == index_b
+    assert c.kallsyms.find("klpsh_test_stub") is None and "klpsh_test_stub" not in c.cpu.stub_by_name
+    assert not c.loader.modules
+    for k in (a, b, c):
+        k.shutdown()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from itertools import chain
 from operator import attrgetter
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from kernel.record import RecordTuple
 
@@ -28,10 +28,12 @@ class Kallsyms:
 
     def __init__(self) -> None:
         self._by_owner: dict[str, list[KSym]] = {}
-        self._sorted: list[KSym] | None = []
-        self._addrs: list[int] = []
+        # (tuples while they are those seed() took, shared with other tables: the first
+        # insertion makes them this table's own lists)
+        self._sorted: list[KSym] | tuple[KSym, ...] | None = []
+        self._addrs: list[int] | tuple[int, ...] = []
 
-    def add_owner(self, owner: str, syms: list[KSym]) -> None:
+    def add_owner(self, owner: str, syms: "Sequence[KSym]") -> None:
         self._by_owner.setdefault(owner, []).extend(syms)
         if self._sorted is None:
             return
@@ -42,6 +44,8 @@ class Kallsyms:
         # already at its address but those of owners added after OWNER (a module load or a
         # new stub slot does not sort vmlinux's symbols again).
         rank: dict[str, int] | None = None      # the owners' order, if an address is shared
+        if type(self._sorted) is tuple:
+            self._sorted, self._addrs = list(self._sorted), list(self._addrs)
         index, addrs = self._sorted, self._addrs
         for s in sorted(syms, key=_ADDR) if len(syms) > 1 else syms:
             i = bisect.bisect_right(addrs, s.addr)
@@ -61,7 +65,7 @@ class Kallsyms:
         if self._by_owner.pop(owner, None) is not None:
             self._sorted = None
 
-    def _index(self) -> list[KSym]:
+    def _index(self) -> Sequence[KSym]:
         if self._sorted is None:
             self._sorted = sorted(chain.from_iterable(self._by_owner.values()), key=_ADDR)
             self._addrs = list(map(_ADDR, self._sorted))
@@ -73,8 +77,9 @@ class Kallsyms:
 
     def seed(self, index: tuple[KSym, ...], addrs: tuple[int, ...]) -> None:
         """Take INDEX, ADDRS (sorted_index() of a table with the same owners and symbols, in
-        the same order) as this table's index instead of sorting it again."""
-        self._sorted, self._addrs = list(index), list(addrs)
+        the same order) as this table's index instead of sorting it again (shared until this
+        table changes it)."""
+        self._sorted, self._addrs = tuple(index), tuple(addrs)
 
     def symbols_of(self, owner: str | None) -> Iterator[tuple[str, int]]:
         """(name, addr) of one object in symbol-table order; None means vmlinux."""
