@@ -84,7 +84,12 @@ def _ptr_to(k: "Kernel", addr: int, size: int) -> int:
 
 
 def signal_struct(k: "Kernel", task: "Task") -> int:
-    return _ptr_to(k, k.mem.u64(_ts(k, task) + TaskStruct.signal.offset), SignalStruct.size)
+    return signal_struct_at(k, _ts(k, task))
+
+
+def signal_struct_at(k: "Kernel", ts: int) -> int:
+    """The signal_struct the task_struct at TS points to (0 if it points outside memory)."""
+    return _ptr_to(k, k.mem.u64(ts + TaskStruct.signal.offset), SignalStruct.size)
 
 
 def sighand(k: "Kernel", task: "Task") -> int:

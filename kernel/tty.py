@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import SignalStruct, TtyDriver, TtyOperations, TtyStruct
 from kernel.record import field, record
-from kernel.signal import signal_struct
+from kernel.signal import signal_struct_at
 
 if TYPE_CHECKING:
     from kernel.machine import Kernel
@@ -70,8 +70,7 @@ def attach(k: "Kernel", task: "Task") -> None:
     """TASK (one of the shell's user tasks) gets the terminal as its controlling tty."""
     if task.is_kthread:
         return
-    k.task_struct(task)
-    sig = signal_struct(k, task)
+    sig = signal_struct_at(k, k.task_struct(task))     # (one look-up of the task_struct)
     if not sig or k.mem.u64(sig + SignalStruct.tty.offset):
         return
     tty = console_tty(k)
