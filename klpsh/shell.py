@@ -116,7 +116,12 @@ def bundled_modules(kernel: object) -> Path:
 
 
 def _is_operator(tok: str) -> bool:
-    return bool(tok) and all(c in "();<>|&" for c in tok)
+    """A token of operator characters only (strip() leaves nothing of it: one C call, not a
+    generator over its characters, for every word of every line)."""
+    return bool(tok) and not tok.strip(_OPERATOR_CHARS)
+
+
+_OPERATOR_CHARS = "();<>|&"
 
 
 class Shell:
