@@ -378,7 +378,9 @@ def fatal_pending(k: "Kernel", task: "Task") -> bool:
 def fatal_signal(k: "Kernel", task: "Task") -> int:
     """get_signal() on the way back to user space: the signal the task dies of (0: none).
     Signals it ignores are taken and dropped; a group exit under way gives its code."""
-    if task.is_kthread or not task.guest_struct or not task.sigpending:
+    # (task.sigpending, inline: the property imports this module at every call)
+    if task.is_kthread or not task.guest_struct or not (
+            task.tif_sigpending or unblocked_pending(k, task)):
         return 0                         # no TIF_SIGPENDING: get_signal() is not reached
     sig_s = signal_struct(k, task)
     if sig_s and _flags(k, task) & SIGNAL_GROUP_EXIT:
