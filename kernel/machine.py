@@ -6,8 +6,6 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from random import Random
@@ -87,6 +85,32 @@ class CommandProcess:
     def __init__(self, comm: str = "") -> None:
         self.task: Task | None = None
         self.comm = comm                # the program's name ("" if the shell did not say)
+
+
+class CommandScope:
+    """What Kernel.command_process() gives: the context a shell command runs in, the
+    machine's command from entry to exit, where its process exits. (A class, not a generator
+    context manager: every command enters one. It is apart from the CommandProcess, which
+    the machine holds, as teardown would cut a reference back to the machine from that.)"""
+
+    __slots__ = ("kernel", "cmd", "outer")
+
+    def __init__(self, kernel: "Kernel", program: str) -> None:
+        self.kernel = kernel
+        self.cmd = CommandProcess(program)
+        self.outer: CommandProcess | None = None     # the command it runs within, if any
+
+    def __enter__(self) -> None:
+        k = self.kernel
+        self.outer, k.command = k.command, self.cmd
+
+    def __exit__(self, *exc: object) -> None:
+        k = self.kernel
+        k.command = self.outer
+        task = self.cmd.task
+        if task is not None and task.state is not TaskState.DEAD and task._thread is None \
+                and not k.powered_off and k.panicked is None:
+            k.sched.exit_task(task)
 
 
 class Kernel:
@@ -628,21 +652,11 @@ class Kernel:
             return None
         return self.user_task(cmd.comm)
 
-    @contextmanager
-    def command_process(self, program: str = "") -> Iterator[None]:
-        """A shell command runs (PROGRAM, its name): its system calls are made in one
-        process, which exits when the command ends (one still in a call exits when the call
-        returns)."""
-        outer, self.command = self.command, CommandProcess(program)
-        cmd = self.command
-        try:
-            yield
-        finally:
-            self.command = outer
-            task = cmd.task
-            if task is not None and task.state is not TaskState.DEAD and task._thread is None \
-                    and not self.powered_off and self.panicked is None:
-                self.sched.exit_task(task)
+    def command_process(self, program: str = "") -> CommandScope:
+        """A shell command runs (PROGRAM, its name), in the returned context: its system
+        calls are made in one process, which exits when the command ends (one still in a
+        call exits when the call returns)."""
+        return CommandScope(self, program)
 
     def new_shell(self) -> Task:
         """The shell's bash: an interactive bash ignores SIGTERM and SIGQUIT and catches
