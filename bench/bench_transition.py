@@ -44,8 +44,12 @@ def build_sleepers(tmp: Path) -> Path | str:
 
 
 def record_hooks() -> list[tuple[int, int, int]]:
-    """Record every Unicorn hook the kernel installs: (type, begin, end)."""
+    """Record every Unicorn hook the kernel installs: (type, begin, end), whether through the
+    binding's Uc.hook_add() or kernel.cpu's own _add_hook() (an engine's hooks, which go to
+    the C library directly)."""
     from unicorn import Uc
+
+    from kernel import cpu
     hooks: list[tuple[int, int, int]] = []
     real = Uc.hook_add
 
@@ -53,6 +57,12 @@ def record_hooks() -> list[tuple[int, int, int]]:
         hooks.append((htype, begin, end))
         return real(self, htype, callback, user_data, begin, end, *args)
     Uc.hook_add = hook_add  # type: ignore[method-assign]
+    real_add = getattr(cpu, "_add_hook", None)
+    if real_add is not None:
+        def add_hook(uc, htype, functype, method, begin=1, end=0):  # type: ignore[no-untyped-def]
+            hooks.append((htype, begin, end))
+            return real_add(uc, htype, functype, method, begin, end)
+        cpu._add_hook = add_hook  # type: ignore[attr-defined]
     return hooks
 
 
