@@ -287,30 +287,27 @@ def _alloc_func_nop(lp: "Livepatch", obj: KlpObject, old: KlpFunc) -> KlpFunc:
 
 def _free_func(lp: "Livepatch", func: KlpFunc) -> None:
     """Off its object's func_list; a nop's memory goes back (klp_free_func_nop)."""
-    if not (lp.profile.object_lists and func.addr):
-        return
-    mem = lp.k.mem
-    node = func.addr + func.cstruct.node.offset
-    if mem.u64(node) != LIST_POISON1:
-        list_del(mem, node)
-    if func.nop:
-        lp.k.slab.kfree(mem.u64(func.addr + func.cstruct.old_name.offset))
-        lp.k.slab.kfree(func.addr)
-        func.addr = 0
+    _unlist(lp, func, func.nop, "old_name")
 
 
 def _free_object(lp: "Livepatch", obj: KlpObject) -> None:
     """Off the patch's obj_list; a dynamic object's memory goes back."""
-    if not (lp.profile.object_lists and obj.addr):
+    _unlist(lp, obj, obj.dynamic, "name")
+
+
+def _unlist(lp: "Livepatch", item: "KlpFunc | KlpObject", allocated: bool, name: str) -> None:
+    """ITEM's struct off the list its node is on (5.4's lists); one the core ALLOCATED (a
+    nop, a dynamic object) is freed with the name string its member NAME points at."""
+    if not (lp.profile.object_lists and item.addr):
         return
     mem = lp.k.mem
-    node = obj.addr + obj.cstruct.node.offset
+    node = item.addr + item.cstruct.node.offset
     if mem.u64(node) != LIST_POISON1:
         list_del(mem, node)
-    if obj.dynamic:
-        lp.k.slab.kfree(mem.u64(obj.addr + obj.cstruct.name.offset))
-        lp.k.slab.kfree(obj.addr)
-        obj.addr = 0
+    if allocated:
+        lp.k.slab.kfree(mem.u64(item.addr + getattr(item.cstruct, name).offset))
+        lp.k.slab.kfree(item.addr)
+        item.addr = 0
 
 
 def _klp_init_patch(lp: "Livepatch", patch: KlpPatch) -> None:
