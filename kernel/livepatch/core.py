@@ -8,7 +8,7 @@ Where the two differ, `lp.profile` (kernel/profile.py LivepatchProfile) says whi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from kernel import abi
 from kernel.abi import KLP_PATCHED, KLP_UNPATCHED, MODULE_NAME_LEN, KlpCallbacks, ModuleState
@@ -666,8 +666,8 @@ def _sysfs_add(lp: "Livepatch", patch: KlpPatch) -> None:
     attrs = {
         "enabled": Attr(0o644, lambda: f"{int(patch.enabled)}\n", lambda s: _enabled_store(lp, patch, s)),
         "transition": Attr(0o444, lambda: f"{int(patch is lp.transition_patch)}\n"),
-        "signal": Attr(0o200, None, lambda s: _signal_store(lp, patch, s)),
-        "force": Attr(0o200, None, lambda s: _force_store(lp, patch, s)),
+        "signal": Attr(0o200, None, lambda s: _transition_store(lp, patch, s, tr.klp_send_signals)),
+        "force": Attr(0o200, None, lambda s: _transition_store(lp, patch, s, tr.klp_force_transition)),
     }
     d.children.update({name: attrs[name] for name in lp.profile.sysfs_attrs})
     for obj in patch.objs:
@@ -695,22 +695,16 @@ def _enabled_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
             raise KernelError(Errno.EINVAL)       # 5.4: a disabled patch stays disabled
 
 
-def _signal_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
+def _transition_store(lp: "Livepatch", patch: KlpPatch, text: str,
+                      act: Callable[["Livepatch"], None]) -> None:
+    """signal_store()/force_store(): a true TEXT makes ACT (klp_send_signals(),
+    klp_force_transition()) act on PATCH's transition; EINVAL if PATCH is not in one."""
     if not kstrtobool(text or None):
         return
     with lp.mutex:
         if patch is not lp.transition_patch:
             raise KernelError(Errno.EINVAL)
-        tr.klp_send_signals(lp)
-
-
-def _force_store(lp: "Livepatch", patch: KlpPatch, text: str) -> None:
-    if not kstrtobool(text or None):
-        return
-    with lp.mutex:
-        if patch is not lp.transition_patch:
-            raise KernelError(Errno.EINVAL)
-        tr.klp_force_transition(lp)
+        act(lp)
 
 
 def _func_dirname(func: KlpFunc) -> str:
