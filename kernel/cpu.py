@@ -524,24 +524,26 @@ class Cpu:
                 HOST_SLOTS.clear()
             slot = HOST_SLOTS[key] = (stubs[0], syms[0])
         stub, sym = slot
-        self.stubs.append(stub)
-        self.stub_by_name[name] = stub
-        self.mem.write(stub.addr, _UD2)
-        self._code_changed(stub.addr, SLOT)  # (another machine may have had other stubs there)
-        self.kernel.kallsyms.add_owner("vmlinux", [sym])
+        self._take_slots((stub,), _UD2, (sym,))
         return stub
 
     def add_stubs(self, entries: "Iterable[StubEntry]") -> None:
         """add_stub() for each (name, func, nargs, variadic) of ENTRIES, in order, with one
         write of the page and one kallsyms add."""
-        base = STUB_BASE + len(self.stubs) * SLOT
         stubs, page, syms = stub_slots(entries, len(self.stubs), self.stub_by_name)
         if stubs:
-            self.stubs.extend(stubs)
-            self.stub_by_name.update((s.name, s) for s in stubs)
-            self.mem.write(base, page)
-            self._code_changed(base, len(page))  # (another machine may have had other stubs there)
-            self.kernel.kallsyms.add_owner("vmlinux", syms)
+            self._take_slots(stubs, page, syms)
+
+    def _take_slots(self, stubs: "Sequence[Stub]", page: "bytes | bytearray",
+                    syms: "Sequence[KSym]") -> None:
+        """STUBS (stub_slots() of the next slots: their PAGE bytes, kallsyms entries SYMS)
+        join the page."""
+        base = STUB_BASE + len(self.stubs) * SLOT
+        self.stubs.extend(stubs)
+        self.stub_by_name.update((s.name, s) for s in stubs)
+        self.mem.write(base, page)
+        self._code_changed(base, len(page))  # (another machine may have had other stubs there)
+        self.kernel.kallsyms.add_owner("vmlinux", syms)
 
     def install_stubs(self, stubs: "tuple[Stub, ...]", page: bytes, syms: "tuple[KSym, ...]",
                       by_name: "dict[str, Stub] | None" = None) -> None:
