@@ -201,8 +201,10 @@ def get_order(size: int) -> int:
     return (pages - 1).bit_length()
 
 
+@cache
 def _maximal_blocks(start: int, end: int, max_order: int) -> tuple[frozenset[int], ...]:
-    """[start, end) as maximal naturally aligned blocks: their addresses, by order."""
+    """[start, end) as maximal naturally aligned blocks: their addresses, by order (a cache of
+    the process: every machine's heap and module area are the same ranges)."""
     free: list[set[int]] = [set() for _ in range(max_order + 1)]
     addr = start
     while addr < end:
@@ -214,11 +216,6 @@ def _maximal_blocks(start: int, end: int, max_order: int) -> tuple[frozenset[int
     return tuple(frozenset(blocks) for blocks in free)
 
 
-# What a range's buddy allocator starts with (_maximal_blocks()), by (start, end, max order):
-# every machine's heap and module area are the same ranges. A cache of the process.
-_FREE_AT_START: dict[tuple[int, int, int], tuple[frozenset[int], ...]] = {}
-
-
 class BuddyAllocator:
     """mm/page_alloc.c in miniature: blocks of 2^order pages, naturally aligned; a freed block
     merges with its free buddy, so freed memory serves any later size."""
@@ -227,11 +224,7 @@ class BuddyAllocator:
         self.start, self.end, self.max_order = start, end, max_order
         self.order_of: dict[int, int] = {}          # allocated block -> its order
         self.pages_in_use = 0
-        key = (start, end, max_order)
-        free = _FREE_AT_START.get(key)
-        if free is None:
-            free = _FREE_AT_START[key] = _maximal_blocks(start, end, max_order)
-        self._free: list[set[int]] = [set(blocks) for blocks in free]
+        self._free: list[set[int]] = [set(blocks) for blocks in _maximal_blocks(start, end, max_order)]
 
     def alloc_order(self, order: int) -> int:
         """A block of 2^ORDER pages (lowest free address first); ENOMEM if none is left."""

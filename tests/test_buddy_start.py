@@ -1,5 +1,5 @@
 """A buddy allocator starts from its range's maximal aligned blocks, worked out once per range
-in a process (kernel.mm._FREE_AT_START): each allocator gets free lists of its own, the same
+in a process (kernel.mm._maximal_blocks, cached): each allocator gets free lists of its own, the same
 as splitting the range itself gives."""
 
 from __future__ import annotations
