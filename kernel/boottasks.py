@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from kernel.abi import TaskStruct
+from kernel.cpu import merged_ranges
 from kernel.mm import PAGE_SIZE
 from kernel.sched import TaskKind
 
@@ -196,14 +197,7 @@ _ZERO_PAGE = bytes(PAGE_SIZE)
 
 def _blocks(heap: "Allocator") -> list[tuple[int, int]]:
     """The heap's allocated page blocks, those that touch merged: [(start, end)]."""
-    ranges: list[tuple[int, int]] = []
-    for addr, order in sorted(heap.pages.order_of.items()):
-        end = addr + (PAGE_SIZE << order)
-        if ranges and ranges[-1][1] == addr:
-            ranges[-1] = (ranges[-1][0], end)
-        else:
-            ranges.append((addr, end))
-    return ranges
+    return merged_ranges({addr: PAGE_SIZE << order for addr, order in heap.pages.order_of.items()})
 
 
 def _lay_down(k: "Kernel", rec: BootTasks, nr_cpus: int) -> dict[str, "Task"]:

@@ -404,7 +404,7 @@ def _add_hook(uc: Uc, htype: int, functype: Any, method: Callable[..., Any], beg
     return fptr
 
 
-def _merged(ranges: dict[int, int]) -> list[tuple[int, int]]:
+def merged_ranges(ranges: dict[int, int]) -> list[tuple[int, int]]:
     """The address ranges RANGES (start -> size) cover, as few [begin, end) as can be."""
     out: list[list[int]] = []
     for addr in sorted(ranges):
@@ -491,7 +491,7 @@ class Cpu:
         engines = engines[:MAX_SPARE_ENGINES]
         translated = self.translated if self._translations_checked else None
         if translated is not None:
-            changed = _merged(self._patched)
+            changed = merged_ranges(self._patched)
             for uc in engines:           # what is not the image's any more goes
                 for begin, end in changed:
                     remove_cache(uc, begin, end)
