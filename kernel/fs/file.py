@@ -84,7 +84,8 @@ class FileNode(Attr):
 
     def power_off(self) -> None:
         """Attr.power_off(), and the open and close callbacks (kernel/teardown.py)."""
-        self.show = self.store = self.get_fops = self.on_last_close = self.on_release = None
+        Attr.power_off(self)
+        self.get_fops = self.on_last_close = self.on_release = None
 
 
 class HostFops:
